@@ -1,0 +1,64 @@
+package dev.fdbe;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The compression of a run's output. {@link #NONE} is {@code null} on the wire. Parquet applies the
+ * codec to its columns ({@link #LZ4} meaning Parquet's LZ4_RAW); JSONLines and CSV compress the whole
+ * file as one standard stream and add {@link #extension()} to the file name.
+ */
+public enum Compression {
+  NONE(null, null),
+  ZSTD("zstd", "zst"),
+  GZIP("gzip", "gz"),
+  BROTLI("brotli", "br"),
+  LZ4("lz4", "lz4"),
+  SNAPPY("snappy", "sz");
+
+  private final String wireName;
+  private final String extension;
+
+  Compression(String wireName, String extension) {
+    this.wireName = wireName;
+    this.extension = extension;
+  }
+
+  /** The spelling used by the HTTP API, e.g. {@code "zstd"}; {@code null} for {@link #NONE}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The extension a compressed stream adds to the file name, e.g. {@code "zst"}; null for NONE. */
+  public String extension() {
+    return extension;
+  }
+
+  /** The compression with the given wire name; {@code null} means {@link #NONE}. */
+  public static Optional<Compression> fromWireName(String wireName) {
+    if (wireName == null) {
+      return Optional.of(NONE);
+    }
+    for (Compression compression : values()) {
+      if (wireName.equals(compression.wireName)) {
+        return Optional.of(compression);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The wire names of all compressions except NONE (which is null), for error messages. */
+  public static List<String> wireNames() {
+    return Arrays.stream(values())
+        .filter(c -> c != NONE)
+        .map(Compression::wireName)
+        .collect(Collectors.toUnmodifiableList());
+  }
+
+  @Override
+  public String toString() {
+    return wireName == null ? "none" : wireName;
+  }
+}

@@ -1,0 +1,584 @@
+package dev.fdbe;
+
+import com.google.errorprone.annotations.CheckReturnValue;
+import dev.fdbe.internal.EngineSettings;
+import dev.fdbe.internal.Formats;
+import dev.fdbe.internal.Micros;
+import dev.fdbe.internal.RequestValidator;
+import dev.fdbe.internal.RunLog;
+import dev.fdbe.internal.Transitions;
+import dev.fdbe.internal.Workers;
+import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.DownloadLinkSigner;
+import dev.fdbe.spi.FileRecord;
+import dev.fdbe.spi.FormatProvider;
+import dev.fdbe.spi.QuotaCheck;
+import dev.fdbe.spi.RecordSource;
+import dev.fdbe.spi.RunRecord;
+import dev.fdbe.spi.RunStore;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs file download batch exports: the operations of the API (create, list, retrieve, cancel,
+ * download, logs, manifest) and the workers that execute runs.
+ *
+ * <pre>{@code
+ * try (ExportEngine engine = ExportEngine.builder()
+ *     .runStore(RunStores.h2(Path.of("fdbe-data")))
+ *     .recordSource(JdbcRecordSource.of(dataSource))
+ *     .blobStore(BlobStores.fromUri(URI.create("file:///var/fdbe/files")))
+ *     .build()) {
+ *   engine.start();
+ *   Caller caller = Caller.of(TeamId.of(1), Scope.ALL);
+ *   RunId id = engine.create(caller, ExportRequest.builder(Model.EVENTS, start, end)
+ *       .file(FileConfig.of(FileFormat.JSON_LINES)).build());
+ *   RunSnapshot run = engine.awaitTerminal(caller, id, Duration.ofMinutes(5));
+ * }
+ * }</pre>
+ *
+ * <p>Every operation names a {@link Caller}: another team's run is "not found"
+ * ({@link RunNotFoundException}) and a missing scope throws {@link PermissionDeniedException}.
+ * Operations work whether or not the engine's workers are started, so a process may serve the API
+ * while others execute runs on the same run store.
+ *
+ * <p>Thread-safe. Configuring has no side effects: nothing starts until {@link #start()}.
+ */
+public final class ExportEngine implements AutoCloseable {
+  /** The per-team limit of runs starting or running, unless configured. */
+  public static final int DEFAULT_MAX_ACTIVE_RUNS_PER_TEAM = 10;
+  /** The longest data interval, unless configured. */
+  public static final Duration DEFAULT_MAX_INTERVAL_LENGTH = Duration.ofDays(7);
+  /** How long a run may take, unless configured. */
+  public static final Duration DEFAULT_TIME_LIMIT = Duration.ofHours(1);
+  /** How long file downloads stay downloadable, unless configured. */
+  public static final Duration DEFAULT_FILE_RETENTION = Duration.ofDays(7);
+  /** The longest lifetime of a download link, unless configured. */
+  public static final Duration DEFAULT_LINK_LIFETIME = Duration.ofHours(1);
+  /** How long a claim lasts without a heartbeat, unless configured. */
+  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
+  /** How often the engine claims runs and checks running ones, unless configured. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
+  /** How often expired files and leftovers are swept, unless configured. */
+  public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofMinutes(1);
+  /** How long {@link #close()} waits for running exports, unless configured. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  /** Runs executed at once by one engine, unless configured. */
+  public static final int DEFAULT_WORKERS = 4;
+
+  private final EngineSettings settings;
+  private final RunStore store;
+  private final RequestValidator validator;
+  private final RunLog log;
+  private final Workers workers;
+
+  private ExportEngine(EngineSettings settings) {
+    this.settings = settings;
+    this.store = settings.runStore();
+    this.validator = new RequestValidator(settings.clock(), settings.maxIntervalLength(), settings.formats().available());
+    this.log = new RunLog(store, settings.clock());
+    this.workers = new Workers(settings, log);
+  }
+
+  /** A builder; the run store, record source and blob store are required. */
+  @CheckReturnValue
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts the workers that execute runs; idempotent. */
+  public void start() {
+    workers.start();
+  }
+
+  /** Whether the workers are started and not shut down. */
+  public boolean isStarted() {
+    return workers.isRunning();
+  }
+
+  /**
+   * Shuts down gracefully: stops claiming runs, lets running exports finish for up to the
+   * configured grace period, then stops the rest and releases them so that another engine (or this
+   * one, restarted) takes them over from the start. Nothing is lost. Idempotent.
+   */
+  @Override
+  public void close() {
+    workers.shutdown(settings.shutdownGrace());
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  /**
+   * Creates a run. It is stored as {@code Starting} before this returns, so nothing is lost if the
+   * process dies right after.
+   *
+   * @throws PermissionDeniedException without {@link Scope#WRITE}
+   * @throws InvalidRequestException when the request breaks a rule of the API, with its message
+   * @throws TooManyRunsException when the team already has its limit of runs starting or running
+   */
+  public RunId create(Caller caller, ExportRequest request) {
+    caller.require(Scope.WRITE);
+    Objects.requireNonNull(request, "request");
+    validator.validate(request);
+    ExportRequest stored = new ExportRequest(request.model(), request.file(), request.include(), request.exclude(),
+        Micros.truncate(request.dataIntervalStart()), Micros.truncate(request.dataIntervalEnd()));
+    if (!stored.dataIntervalEnd().isAfter(stored.dataIntervalStart())) {
+      throw new InvalidRequestException("data_interval_end", "'data_interval_end' must occur after 'data_interval_start'");
+    }
+    RunId id = RunId.random();
+    Instant now = Micros.truncate(settings.clock().instant());
+    store.insert(RunRecord.starting(id, caller.team(), stored, now), settings.maxActiveRunsPerTeam());
+    log.log(id, RunLog.NO_ATTEMPT, LogLevel.INFO, "Export created: " + stored.model().wireName() + " from "
+        + stored.dataIntervalStart() + " to " + stored.dataIntervalEnd() + " as " + stored.file().format().wireName());
+    workers.wakeUp();
+    return id;
+  }
+
+  /**
+   * The caller's team's runs, newest first.
+   *
+   * @throws PermissionDeniedException without {@link Scope#READ}
+   */
+  public Page<RunSummary> list(Caller caller, PageRequest page) {
+    caller.require(Scope.READ);
+    Page<RunRecord> runs = store.list(caller.team(), page);
+    List<RunSummary> summaries = new ArrayList<>(runs.items().size());
+    for (RunRecord run : runs.items()) {
+      summaries.add(new RunSummary(run.id(), run.status(), run.createdAt()));
+    }
+    return new Page<>(runs.count(), runs.offset(), runs.limit(), summaries);
+  }
+
+  /**
+   * One run: its status, its files once completed, its error once failed, and its progress.
+   *
+   * @throws PermissionDeniedException without {@link Scope#READ}
+   * @throws RunNotFoundException when no run of the caller's team has the id
+   */
+  public RunSnapshot retrieve(Caller caller, RunId id) {
+    caller.require(Scope.READ);
+    return snapshot(find(caller, id));
+  }
+
+  /**
+   * Cancels a run that is {@code Starting} or {@code Running}: its work stops within a poll
+   * interval (at once when it executes in this engine), the upload in flight is aborted, files
+   * already written are deleted and none is listed.
+   *
+   * @return the run after the cancel; its status is {@code Cancelled}, or the terminal status the
+   *     run reached first
+   * @throws PermissionDeniedException without {@link Scope#WRITE}
+   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws IllegalRunTransitionException when the run had already finished
+   */
+  public RunSnapshot cancel(Caller caller, RunId id) {
+    caller.require(Scope.WRITE);
+    RunRecord run = find(caller, id);
+    Transitions.check(run.status(), RunStatus.CANCELLED);
+    if (store.stop(id, RunStatus.CANCELLED, null, settings.clock().instant())) {
+      log.log(id, run.attemptId() == null ? RunLog.NO_ATTEMPT : run.attemptId(), LogLevel.INFO,
+          "Cancellation requested by the user");
+      workers.stopLocal(id, RunStatus.CANCELLED);
+    }
+    return snapshot(find(caller, id));
+  }
+
+  /**
+   * Stops a run as the operator: it ends {@code Terminated} with the reason as its error, whoever
+   * executes it. For administration; no caller is checked.
+   *
+   * @return whether the run was starting or running and is now terminated
+   */
+  public boolean terminate(RunId id, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    RunRecord run = store.find(id).orElseThrow(() -> new RunNotFoundException(id.toString()));
+    if (!store.stop(id, RunStatus.TERMINATED, reason, settings.clock().instant())) {
+      return false;
+    }
+    log.log(id, run.attemptId() == null ? RunLog.NO_ATTEMPT : run.attemptId(), LogLevel.INFO,
+        "Termination requested by the operator: " + reason);
+    workers.stopLocal(id, RunStatus.TERMINATED);
+    return true;
+  }
+
+  /**
+   * A time-limited link to one file of a completed run.
+   *
+   * @param part the first file, a 0-based index in key order, or a file id
+   * @throws PermissionDeniedException without {@link Scope#READ}
+   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws InvalidRequestException when the run is not completed, or the file expired
+   * @throws PartNotFoundException when the run has no such file
+   */
+  public DownloadLink download(Caller caller, RunId id, PartSelector part) {
+    caller.require(Scope.READ);
+    Objects.requireNonNull(part, "part");
+    RunRecord run = find(caller, id);
+    requireCompleted(run);
+    List<FileRecord> files = store.files(id);
+    FileRecord file = select(files, part);
+    Instant now = settings.clock().instant();
+    if (file.deletedAt() != null || !file.expiresAt().isAfter(now)) {
+      throw new InvalidRequestException(null, "This file download has expired");
+    }
+    BlobStore blobs = settings.blobStore();
+    if (!(blobs instanceof DownloadLinkSigner signer)) {
+      throw new ExportException(blobs.describe() + " cannot make download links");
+    }
+    Instant linkLimit = now.plus(settings.linkLifetime());
+    Instant expiresAt = Micros.truncate(file.expiresAt().isBefore(linkLimit) ? file.expiresAt() : linkLimit);
+    URI uri = signer.signedLink(file.key(), file.fileName(), expiresAt);
+    return new DownloadLink(file.id(), uri, file.fileName(), expiresAt);
+  }
+
+  /**
+   * The run's log entries matching the query, newest first, with the number of all that match.
+   *
+   * @throws PermissionDeniedException without {@link Scope#READ}
+   * @throws RunNotFoundException when no run of the caller's team has the id
+   */
+  public Page<RunLogEntry> logs(Caller caller, RunId id, LogQuery query) {
+    caller.require(Scope.READ);
+    Objects.requireNonNull(query, "query");
+    find(caller, id);
+    return store.logs(id, query);
+  }
+
+  /**
+   * What a consumer checks to know it has every file of a completed run and that each is intact.
+   *
+   * @throws PermissionDeniedException without {@link Scope#READ}
+   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws InvalidRequestException when the run is not completed
+   */
+  public RunManifest manifest(Caller caller, RunId id) {
+    caller.require(Scope.READ);
+    RunRecord run = find(caller, id);
+    requireCompleted(run);
+    List<ManifestFile> files = new ArrayList<>();
+    long records = 0;
+    long bytes = 0;
+    for (FileRecord file : store.files(id)) {
+      files.add(new ManifestFile(file.id(), file.index(), file.fileName(), file.records(), file.sizeBytes(),
+          file.sha256(), file.expiresAt()));
+      records += file.records();
+      bytes += file.sizeBytes();
+    }
+    ExportRequest request = run.request();
+    return new RunManifest(id, request.model(), request.file().format(), request.file().compression(),
+        request.dataIntervalStart(), request.dataIntervalEnd(), records, bytes, request.model().schema(), files);
+  }
+
+  /**
+   * Waits until the run reaches a terminal status or the timeout passes, polling the run store.
+   *
+   * @return the run when it ended, or as it was when the timeout passed
+   * @throws PermissionDeniedException without {@link Scope#READ}
+   * @throws RunNotFoundException when no run of the caller's team has the id
+   */
+  public RunSnapshot awaitTerminal(Caller caller, RunId id, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      RunSnapshot run = retrieve(caller, id);
+      if (run.status().isTerminal() || System.nanoTime() >= deadline) {
+        return run;
+      }
+      try {
+        Thread.sleep(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return retrieve(caller, id);
+      }
+    }
+  }
+
+  /** The runs this engine's workers execute right now. */
+  public List<RunId> executingRuns() {
+    return workers.activeRuns();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private RunRecord find(Caller caller, RunId id) {
+    Objects.requireNonNull(caller, "caller");
+    Objects.requireNonNull(id, "id");
+    return store.find(id)
+        .filter(run -> run.team().equals(caller.team()))
+        .orElseThrow(() -> new RunNotFoundException(id.toString()));
+  }
+
+  private RunSnapshot snapshot(RunRecord run) {
+    List<FileId> files = run.status() == RunStatus.COMPLETED
+        ? store.files(run.id()).stream().map(FileRecord::id).toList()
+        : List.of();
+    String error = run.status().isFailure() ? (run.error() == null ? run.status().wireName() : run.error()) : null;
+    return new RunSnapshot(run.id(), run.team(), run.request(), run.status(), files, error, run.progress(),
+        run.createdAt(), run.startedAt(), run.finishedAt());
+  }
+
+  private static void requireCompleted(RunRecord run) {
+    RunStatus status = run.status();
+    if (status == RunStatus.COMPLETED) {
+      return;
+    }
+    if (!status.isTerminal()) {
+      throw new InvalidRequestException(null, "Batch export run is still in progress");
+    }
+    if (status == RunStatus.CANCELLED) {
+      throw new InvalidRequestException(null, "Batch export run was cancelled");
+    }
+    throw new InvalidRequestException(null, "Batch export run has failed");
+  }
+
+  private static FileRecord select(List<FileRecord> files, PartSelector part) {
+    if (part instanceof PartSelector.ById byId) {
+      return files.stream()
+          .filter(f -> f.id().equals(byId.id()))
+          .findFirst()
+          .orElseThrow(() -> new PartNotFoundException("No file download with id '" + byId.id() + "' in this run"));
+    }
+    long index = part instanceof PartSelector.ByIndex byIndex ? byIndex.index() : 0;
+    if (index < 0 || index >= files.size()) {
+      throw new PartNotFoundException("No files with index " + index);
+    }
+    return files.get((int) index);
+  }
+
+  // ---------------------------------------------------------------- builder
+
+  /**
+   * Builds an {@link ExportEngine}. Each option may be set once; setting it again is an
+   * {@link IllegalStateException} naming the earlier value. Setters reject bad values at once.
+   * {@link #build()} connects nothing and starts nothing.
+   */
+  public static final class Builder {
+    private @Nullable RunStore runStore;
+    private @Nullable RecordSource recordSource;
+    private @Nullable BlobStore blobStore;
+    private @Nullable List<FormatProvider> formats;
+    private @Nullable Clock clock;
+    private @Nullable Integer workers;
+    private @Nullable Integer maxActiveRunsPerTeam;
+    private @Nullable Duration maxIntervalLength;
+    private @Nullable Duration timeLimit;
+    private @Nullable Duration leaseDuration;
+    private @Nullable Duration pollInterval;
+    private @Nullable RetryPolicy retryPolicy;
+    private @Nullable Duration fileRetention;
+    private @Nullable Duration linkLifetime;
+    private @Nullable Duration maintenanceInterval;
+    private @Nullable Duration shutdownGrace;
+    private @Nullable String instanceName;
+    private @Nullable QuotaCheck quotaCheck;
+
+    private Builder() {}
+
+    private static <T> T once(@Nullable T earlier, T value, String name) {
+      Objects.requireNonNull(value, name);
+      if (earlier != null) {
+        throw new IllegalStateException(name + " was already set to " + earlier);
+      }
+      return value;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + value);
+      }
+      return value;
+    }
+
+    private static int atLeastOne(String name, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+      }
+      return value;
+    }
+
+    /** Where runs are kept (required): {@link RunStores#h2}, {@link RunStores#jdbc} or {@link RunStores#inMemory}. */
+    public Builder runStore(RunStore value) {
+      runStore = once(runStore, value, "runStore");
+      return this;
+    }
+
+    /** Where rows come from (required): {@link JdbcRecordSource} or {@link InMemoryRecordSource}. */
+    public Builder recordSource(RecordSource value) {
+      recordSource = once(recordSource, value, "recordSource");
+      return this;
+    }
+
+    /** Where files go (required): {@link BlobStores#fromUri} or {@link BlobStores#inMemory}. */
+    public Builder blobStore(BlobStore value) {
+      blobStore = once(blobStore, value, "blobStore");
+      return this;
+    }
+
+    /**
+     * The format writers to use; they win over those found with {@link java.util.ServiceLoader},
+     * which supply any format not given here. Default: only discovery.
+     */
+    public Builder formats(List<FormatProvider> value) {
+      formats = once(formats, List.copyOf(value), "formats");
+      return this;
+    }
+
+    /** The clock for timestamps, deadlines and expiry; default the system UTC clock. */
+    public Builder clock(Clock value) {
+      clock = once(clock, value, "clock");
+      return this;
+    }
+
+    /** Runs this engine executes at once; default {@value ExportEngine#DEFAULT_WORKERS}. */
+    public Builder workers(int value) {
+      workers = once(workers, atLeastOne("workers", value), "workers");
+      return this;
+    }
+
+    /** Runs a team may have starting or running at once; default {@value ExportEngine#DEFAULT_MAX_ACTIVE_RUNS_PER_TEAM}. */
+    public Builder maxActiveRunsPerTeam(int value) {
+      maxActiveRunsPerTeam = once(maxActiveRunsPerTeam, atLeastOne("maxActiveRunsPerTeam", value),
+          "maxActiveRunsPerTeam");
+      return this;
+    }
+
+    /** The longest data interval a request may ask for; default 7 days. */
+    public Builder maxIntervalLength(Duration value) {
+      maxIntervalLength = once(maxIntervalLength, positive("maxIntervalLength", value), "maxIntervalLength");
+      return this;
+    }
+
+    /** How long a run may take from its first start before it ends {@code TimedOut}; default 1 hour. */
+    public Builder timeLimit(Duration value) {
+      timeLimit = once(timeLimit, positive("timeLimit", value), "timeLimit");
+      return this;
+    }
+
+    /**
+     * How long a claim on a run lasts without a heartbeat; default 30 s. A crashed engine's runs are
+     * taken over this long after its last heartbeat. Heartbeats go every third of it.
+     */
+    public Builder leaseDuration(Duration value) {
+      leaseDuration = once(leaseDuration, positive("leaseDuration", value), "leaseDuration");
+      return this;
+    }
+
+    /** How often the engine claims runs and checks running ones for cancellation; default 500 ms. */
+    public Builder pollInterval(Duration value) {
+      pollInterval = once(pollInterval, positive("pollInterval", value), "pollInterval");
+      return this;
+    }
+
+    /** How transient failures are retried; default {@link RetryPolicy#DEFAULT}. */
+    public Builder retryPolicy(RetryPolicy value) {
+      retryPolicy = once(retryPolicy, value, "retryPolicy");
+      return this;
+    }
+
+    /** How long file downloads stay downloadable; default 7 days. Expired files are deleted. */
+    public Builder fileRetention(Duration value) {
+      fileRetention = once(fileRetention, positive("fileRetention", value), "fileRetention");
+      return this;
+    }
+
+    /** The longest lifetime of a download link; default 1 hour. */
+    public Builder linkLifetime(Duration value) {
+      linkLifetime = once(linkLifetime, positive("linkLifetime", value), "linkLifetime");
+      return this;
+    }
+
+    /** How often expired files and leftovers of failed attempts are deleted; default 1 minute. */
+    public Builder maintenanceInterval(Duration value) {
+      maintenanceInterval = once(maintenanceInterval, positive("maintenanceInterval", value), "maintenanceInterval");
+      return this;
+    }
+
+    /** How long {@link ExportEngine#close()} waits for running exports; default 30 s. */
+    public Builder shutdownGrace(Duration value) {
+      Objects.requireNonNull(value, "shutdownGrace");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace must not be negative, got " + value);
+      }
+      shutdownGrace = once(shutdownGrace, value, "shutdownGrace");
+      return this;
+    }
+
+    /** This engine's name in leases and logs; default host name, process id and a random suffix. */
+    public Builder instanceName(String value) {
+      Objects.requireNonNull(value, "instanceName");
+      if (value.isBlank() || value.length() > 200) {
+        throw new IllegalArgumentException("instanceName must be 1 to 200 characters, got '" + value + "'");
+      }
+      instanceName = once(instanceName, value, "instanceName");
+      return this;
+    }
+
+    /** The host's quota check, asked before each run starts; default allows every run. */
+    public Builder quotaCheck(QuotaCheck value) {
+      quotaCheck = once(quotaCheck, value, "quotaCheck");
+      return this;
+    }
+
+    /**
+     * The engine.
+     *
+     * @throws IllegalStateException when a required part is missing, or the lease is too short for
+     *     the poll interval
+     */
+    @CheckReturnValue
+    public ExportEngine build() {
+      if (runStore == null) {
+        throw new IllegalStateException("runStore is required: RunStores.h2(dir), RunStores.jdbc(dataSource) "
+            + "or RunStores.inMemory()");
+      }
+      if (recordSource == null) {
+        throw new IllegalStateException("recordSource is required: JdbcRecordSource.of(dataSource) or "
+            + "new InMemoryRecordSource()");
+      }
+      if (blobStore == null) {
+        throw new IllegalStateException("blobStore is required: BlobStores.fromUri(uri) or BlobStores.inMemory()");
+      }
+      Duration lease = leaseDuration == null ? DEFAULT_LEASE_DURATION : leaseDuration;
+      Duration poll = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
+      if (lease.compareTo(poll.multipliedBy(3)) < 0) {
+        throw new IllegalStateException("leaseDuration " + lease + " must be at least three poll intervals ("
+            + poll + ") so that heartbeats keep leases alive");
+      }
+      Formats resolved = Formats.resolve(formats == null ? List.of() : formats, ExportEngine.class.getClassLoader());
+      EngineSettings settings = new EngineSettings(
+          runStore,
+          recordSource,
+          blobStore,
+          resolved,
+          clock == null ? Clock.systemUTC() : clock,
+          workers == null ? DEFAULT_WORKERS : workers,
+          maxActiveRunsPerTeam == null ? DEFAULT_MAX_ACTIVE_RUNS_PER_TEAM : maxActiveRunsPerTeam,
+          maxIntervalLength == null ? DEFAULT_MAX_INTERVAL_LENGTH : maxIntervalLength,
+          timeLimit == null ? DEFAULT_TIME_LIMIT : timeLimit,
+          lease,
+          poll,
+          retryPolicy == null ? RetryPolicy.DEFAULT : retryPolicy,
+          fileRetention == null ? DEFAULT_FILE_RETENTION : fileRetention,
+          linkLifetime == null ? DEFAULT_LINK_LIFETIME : linkLifetime,
+          maintenanceInterval == null ? DEFAULT_MAINTENANCE_INTERVAL : maintenanceInterval,
+          shutdownGrace == null ? DEFAULT_SHUTDOWN_GRACE : shutdownGrace,
+          instanceName == null ? defaultInstanceName() : instanceName,
+          quotaCheck == null ? QuotaCheck.ALLOW_ALL : quotaCheck);
+      return new ExportEngine(settings);
+    }
+
+    private static String defaultInstanceName() {
+      String host = System.getenv("HOSTNAME");
+      long pid = ProcessHandle.current().pid();
+      return (host == null || host.isBlank() ? "engine" : host) + "/" + pid + "/"
+          + UUID.randomUUID().toString().substring(0, 8);
+    }
+  }
+}

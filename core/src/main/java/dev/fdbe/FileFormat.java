@@ -1,0 +1,61 @@
+package dev.fdbe;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The file format of a run's output. */
+public enum FileFormat {
+  PARQUET("Parquet", "parquet", true),
+  JSON_LINES("JSONLines", "jsonl", false),
+  CSV("CSV", "csv", false);
+
+  private final String wireName;
+  private final String extension;
+  private final boolean compressesInside;
+
+  FileFormat(String wireName, String extension, boolean compressesInside) {
+    this.wireName = wireName;
+    this.extension = extension;
+    this.compressesInside = compressesInside;
+  }
+
+  /** The spelling used by the HTTP API, e.g. {@code "JSONLines"}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The file extension without a dot, e.g. {@code "jsonl"}. */
+  public String extension() {
+    return extension;
+  }
+
+  /**
+   * Whether the format compresses inside the file (Parquet's column codecs) rather than as a
+   * stream around the whole file; such files keep their plain extension whatever the compression.
+   */
+  public boolean compressesInside() {
+    return compressesInside;
+  }
+
+  /** The format with the given wire name, if any; the match is exact. */
+  public static Optional<FileFormat> fromWireName(String wireName) {
+    for (FileFormat format : values()) {
+      if (format.wireName.equals(wireName)) {
+        return Optional.of(format);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The wire names of all formats, for error messages. */
+  public static List<String> wireNames() {
+    return Arrays.stream(values()).map(FileFormat::wireName).collect(Collectors.toUnmodifiableList());
+  }
+
+  @Override
+  public String toString() {
+    return wireName;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.fdbe;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request that API.md refuses (HTTP 400): a validation rule, a run that cannot be downloaded yet,
+ * an expired file. The message is the one API.md gives, written for the user who sent the request.
+ */
+public class InvalidRequestException extends ExportException {
+  private static final long serialVersionUID = 1L;
+
+  private final @Nullable String attr;
+
+  /**
+   * @param attr the request field at fault, e.g. {@code "data_interval_end"}, or null
+   * @param message what is wrong, in words the user can act on
+   */
+  public InvalidRequestException(@Nullable String attr, String message) {
+    super(message);
+    this.attr = attr;
+  }
+
+  /** The request field at fault, or null when the error is not about one field. */
+  public @Nullable String attr() {
+    return attr;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.fdbe;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The level of a run log entry. */
+public enum LogLevel {
+  DEBUG,
+  INFO,
+  WARNING,
+  ERROR;
+
+  /** The level named by {@code text}, ignoring case; e.g. {@code "warning"}. */
+  public static Optional<LogLevel> parse(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    String upper = text.trim().toUpperCase(Locale.ROOT);
+    for (LogLevel level : values()) {
+      if (level.name().equals(upper)) {
+        return Optional.of(level);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.fdbe;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One page of a longer list.
+ *
+ * @param count the number of items in the whole list
+ * @param offset the position of the first item of this page in the whole list
+ * @param limit the most items a page holds
+ * @param items the items of this page
+ * @param <T> the item type
+ */
+public record Page<T>(long count, long offset, int limit, List<T> items) {
+  public Page {
+    items = List.copyOf(Objects.requireNonNull(items, "items"));
+    if (count < 0 || offset < 0 || limit < 0) {
+      throw new IllegalArgumentException(
+          "page count, offset and limit must not be negative: " + count + ", " + offset + ", " + limit);
+    }
+  }
+
+  /** Whether items follow this page. */
+  public boolean hasNext() {
+    return offset + items.size() < count && limit > 0;
+  }
+
+  /** Whether items precede this page. */
+  public boolean hasPrevious() {
+    return offset > 0 && count > 0;
+  }
+}

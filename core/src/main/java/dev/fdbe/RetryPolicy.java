@@ -1,0 +1,52 @@
+package dev.fdbe;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the engine retries a run after a transient error: up to {@code maxAttempts} attempts in all,
+ * waiting {@code initialBackoff} after the first failure and doubling the wait after each further
+ * one, never longer than {@code maxBackoff}. When the attempts are used up the run ends
+ * {@link RunStatus#FAILED_RETRYABLE}.
+ *
+ * @param maxAttempts attempts in all, at least 1
+ * @param initialBackoff the wait after the first failed attempt
+ * @param maxBackoff the longest wait
+ */
+public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+  /** 5 attempts, waiting 1 s, 2 s, 4 s and 8 s between them. */
+  public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+  public RetryPolicy {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+    }
+    Objects.requireNonNull(initialBackoff, "initialBackoff");
+    Objects.requireNonNull(maxBackoff, "maxBackoff");
+    if (initialBackoff.isNegative() || maxBackoff.isNegative()) {
+      throw new IllegalArgumentException(
+          "backoff must not be negative, got " + initialBackoff + " and " + maxBackoff);
+    }
+    if (maxBackoff.compareTo(initialBackoff) < 0) {
+      throw new IllegalArgumentException(
+          "maxBackoff " + maxBackoff + " is shorter than initialBackoff " + initialBackoff);
+    }
+  }
+
+  /** A policy that never retries: the first transient error ends the run. */
+  public static RetryPolicy none() {
+    return new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
+  }
+
+  /** The wait after the given number of failed attempts (1 for the first failure). */
+  public Duration backoffAfter(int failedAttempts) {
+    if (failedAttempts < 1) {
+      throw new IllegalArgumentException("failedAttempts must be at least 1, got " + failedAttempts);
+    }
+    Duration wait = initialBackoff;
+    for (int i = 1; i < failedAttempts && wait.compareTo(maxBackoff) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.fdbe;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The id of a run. {@link #parse} and {@link #toString} round-trip.
+ *
+ * @param value the UUID
+ */
+public record RunId(UUID value) {
+  public RunId {
+    Objects.requireNonNull(value, "value");
+  }
+
+  /** A new random id. */
+  public static RunId random() {
+    return new RunId(UUID.randomUUID());
+  }
+
+  /**
+   * The id written as {@code text}, a UUID in its canonical 36-character form.
+   *
+   * @throws IllegalArgumentException naming the text when it is not a UUID
+   */
+  public static RunId parse(String text) {
+    return tryParse(text)
+        .orElseThrow(() -> new IllegalArgumentException("not a valid id: '" + text + "'"));
+  }
+
+  /** The id written as {@code text}, or empty when it is not a canonical UUID. */
+  public static Optional<RunId> tryParse(String text) {
+    return Uuids.parse(text).map(RunId::new);
+  }
+
+  @Override
+  public String toString() {
+    return value.toString();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.fdbe;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A run as it was when read: its request, status, files (when completed), error (when failed) and
+ * progress.
+ *
+ * @param id the run id
+ * @param team the team that owns the run
+ * @param request what the run exports
+ * @param status the status
+ * @param files the file downloads in key order; empty unless {@link RunStatus#COMPLETED}
+ * @param error a human-readable reason when the status is a failure, else null
+ * @param progress records, bytes and parts written so far
+ * @param createdAt when the run was created
+ * @param startedAt when the run first started running, or null
+ * @param finishedAt when the run reached its terminal status, or null
+ */
+public record RunSnapshot(
+    RunId id,
+    TeamId team,
+    ExportRequest request,
+    RunStatus status,
+    List<FileId> files,
+    @Nullable String error,
+    Progress progress,
+    Instant createdAt,
+    @Nullable Instant startedAt,
+    @Nullable Instant finishedAt) {
+
+  public RunSnapshot {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(team, "team");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(status, "status");
+    files = List.copyOf(Objects.requireNonNull(files, "files"));
+    Objects.requireNonNull(progress, "progress");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+}

@@ -1,0 +1,40 @@
+package dev.fdbe;
+
+/**
+ * The id of a team, the owner of data and runs ({@code project_id} or {@code environment_id} in
+ * URLs). {@link #parse} and {@link #toString} round-trip.
+ *
+ * @param value a positive number
+ */
+public record TeamId(long value) {
+  public TeamId {
+    if (value <= 0) {
+      throw new IllegalArgumentException("team id must be positive, got " + value);
+    }
+  }
+
+  /** The team with the given id. */
+  public static TeamId of(long value) {
+    return new TeamId(value);
+  }
+
+  /**
+   * The team id written as decimal text.
+   *
+   * @throws IllegalArgumentException naming the text when it is not a positive integer
+   */
+  public static TeamId parse(String text) {
+    long value;
+    try {
+      value = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a valid team id: '" + text + "'", e);
+    }
+    return new TeamId(value);
+  }
+
+  @Override
+  public String toString() {
+    return Long.toString(value);
+  }
+}

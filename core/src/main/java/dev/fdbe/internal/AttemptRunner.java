@@ -1,0 +1,307 @@
+package dev.fdbe.internal;
+
+import dev.fdbe.AttemptId;
+import dev.fdbe.FileConfig;
+import dev.fdbe.FileId;
+import dev.fdbe.LogLevel;
+import dev.fdbe.Model;
+import dev.fdbe.RunStatus;
+import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.FileRecord;
+import dev.fdbe.spi.FormatProvider;
+import dev.fdbe.spi.Lease;
+import dev.fdbe.spi.PartRecord;
+import dev.fdbe.spi.RecordCursor;
+import dev.fdbe.spi.RunRecord;
+import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.SourceQuery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes a claimed run on a worker thread: source, writer, part roller, blob store, then the
+ * fenced completion. Transient failures start a new attempt (new epoch, new attempt id) after a
+ * backoff; everything else ends the run. Whatever ends an attempt without completing it, the
+ * objects it wrote are deleted, so failed, cancelled and taken-over attempts leave nothing behind.
+ */
+final class AttemptRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(AttemptRunner.class);
+
+  private final EngineSettings settings;
+  private final RunStore store;
+  private final BlobStore blobs;
+  private final RunLog log;
+
+  AttemptRunner(EngineSettings settings, RunLog log) {
+    this.settings = settings;
+    this.store = settings.runStore();
+    this.blobs = settings.blobStore();
+    this.log = log;
+  }
+
+  /** Runs the claimed run until it completes, fails, is stopped or is handed over. */
+  void execute(ActiveRun active) {
+    while (true) {
+      Lease lease = active.lease();
+      try {
+        if (lease.attemptNumber() > settings.retryPolicy().maxAttempts()) {
+          end(active, RunStatus.FAILED_RETRYABLE, "The export was started " + (lease.attemptNumber() - 1)
+              + " times without finishing (the engines running it stopped or crashed); trying again later may work");
+          return;
+        }
+        if (!settings.clock().instant().isBefore(active.deadline())) {
+          throw new AttemptStoppedException(StopReason.TIMED_OUT);
+        }
+        Optional<String> refusal = settings.quotaCheck().refusal(active.run().id(), active.run().team(),
+            active.run().request().model(), PartRoller.intervalOf(active.run()));
+        if (refusal.isPresent()) {
+          end(active, RunStatus.FAILED_BILLING, refusal.get());
+          return;
+        }
+        exportOnce(active, lease);
+        return;
+      } catch (AttemptStoppedException e) {
+        stop(active, e.reason());
+        return;
+      } catch (Exception failure) {
+        StopReason stopped = active.stopReason();
+        if (stopped != null) {
+          stop(active, stopped);
+          return;
+        }
+        if (!retryOrEnd(active, lease, failure)) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void exportOnce(ActiveRun active, Lease lease) throws Exception {
+    RunRecord run = active.run();
+    FileConfig file = run.request().file();
+    FormatProvider format = settings.formats().provider(file.format())
+        .orElseThrow(() -> new dev.fdbe.FormatException("file format " + file.format()
+            + " is not available in this engine; add its provider (fdbe-formats) to the class path"));
+    log.log(run.id(), lease.attemptId(), LogLevel.INFO, describeStart(run, lease));
+    SourceQuery query = new SourceQuery(run.team(), run.request().model(), PartRoller.intervalOf(run),
+        run.request().include(), run.request().exclude());
+    PartRoller roller = new PartRoller(store, blobs, format, run, active, lease, log);
+    List<PartRecord> parts;
+    try (RecordCursor cursor = settings.source().open(query)) {
+      active.cursor(cursor);
+      try {
+        long rows = 0;
+        while (cursor.next()) {
+          if ((++rows & 255) == 0) {
+            active.checkStop();
+          }
+          roller.write(cursor);
+        }
+        active.checkStop();
+        parts = roller.finish();
+      } catch (Throwable t) {
+        roller.abort();
+        throw t;
+      } finally {
+        active.cursor(null);
+      }
+    }
+    complete(active, lease, parts);
+  }
+
+  private void complete(ActiveRun active, Lease lease, List<PartRecord> parts) {
+    RunRecord run = active.run();
+    Instant now = settings.clock().instant();
+    Instant expires = Micros.truncate(now.plus(settings.fileRetention()));
+    List<FileRecord> files = new ArrayList<>(parts.size());
+    for (PartRecord part : parts) {
+      files.add(new FileRecord(FileId.random(), run.id(), part.index(), part.key(), part.fileName(), part.sizeBytes(),
+          part.records(), part.sha256(), expires, null));
+    }
+    if (!store.complete(lease, files, now)) {
+      throw new AttemptStoppedException(StopReason.LEASE_LOST);
+    }
+    long records = parts.stream().mapToLong(PartRecord::records).sum();
+    long bytes = parts.stream().mapToLong(PartRecord::sizeBytes).sum();
+    log.log(run.id(), lease.attemptId(), LogLevel.INFO, "Export completed: " + records + " records in "
+        + files.size() + (files.size() == 1 ? " file (" : " files (") + bytes + " bytes)"
+        + (files.isEmpty() ? "; no rows matched the interval and filters" : ""));
+    for (long epoch = 1; epoch < lease.epoch(); epoch++) {
+      blobs.deleteByPrefix(PartKey.attemptPrefix(run.team(), run.id(), epoch));
+    }
+    store.markCleaned(run.id());
+  }
+
+  /** After a failure: true when a new attempt should start, false when the run ended. */
+  private boolean retryOrEnd(ActiveRun active, Lease lease, Throwable failure) {
+    RunRecord run = active.run();
+    String cause = Failures.describe(failure);
+    boolean retryable = Failures.isRetryable(failure);
+    int maxAttempts = settings.retryPolicy().maxAttempts();
+    LOG.debug("run {} attempt {} failed", run.id(), lease.attemptNumber(), failure);
+    discard(lease);
+    if (!retryable) {
+      end(active, RunStatus.FAILED, cause);
+      return false;
+    }
+    if (lease.attemptNumber() >= maxAttempts) {
+      end(active, RunStatus.FAILED_RETRYABLE, "Transient errors outlasted " + maxAttempts
+          + (maxAttempts == 1 ? " attempt" : " attempts") + "; the last was: " + cause
+          + ". Trying again later may work");
+      return false;
+    }
+    Duration wait = settings.retryPolicy().backoffAfter(lease.attemptNumber());
+    log.log(run.id(), lease.attemptId(), LogLevel.WARNING, "Attempt " + lease.attemptNumber()
+        + " failed with a transient error: " + cause + "; retrying in " + human(wait) + " (attempt "
+        + (lease.attemptNumber() + 1) + " of " + maxAttempts + ")");
+    if (active.awaitStop(wait)) {
+      stop(active, active.stopReason());
+      return false;
+    }
+    Instant now = settings.clock().instant();
+    Optional<Lease> next = store.reattempt(lease, AttemptId.random(), now, now.plus(settings.leaseDuration()));
+    if (next.isEmpty()) {
+      stop(active, StopReason.LEASE_LOST);
+      return false;
+    }
+    active.lease(next.get(), now);
+    return true;
+  }
+
+  /** Ends the run with a failure status, if the lease still holds, and deletes what it wrote. */
+  private void end(ActiveRun active, RunStatus status, String error) {
+    Lease lease = active.lease();
+    RunRecord run = active.run();
+    Transitions.check(RunStatus.RUNNING, status);
+    if (!store.fail(lease, status, error, settings.clock().instant())) {
+      stop(active, StopReason.LEASE_LOST);
+      return;
+    }
+    String prefix = switch (status) {
+      case FAILED_BILLING -> "Export refused by the quota check: ";
+      case FAILED_RETRYABLE -> "Export failed, retryable: ";
+      default -> "Export failed: ";
+    };
+    log.log(run.id(), lease.attemptId(), LogLevel.ERROR, prefix + error);
+    cleanUpRun(run);
+  }
+
+  /** Handles a stop: the run's status was set by whoever stopped it, except a timeout, set here. */
+  private void stop(ActiveRun active, StopReason requested) {
+    RunRecord run = active.run();
+    Lease lease = active.lease();
+    StopReason reason = requested == StopReason.LEASE_LOST ? confirmLoss(lease) : requested;
+    switch (reason) {
+      case CANCELLED, TERMINATED -> {
+        int deleted = cleanUpRun(run);
+        String who = reason == StopReason.CANCELLED ? "cancelled by the user" : "terminated by the operator";
+        log.log(run.id(), lease.attemptId(), LogLevel.INFO, "Export " + who + "; stopped writing and deleted "
+            + deleted + (deleted == 1 ? " file" : " files") + " already written");
+      }
+      case TIMED_OUT -> {
+        String error = "The export exceeded its time limit of " + human(settings.timeLimit())
+            + "; export a shorter interval or ask the operator to raise the limit";
+        if (store.fail(lease, RunStatus.TIMED_OUT, error, settings.clock().instant())) {
+          log.log(run.id(), lease.attemptId(), LogLevel.ERROR, "Export timed out: " + error);
+          cleanUpRun(run);
+        } else {
+          stop(active, confirmLoss(lease));
+        }
+      }
+      case LEASE_LOST -> {
+        discard(lease);
+        log.log(run.id(), lease.attemptId(), LogLevel.WARNING, "Attempt " + lease.attemptNumber()
+            + " lost its lease (another engine took the run over); its files were discarded");
+      }
+      case SHUTDOWN -> {
+        discard(lease);
+        if (store.release(lease, settings.clock().instant())) {
+          log.log(run.id(), lease.attemptId(), LogLevel.INFO, "The engine " + lease.owner()
+              + " is shutting down; the export will restart on the next engine that claims it");
+        }
+      }
+      default -> throw new IllegalStateException("unhandled stop reason " + reason);
+    }
+  }
+
+  /** Why a lease was lost: a cancel or terminate shows in the run's status. */
+  private StopReason confirmLoss(Lease lease) {
+    Optional<RunRecord> current = store.find(lease.runId());
+    if (current.isPresent() && current.get().leaseEpoch() == lease.epoch()) {
+      RunStatus status = current.get().status();
+      if (status == RunStatus.CANCELLED) {
+        return StopReason.CANCELLED;
+      }
+      if (status == RunStatus.TERMINATED) {
+        return StopReason.TERMINATED;
+      }
+    }
+    return StopReason.LEASE_LOST;
+  }
+
+  /** Deletes the objects of one attempt. */
+  private void discard(Lease lease) {
+    try {
+      RunRecord run = store.find(lease.runId()).orElse(null);
+      if (run != null) {
+        blobs.deleteByPrefix(PartKey.attemptPrefix(run.team(), run.id(), lease.epoch()));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot delete the files of attempt {} of run {}; the maintenance sweep will", lease.epoch(),
+          lease.runId(), e);
+    }
+  }
+
+  /** Deletes every object of a run that ended without files; returns how many there were. */
+  private int cleanUpRun(RunRecord run) {
+    String prefix = PartKey.runPrefix(run.team(), run.id());
+    try {
+      int count = blobs.list(prefix).size();
+      blobs.deleteByPrefix(prefix);
+      store.markCleaned(run.id());
+      return count;
+    } catch (RuntimeException e) {
+      LOG.warn("cannot delete the files of run {}; the maintenance sweep will", run.id(), e);
+      return 0;
+    }
+  }
+
+  private String describeStart(RunRecord run, Lease lease) {
+    FileConfig file = run.request().file();
+    StringBuilder text = new StringBuilder("Exporting ").append(run.request().model().wireName())
+        .append(" from ").append(run.request().dataIntervalStart()).append(" to ")
+        .append(run.request().dataIntervalEnd());
+    if (run.request().model() == Model.EVENTS) {
+      if (!run.request().include().isEmpty()) {
+        text.append(", including only ").append(run.request().include());
+      }
+      if (!run.request().exclude().isEmpty()) {
+        text.append(", excluding ").append(run.request().exclude());
+      }
+    }
+    text.append(", as ").append(file.format().wireName())
+        .append(file.compression() == dev.fdbe.Compression.NONE ? " uncompressed" : " with " + file.compression())
+        .append(file.maxSizeMb() > 0 ? " in files of at most " + file.maxSizeMb() + " MiB" : " in one file")
+        .append(", from ").append(settings.source().describe())
+        .append(" to ").append(blobs.describe()).append(" under ")
+        .append(PartKey.attemptPrefix(run.team(), run.id(), lease.epoch()))
+        .append(" (attempt ").append(lease.attemptNumber()).append(" on ").append(lease.owner()).append(')');
+    return text.toString();
+  }
+
+  static String human(Duration duration) {
+    if (duration.isZero()) {
+      return "0s";
+    }
+    long millis = duration.toMillis();
+    if (millis < 1000) {
+      return millis + "ms";
+    }
+    return duration.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().substring(2).toLowerCase();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.fdbe.internal.blob;
+
+import dev.fdbe.StorageException;
+import dev.fdbe.spi.BlobInfo;
+import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.BlobUpload;
+import dev.fdbe.spi.DownloadLinkSigner;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * A {@link BlobStore} in memory, for tests and offline use. Objects become visible atomically on
+ * commit. Its download links use the {@code memory:} scheme and can only be resolved by this store
+ * ({@link #open}); they carry no signature.
+ */
+public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner {
+  private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
+
+  @Override
+  public BlobUpload beginUpload(String key) {
+    BlobStore.requireValidKey(key);
+    return new BlobUpload() {
+      private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      private boolean done;
+
+      @Override
+      public OutputStream stream() {
+        return buffer;
+      }
+
+      @Override
+      public synchronized BlobInfo commit() {
+        if (done) {
+          throw new IllegalStateException("upload of " + key + " was already committed or aborted");
+        }
+        done = true;
+        byte[] bytes = buffer.toByteArray();
+        objects.put(key, bytes);
+        return new BlobInfo(key, bytes.length);
+      }
+
+      @Override
+      public synchronized void abort() {
+        done = true;
+        buffer.reset();
+      }
+    };
+  }
+
+  @Override
+  public Optional<BlobInfo> stat(String key) {
+    byte[] bytes = objects.get(BlobStore.requireValidKey(key));
+    return bytes == null ? Optional.empty() : Optional.of(new BlobInfo(key, bytes.length));
+  }
+
+  @Override
+  public InputStream open(String key) {
+    byte[] bytes = objects.get(BlobStore.requireValidKey(key));
+    if (bytes == null) {
+      throw new StorageException("no object '" + key + "' in memory storage", false);
+    }
+    return new ByteArrayInputStream(bytes);
+  }
+
+  @Override
+  public List<BlobInfo> list(String prefix) {
+    BlobStore.requireValidPrefix(prefix);
+    List<BlobInfo> found = new ArrayList<>();
+    for (Map.Entry<String, byte[]> entry : objects.tailMap(prefix, true).entrySet()) {
+      if (!entry.getKey().startsWith(prefix)) {
+        break;
+      }
+      found.add(new BlobInfo(entry.getKey(), entry.getValue().length));
+    }
+    return found;
+  }
+
+  @Override
+  public void delete(String key) {
+    objects.remove(BlobStore.requireValidKey(key));
+  }
+
+  @Override
+  public void deleteByPrefix(String prefix) {
+    for (BlobInfo blob : list(prefix)) {
+      objects.remove(blob.key());
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "in-memory storage";
+  }
+
+  @Override
+  public URI signedLink(String key, String fileName, Instant expiresAt) {
+    BlobStore.requireValidKey(key);
+    return URI.create("memory:/" + key + "?filename=" + URLEncoder.encode(fileName, StandardCharsets.UTF_8)
+        + "&expires=" + expiresAt.getEpochSecond());
+  }
+}

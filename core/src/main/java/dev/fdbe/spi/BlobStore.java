@@ -1,0 +1,81 @@
+package dev.fdbe.spi;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where a run's files are stored. Keys are relative paths of {@code [A-Za-z0-9._=-]} segments
+ * joined by {@code /}. Implementations are thread-safe. Every method throws
+ * {@link dev.fdbe.StorageException} when the store fails, with {@code isRetryable()} set when
+ * trying again later may work.
+ *
+ * <p>Optional abilities have their own interfaces, tested with {@code instanceof}:
+ * {@link DownloadLinkSigner} for time-limited download links.
+ */
+public interface BlobStore {
+  /** Starts writing an object under the key; it is visible only once committed. */
+  BlobUpload beginUpload(String key);
+
+  /** The stored object under the key, or empty when there is none. */
+  Optional<BlobInfo> stat(String key);
+
+  /**
+   * Opens a stored object for reading.
+   *
+   * @throws dev.fdbe.StorageException when there is no object under the key (not retryable)
+   */
+  InputStream open(String key);
+
+  /** The stored objects whose keys start with the prefix, sorted by key. */
+  List<BlobInfo> list(String prefix);
+
+  /** Deletes the object under the key; deleting a missing object does nothing. */
+  void delete(String key);
+
+  /** Deletes every object whose key starts with the prefix; idempotent. */
+  void deleteByPrefix(String prefix);
+
+  /** Where the objects go, for run logs, e.g. {@code "local storage at /var/fdbe/files"}. */
+  String describe();
+
+  /**
+   * Checks that a key is valid: non-empty segments of {@code [A-Za-z0-9._=-]} joined by {@code /},
+   * none of them {@code .} or {@code ..}, with no leading or trailing {@code /}.
+   *
+   * @return the key
+   * @throws IllegalArgumentException naming the key when it is not valid
+   */
+  static String requireValidKey(String key) {
+    if (key == null || !KeyRules.KEY.matcher(key).matches() || KeyRules.DOTS.matcher(key).find()) {
+      throw new IllegalArgumentException("invalid blob key '" + key
+          + "': keys are segments of letters, digits, '.', '_', '=' and '-' joined by '/'");
+    }
+    return key;
+  }
+
+  /**
+   * Checks that a prefix is valid: empty, or a valid key followed by {@code /}.
+   *
+   * @return the prefix
+   * @throws IllegalArgumentException naming the prefix when it is not valid
+   */
+  static String requireValidPrefix(String prefix) {
+    if (prefix == null || !(prefix.isEmpty()
+        || (prefix.endsWith("/") && KeyRules.KEY.matcher(prefix.substring(0, prefix.length() - 1)).matches()
+            && !KeyRules.DOTS.matcher(prefix.substring(0, prefix.length() - 1)).find()))) {
+      throw new IllegalArgumentException("invalid blob key prefix '" + prefix
+          + "': a prefix is empty or a valid key followed by '/'");
+    }
+    return prefix;
+  }
+
+  /** The patterns behind key validation. */
+  final class KeyRules {
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._=-]+(/[A-Za-z0-9._=-]+)*");
+    private static final Pattern DOTS = Pattern.compile("(^|/)\\.{1,2}(/|$)");
+
+    private KeyRules() {}
+  }
+}

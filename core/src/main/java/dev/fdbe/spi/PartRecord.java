@@ -1,0 +1,27 @@
+package dev.fdbe.spi;
+
+import dev.fdbe.RunId;
+import java.util.Objects;
+
+/**
+ * A part an attempt has stored and registered, not yet a file download: it becomes one only when
+ * its attempt completes the run.
+ *
+ * @param runId the run
+ * @param epoch the lease epoch of the attempt that wrote it
+ * @param index its 0-based position in write order
+ * @param key its blob store key
+ * @param fileName the last segment of the key
+ * @param sizeBytes stored bytes
+ * @param records rows
+ * @param sha256 SHA-256 of the stored bytes, lower-case hex
+ */
+public record PartRecord(
+    RunId runId, long epoch, int index, String key, String fileName, long sizeBytes, long records, String sha256) {
+  public PartRecord {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(fileName, "fileName");
+    Objects.requireNonNull(sha256, "sha256");
+  }
+}

@@ -1,0 +1,140 @@
+package dev.fdbe.spi;
+
+import dev.fdbe.AttemptId;
+import dev.fdbe.FileId;
+import dev.fdbe.LogLevel;
+import dev.fdbe.LogQuery;
+import dev.fdbe.Page;
+import dev.fdbe.PageRequest;
+import dev.fdbe.RunId;
+import dev.fdbe.RunLogEntry;
+import dev.fdbe.RunStatus;
+import dev.fdbe.TeamId;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeps runs, leases, parts, file downloads and run logs. The store is the single source of truth
+ * that engines in one or many processes coordinate through: every change is a conditional update,
+ * so that two engines can never both claim a run and an attempt that lost its lease can never
+ * commit.
+ *
+ * <p>Implementations are thread-safe. "Not found" is an empty result, never an exception. Store
+ * failures surface as {@link dev.fdbe.ExportException}. Instants are kept with microsecond
+ * precision.
+ */
+public interface RunStore {
+  /**
+   * Inserts a new {@code Starting} run, unless its team already has {@code maxActivePerTeam} runs
+   * {@code Starting} or {@code Running}. The check and the insert are atomic: concurrent inserts,
+   * also from other processes, never exceed the limit.
+   *
+   * @throws dev.fdbe.TooManyRunsException when the team is at its limit
+   */
+  void insert(RunRecord run, int maxActivePerTeam);
+
+  /** The run, or empty. */
+  Optional<RunRecord> find(RunId id);
+
+  /** The runs among {@code ids} that exist, in no particular order. */
+  List<RunRecord> findAll(Collection<RunId> ids);
+
+  /** A team's runs, newest first ({@code createdAt}, then id), with the total count. */
+  Page<RunRecord> list(TeamId team, PageRequest page);
+
+  /**
+   * Moves a {@code Starting} or {@code Running} run to {@code to} (cancel, terminate), whoever
+   * holds its lease, and sets {@code finishedAt}.
+   *
+   * @return whether the run was changed; false when it was already terminal or does not exist
+   */
+  boolean stop(RunId id, RunStatus to, String error, Instant now);
+
+  /**
+   * Runs an engine may claim now: {@code Starting} ones, and {@code Running} ones whose lease
+   * expired before {@code now}; oldest first.
+   */
+  List<RunRecord> claimable(Instant now, int limit);
+
+  /**
+   * Claims a run seen by {@link #claimable}: if it still carries {@code expectedEpoch} and is still
+   * claimable, it becomes {@code Running} with a lease of the next epoch for a new attempt.
+   *
+   * @return the lease, or empty when another engine won the claim
+   */
+  Optional<Lease> claim(RunId id, long expectedEpoch, AttemptId attemptId, String owner, Instant now,
+      Instant leaseUntil);
+
+  /**
+   * Starts a new attempt under the run's current lease (a retry in the same engine): the epoch
+   * advances so that nothing of the previous attempt can commit any more.
+   *
+   * @return the new lease, or empty when the lease was lost or the run is no longer running
+   */
+  Optional<Lease> reattempt(Lease current, AttemptId attemptId, Instant now, Instant leaseUntil);
+
+  /** Extends the lease; false when it was lost (taken over, or the run was stopped). */
+  boolean renew(Lease lease, Instant until);
+
+  /**
+   * Gives up the lease without changing the status, so that another engine may claim the run at
+   * once (a graceful shutdown). False when the lease was already lost.
+   */
+  boolean release(Lease lease, Instant now);
+
+  /**
+   * Records a stored part and adds it to the run's progress, if the lease still holds.
+   *
+   * @return false when the lease was lost; the part is not recorded then
+   */
+  boolean registerPart(Lease lease, PartRecord part);
+
+  /** The parts registered for the run by the attempt of the given epoch, in index order. */
+  List<PartRecord> parts(RunId id, long epoch);
+
+  /**
+   * In one transaction, if the lease still holds: inserts the file downloads and moves the run to
+   * {@code Completed} with its final progress. A run is never {@code Completed} without its files.
+   *
+   * @return false when the lease was lost; nothing is written then
+   */
+  boolean complete(Lease lease, List<FileRecord> files, Instant now);
+
+  /**
+   * Moves the run to a terminal status other than {@code Completed} with an error, if the lease
+   * still holds.
+   *
+   * @return false when the lease was lost; nothing is written then
+   */
+  boolean fail(Lease lease, RunStatus status, String error, Instant now);
+
+  /** The run's file downloads in index order; empty unless it completed. */
+  List<FileRecord> files(RunId id);
+
+  /** File downloads that expired before {@code now} and whose objects are not deleted yet. */
+  List<FileRecord> expiredFiles(Instant now, int limit);
+
+  /** Notes that a file download's object was deleted. */
+  void markFileDeleted(FileId id, Instant now);
+
+  /** Terminal runs whose storage has not been cleaned yet, oldest first. */
+  List<RunRecord> uncleaned(int limit);
+
+  /** Notes that every object no file download of the run owns has been deleted. */
+  void markCleaned(RunId id);
+
+  /**
+   * Appends a line to the run's log. Timestamps are unique within a run: when {@code now} is not
+   * after the run's latest entry, the entry gets the next microsecond after it.
+   *
+   * @return the stored entry
+   */
+  RunLogEntry appendLog(RunId runId, AttemptId attemptId, LogLevel level, String message, Instant now);
+
+  /**
+   * The run's log entries that match the query, newest first, with the count of all that match.
+   */
+  Page<RunLogEntry> logs(RunId runId, LogQuery query);
+}

@@ -1,0 +1,17 @@
+/**
+ * fdbe core: the run lifecycle, the export engine and the SPIs that formats, blob stores, record
+ * sources and run stores implement. Start at {@link dev.fdbe.ExportEngine}.
+ */
+module dev.fdbe {
+  requires transitive java.sql;
+  requires org.slf4j;
+  requires static transitive org.jspecify;
+  requires static transitive com.google.errorprone.annotations;
+  requires static com.h2database;
+
+  exports dev.fdbe;
+  exports dev.fdbe.spi;
+
+  uses dev.fdbe.spi.FormatProvider;
+  uses dev.fdbe.spi.BlobStoreProvider;
+}
