@@ -1,0 +1,50 @@
+package dev.fdbe.format;
+
+import dev.fdbe.Compression;
+import dev.fdbe.FileFormat;
+import dev.fdbe.Schema;
+import dev.fdbe.format.jsonl.JsonLinesReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads exported files back into rows: to test export logic offline, or to consume an export in
+ * Java. See {@link RowReader} for the value types.
+ */
+public final class ExportFiles {
+  /**
+   * A reader of one exported file. The reader closes {@code in} when it is closed.
+   *
+   * @throws IllegalArgumentException when the format or compression cannot be read yet
+   */
+  public static RowReader open(InputStream in, FileFormat format, Compression compression, Schema schema)
+      throws IOException {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(schema, "schema");
+    if (compression != Compression.NONE) {
+      throw new IllegalArgumentException("reading " + compression + "-compressed files is not supported yet");
+    }
+    return switch (format) {
+      case JSON_LINES -> new JsonLinesReader(in, schema);
+      default -> throw new IllegalArgumentException("reading " + format + " files is not supported yet");
+    };
+  }
+
+  /** Every row of one exported file. Closes {@code in}. */
+  public static List<Map<String, Object>> readAll(InputStream in, FileFormat format, Compression compression,
+      Schema schema) throws IOException {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (RowReader reader = open(in, format, compression, schema)) {
+      for (Map<String, Object> row = reader.next(); row != null; row = reader.next()) {
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  private ExportFiles() {}
+}

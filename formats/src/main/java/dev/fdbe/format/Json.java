@@ -1,0 +1,83 @@
+package dev.fdbe.format;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * The JSON factory the formats share, and JSON column handling: a stored value is embedded as JSON
+ * when it is one complete, valid JSON document, and written as a string otherwise.
+ */
+public final class Json {
+  /** Thread-safe; generators and parsers it creates are not. String values may be of any length. */
+  public static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+      .build();
+
+  /** Whether the text is exactly one valid JSON document (surrounding whitespace allowed). */
+  public static boolean isValid(String text) {
+    try (JsonParser parser = FACTORY.createParser(text)) {
+      if (parser.nextToken() == null) {
+        return false;
+      }
+      parser.skipChildren();
+      return parser.nextToken() == null;
+    } catch (JsonProcessingException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes a valid JSON document as a nested value. The document's own text is copied as is when it
+   * holds no line break, else it is re-serialized so that the output stays on one line.
+   */
+  public static void writeEmbedded(JsonGenerator generator, String validJson) throws IOException {
+    if (validJson.indexOf('\n') < 0 && validJson.indexOf('\r') < 0) {
+      generator.writeRawValue(validJson.strip());
+      return;
+    }
+    try (JsonParser parser = FACTORY.createParser(validJson)) {
+      parser.nextToken();
+      generator.copyCurrentStructure(parser);
+    }
+  }
+
+  /** The compact JSON text of the value the parser is at (its current token and children). */
+  public static String compactValue(JsonParser parser) throws IOException {
+    StringWriter text = new StringWriter();
+    try (JsonGenerator generator = FACTORY.createGenerator(text)) {
+      generator.copyCurrentStructure(parser);
+    }
+    return text.toString();
+  }
+
+  /**
+   * The compact form of a JSON document, to compare documents written differently; null when the
+   * text is not valid JSON.
+   */
+  public static String compact(String json) {
+    try (JsonParser parser = FACTORY.createParser(json)) {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        return null;
+      }
+      String compact = compactValue(parser);
+      return parser.nextToken() == null ? compact : null;
+    } catch (JsonProcessingException e) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Json() {}
+}
