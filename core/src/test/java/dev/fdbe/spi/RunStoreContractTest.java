@@ -1,0 +1,550 @@
+package dev.fdbe.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fdbe.AttemptId;
+import dev.fdbe.Compression;
+import dev.fdbe.ExportRequest;
+import dev.fdbe.FileConfig;
+import dev.fdbe.FileFormat;
+import dev.fdbe.FileId;
+import dev.fdbe.LogLevel;
+import dev.fdbe.LogQuery;
+import dev.fdbe.Model;
+import dev.fdbe.Page;
+import dev.fdbe.PageRequest;
+import dev.fdbe.Progress;
+import dev.fdbe.RunId;
+import dev.fdbe.RunLogEntry;
+import dev.fdbe.RunStatus;
+import dev.fdbe.TeamId;
+import dev.fdbe.TooManyRunsException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link RunStore} must have: the in-memory store, H2 and PostgreSQL all run it.
+ * Claims, fencing and the per-team limit are checked here, once for all backends.
+ */
+public abstract class RunStoreContractTest {
+  protected static final Instant T0 = Instant.parse("2026-11-20T12:00:00Z");
+  protected static final TeamId TEAM = TeamId.of(1);
+  protected static final TeamId OTHER_TEAM = TeamId.of(2);
+
+  /** A new, empty store for one test. */
+  protected abstract RunStore newStore() throws Exception;
+
+  protected RunStore store;
+
+  @BeforeEach
+  void createStore() throws Exception {
+    store = newStore();
+  }
+
+  protected static ExportRequest request() {
+    return ExportRequest.builder(Model.EVENTS, Instant.parse("2026-11-19T00:00:00Z"), Instant.parse("2026-11-20T00:00:00Z"))
+        .file(new FileConfig(FileFormat.JSON_LINES, Compression.ZSTD, 10))
+        .include(List.of("$pageview", "$identify"))
+        .exclude(List.of("$autocapture"))
+        .build();
+  }
+
+  protected RunRecord insert(TeamId team, Instant createdAt) {
+    RunRecord run = RunRecord.starting(RunId.random(), team, request(), createdAt);
+    store.insert(run, 1000);
+    return run;
+  }
+
+  protected Lease claim(RunRecord run, Instant now) {
+    RunRecord current = store.find(run.id()).orElseThrow();
+    return store.claim(run.id(), current.leaseEpoch(), AttemptId.random(), "engine-a", now, now.plusSeconds(30))
+        .orElseThrow(() -> new AssertionError("claim of " + run.id() + " failed"));
+  }
+
+  private static PartRecord part(Lease lease, int index, long records, long bytes) {
+    return new PartRecord(lease.runId(), lease.epoch(), index, "1/" + lease.runId() + "/attempt-" + lease.epoch()
+        + "/p-" + index + ".jsonl", "p-" + index + ".jsonl", bytes, records, "ab".repeat(32));
+  }
+
+  private static FileRecord file(PartRecord part, Instant expires) {
+    return new FileRecord(FileId.random(), part.runId(), part.index(), part.key(), part.fileName(), part.sizeBytes(),
+        part.records(), part.sha256(), expires, null);
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  @Test
+  void insertedRunIsFoundWithEveryField() {
+    RunRecord run = insert(TEAM, T0);
+
+    RunRecord found = store.find(run.id()).orElseThrow();
+
+    assertThat(found).isEqualTo(run);
+    assertThat(found.request().include()).containsExactly("$pageview", "$identify");
+    assertThat(found.status()).isEqualTo(RunStatus.STARTING);
+    assertThat(store.find(RunId.random())).isEmpty();
+  }
+
+  @Test
+  void insertingTheSameRunTwiceFails() {
+    RunRecord run = insert(TEAM, T0);
+    assertThatThrownBy(() -> store.insert(run, 1000)).isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void listIsNewestFirstWithCountAndPaging() {
+    List<RunRecord> runs = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      runs.add(insert(TEAM, T0.plusSeconds(i)));
+    }
+    insert(OTHER_TEAM, T0.plusSeconds(100));
+
+    Page<RunRecord> first = store.list(TEAM, PageRequest.of(3, 0));
+    Page<RunRecord> last = store.list(TEAM, PageRequest.of(3, 6));
+    Page<RunRecord> beyond = store.list(TEAM, PageRequest.of(3, 50));
+    Page<RunRecord> zero = store.list(TEAM, PageRequest.of(0, 0));
+
+    assertThat(first.count()).isEqualTo(7);
+    assertThat(first.items()).extracting(RunRecord::id)
+        .containsExactly(runs.get(6).id(), runs.get(5).id(), runs.get(4).id());
+    assertThat(first.hasNext()).isTrue();
+    assertThat(first.hasPrevious()).isFalse();
+    assertThat(last.items()).extracting(RunRecord::id).containsExactly(runs.get(0).id());
+    assertThat(last.hasNext()).isFalse();
+    assertThat(last.hasPrevious()).isTrue();
+    assertThat(beyond.items()).isEmpty();
+    assertThat(beyond.count()).isEqualTo(7);
+    assertThat(zero.items()).isEmpty();
+    assertThat(store.list(TeamId.of(99), PageRequest.FIRST).count()).isZero();
+  }
+
+  @Test
+  void runsCreatedInTheSameMicrosecondListInAStableOrder() {
+    for (int i = 0; i < 5; i++) {
+      insert(TEAM, T0);
+    }
+    List<RunId> once = store.list(TEAM, PageRequest.FIRST).items().stream().map(RunRecord::id).toList();
+    List<RunId> paged = new ArrayList<>();
+    for (int offset = 0; offset < 5; offset += 2) {
+      store.list(TEAM, PageRequest.of(2, offset)).items().forEach(r -> paged.add(r.id()));
+    }
+    assertThat(paged).isEqualTo(once);
+  }
+
+  @Test
+  void teamLimitCountsOnlyActiveRuns() {
+    RunRecord a = RunRecord.starting(RunId.random(), TEAM, request(), T0);
+    RunRecord b = RunRecord.starting(RunId.random(), TEAM, request(), T0);
+    store.insert(a, 2);
+    store.insert(b, 2);
+    insert(OTHER_TEAM, T0);
+
+    assertThatThrownBy(() -> store.insert(RunRecord.starting(RunId.random(), TEAM, request(), T0), 2))
+        .isInstanceOf(TooManyRunsException.class)
+        .hasMessageContaining("team 1");
+
+    store.stop(a.id(), RunStatus.CANCELLED, null, T0);
+    store.insert(RunRecord.starting(RunId.random(), TEAM, request(), T0), 2);
+    assertThat(store.list(TEAM, PageRequest.FIRST).count()).isEqualTo(3);
+  }
+
+  @Test
+  void teamLimitHoldsExactlyUnderFiftyConcurrentInserts() throws Exception {
+    int limit = 10;
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Boolean>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        results.add(pool.submit(() -> {
+          start.await();
+          try {
+            store.insert(RunRecord.starting(RunId.random(), TEAM, request(), T0), limit);
+            return true;
+          } catch (TooManyRunsException e) {
+            return false;
+          }
+        }));
+      }
+      start.countDown();
+      int admitted = 0;
+      for (Future<Boolean> result : results) {
+        admitted += result.get(60, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(admitted).isEqualTo(limit);
+      assertThat(store.list(TEAM, PageRequest.FIRST).count()).isEqualTo(limit);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------- claims and fencing
+
+  @Test
+  void claimMakesTheRunRunningUnderANewEpoch() {
+    RunRecord run = insert(TEAM, T0);
+    assertThat(store.claimable(T0, 10)).extracting(RunRecord::id).containsExactly(run.id());
+
+    AttemptId attempt = AttemptId.random();
+    Lease lease = store.claim(run.id(), 0, attempt, "engine-a", T0, T0.plusSeconds(30)).orElseThrow();
+
+    assertThat(lease).isEqualTo(new Lease(run.id(), 1, attempt, 1, "engine-a", T0.plusSeconds(30)));
+    RunRecord running = store.find(run.id()).orElseThrow();
+    assertThat(running.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(running.startedAt()).isEqualTo(T0);
+    assertThat(running.leaseOwner()).isEqualTo("engine-a");
+    assertThat(running.attempts()).isEqualTo(1);
+    assertThat(store.claimable(T0.plusSeconds(29), 10)).isEmpty();
+  }
+
+  @Test
+  void onlyOneOfTwoConcurrentClaimsWins() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      RunRecord run = insert(TEAM, T0);
+      CountDownLatch start = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Callable<Optional<Lease>> claim = () -> {
+          start.await();
+          return store.claim(run.id(), 0, AttemptId.random(), "engine", T0, T0.plusSeconds(30));
+        };
+        Future<Optional<Lease>> a = pool.submit(claim);
+        Future<Optional<Lease>> b = pool.submit(claim);
+        start.countDown();
+        int winners = (a.get().isPresent() ? 1 : 0) + (b.get().isPresent() ? 1 : 0);
+        assertThat(winners).as("round %d", round).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aStaleEpochCannotClaim() {
+    RunRecord run = insert(TEAM, T0);
+    claim(run, T0);
+
+    assertThat(store.claim(run.id(), 0, AttemptId.random(), "engine-b", T0.plusSeconds(60), T0.plusSeconds(90)))
+        .isEmpty();
+  }
+
+  @Test
+  void expiredLeaseIsTakenOverAndTheOldHolderIsFenced() {
+    RunRecord run = insert(TEAM, T0);
+    Lease old = claim(run, T0);
+    assertThat(store.registerPart(old, part(old, 0, 10, 100))).isTrue();
+
+    Instant later = T0.plusSeconds(31);
+    assertThat(store.claimable(later, 10)).extracting(RunRecord::id).containsExactly(run.id());
+    Lease taken = store.claim(run.id(), old.epoch(), AttemptId.random(), "engine-b", later, later.plusSeconds(30))
+        .orElseThrow();
+
+    assertThat(taken.epoch()).isEqualTo(old.epoch() + 1);
+    assertThat(taken.attemptNumber()).isEqualTo(2);
+    assertThat(store.find(run.id()).orElseThrow().progress()).isEqualTo(Progress.NONE);
+    assertThat(store.renew(old, later.plusSeconds(60))).isFalse();
+    assertThat(store.registerPart(old, part(old, 1, 10, 100))).isFalse();
+    assertThat(store.complete(old, List.of(), later)).isFalse();
+    assertThat(store.fail(old, RunStatus.FAILED, "x", later)).isFalse();
+    assertThat(store.release(old, later)).isFalse();
+    assertThat(store.reattempt(old, AttemptId.random(), later, later.plusSeconds(30))).isEmpty();
+    assertThat(store.find(run.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(store.parts(run.id(), taken.epoch())).isEmpty();
+  }
+
+  @Test
+  void renewedLeaseIsNotClaimable() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+
+    assertThat(store.renew(lease, T0.plusSeconds(60))).isTrue();
+
+    assertThat(store.claimable(T0.plusSeconds(45), 10)).isEmpty();
+    assertThat(store.claim(run.id(), lease.epoch(), AttemptId.random(), "b", T0.plusSeconds(45), T0.plusSeconds(75)))
+        .isEmpty();
+    assertThat(store.find(run.id()).orElseThrow().leaseExpiresAt()).isEqualTo(T0.plusSeconds(60));
+  }
+
+  @Test
+  void releasedLeaseIsClaimableAtOnce() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+
+    assertThat(store.release(lease, T0.plusSeconds(1))).isTrue();
+
+    assertThat(store.claimable(T0.plusSeconds(1), 10)).extracting(RunRecord::id).containsExactly(run.id());
+    assertThat(store.find(run.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+  }
+
+  @Test
+  void reattemptAdvancesTheEpochAndResetsProgress() {
+    RunRecord run = insert(TEAM, T0);
+    Lease first = claim(run, T0);
+    store.registerPart(first, part(first, 0, 5, 50));
+    AttemptId attempt = AttemptId.random();
+
+    Lease second = store.reattempt(first, attempt, T0.plusSeconds(5), T0.plusSeconds(35)).orElseThrow();
+
+    assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
+    assertThat(second.attemptId()).isEqualTo(attempt);
+    assertThat(second.attemptNumber()).isEqualTo(2);
+    assertThat(store.find(run.id()).orElseThrow().progress()).isEqualTo(Progress.NONE);
+    assertThat(store.registerPart(first, part(first, 1, 5, 50))).isFalse();
+    assertThat(store.parts(run.id(), first.epoch())).hasSize(1);
+  }
+
+  @Test
+  void registeredPartsAddUpToProgress() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+
+    store.registerPart(lease, part(lease, 1, 20, 2000));
+    store.registerPart(lease, part(lease, 0, 10, 1000));
+
+    assertThat(store.find(run.id()).orElseThrow().progress()).isEqualTo(new Progress(30, 3000, 2));
+    assertThat(store.parts(run.id(), lease.epoch())).extracting(PartRecord::index).containsExactly(0, 1);
+    assertThat(store.parts(run.id(), lease.epoch() + 1)).isEmpty();
+  }
+
+  @Test
+  void aPartOfAnotherEpochIsRefused() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    PartRecord stale = new PartRecord(run.id(), lease.epoch() - 1, 0, "k", "k", 1, 1, "ab".repeat(32));
+
+    assertThat(store.registerPart(lease, stale)).isFalse();
+  }
+
+  @Test
+  void completionWritesFilesAndStatusTogether() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    PartRecord p0 = part(lease, 0, 10, 1000);
+    PartRecord p1 = part(lease, 1, 5, 500);
+    store.registerPart(lease, p0);
+    store.registerPart(lease, p1);
+    List<FileRecord> files = List.of(file(p1, T0.plus(Duration.ofDays(7))), file(p0, T0.plus(Duration.ofDays(7))));
+
+    assertThat(store.complete(lease, files, T0.plusSeconds(10))).isTrue();
+
+    RunRecord done = store.find(run.id()).orElseThrow();
+    assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(done.finishedAt()).isEqualTo(T0.plusSeconds(10));
+    assertThat(done.progress()).isEqualTo(new Progress(15, 1500, 2));
+    assertThat(store.files(run.id())).extracting(FileRecord::index).containsExactly(0, 1);
+    assertThat(store.files(run.id()).get(0)).isEqualTo(files.get(1));
+    assertThat(store.complete(lease, files, T0.plusSeconds(11))).isFalse();
+  }
+
+  @Test
+  void completionWithoutFilesIsAllowed() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+
+    assertThat(store.complete(lease, List.of(), T0.plusSeconds(1))).isTrue();
+
+    assertThat(store.files(run.id())).isEmpty();
+    assertThat(store.find(run.id()).orElseThrow().progress()).isEqualTo(Progress.NONE);
+  }
+
+  @Test
+  void cancelledRunCanNeitherCompleteNorFail() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    PartRecord p0 = part(lease, 0, 10, 1000);
+    store.registerPart(lease, p0);
+
+    assertThat(store.stop(run.id(), RunStatus.CANCELLED, null, T0.plusSeconds(2))).isTrue();
+
+    assertThat(store.complete(lease, List.of(file(p0, T0.plusSeconds(99))), T0.plusSeconds(3))).isFalse();
+    assertThat(store.fail(lease, RunStatus.FAILED, "late", T0.plusSeconds(3))).isFalse();
+    assertThat(store.renew(lease, T0.plusSeconds(60))).isFalse();
+    RunRecord cancelled = store.find(run.id()).orElseThrow();
+    assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(cancelled.finishedAt()).isEqualTo(T0.plusSeconds(2));
+    assertThat(store.files(run.id())).isEmpty();
+    assertThat(store.claimable(T0.plusSeconds(100), 10)).isEmpty();
+  }
+
+  @Test
+  void terminalStatusesNeverChange() {
+    for (RunStatus terminal : List.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.FAILED_RETRYABLE,
+        RunStatus.FAILED_BILLING, RunStatus.TIMED_OUT, RunStatus.CANCELLED, RunStatus.TERMINATED)) {
+      RunRecord run = insert(TEAM, T0);
+      Lease lease = claim(run, T0);
+      if (terminal == RunStatus.COMPLETED) {
+        store.complete(lease, List.of(), T0);
+      } else if (terminal == RunStatus.CANCELLED || terminal == RunStatus.TERMINATED) {
+        store.stop(run.id(), terminal, "stopped", T0);
+      } else {
+        store.fail(lease, terminal, "failed", T0);
+      }
+      assertThat(store.stop(run.id(), RunStatus.CANCELLED, null, T0)).as(terminal.wireName()).isFalse();
+      assertThat(store.stop(run.id(), RunStatus.TERMINATED, "again", T0)).isFalse();
+      assertThat(store.complete(lease, List.of(), T0)).isFalse();
+      assertThat(store.fail(lease, RunStatus.FAILED, "again", T0)).isFalse();
+      assertThat(store.claim(run.id(), lease.epoch(), AttemptId.random(), "x", T0.plusSeconds(99),
+          T0.plusSeconds(120))).isEmpty();
+      assertThat(store.find(run.id()).orElseThrow().status()).isEqualTo(terminal);
+    }
+  }
+
+  @Test
+  void failureKeepsItsError() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+
+    assertThat(store.fail(lease, RunStatus.FAILED_BILLING, "quota exceeded for team 1", T0.plusSeconds(1))).isTrue();
+
+    RunRecord failed = store.find(run.id()).orElseThrow();
+    assertThat(failed.status()).isEqualTo(RunStatus.FAILED_BILLING);
+    assertThat(failed.error()).isEqualTo("quota exceeded for team 1");
+  }
+
+  @Test
+  void startingRunCanBeStoppedWithoutALease() {
+    RunRecord run = insert(TEAM, T0);
+
+    assertThat(store.stop(run.id(), RunStatus.TERMINATED, "maintenance", T0)).isTrue();
+
+    assertThat(store.find(run.id()).orElseThrow().error()).isEqualTo("maintenance");
+    assertThat(store.stop(RunId.random(), RunStatus.CANCELLED, null, T0)).isFalse();
+  }
+
+  @Test
+  void findAllReturnsTheExistingRuns() {
+    RunRecord a = insert(TEAM, T0);
+    RunRecord b = insert(OTHER_TEAM, T0);
+
+    assertThat(store.findAll(List.of(a.id(), b.id(), RunId.random()))).extracting(RunRecord::id)
+        .containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(store.findAll(List.of())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- files and cleanup
+
+  @Test
+  void expiredFilesAreFoundUntilMarkedDeleted() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    PartRecord p0 = part(lease, 0, 1, 1);
+    PartRecord p1 = part(lease, 1, 1, 1);
+    FileRecord soon = file(p0, T0.plusSeconds(10));
+    FileRecord later = file(p1, T0.plusSeconds(1000));
+    store.complete(lease, List.of(soon, later), T0);
+
+    assertThat(store.expiredFiles(T0.plusSeconds(10), 10)).isEmpty();
+    assertThat(store.expiredFiles(T0.plusSeconds(11), 10)).extracting(FileRecord::id).containsExactly(soon.id());
+
+    store.markFileDeleted(soon.id(), T0.plusSeconds(12));
+
+    assertThat(store.expiredFiles(T0.plusSeconds(2000), 10)).extracting(FileRecord::id).containsExactly(later.id());
+    assertThat(store.files(run.id()).get(0).deletedAt()).isEqualTo(T0.plusSeconds(12));
+  }
+
+  @Test
+  void endedRunsAwaitCleaningUntilMarked() {
+    RunRecord running = insert(TEAM, T0);
+    claim(running, T0);
+    RunRecord cancelled = insert(TEAM, T0.plusSeconds(1));
+    store.stop(cancelled.id(), RunStatus.CANCELLED, null, T0);
+
+    assertThat(store.uncleaned(10)).extracting(RunRecord::id).containsExactly(cancelled.id());
+
+    store.markCleaned(cancelled.id());
+    store.markCleaned(running.id()); // not ended: ignored
+
+    assertThat(store.uncleaned(10)).isEmpty();
+    assertThat(store.find(running.id()).orElseThrow().storageCleaned()).isFalse();
+  }
+
+  // ---------------------------------------------------------------- logs
+
+  @Test
+  void logTimestampsAreUniqueAndIncreasingWithinARun() {
+    RunRecord run = insert(TEAM, T0);
+    AttemptId attempt = AttemptId.random();
+
+    List<RunLogEntry> entries = IntStream.range(0, 5)
+        .mapToObj(i -> store.appendLog(run.id(), attempt, LogLevel.INFO, "line " + i, T0))
+        .toList();
+
+    assertThat(entries).extracting(RunLogEntry::timestamp).doesNotHaveDuplicates().isSorted();
+    assertThat(entries.get(4).timestamp()).isEqualTo(T0.plusNanos(4000));
+    Page<RunLogEntry> page = store.logs(run.id(), LogQuery.NEWEST);
+    assertThat(page.count()).isEqualTo(5);
+    assertThat(page.items()).extracting(RunLogEntry::message)
+        .containsExactly("line 4", "line 3", "line 2", "line 1", "line 0");
+  }
+
+  @Test
+  void concurrentLogWritersNeverCollide() throws Exception {
+    RunRecord run = insert(TEAM, T0);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<RunLogEntry>> futures = new ArrayList<>();
+      for (int i = 0; i < 80; i++) {
+        int n = i;
+        futures.add(pool.submit(() -> store.appendLog(run.id(), AttemptId.random(), LogLevel.INFO, "m" + n, T0)));
+      }
+      for (Future<RunLogEntry> future : futures) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Page<RunLogEntry> all = store.logs(run.id(), LogQuery.builder().limit(500).build());
+    assertThat(all.count()).isEqualTo(80);
+    assertThat(all.items()).extracting(RunLogEntry::timestamp).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void logFiltersApplyTogether() {
+    RunRecord run = insert(TEAM, T0);
+    RunRecord other = insert(TEAM, T0);
+    AttemptId first = AttemptId.random();
+    AttemptId second = AttemptId.random();
+    store.appendLog(run.id(), first, LogLevel.DEBUG, "debug detail", T0.plusSeconds(1));
+    store.appendLog(run.id(), first, LogLevel.INFO, "Wrote part 0 (100% done_ish)", T0.plusSeconds(2));
+    store.appendLog(run.id(), first, LogLevel.WARNING, "Retrying after a TIMEOUT", T0.plusSeconds(3));
+    store.appendLog(run.id(), second, LogLevel.ERROR, "Export failed: timeout", T0.plusSeconds(4));
+    store.appendLog(run.id(), second, LogLevel.INFO, "Wrote part 1", T0.plusSeconds(5));
+    store.appendLog(other.id(), second, LogLevel.INFO, "other run", T0.plusSeconds(5));
+
+    assertThat(messages(run, LogQuery.builder().levels(List.of(LogLevel.WARNING, LogLevel.ERROR)).build()))
+        .containsExactly("Export failed: timeout", "Retrying after a TIMEOUT");
+    assertThat(messages(run, LogQuery.builder().search("timeout").build()))
+        .containsExactly("Export failed: timeout", "Retrying after a TIMEOUT");
+    assertThat(messages(run, LogQuery.builder().search("100%").build())).containsExactly("Wrote part 0 (100% done_ish)");
+    assertThat(messages(run, LogQuery.builder().search("0 (1__%").build())).isEmpty();
+    assertThat(messages(run, LogQuery.builder().search("e_i").build())).containsExactly("Wrote part 0 (100% done_ish)");
+    assertThat(messages(run, LogQuery.builder().instanceId(second).build()))
+        .containsExactly("Wrote part 1", "Export failed: timeout");
+    assertThat(messages(run, LogQuery.builder().after(T0.plusSeconds(2)).before(T0.plusSeconds(5)).build()))
+        .containsExactly("Export failed: timeout", "Retrying after a TIMEOUT");
+    assertThat(messages(run, LogQuery.builder().limit(2).build())).containsExactly("Wrote part 1", "Export failed: timeout");
+    assertThat(store.logs(run.id(), LogQuery.builder().limit(2).build()).count()).isEqualTo(5);
+    assertThat(store.logs(run.id(), LogQuery.builder().levels(Set.of(LogLevel.INFO)).instanceId(first).build()).count())
+        .isEqualTo(1);
+    assertThat(messages(run, LogQuery.builder().search("nothing like this").build())).isEmpty();
+    assertThat(store.logs(RunId.random(), LogQuery.NEWEST).count()).isZero();
+  }
+
+  private List<String> messages(RunRecord run, LogQuery query) {
+    return store.logs(run.id(), query).items().stream().map(RunLogEntry::message).toList();
+  }
+}
