@@ -1,0 +1,410 @@
+package dev.fdbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.RunStore;
+import dev.fdbe.testing.LinesFormat;
+import dev.fdbe.testing.MutableClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The facade's rules, on in-memory stores with a hand-moved clock. */
+class ExportEngineTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+  private static final Instant DAY_START = Instant.parse("2026-11-20T00:00:00Z");
+  private static final Instant DAY_END = Instant.parse("2026-11-21T00:00:00Z");
+  private static final TeamId TEAM = TeamId.of(1);
+  private static final Caller ALL = Caller.of(TEAM, Scope.ALL);
+  private static final Caller READER = Caller.of(TEAM, Scope.READ);
+  private static final Caller WRITER = Caller.of(TEAM, Scope.WRITE);
+  private static final Caller STRANGER = Caller.of(TeamId.of(2), Scope.ALL);
+
+  private final MutableClock clock = new MutableClock(NOW);
+  private final RunStore runStore = RunStores.inMemory();
+  private final BlobStore blobStore = BlobStores.inMemory();
+  private final InMemoryRecordSource source = new InMemoryRecordSource();
+  private ExportEngine engine;
+
+  @BeforeEach
+  void createEngine() {
+    engine = ExportEngine.builder()
+        .runStore(runStore)
+        .recordSource(source)
+        .blobStore(blobStore)
+        .formats(List.of(new LinesFormat()))
+        .clock(clock)
+        .pollInterval(Duration.ofMillis(20))
+        .leaseDuration(Duration.ofSeconds(30))
+        .build();
+  }
+
+  @AfterEach
+  void closeEngine() {
+    engine.close();
+  }
+
+  static Map<String, Object> event(String name, Instant timestamp) {
+    return Map.of("uuid", UUID.randomUUID().toString(), "event", name, "timestamp", timestamp);
+  }
+
+  private static ExportRequest.Builder jsonLines(Instant start, Instant end) {
+    return ExportRequest.builder(Model.EVENTS, start, end).file(FileConfig.of(FileFormat.JSON_LINES));
+  }
+
+  private static ExportRequest day() {
+    return jsonLines(DAY_START, DAY_END).build();
+  }
+
+  private RunSnapshot runToEnd(RunId id) {
+    engine.start();
+    RunSnapshot run = engine.awaitTerminal(ALL, id, Duration.ofSeconds(20));
+    assertThat(run.status().isTerminal()).as("run ended: %s", run).isTrue();
+    return run;
+  }
+
+  // ---------------------------------------------------------------- create
+
+  @Test
+  void createdRunIsStartingBeforeAnyWorkerRuns() {
+    RunId id = engine.create(ALL, day());
+
+    RunSnapshot run = engine.retrieve(ALL, id);
+    assertThat(run.status()).isEqualTo(RunStatus.STARTING);
+    assertThat(run.files()).isEmpty();
+    assertThat(run.error()).isNull();
+    assertThat(run.createdAt()).isEqualTo(NOW);
+    assertThat(engine.list(ALL, PageRequest.FIRST).items()).extracting(RunSummary::id).containsExactly(id);
+  }
+
+  @Test
+  void everyValidationRuleHasTheApiMessage() {
+    assertInvalid(jsonLines(DAY_END, DAY_START).build(), "data_interval_end",
+        "'data_interval_end' must occur after 'data_interval_start'");
+    assertInvalid(jsonLines(DAY_START, DAY_START).build(), "data_interval_end",
+        "'data_interval_end' must occur after 'data_interval_start'");
+    assertInvalid(jsonLines(DAY_START, DAY_START.plus(Duration.ofDays(7)).plusNanos(1000)).build(), "data_interval_end",
+        "data interval range too big");
+    Instant future = NOW.plusSeconds(1);
+    assertInvalid(jsonLines(NOW.minusSeconds(60), future).build(), "data_interval_end",
+        "The provided 'data_interval_end' (" + future + ") is in the future");
+    assertInvalid(ExportRequest.builder(Model.PERSONS, DAY_START, DAY_END).file(FileConfig.of(FileFormat.JSON_LINES))
+        .include(List.of("$pageview")).build(), "include", "'include' can only be used with model 'events', not 'persons'");
+    assertInvalid(ExportRequest.builder(Model.SESSIONS, DAY_START, DAY_END).file(FileConfig.of(FileFormat.JSON_LINES))
+        .exclude(List.of("$pageview")).build(), "exclude", "'exclude' can only be used with model 'events', not 'sessions'");
+    assertInvalid(jsonLines(DAY_START, DAY_END).include(List.of(" ")).build(), "include",
+        "'include' must hold non-empty event names");
+    assertInvalid(ExportRequest.builder(Model.EVENTS, DAY_START, DAY_END)
+        .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, -1)).build(), "file",
+        "'max_size_mb' must be null, 0 or a positive number of MiB, got -1");
+    assertInvalid(ExportRequest.builder(Model.EVENTS, DAY_START, DAY_END)
+        .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 2_000_000)).build(), "file",
+        "'max_size_mb' must be at most 1048576 (1 TiB), got 2000000");
+    assertThatThrownBy(() -> engine.create(ALL, ExportRequest.builder(Model.EVENTS, DAY_START, DAY_END).build()))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("file format 'Parquet' is not available");
+    assertThatThrownBy(() -> engine.create(ALL, ExportRequest.builder(Model.EVENTS, DAY_START, DAY_END)
+        .file(new FileConfig(FileFormat.JSON_LINES, Compression.ZSTD, 0)).build()))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("compression 'zstd' is not available for format 'JSONLines'");
+    assertThat(engine.list(ALL, PageRequest.FIRST).count()).as("nothing was stored").isZero();
+  }
+
+  @Test
+  void boundariesThatAreAllowed() {
+    engine.create(ALL, jsonLines(DAY_START, DAY_START.plus(Duration.ofDays(7))).build());
+    engine.create(ALL, jsonLines(NOW.minusSeconds(60), NOW).build());
+    engine.create(ALL, jsonLines(DAY_START, DAY_START.plusNanos(1000)).build());
+
+    assertThat(engine.list(ALL, PageRequest.FIRST).count()).isEqualTo(3);
+  }
+
+  private void assertInvalid(ExportRequest request, String attr, String message) {
+    assertThatThrownBy(() -> engine.create(ALL, request))
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+          assertThat(e.getMessage()).isEqualTo(message);
+          assertThat(e.attr()).isEqualTo(attr);
+        });
+  }
+
+  @Test
+  void intervalIsKeptWithMicrosecondPrecision() {
+    RunId id = engine.create(ALL, jsonLines(Instant.parse("2026-11-20T00:00:00.123456789Z"), DAY_END).build());
+
+    assertThat(engine.retrieve(ALL, id).request().dataIntervalStart()).isEqualTo("2026-11-20T00:00:00.123456Z");
+  }
+
+  @Test
+  void teamLimitRefusesTheEleventhActiveRun() {
+    for (int i = 0; i < ExportEngine.DEFAULT_MAX_ACTIVE_RUNS_PER_TEAM; i++) {
+      engine.create(ALL, day());
+    }
+
+    assertThatThrownBy(() -> engine.create(ALL, day())).isInstanceOf(TooManyRunsException.class);
+    engine.create(STRANGER, day());
+    RunId first = engine.list(ALL, PageRequest.FIRST).items().get(0).id();
+    engine.cancel(ALL, first);
+    engine.create(ALL, day());
+  }
+
+  // ---------------------------------------------------------------- callers
+
+  @Test
+  void missingScopesAreDenied() {
+    RunId id = engine.create(ALL, day());
+
+    assertThatThrownBy(() -> engine.create(READER, day()))
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessage("API key missing required scope 'batch_export:write'");
+    assertThatThrownBy(() -> engine.cancel(READER, id)).isInstanceOf(PermissionDeniedException.class);
+    for (Runnable call : List.<Runnable>of(
+        () -> engine.retrieve(WRITER, id),
+        () -> engine.list(WRITER, PageRequest.FIRST),
+        () -> engine.logs(WRITER, id, LogQuery.NEWEST),
+        () -> engine.download(WRITER, id, PartSelector.FIRST),
+        () -> engine.manifest(WRITER, id))) {
+      assertThatThrownBy(call::run)
+          .isInstanceOf(PermissionDeniedException.class)
+          .hasMessage("API key missing required scope 'batch_export:read'");
+    }
+    assertThat(engine.retrieve(READER, id).id()).isEqualTo(id);
+    assertThat(engine.cancel(WRITER, id).status()).isEqualTo(RunStatus.CANCELLED);
+  }
+
+  @Test
+  void anotherTeamsRunIsNotFound() {
+    RunId id = engine.create(ALL, day());
+
+    for (Runnable call : List.<Runnable>of(
+        () -> engine.retrieve(STRANGER, id),
+        () -> engine.cancel(STRANGER, id),
+        () -> engine.logs(STRANGER, id, LogQuery.NEWEST),
+        () -> engine.download(STRANGER, id, PartSelector.FIRST),
+        () -> engine.manifest(STRANGER, id),
+        () -> engine.retrieve(ALL, RunId.random()))) {
+      assertThatThrownBy(call::run).isInstanceOf(RunNotFoundException.class);
+    }
+    assertThat(engine.list(STRANGER, PageRequest.FIRST).count()).isZero();
+    assertThat(engine.retrieve(ALL, id).status()).isEqualTo(RunStatus.STARTING);
+  }
+
+  // ---------------------------------------------------------------- list
+
+  @Test
+  void listPagesNewestFirst() {
+    RunId older = engine.create(ALL, day());
+    clock.advance(Duration.ofSeconds(1));
+    RunId newer = engine.create(ALL, day());
+
+    Page<RunSummary> first = engine.list(ALL, PageRequest.of(1, 0));
+    Page<RunSummary> second = engine.list(ALL, PageRequest.of(1, 1));
+
+    assertThat(first.items()).extracting(RunSummary::id).containsExactly(newer);
+    assertThat(first.count()).isEqualTo(2);
+    assertThat(first.hasNext()).isTrue();
+    assertThat(second.items()).extracting(RunSummary::id).containsExactly(older);
+    assertThat(second.hasNext()).isFalse();
+    assertThat(second.hasPrevious()).isTrue();
+    assertThat(PageRequest.of(5000, 0).limit()).isEqualTo(PageRequest.MAX_LIMIT);
+    assertThatThrownBy(() -> PageRequest.of(-1, 0)).isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("'limit'");
+    assertThatThrownBy(() -> PageRequest.of(1, -1)).isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("'offset'");
+  }
+
+  // ---------------------------------------------------------------- cancel and terminate
+
+  @Test
+  void cancelOnlyStartingOrRunningRuns() {
+    RunId id = engine.create(ALL, day());
+
+    RunSnapshot cancelled = engine.cancel(ALL, id);
+
+    assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(cancelled.error()).isNull();
+    assertThat(cancelled.files()).isEmpty();
+    assertThatThrownBy(() -> engine.cancel(ALL, id))
+        .isInstanceOf(IllegalRunTransitionException.class)
+        .hasMessage("Cannot cancel a run that is in 'Cancelled' status");
+    assertThat(engine.logs(ALL, id, LogQuery.NEWEST).items()).extracting(RunLogEntry::message)
+        .contains("Cancellation requested by the user");
+  }
+
+  @Test
+  void cancellingACompletedRunIsRefused() {
+    source.add(TEAM, Model.EVENTS, event("$pageview", DAY_START));
+    RunId id = engine.create(ALL, day());
+    runToEnd(id);
+
+    assertThatThrownBy(() -> engine.cancel(ALL, id))
+        .isInstanceOf(IllegalRunTransitionException.class)
+        .hasMessage("Cannot cancel a run that is in 'Completed' status");
+  }
+
+  @Test
+  void operatorTerminationEndsTheRunWithItsReason() {
+    RunId id = engine.create(ALL, day());
+
+    assertThat(engine.terminate(id, "maintenance window")).isTrue();
+    assertThat(engine.terminate(id, "again")).isFalse();
+
+    RunSnapshot run = engine.retrieve(ALL, id);
+    assertThat(run.status()).isEqualTo(RunStatus.TERMINATED);
+    assertThat(run.error()).isEqualTo("maintenance window");
+    assertThatThrownBy(() -> engine.terminate(RunId.random(), "x")).isInstanceOf(RunNotFoundException.class);
+  }
+
+  // ---------------------------------------------------------------- a whole run
+
+  @Test
+  void completedRunListsItsFilesManifestAndLogs() throws IOException {
+    source.add(TEAM, Model.EVENTS, event("$pageview", DAY_START));
+    source.add(TEAM, Model.EVENTS, event("$pageview", DAY_END.minusNanos(1000)));
+    source.add(TEAM, Model.EVENTS, event("$pageview", DAY_END)); // outside: the end is exclusive
+    source.add(TeamId.of(2), Model.EVENTS, event("$pageview", DAY_START)); // another team
+
+    RunId id = engine.create(ALL, day());
+    RunSnapshot run = runToEnd(id);
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.files()).hasSize(1);
+    assertThat(run.progress().recordsCompleted()).isEqualTo(2);
+    assertThat(run.startedAt()).isNotNull();
+    assertThat(run.finishedAt()).isNotNull();
+    RunManifest manifest = engine.manifest(ALL, id);
+    assertThat(manifest.records()).isEqualTo(2);
+    assertThat(manifest.schema()).isEqualTo(Model.EVENTS.schema());
+    assertThat(manifest.files()).singleElement().satisfies(f -> {
+      assertThat(f.id()).isEqualTo(run.files().get(0));
+      assertThat(f.index()).isZero();
+      assertThat(f.name()).isEqualTo("2026-11-20T000000Z-2026-11-21T000000Z-00000.jsonl");
+      assertThat(f.sha256()).hasSize(64);
+      assertThat(f.expiresAt()).isEqualTo(NOW.plus(ExportEngine.DEFAULT_FILE_RETENTION));
+    });
+    DownloadLink link = engine.download(ALL, id, PartSelector.FIRST);
+    assertThat(link.fileName()).isEqualTo(manifest.files().get(0).name());
+    assertThat(link.expiresAt()).isEqualTo(NOW.plus(ExportEngine.DEFAULT_LINK_LIFETIME));
+    String key = blobStore.list("").get(0).key();
+    try (InputStream in = blobStore.open(key)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()).hasSize(2);
+    }
+    List<String> log = engine.logs(ALL, id, LogQuery.builder().limit(500).build()).items().stream()
+        .map(RunLogEntry::message).toList();
+    assertThat(log.get(0)).isEqualTo("Export completed: 2 records in 1 file (" + manifest.bytes() + " bytes)");
+    assertThat(log).anyMatch(m -> m.startsWith("Exporting events from 2026-11-20T00:00:00Z to 2026-11-21T00:00:00Z"))
+        .anyMatch(m -> m.startsWith("Wrote part 0 (") && m.endsWith("2 records, " + manifest.bytes() + " bytes"));
+  }
+
+  @Test
+  void emptyIntervalCompletesWithNoFiles() {
+    RunId id = engine.create(ALL, day());
+    RunSnapshot run = runToEnd(id);
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.files()).isEmpty();
+    assertThat(blobStore.list("")).isEmpty();
+    assertThatThrownBy(() -> engine.download(ALL, id, PartSelector.FIRST))
+        .isInstanceOf(PartNotFoundException.class)
+        .hasMessage("No files with index 0");
+    assertThat(engine.manifest(ALL, id).files()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- download
+
+  @Test
+  void downloadSelectsByIndexOrIdAndRefusesEverythingElse() {
+    for (int i = 0; i < 3; i++) {
+      source.add(TEAM, Model.EVENTS, event("e", DAY_START.plusSeconds(i)));
+    }
+    RunId id = engine.create(ALL, ExportRequest.builder(Model.EVENTS, DAY_START, DAY_END)
+        .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 1)).build());
+    RunSnapshot run = runToEnd(id);
+    RunId other = engine.create(ALL, day());
+    RunSnapshot otherRun = runToEnd(other);
+
+    assertThat(engine.download(ALL, id, new PartSelector.ByIndex(0)).fileId()).isEqualTo(run.files().get(0));
+    assertThat(engine.download(ALL, id, new PartSelector.ById(run.files().get(0))).fileId())
+        .isEqualTo(run.files().get(0));
+    assertThat(otherRun.files()).hasSize(1).doesNotContainAnyElementsOf(run.files());
+    assertThatThrownBy(() -> engine.download(ALL, id, new PartSelector.ByIndex(1)))
+        .isInstanceOf(PartNotFoundException.class).hasMessage("No files with index 1");
+    assertThatThrownBy(() -> engine.download(ALL, id, new PartSelector.ByIndex(-1)))
+        .isInstanceOf(PartNotFoundException.class).hasMessage("No files with index -1");
+    assertThatThrownBy(() -> engine.download(ALL, id, new PartSelector.ById(FileId.random())))
+        .isInstanceOf(PartNotFoundException.class);
+    assertThatThrownBy(() -> engine.download(ALL, other, new PartSelector.ById(run.files().get(0))))
+        .isInstanceOf(PartNotFoundException.class);
+    assertThatThrownBy(() -> engine.download(ALL, id, new PartSelector.ById(otherRun.files().get(0))))
+        .isInstanceOf(PartNotFoundException.class);
+  }
+
+  @Test
+  void downloadOfRunsThatAreNotCompleted() {
+    RunId starting = engine.create(ALL, day());
+    assertDownloadRefused(starting, "Batch export run is still in progress");
+
+    engine.cancel(ALL, starting);
+    assertDownloadRefused(starting, "Batch export run was cancelled");
+
+    RunId terminated = engine.create(ALL, day());
+    engine.terminate(terminated, "operator");
+    assertDownloadRefused(terminated, "Batch export run has failed");
+  }
+
+  private void assertDownloadRefused(RunId id, String message) {
+    assertThatThrownBy(() -> engine.download(ALL, id, PartSelector.FIRST))
+        .isInstanceOf(InvalidRequestException.class).hasMessage(message);
+    assertThatThrownBy(() -> engine.manifest(ALL, id))
+        .isInstanceOf(InvalidRequestException.class).hasMessage(message);
+  }
+
+  @Test
+  void linkLivesTheShorterOfTheFilesRemainingLifeAndTheLinkLifetime() {
+    source.add(TEAM, Model.EVENTS, event("e", DAY_START));
+    RunId id = engine.create(ALL, day());
+    runToEnd(id);
+    Instant fileExpiry = engine.manifest(ALL, id).files().get(0).expiresAt();
+
+    clock.set(fileExpiry.minus(Duration.ofMinutes(10)));
+    assertThat(engine.download(ALL, id, PartSelector.FIRST).expiresAt()).isEqualTo(fileExpiry);
+
+    clock.set(fileExpiry.minus(Duration.ofHours(3)));
+    assertThat(engine.download(ALL, id, PartSelector.FIRST).expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+
+    clock.set(fileExpiry);
+    assertThatThrownBy(() -> engine.download(ALL, id, PartSelector.FIRST))
+        .isInstanceOf(InvalidRequestException.class).hasMessage("This file download has expired");
+  }
+
+  // ---------------------------------------------------------------- builder
+
+  @Test
+  void builderRefusesMissingPartsAndRepeatedOptions() {
+    assertThatThrownBy(() -> ExportEngine.builder().build()).hasMessageContaining("runStore is required");
+    assertThatThrownBy(() -> ExportEngine.builder().runStore(runStore).build())
+        .hasMessageContaining("recordSource is required");
+    assertThatThrownBy(() -> ExportEngine.builder().runStore(runStore).recordSource(source).build())
+        .hasMessageContaining("blobStore is required");
+    assertThatThrownBy(() -> ExportEngine.builder().workers(2).workers(3))
+        .isInstanceOf(IllegalStateException.class).hasMessage("workers was already set to 2");
+    assertThatThrownBy(() -> ExportEngine.builder().workers(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers must be at least 1, got 0");
+    assertThatThrownBy(() -> ExportEngine.builder().timeLimit(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeLimit must be positive");
+    assertThatThrownBy(() -> ExportEngine.builder().runStore(runStore).recordSource(source).blobStore(blobStore)
+        .pollInterval(Duration.ofSeconds(1)).leaseDuration(Duration.ofSeconds(2)).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("three poll intervals");
+    assertThatThrownBy(() -> ExportEngine.builder().instanceName(" "))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,47 @@
+package dev.fdbe.it;
+
+import dev.fdbe.BlobStores;
+import dev.fdbe.Caller;
+import dev.fdbe.Compression;
+import dev.fdbe.ExportEngine;
+import dev.fdbe.ExportRequest;
+import dev.fdbe.FileConfig;
+import dev.fdbe.FileFormat;
+import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.Model;
+import dev.fdbe.RunId;
+import dev.fdbe.RunStores;
+import dev.fdbe.Scope;
+import dev.fdbe.TeamId;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
+
+/**
+ * The process {@link CrashRecoveryIT} kills: it creates a run and exports it slowly, printing
+ * {@code RUN <id>} once the run exists. Arguments: database URL, storage URI.
+ */
+public final class CrashChild {
+  public static void main(String[] args) throws Exception {
+    DataSource dataSource = RunStores.h2DataSource(args[0]);
+    ExportEngine engine = ExportEngine.builder()
+        .runStore(RunStores.jdbc(dataSource))
+        .blobStore(BlobStores.fromUri(URI.create(args[1])))
+        .recordSource(Sources.slow(JdbcRecordSource.of(dataSource), 200, Duration.ofMillis(20)))
+        .instanceName("doomed-child")
+        .pollInterval(Duration.ofMillis(100))
+        .leaseDuration(Duration.ofSeconds(2))
+        .build();
+    RunId id = engine.create(Caller.of(TeamId.of(1), Scope.ALL),
+        ExportRequest.builder(Model.EVENTS, Instant.parse("2026-11-20T00:00:00Z"), Instant.parse("2026-11-21T00:00:00Z"))
+            .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 1))
+            .build());
+    System.out.println("RUN " + id);
+    System.out.flush();
+    engine.start();
+    Thread.sleep(Duration.ofMinutes(5).toMillis());
+  }
+
+  private CrashChild() {}
+}

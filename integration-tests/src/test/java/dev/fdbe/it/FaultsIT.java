@@ -1,0 +1,260 @@
+package dev.fdbe.it;
+
+import static dev.fdbe.it.Harness.CALLER;
+import static dev.fdbe.it.Harness.TEAM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fdbe.Compression;
+import dev.fdbe.ExportEngine;
+import dev.fdbe.ExportRequest;
+import dev.fdbe.FileConfig;
+import dev.fdbe.FileFormat;
+import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.LogLevel;
+import dev.fdbe.LogQuery;
+import dev.fdbe.Model;
+import dev.fdbe.RetryPolicy;
+import dev.fdbe.RunId;
+import dev.fdbe.RunLogEntry;
+import dev.fdbe.RunSnapshot;
+import dev.fdbe.RunStatus;
+import dev.fdbe.TimeRange;
+import dev.fdbe.spi.RecordSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs that do not go to plan: cancelled, timed out, failing for a while or for good. */
+class FaultsIT {
+  private static final TimeRange DAY =
+      new TimeRange(Instant.parse("2026-11-20T00:00:00Z"), Instant.parse("2026-11-21T00:00:00Z"));
+
+  @TempDir
+  Path directory;
+
+  private Harness harness;
+  private List<Map<String, Object>> rows;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    harness = new Harness(directory);
+    rows = new Data(7).rows(Model.EVENTS, TEAM, DAY, 20_000);
+    harness.insert(TEAM, Model.EVENTS, rows);
+  }
+
+  @AfterEach
+  void tearDown() {
+    harness.close();
+  }
+
+  private JdbcRecordSource jdbc() {
+    return JdbcRecordSource.of(harness.dataSource);
+  }
+
+  private static ExportRequest splitRequest() {
+    return ExportRequest.builder(Model.EVENTS, DAY.start(), DAY.end())
+        .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 1)).build();
+  }
+
+  private List<String> log(ExportEngine engine, RunId id, LogLevel... levels) {
+    LogQuery.Builder query = LogQuery.builder().limit(500);
+    if (levels.length > 0) {
+      query.levels(List.of(levels));
+    }
+    return engine.logs(CALLER, id, query.build()).items().stream().map(RunLogEntry::message).toList();
+  }
+
+  private void assertNothingStored(RunSnapshot run) {
+    assertThat(run.files()).isEmpty();
+    assertThat(harness.runStore.files(run.id())).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(harness.storedKeys()).isEmpty();
+      assertThat(harness.filesOnDisk()).isEmpty();
+    });
+  }
+
+  @Test
+  void cancelDuringALargeExportStopsWithinTwoSecondsAndDeletesItsParts() {
+    RecordSource slow = Sources.slow(jdbc(), 100, Duration.ofMillis(20));
+    ExportEngine engine = harness.started(harness.engine().recordSource(slow).build());
+    RunId id = engine.create(CALLER, splitRequest());
+    await().atMost(Duration.ofSeconds(30)).until(() -> engine.retrieve(CALLER, id).progress().partsCompleted() >= 1);
+    assertThat(harness.storedKeys()).isNotEmpty();
+
+    long cancelledAt = System.nanoTime();
+    RunSnapshot afterCancel = engine.cancel(CALLER, id);
+    await().atMost(Duration.ofSeconds(2)).until(() -> engine.executingRuns().isEmpty());
+    Duration stoppedAfter = Duration.ofNanos(System.nanoTime() - cancelledAt);
+
+    assertThat(afterCancel.status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(stoppedAfter).isLessThan(Duration.ofSeconds(2));
+    RunSnapshot run = engine.retrieve(CALLER, id);
+    assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(run.error()).isNull();
+    assertNothingStored(run);
+    assertThat(log(engine, id)).anyMatch(m -> m.startsWith("Export cancelled by the user; stopped writing and deleted"));
+  }
+
+  @Test
+  void cancelFromAnotherEngineReachesTheWorkerWithinTwoSeconds() {
+    RecordSource slow = Sources.slow(jdbc(), 100, Duration.ofMillis(20));
+    ExportEngine worker = harness.started(harness.engine().recordSource(slow).instanceName("worker").build());
+    ExportEngine api = harness.engine().recordSource(jdbc()).instanceName("api-only").build(); // never started
+    RunId id = api.create(CALLER, splitRequest());
+    await().atMost(Duration.ofSeconds(30)).until(() -> api.retrieve(CALLER, id).progress().partsCompleted() >= 1);
+
+    api.cancel(CALLER, id);
+    long cancelledAt = System.nanoTime();
+    await().atMost(Duration.ofSeconds(2)).until(() -> worker.executingRuns().isEmpty());
+
+    assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(2));
+    assertNothingStored(api.retrieve(CALLER, id));
+  }
+
+  @Test
+  void runPastItsTimeLimitEndsTimedOut() {
+    RecordSource slow = Sources.slow(jdbc(), 100, Duration.ofMillis(20));
+    ExportEngine engine = harness.started(harness.engine().recordSource(slow).timeLimit(Duration.ofSeconds(1)).build());
+
+    RunId id = engine.create(CALLER, splitRequest());
+    RunSnapshot run = harness.await(engine, id);
+
+    assertThat(run.status()).isEqualTo(RunStatus.TIMED_OUT);
+    assertThat(run.error()).startsWith("The export exceeded its time limit of 1s");
+    assertNothingStored(run);
+    assertThat(log(engine, id, LogLevel.ERROR)).singleElement().asString().startsWith("Export timed out:");
+  }
+
+  @Test
+  void transientSourceFailureRecoversOnRetry() {
+    AtomicInteger opened = new AtomicInteger();
+    RecordSource flaky = Sources.failing(jdbc(), 2, 15_000, true, opened);
+    ExportEngine engine = harness.started(harness.engine().recordSource(flaky)
+        .retryPolicy(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(100))).build());
+
+    RunId id = engine.create(CALLER, splitRequest());
+    RunSnapshot run = harness.await(engine, id);
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(opened).hasValue(3);
+    assertThat(harness.read(run)).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, List.of(), List.of()));
+    assertThat(harness.storedKeys()).as("parts of failed attempts are gone")
+        .hasSameSizeAs(run.files()).allMatch(k -> k.contains("/attempt-3/"));
+    assertThat(harness.filesOnDisk()).hasSameSizeAs(run.files());
+    assertThat(log(engine, id, LogLevel.WARNING)).containsExactly(
+        "Attempt 2 failed with a transient error: connection to the source reset by peer (attempt 2); "
+            + "retrying in 100ms (attempt 3 of 3)",
+        "Attempt 1 failed with a transient error: connection to the source reset by peer (attempt 1); "
+            + "retrying in 50ms (attempt 2 of 3)");
+    List<RunLogEntry> all = engine.logs(CALLER, id, LogQuery.builder().limit(500).build()).items();
+    assertThat(all.stream().map(RunLogEntry::instanceId).distinct().count())
+        .as("each attempt logs under its own instance id (plus the creation line)").isEqualTo(4);
+  }
+
+  @Test
+  void transientFailureThatNeverRecoversEndsFailedRetryable() {
+    RecordSource broken = Sources.failing(jdbc(), -1, 10, true, new AtomicInteger());
+    ExportEngine engine = harness.started(harness.engine().recordSource(broken)
+        .retryPolicy(new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(20))).build());
+
+    RunId id = engine.create(CALLER, splitRequest());
+    RunSnapshot run = harness.await(engine, id);
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED_RETRYABLE);
+    assertThat(run.error()).isEqualTo("Transient errors outlasted 3 attempts; the last was: connection to the source "
+        + "reset by peer (attempt 3). Trying again later may work");
+    assertNothingStored(run);
+    assertThat(log(engine, id, LogLevel.ERROR)).containsExactly("Export failed, retryable: " + run.error());
+  }
+
+  @Test
+  void permanentFailureEndsFailedAtOnce() {
+    AtomicInteger opened = new AtomicInteger();
+    RecordSource broken = Sources.failing(jdbc(), -1, 5_000, false, opened);
+    ExportEngine engine = harness.started(harness.engine().recordSource(broken).build());
+
+    RunId id = engine.create(CALLER, splitRequest());
+    RunSnapshot run = harness.await(engine, id);
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(opened).as("not retried").hasValue(1);
+    assertThat(run.error()).isEqualTo("connection to the source reset by peer (attempt 1)");
+    assertNothingStored(run);
+  }
+
+  @Test
+  void missingSourceTableIsAPermanentFailureNamingIt() {
+    ExportEngine engine = harness.started(harness.engine()
+        .recordSource(JdbcRecordSource.builder(harness.dataSource).table(Model.EVENTS, "no_such_events").build())
+        .build());
+
+    RunId id = engine.create(CALLER, splitRequest());
+    RunSnapshot run = harness.await(engine, id);
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.error()).containsIgnoringCase("no_such_events");
+    assertThat(log(engine, id, LogLevel.ERROR)).singleElement().asString().startsWith("Export failed: ");
+  }
+
+  @Test
+  void quotaRefusalEndsFailedBilling() {
+    ExportEngine engine = harness.started(harness.engine().recordSource(jdbc())
+        .quotaCheck((run, team, model, interval) -> Optional.of("team " + team + " used its export quota for November"))
+        .build());
+
+    RunId id = engine.create(CALLER, splitRequest());
+    RunSnapshot run = harness.await(engine, id);
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED_BILLING);
+    assertThat(run.error()).isEqualTo("team 1 used its export quota for November");
+    assertThat(log(engine, id, LogLevel.ERROR))
+        .containsExactly("Export refused by the quota check: team 1 used its export quota for November");
+    assertNothingStored(run);
+  }
+
+  @Test
+  void operatorTerminationStopsARunningExport() {
+    RecordSource slow = Sources.slow(jdbc(), 100, Duration.ofMillis(20));
+    ExportEngine engine = harness.started(harness.engine().recordSource(slow).build());
+    RunId id = engine.create(CALLER, splitRequest());
+    await().atMost(Duration.ofSeconds(30)).until(() -> engine.retrieve(CALLER, id).progress().partsCompleted() >= 1);
+
+    assertThat(engine.terminate(id, "database maintenance")).isTrue();
+    await().atMost(Duration.ofSeconds(2)).until(() -> engine.executingRuns().isEmpty());
+
+    RunSnapshot run = engine.retrieve(CALLER, id);
+    assertThat(run.status()).isEqualTo(RunStatus.TERMINATED);
+    assertThat(run.error()).isEqualTo("database maintenance");
+    assertNothingStored(run);
+  }
+
+  @Test
+  void gracefulShutdownReleasesTheRunAndAnotherEngineFinishesIt() {
+    RecordSource slow = Sources.slow(jdbc(), 100, Duration.ofMillis(20));
+    ExportEngine first = harness.engine().recordSource(slow).instanceName("first")
+        .shutdownGrace(Duration.ofMillis(100)).build();
+    first.start();
+    RunId id = first.create(CALLER, splitRequest());
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.retrieve(CALLER, id).progress().partsCompleted() >= 1);
+
+    first.close();
+    assertThat(first.retrieve(CALLER, id).status()).isEqualTo(RunStatus.RUNNING);
+    ExportEngine second = harness.started(harness.engine().recordSource(jdbc()).instanceName("second").build());
+    RunSnapshot run = harness.await(second, id);
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(harness.read(run)).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, List.of(), List.of()));
+    assertThat(harness.filesOnDisk()).hasSameSizeAs(run.files());
+    assertThat(log(second, id)).anyMatch(m -> m.contains("is shutting down; the export will restart"));
+  }
+}

@@ -1,0 +1,136 @@
+package dev.fdbe.it;
+
+import dev.fdbe.AttemptId;
+import dev.fdbe.FileId;
+import dev.fdbe.LogLevel;
+import dev.fdbe.LogQuery;
+import dev.fdbe.Page;
+import dev.fdbe.PageRequest;
+import dev.fdbe.RunId;
+import dev.fdbe.RunLogEntry;
+import dev.fdbe.RunStatus;
+import dev.fdbe.TeamId;
+import dev.fdbe.spi.FileRecord;
+import dev.fdbe.spi.Lease;
+import dev.fdbe.spi.PartRecord;
+import dev.fdbe.spi.RunRecord;
+import dev.fdbe.spi.RunStore;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Forwards every call to another run store; tests override the calls they interfere with. */
+class ForwardingRunStore implements RunStore {
+  private final RunStore delegate;
+
+  ForwardingRunStore(RunStore delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void insert(RunRecord run, int maxActivePerTeam) {
+    delegate.insert(run, maxActivePerTeam);
+  }
+
+  @Override
+  public Optional<RunRecord> find(RunId id) {
+    return delegate.find(id);
+  }
+
+  @Override
+  public List<RunRecord> findAll(Collection<RunId> ids) {
+    return delegate.findAll(ids);
+  }
+
+  @Override
+  public Page<RunRecord> list(TeamId team, PageRequest page) {
+    return delegate.list(team, page);
+  }
+
+  @Override
+  public boolean stop(RunId id, RunStatus to, String error, Instant now) {
+    return delegate.stop(id, to, error, now);
+  }
+
+  @Override
+  public List<RunRecord> claimable(Instant now, int limit) {
+    return delegate.claimable(now, limit);
+  }
+
+  @Override
+  public Optional<Lease> claim(RunId id, long expectedEpoch, AttemptId attemptId, String owner, Instant now,
+      Instant leaseUntil) {
+    return delegate.claim(id, expectedEpoch, attemptId, owner, now, leaseUntil);
+  }
+
+  @Override
+  public Optional<Lease> reattempt(Lease current, AttemptId attemptId, Instant now, Instant leaseUntil) {
+    return delegate.reattempt(current, attemptId, now, leaseUntil);
+  }
+
+  @Override
+  public boolean renew(Lease lease, Instant until) {
+    return delegate.renew(lease, until);
+  }
+
+  @Override
+  public boolean release(Lease lease, Instant now) {
+    return delegate.release(lease, now);
+  }
+
+  @Override
+  public boolean registerPart(Lease lease, PartRecord part) {
+    return delegate.registerPart(lease, part);
+  }
+
+  @Override
+  public List<PartRecord> parts(RunId id, long epoch) {
+    return delegate.parts(id, epoch);
+  }
+
+  @Override
+  public boolean complete(Lease lease, List<FileRecord> files, Instant now) {
+    return delegate.complete(lease, files, now);
+  }
+
+  @Override
+  public boolean fail(Lease lease, RunStatus status, String error, Instant now) {
+    return delegate.fail(lease, status, error, now);
+  }
+
+  @Override
+  public List<FileRecord> files(RunId id) {
+    return delegate.files(id);
+  }
+
+  @Override
+  public List<FileRecord> expiredFiles(Instant now, int limit) {
+    return delegate.expiredFiles(now, limit);
+  }
+
+  @Override
+  public void markFileDeleted(FileId id, Instant now) {
+    delegate.markFileDeleted(id, now);
+  }
+
+  @Override
+  public List<RunRecord> uncleaned(int limit) {
+    return delegate.uncleaned(limit);
+  }
+
+  @Override
+  public void markCleaned(RunId id) {
+    delegate.markCleaned(id);
+  }
+
+  @Override
+  public RunLogEntry appendLog(RunId runId, AttemptId attemptId, LogLevel level, String message, Instant now) {
+    return delegate.appendLog(runId, attemptId, level, message, now);
+  }
+
+  @Override
+  public Page<RunLogEntry> logs(RunId runId, LogQuery query) {
+    return delegate.logs(runId, query);
+  }
+}

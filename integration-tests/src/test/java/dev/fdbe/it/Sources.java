@@ -1,0 +1,161 @@
+package dev.fdbe.it;
+
+import dev.fdbe.SourceException;
+import dev.fdbe.spi.RecordCursor;
+import dev.fdbe.spi.RecordSource;
+import dev.fdbe.spi.SourceQuery;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Record sources that misbehave on purpose, wrapping a real one. */
+final class Sources {
+  /** Pauses after every {@code rows} rows, so that an export takes a while. */
+  static RecordSource slow(RecordSource delegate, int rows, Duration pause) {
+    return wrap(delegate, (cursor, n) -> {
+      if (n % rows == 0) {
+        sleep(pause);
+      }
+    });
+  }
+
+  /**
+   * Fails at row {@code atRow} of each of the first {@code failures} cursors it opens (all of them
+   * when negative), with a source error that is or is not retryable.
+   */
+  static RecordSource failing(RecordSource delegate, int failures, int atRow, boolean retryable, AtomicInteger opened) {
+    return new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        int attempt = opened.incrementAndGet();
+        RecordCursor cursor = delegate.open(query);
+        if (failures >= 0 && attempt > failures) {
+          return cursor;
+        }
+        return new Decorated(cursor, n -> {
+          if (n == atRow) {
+            throw new SourceException(
+                "connection to the source reset by peer (attempt " + attempt + ")", retryable);
+          }
+        });
+      }
+
+      @Override
+      public String describe() {
+        return "failing test source over " + delegate.describe();
+      }
+    };
+  }
+
+  /** Blocks at row {@code atRow} until {@code gate} opens. */
+  static RecordSource gated(RecordSource delegate, int atRow, CountDownLatch reached, CountDownLatch gate) {
+    return wrap(delegate, (cursor, n) -> {
+      if (n == atRow) {
+        reached.countDown();
+        try {
+          if (!gate.await(2, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("the gate never opened");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+  }
+
+  interface RowHook {
+    void afterRow(long n);
+  }
+
+  interface CursorHook {
+    void afterRow(RecordCursor cursor, long n);
+  }
+
+  private static RecordSource wrap(RecordSource delegate, CursorHook hook) {
+    return new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        RecordCursor cursor = delegate.open(query);
+        return new Decorated(cursor, n -> hook.afterRow(cursor, n));
+      }
+
+      @Override
+      public String describe() {
+        return "test source over " + delegate.describe();
+      }
+    };
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A cursor that calls a hook after each row it returns. */
+  private static final class Decorated implements RecordCursor {
+    private final RecordCursor cursor;
+    private final RowHook hook;
+    private final AtomicInteger rows = new AtomicInteger();
+
+    Decorated(RecordCursor cursor, RowHook hook) {
+      this.cursor = cursor;
+      this.hook = hook;
+    }
+
+    @Override
+    public boolean next() {
+      boolean more = cursor.next();
+      if (more) {
+        hook.afterRow(rows.incrementAndGet());
+      }
+      return more;
+    }
+
+    @Override
+    public void cancel() {
+      cursor.cancel();
+    }
+
+    @Override
+    public void close() {
+      cursor.close();
+    }
+
+    @Override
+    public boolean isNull(int column) {
+      return cursor.isNull(column);
+    }
+
+    @Override
+    public String getString(int column) {
+      return cursor.getString(column);
+    }
+
+    @Override
+    public long getLong(int column) {
+      return cursor.getLong(column);
+    }
+
+    @Override
+    public boolean getBoolean(int column) {
+      return cursor.getBoolean(column);
+    }
+
+    @Override
+    public long getTimestampMicros(int column) {
+      return cursor.getTimestampMicros(column);
+    }
+
+    @Override
+    public List<String> getStringList(int column) {
+      return cursor.getStringList(column);
+    }
+  }
+
+  private Sources() {}
+}
