@@ -1,0 +1,387 @@
+package dev.fdbe.storage.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fdbe.StorageException;
+import dev.fdbe.spi.BlobInfo;
+import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.BlobStoreContractTest;
+import dev.fdbe.spi.BlobUpload;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalBlobStoreTest extends BlobStoreContractTest {
+  private static final String TEMP_NAME = "\\.%s\\.[0-9a-f]{16}\\.tmp";
+
+  @TempDir
+  Path dir;
+
+  private Path root;
+
+  @Override
+  protected BlobStore newStore() {
+    LocalBlobStore local = LocalBlobStore.create(LocalStorageConfig.builder(dir.resolve("store")).build());
+    root = local.root();
+    return local;
+  }
+
+  private LocalBlobStore local() {
+    return (LocalBlobStore) store;
+  }
+
+  /** Every file and directory under the root except the internal directory, relative, sorted. */
+  private List<String> filesUnderRoot() throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      return paths.filter(p -> !p.equals(root) && !p.startsWith(root.resolve(".fdbe")))
+          .map(p -> root.relativize(p).toString().replace('\\', '/'))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static void deleteTree(Path top) throws IOException {
+    try (Stream<Path> paths = Files.walk(top)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ layout
+
+  @Test
+  void createMakesTheMissingRootDirectory() throws IOException {
+    assertThat(dir.resolve("store")).isDirectory();
+    assertThat(root).isEqualTo(dir.resolve("store").toRealPath());
+  }
+
+  @Test
+  void objectIsAFileAtItsKeyUnderTheRoot() throws IOException {
+    byte[] data = bytes(1234);
+    put(store, "a/b/c.jsonl", data);
+
+    assertThat(Files.readAllBytes(root.resolve("a/b/c.jsonl"))).isEqualTo(data);
+    assertThat(filesUnderRoot()).containsExactly("a", "a/b", "a/b/c.jsonl");
+  }
+
+  @Test
+  void describeNamesTheRoot() {
+    assertThat(store.describe()).isEqualTo("local storage at " + root);
+  }
+
+  // ------------------------------------------------------------------ atomic commit
+
+  @Test
+  void uploadWritesAHiddenTempFileInTheTargetsDirectoryUntilCommit() throws IOException {
+    BlobUpload upload = store.beginUpload("t/c.jsonl");
+    upload.stream().write(bytes(100_000));
+    upload.stream().flush();
+
+    assertThat(filesUnderRoot()).hasSize(2).first().isEqualTo("t");
+    assertThat(filesUnderRoot().get(1)).matches("t/" + String.format(TEMP_NAME, "c\\.jsonl"));
+
+    upload.commit();
+    assertThat(filesUnderRoot()).containsExactly("t", "t/c.jsonl");
+  }
+
+  @Test
+  void smallWritesAreAllStored() throws IOException {
+    BlobUpload upload = store.beginUpload("bytes.bin");
+    for (int i = 0; i < 20_000; i++) {
+      upload.stream().write(i);
+    }
+    BlobInfo info = upload.commit();
+
+    assertThat(info.sizeBytes()).isEqualTo(20_000);
+    byte[] stored = read(store, "bytes.bin");
+    assertThat(stored[19_999]).isEqualTo((byte) 19_999);
+  }
+
+  @Test
+  void closingTheStreamDoesNotEndTheUpload() throws IOException {
+    BlobUpload upload = store.beginUpload("closed.csv");
+    upload.stream().write("abc".getBytes(StandardCharsets.UTF_8));
+    upload.stream().close();
+
+    assertThat(upload.commit().sizeBytes()).isEqualTo(3);
+    assertThat(read(store, "closed.csv")).asString(StandardCharsets.UTF_8).isEqualTo("abc");
+  }
+
+  @Test
+  void commitFailsWhenTheStoredSizeDiffersFromTheBytesWritten() throws IOException {
+    BlobUpload upload = store.beginUpload("short/x.csv");
+    upload.stream().write(bytes(100));
+    upload.stream().flush();
+    Path temp = root.resolve(filesUnderRoot().get(1));
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      channel.truncate(10);
+    }
+
+    assertThatThrownBy(upload::commit)
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("short/x.csv")
+        .hasMessageContaining("100 bytes were written but 10 are stored");
+    assertThat(store.stat("short/x.csv")).isEmpty();
+    assertThat(filesUnderRoot()).containsExactly("short");
+  }
+
+  @Test
+  void commitTwiceIsAnIllegalStateAndAbortAfterCommitKeepsTheObject() {
+    BlobUpload upload = store.beginUpload("twice.csv");
+    upload.commit();
+
+    assertThatThrownBy(upload::commit).isInstanceOf(IllegalStateException.class).hasMessageContaining("twice.csv");
+    upload.abort();
+    assertThat(store.stat("twice.csv")).contains(new BlobInfo("twice.csv", 0));
+  }
+
+  @Test
+  void commitAfterAbortFailsAndStoresNothing() throws IOException {
+    BlobUpload upload = store.beginUpload("ab/x.csv");
+    upload.stream().write(bytes(10));
+    upload.abort();
+
+    assertThatThrownBy(upload::commit)
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("ab/x.csv")
+        .hasMessageContaining("aborted")
+        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+    assertThat(filesUnderRoot()).containsExactly("ab");
+    assertThat(store.stat("ab/x.csv")).isEmpty();
+  }
+
+  @Test
+  void writingAfterAbortFailsAndResurrectsNothing() throws IOException {
+    BlobUpload upload = store.beginUpload("late/x.csv");
+    OutputStream out = upload.stream();
+    out.write(bytes(10));
+    upload.abort();
+
+    assertThatThrownBy(() -> {
+      out.write(bytes(100_000));
+      out.flush();
+    }).isInstanceOf(IOException.class).hasMessageContaining("aborted");
+    assertThat(filesUnderRoot()).containsExactly("late");
+  }
+
+  @Test
+  void abortFromAnotherThreadWhileWritingStopsTheWriterAndLeavesNothing() throws Exception {
+    BlobUpload upload = store.beginUpload("race/x.csv");
+    CountDownLatch writing = new CountDownLatch(1);
+    CompletableFuture<Throwable> writer = CompletableFuture.supplyAsync(() -> {
+      byte[] chunk = bytes(64 * 1024);
+      try {
+        // Bounded so that a broken abort fails the test instead of hanging it.
+        for (int i = 0; i < 1_000_000; i++) {
+          upload.stream().write(chunk);
+          upload.stream().flush();
+          writing.countDown();
+        }
+        return new AssertionError("the writer was never stopped");
+      } catch (IOException e) {
+        return e;
+      }
+    });
+    assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+
+    upload.abort();
+
+    assertThat(writer.get(30, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+    assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class).hasMessageContaining("aborted");
+    assertThat(filesUnderRoot()).containsExactly("race");
+    assertThat(store.list("")).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ temp files and deletion
+
+  @Test
+  void tempFileLeftByACrashIsNotListedAndDeleteByPrefixRemovesIt() throws IOException {
+    put(store, "1/r/a.csv", bytes(3));
+    Path leftover = Files.write(root.resolve("1/r/.b.csv.0123456789abcdef.tmp"), bytes(50));
+
+    assertThat(store.list("1/r/")).extracting(BlobInfo::key).containsExactly("1/r/a.csv");
+    assertThat(store.list("")).extracting(BlobInfo::key).containsExactly("1/r/a.csv");
+
+    store.deleteByPrefix("1/r/");
+
+    assertThat(leftover).doesNotExist();
+    assertThat(filesUnderRoot()).as("empty directories are removed too").isEmpty();
+    assertThat(root).isDirectory();
+  }
+
+  @Test
+  void deleteByPrefixFailsAnUploadInFlightUnderThePrefix() throws IOException {
+    BlobUpload upload = store.beginUpload("1/r/a.csv");
+    upload.stream().write(bytes(10));
+    upload.stream().flush();
+
+    store.deleteByPrefix("1/");
+
+    assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class).hasMessageContaining("1/r/a.csv");
+    assertThat(filesUnderRoot()).isEmpty();
+  }
+
+  @Test
+  void deleteByPrefixOfEverythingKeepsTheRootAndTheSigningKey() throws IOException {
+    put(store, "x/a.csv", bytes(3));
+    Files.write(root.resolve(".top.csv.0123456789abcdef.tmp"), bytes(5));
+    URI link = local().signedLink("x/a.csv", "a.csv", Instant.parse("2030-01-01T00:00:00Z"));
+
+    store.deleteByPrefix("");
+
+    assertThat(filesUnderRoot()).isEmpty();
+    assertThat(root.resolve(".fdbe/link-signing-key")).isRegularFile();
+    put(store, "x/a.csv", bytes(3));
+    assertThat(local().verifyLink(link.getRawPath().substring("/fdbe/local-downloads/".length()),
+        link.getRawQuery(), Instant.parse("2029-01-01T00:00:00Z")).key()).isEqualTo("x/a.csv");
+  }
+
+  @Test
+  void deleteRemovesEmptyParentDirectoriesButNotTheRoot() throws IOException {
+    put(store, "x/y/z.csv", bytes(1));
+    put(store, "x/w.csv", bytes(1));
+
+    store.delete("x/y/z.csv");
+    assertThat(filesUnderRoot()).containsExactly("x", "x/w.csv");
+
+    store.delete("x/w.csv");
+    assertThat(filesUnderRoot()).isEmpty();
+    assertThat(root).isDirectory();
+  }
+
+  @Test
+  void aDirectoryIsNotAnObject() {
+    put(store, "d/e.csv", bytes(2));
+
+    assertThat(store.stat("d")).isEmpty();
+    assertThatThrownBy(() -> store.open("d"))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("no object 'd'");
+    store.delete("d");
+    assertThat(store.stat("d/e.csv")).isPresent();
+  }
+
+  @Test
+  void listSkipsHiddenDirectoriesAndFilesWhoseNamesAreNotKeys() throws IOException {
+    put(store, "l/a.csv", bytes(1));
+    Files.createDirectories(root.resolve("l/.hidden"));
+    Files.write(root.resolve("l/.hidden/b.csv"), bytes(1));
+    Files.write(root.resolve("l/c d.csv"), bytes(1));
+
+    assertThat(store.list("l/")).extracting(BlobInfo::key).containsExactly("l/a.csv");
+  }
+
+  // ------------------------------------------------------------------ keys and path safety
+
+  @Test
+  void keysWithASegmentStartingWithADotAreRefused() {
+    for (String key : List.of(".hidden", "a/.b", ".fdbe/link-signing-key", "a/.b.csv.0123456789abcdef.tmp")) {
+      assertThatThrownBy(() -> store.beginUpload(key)).as(key)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key);
+      assertThatThrownBy(() -> store.stat(key)).as(key).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.open(key)).as(key).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.delete(key)).as(key).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> local().signedLink(key, "f.csv", Instant.EPOCH)).as(key)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    for (String prefix : List.of(".fdbe/", "a/.b/")) {
+      assertThatThrownBy(() -> store.list(prefix)).as(prefix)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(prefix);
+      assertThatThrownBy(() -> store.deleteByPrefix(prefix)).as(prefix).isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(root.resolve(".fdbe/link-signing-key")).isRegularFile();
+  }
+
+  @Test
+  void keysThatTryToEscapeTheRootAreRefusedAndTouchNothingOutside() throws IOException {
+    Files.write(dir.resolve("outside.csv"), bytes(1));
+    for (String key : List.of("../outside.csv", "a/../../outside.csv", "/etc/passwd", "..", "a/./b", "C:/x",
+        "a\\..\\..\\outside.csv")) {
+      assertThatThrownBy(() -> store.beginUpload(key)).as(key).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.delete(key)).as(key).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.open(key)).as(key).isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> store.deleteByPrefix("../")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(dir.resolve("outside.csv")).isRegularFile();
+    try (Stream<Path> entries = Files.list(dir)) {
+      assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("outside.csv", "store");
+    }
+  }
+
+  // ------------------------------------------------------------------ errors
+
+  @Test
+  void aKeyBelowAnObjectIsANonRetryableErrorNamingBoth() {
+    put(store, "a/b", bytes(1));
+
+    assertThatThrownBy(() -> store.beginUpload("a/b/c.csv"))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("a/b/c.csv")
+        .hasMessageContaining("'a/b' is an object")
+        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+    assertThat(store.stat("a/b/c.csv")).isEmpty();
+    assertThatThrownBy(() -> store.open("a/b/c.csv")).isInstanceOf(StorageException.class)
+        .hasMessageContaining("no object 'a/b/c.csv'");
+    store.delete("a/b/c.csv");
+    assertThat(store.list("a/b/")).isEmpty();
+    assertThat(store.stat("a/b")).isPresent();
+  }
+
+  @Test
+  void aVanishedRootIsANonRetryableErrorAndIsNotRecreated() throws IOException {
+    deleteTree(root);
+
+    for (Runnable call : List.<Runnable>of(
+        () -> store.beginUpload("a.csv"), () -> store.stat("a.csv"), () -> store.open("a.csv"),
+        () -> store.list(""), () -> store.delete("a.csv"), () -> store.deleteByPrefix("a/"))) {
+      assertThatThrownBy(call::run)
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining(root.toString())
+          .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+    }
+    assertThat(root).doesNotExist();
+  }
+
+  @Test
+  void fileSystemFailuresAreMappedByWhetherRetryingCanHelp() {
+    StorageException denied = LocalBlobStore.ioFailure("cannot open 'k'", new AccessDeniedException("/r/k"));
+    assertThat(denied.isRetryable()).isFalse();
+    assertThat(denied).hasMessage("cannot open 'k': access denied (/r/k)");
+
+    StorageException missing = LocalBlobStore.ioFailure("cannot open 'k'", new NoSuchFileException("/r/k"));
+    assertThat(missing.isRetryable()).isFalse();
+    assertThat(missing).hasMessage("cannot open 'k': no such file or directory (/r/k)");
+
+    StorageException transientFailure = LocalBlobStore.ioFailure("cannot open 'k'", new IOException("i/o error"));
+    assertThat(transientFailure.isRetryable()).isTrue();
+    assertThat(transientFailure).hasMessage("cannot open 'k': i/o error").hasCauseInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aRootThatIsAFileCannotBeCreated() throws IOException {
+    Path file = Files.write(dir.resolve("file"), bytes(1));
+
+    assertThatThrownBy(() -> LocalBlobStore.create(LocalStorageConfig.builder(file).build()))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining(file.toString())
+        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+  }
+}
