@@ -97,7 +97,7 @@ class FencingIT {
   }
 
   @Test
-  void aWorkerPausedPastItsLeaseCannotCommitAfterATakeover() {
+  void aWorkerPausedPastItsLeaseCannotCommitAfterATakeover() throws Exception {
     try (Harness harness = new Harness(directory)) {
       List<Map<String, Object>> rows = new Data(3).rows(Model.EVENTS, TEAM, DAY, 20_000);
       harness.insert(TEAM, Model.EVENTS, rows);
