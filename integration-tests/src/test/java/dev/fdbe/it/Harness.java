@@ -49,11 +49,21 @@ final class Harness implements AutoCloseable {
   final BlobStore blobStore;
   private final List<ExportEngine> engines = new ArrayList<>();
 
+  /** An installation on an H2 database file in the directory. */
   Harness(Path directory) throws IOException {
+    this(directory, "jdbc:h2:" + directory.resolve("db").toAbsolutePath(), null);
+  }
+
+  /** An installation on the given database (run store and reference tables), storage in the directory. */
+  Harness(Path directory, DataSource database) throws IOException {
+    this(directory, database.toString(), database);
+  }
+
+  private Harness(Path directory, String databaseUrl, DataSource database) throws IOException {
     this.directory = directory;
     this.storageRoot = Files.createDirectories(directory.resolve("files"));
-    this.databaseUrl = "jdbc:h2:" + directory.resolve("db").toAbsolutePath();
-    this.dataSource = RunStores.h2DataSource(databaseUrl);
+    this.databaseUrl = databaseUrl;
+    this.dataSource = database != null ? database : RunStores.h2DataSource(databaseUrl);
     ReferenceTables.create(dataSource);
     this.runStore = RunStores.jdbc(dataSource);
     this.blobStore = BlobStores.fromUri(storageRoot.toUri());

@@ -3,6 +3,7 @@ package dev.fdbe.server;
 import dev.fdbe.BlobStores;
 import dev.fdbe.ExportEngine;
 import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.ReferenceTables;
 import dev.fdbe.RunStores;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.RunStore;
@@ -14,7 +15,7 @@ import javax.sql.DataSource;
 
 /**
  * The installation that needs nothing installed: an H2 database file {@code <data-dir>/fdbe.mv.db}
- * holding both the run store and the reference tables, and local storage under
+ * holding both the run store and the reference tables (created if missing), and local storage under
  * {@code <data-dir>/files}.
  */
 final class EmbeddedDefaults {
@@ -32,6 +33,7 @@ final class EmbeddedDefaults {
       throw new UncheckedIOException("cannot create the data directory " + this.dataDir, e);
     }
     this.dataSource = RunStores.h2DataSource("jdbc:h2:" + this.dataDir.resolve("fdbe"));
+    ReferenceTables.create(dataSource);
     this.runStore = RunStores.jdbc(dataSource);
     this.blobStore = BlobStores.fromUri(storageRoot.toUri());
   }

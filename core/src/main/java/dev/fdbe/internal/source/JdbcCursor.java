@@ -28,15 +28,16 @@ import java.util.List;
  * Streams a model's rows from a reference table. On {@link #next()} the current row is read into
  * typed arrays once (longs unboxed), so writers read each value without further JDBC calls.
  *
- * <p>The query orders by the time column then the model's key columns. For events, a row is skipped
- * when an earlier row of the interval has the same uuid ({@code NOT EXISTS}); rows identical in
- * uuid, timestamp and {@code _inserted_at} come out adjacent and all but the first are skipped here.
+ * <p>The query orders by team, the time column, then the model's key columns. For events, the query
+ * keeps the earliest row of each uuid (see {@link #eventsQuery}); rows identical in uuid, time and
+ * {@code _inserted_at} come out adjacent and all but the first are skipped here.
  */
 public final class JdbcCursor implements RecordCursor {
   private final Connection connection;
   private final Dialect dialect;
   private final PreparedStatement statement;
-  private final ResultSet rs;
+  private final String table;
+  private ResultSet rs;
   private final ColumnType[] types;
   private final boolean[] nulls;
   private final long[] longs;
@@ -48,12 +49,12 @@ public final class JdbcCursor implements RecordCursor {
   private volatile boolean cancelled;
   private boolean closed;
 
-  private JdbcCursor(Connection connection, Dialect dialect, PreparedStatement statement, ResultSet rs, Schema schema,
-      int uuidColumn, boolean restoreAutoCommit) {
+  private JdbcCursor(Connection connection, Dialect dialect, PreparedStatement statement, Schema schema,
+      int uuidColumn, String table, boolean restoreAutoCommit) {
     this.connection = connection;
     this.dialect = dialect;
     this.statement = statement;
-    this.rs = rs;
+    this.table = table;
     int n = schema.size();
     this.types = new ColumnType[n];
     for (int i = 0; i < n; i++) {
@@ -67,41 +68,18 @@ public final class JdbcCursor implements RecordCursor {
     this.restoreAutoCommit = restoreAutoCommit;
   }
 
-  /** Runs the query on the connection; the cursor owns and closes the connection. */
+  /**
+   * Prepares the query on the connection; it runs on the first {@link #next()}, so that a cancel
+   * can reach it while it runs. The cursor owns and closes the connection.
+   */
   public static JdbcCursor open(Connection connection, Dialect dialect, SourceQuery query, String table,
       String timeColumn, int fetchSize) throws SQLException {
     Model model = query.model();
     Schema schema = model.schema();
     List<Object> params = new ArrayList<>();
-    StringBuilder sql = new StringBuilder("SELECT ");
-    for (int i = 0; i < schema.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("e.").append(schema.column(i).name());
-    }
-    sql.append(" FROM ").append(table).append(" e WHERE e.team_id = ? AND e.").append(timeColumn)
-        .append(" >= ? AND e.").append(timeColumn).append(" < ?");
-    params.add(query.team().value());
-    params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
-    params.add(OffsetDateTime.ofInstant(query.interval().end(), ZoneOffset.UTC));
-    if (model == Model.EVENTS) {
-      if (!query.include().isEmpty()) {
-        sql.append(" AND e.event IN (").append(placeholders(query.include().size())).append(')');
-        params.addAll(query.include());
-      }
-      if (!query.exclude().isEmpty()) {
-        sql.append(" AND e.event NOT IN (").append(placeholders(query.exclude().size())).append(')');
-        params.addAll(query.exclude());
-      }
-      sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
-          .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
-          .append(" < ? AND (d.").append(timeColumn).append(" < e.").append(timeColumn).append(" OR (d.")
-          .append(timeColumn).append(" = e.").append(timeColumn).append(" AND d._inserted_at < e._inserted_at)))");
-      params.add(params.get(1));
-      params.add(params.get(2));
-    }
-    sql.append(" ORDER BY e.").append(timeColumn);
-    for (String key : model.keyColumns()) {
-      sql.append(", e.").append(key);
-    }
+    String sql = model == Model.EVENTS
+        ? eventsQuery(dialect, query, table, timeColumn, params)
+        : plainQuery(query, table, timeColumn, params);
 
     boolean autoCommit = connection.getAutoCommit();
     PreparedStatement statement = null;
@@ -114,14 +92,13 @@ public final class JdbcCursor implements RecordCursor {
           lazy.execute("SET LAZY_QUERY_EXECUTION TRUE");
         }
       }
-      statement = connection.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+      statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(fetchSize);
       for (int i = 0; i < params.size(); i++) {
         statement.setObject(i + 1, params.get(i));
       }
-      ResultSet rs = statement.executeQuery();
       int uuid = model == Model.EVENTS ? schema.indexOf("uuid") : -1;
-      return new JdbcCursor(connection, dialect, statement, rs, schema, uuid,
+      return new JdbcCursor(connection, dialect, statement, schema, uuid, table,
           dialect == Dialect.POSTGRESQL && autoCommit);
     } catch (SQLException | RuntimeException e) {
       if (statement != null) {
@@ -132,12 +109,94 @@ public final class JdbcCursor implements RecordCursor {
     }
   }
 
+  private static String columns(Schema schema, String alias) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < schema.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(alias).append('.').append(schema.column(i).name());
+    }
+    return sql.toString();
+  }
+
+  private static String interval(String alias, String timeColumn, SourceQuery query, List<Object> params) {
+    params.add(query.team().value());
+    params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
+    params.add(OffsetDateTime.ofInstant(query.interval().end(), ZoneOffset.UTC));
+    return alias + ".team_id = ? AND " + alias + "." + timeColumn + " >= ? AND " + alias + "." + timeColumn + " < ?";
+  }
+
+  /** Ordered by team, time and key: led by team_id so that an index on (team_id, time, key) delivers the order. */
+  private static String orderBy(Model model, String alias, String timeColumn) {
+    StringBuilder sql = new StringBuilder(" ORDER BY ").append(alias).append(".team_id, ").append(alias).append('.')
+        .append(timeColumn);
+    for (String key : model.keyColumns()) {
+      sql.append(", ").append(alias).append('.').append(key);
+    }
+    return sql.toString();
+  }
+
+  private static String plainQuery(SourceQuery query, String table, String timeColumn, List<Object> params) {
+    Model model = query.model();
+    return "SELECT " + columns(model.schema(), "e") + " FROM " + table + " e WHERE "
+        + interval("e", timeColumn, query, params) + orderBy(model, "e", timeColumn);
+  }
+
+  /**
+   * Events of the interval, each uuid once: the earliest by time, then {@code _inserted_at}. H2
+   * streams it through the (team_id, time, uuid) index with an anti-join on (team_id, uuid);
+   * PostgreSQL picks one row per uuid with {@code DISTINCT ON}, a plan that stays linear whatever
+   * the table statistics say (a correlated {@code NOT EXISTS} turns quadratic there without them).
+   */
+  private static String eventsQuery(Dialect dialect, SourceQuery query, String table, String timeColumn,
+      List<Object> params) {
+    Model model = query.model();
+    String columns = columns(model.schema(), "e");
+    StringBuilder sql = new StringBuilder();
+    if (dialect == Dialect.POSTGRESQL) {
+      sql.append("SELECT ").append(columns).append(" FROM (SELECT DISTINCT ON (e.uuid) ").append(columns)
+          .append(", e.team_id FROM ").append(table).append(" e WHERE ").append(interval("e", timeColumn, query, params))
+          .append(" ORDER BY e.uuid, e.").append(timeColumn).append(", e._inserted_at) e WHERE TRUE");
+    } else {
+      sql.append("SELECT ").append(columns).append(" FROM ").append(table).append(" e WHERE ")
+          .append(interval("e", timeColumn, query, params));
+      Object start = params.get(params.size() - 2);
+      Object end = params.get(params.size() - 1);
+      sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
+          .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
+          .append(" < ? AND (d.").append(timeColumn).append(" < e.").append(timeColumn).append(" OR (d.")
+          .append(timeColumn).append(" = e.").append(timeColumn).append(" AND d._inserted_at < e._inserted_at)))");
+      params.add(start);
+      params.add(end);
+    }
+    if (!query.include().isEmpty()) {
+      sql.append(" AND e.event IN (").append(placeholders(query.include().size())).append(')');
+      params.addAll(query.include());
+    }
+    if (!query.exclude().isEmpty()) {
+      sql.append(" AND e.event NOT IN (").append(placeholders(query.exclude().size())).append(')');
+      params.addAll(query.exclude());
+    }
+    return sql.append(orderBy(model, "e", timeColumn)).toString();
+  }
+
   private static String placeholders(int count) {
     return String.join(", ", Collections.nCopies(count, "?"));
   }
 
   @Override
   public boolean next() {
+    if (rs == null) {
+      if (cancelled) {
+        throw new SourceException("reading was cancelled", false);
+      }
+      try {
+        rs = statement.executeQuery();
+      } catch (SQLException e) {
+        if (cancelled) {
+          throw new SourceException("reading was cancelled", e, false);
+        }
+        throw sourceFailure("cannot query the table " + table, e);
+      }
+    }
     try {
       while (true) {
         if (cancelled) {
@@ -160,7 +219,7 @@ public final class JdbcCursor implements RecordCursor {
       if (cancelled) {
         throw new SourceException("reading was cancelled", e, false);
       }
-      throw sourceFailure("reading rows failed", e);
+      throw sourceFailure("reading rows of table " + table + " failed", e);
     }
   }
 
@@ -253,7 +312,9 @@ public final class JdbcCursor implements RecordCursor {
     }
     closed = true;
     try {
-      rs.close();
+      if (rs != null) {
+        rs.close();
+      }
       statement.close();
       if (dialect == Dialect.H2) {
         try (Statement lazy = connection.createStatement()) {
