@@ -16,6 +16,7 @@ import dev.fdbe.spi.QuotaCheck;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -220,14 +221,8 @@ public final class ExportEngine implements AutoCloseable {
   public DownloadLink download(Caller caller, RunId id, PartSelector part) {
     caller.require(Scope.READ);
     Objects.requireNonNull(part, "part");
-    RunRecord run = find(caller, id);
-    requireCompleted(run);
-    List<FileRecord> files = store.files(id);
-    FileRecord file = select(files, part);
+    FileRecord file = downloadable(find(caller, id), part);
     Instant now = settings.clock().instant();
-    if (file.deletedAt() != null || !file.expiresAt().isAfter(now)) {
-      throw new InvalidRequestException(null, "This file download has expired");
-    }
     BlobStore blobs = settings.blobStore();
     if (!(blobs instanceof DownloadLinkSigner signer)) {
       throw new ExportException(blobs.describe() + " cannot make download links");
@@ -236,6 +231,35 @@ public final class ExportEngine implements AutoCloseable {
     Instant expiresAt = Micros.truncate(file.expiresAt().isBefore(linkLimit) ? file.expiresAt() : linkLimit);
     URI uri = signer.signedLink(file.key(), file.fileName(), expiresAt);
     return new DownloadLink(file.id(), uri, file.fileName(), expiresAt);
+  }
+
+  /**
+   * Opens one file of a completed run for reading, with the same checks as {@link #download}: for
+   * a service that streams files itself, or to read an export back in tests. The caller closes the
+   * stream.
+   *
+   * @param part the first file, a 0-based index in key order, or a file id
+   * @throws PermissionDeniedException without {@link Scope#READ}
+   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws InvalidRequestException when the run is not completed, or the file expired
+   * @throws PartNotFoundException when the run has no such file
+   */
+  public InputStream openFile(Caller caller, RunId id, PartSelector part) {
+    caller.require(Scope.READ);
+    Objects.requireNonNull(part, "part");
+    FileRecord file = downloadable(find(caller, id), part);
+    return settings.blobStore().open(file.key());
+  }
+
+  /** The file a download selects, checked to be downloadable now. */
+  private FileRecord downloadable(RunRecord run, PartSelector part) {
+    requireCompleted(run);
+    FileRecord file = select(store.files(run.id()), part);
+    Instant now = settings.clock().instant();
+    if (file.deletedAt() != null || !file.expiresAt().isAfter(now)) {
+      throw new InvalidRequestException(null, "This file download has expired");
+    }
+    return file;
   }
 
   /**

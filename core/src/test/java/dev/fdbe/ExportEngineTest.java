@@ -294,8 +294,7 @@ class ExportEngineTest {
     DownloadLink link = engine.download(ALL, id, PartSelector.FIRST);
     assertThat(link.fileName()).isEqualTo(manifest.files().get(0).name());
     assertThat(link.expiresAt()).isEqualTo(NOW.plus(ExportEngine.DEFAULT_LINK_LIFETIME));
-    String key = blobStore.list("").get(0).key();
-    try (InputStream in = blobStore.open(key)) {
+    try (InputStream in = engine.openFile(ALL, id, new PartSelector.ById(run.files().get(0)))) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()).hasSize(2);
     }
     List<String> log = engine.logs(ALL, id, LogQuery.builder().limit(500).build()).items().stream()
@@ -366,6 +365,8 @@ class ExportEngineTest {
         .isInstanceOf(InvalidRequestException.class).hasMessage(message);
     assertThatThrownBy(() -> engine.manifest(ALL, id))
         .isInstanceOf(InvalidRequestException.class).hasMessage(message);
+    assertThatThrownBy(() -> engine.openFile(ALL, id, PartSelector.FIRST))
+        .isInstanceOf(InvalidRequestException.class).hasMessage(message);
   }
 
   @Test
@@ -384,6 +385,9 @@ class ExportEngineTest {
     clock.set(fileExpiry);
     assertThatThrownBy(() -> engine.download(ALL, id, PartSelector.FIRST))
         .isInstanceOf(InvalidRequestException.class).hasMessage("This file download has expired");
+    assertThatThrownBy(() -> engine.openFile(ALL, id, PartSelector.FIRST))
+        .isInstanceOf(InvalidRequestException.class).hasMessage("This file download has expired");
+    assertThatThrownBy(() -> engine.openFile(STRANGER, id, PartSelector.FIRST)).isInstanceOf(RunNotFoundException.class);
   }
 
   // ---------------------------------------------------------------- builder

@@ -45,7 +45,12 @@ class FencingIT {
   @TempDir
   Path directory;
 
-  /** The stalled engine's view of the run store: its poller hangs, its commits are counted. */
+  /**
+   * The stalled engine's view of the run store: its poller hangs, and every fenced write it is
+   * refused (a part, the completion, a failure status, a new attempt) is counted. Which one the
+   * stalled worker tries first depends on where it was: its next part, or a failure because the
+   * takeover deleted its half-written file.
+   */
   private static final class StalledStore extends ForwardingRunStore {
     final CountDownLatch pollerReleased = new CountDownLatch(1);
     final AtomicInteger refusedCommits = new AtomicInteger();
@@ -84,6 +89,25 @@ class FencingIT {
         refusedCommits.incrementAndGet();
       }
       return registered;
+    }
+
+    @Override
+    public boolean fail(Lease lease, dev.fdbe.RunStatus status, String error, Instant now) {
+      boolean failed = super.fail(lease, status, error, now);
+      if (!failed) {
+        refusedCommits.incrementAndGet();
+      }
+      return failed;
+    }
+
+    @Override
+    public java.util.Optional<Lease> reattempt(Lease current, dev.fdbe.AttemptId attemptId, Instant now,
+        Instant leaseUntil) {
+      java.util.Optional<Lease> next = super.reattempt(current, attemptId, now, leaseUntil);
+      if (next.isEmpty()) {
+        refusedCommits.incrementAndGet();
+      }
+      return next;
     }
 
     @Override
