@@ -192,6 +192,8 @@ class FaultsIT {
     assertThat(opened).as("not retried").hasValue(1);
     assertThat(run.error()).isEqualTo("connection to the source reset by peer (attempt 1)");
     assertNothingStored(run);
+    assertThat(log(engine, id, LogLevel.ERROR))
+        .containsExactly("Export failed: connection to the source reset by peer (attempt 1)");
   }
 
   @Test
