@@ -61,9 +61,17 @@ final class PartRoller {
     this.lease = lease;
     this.log = log;
     this.maxPartBytes = run.request().file().maxPartBytes();
-    this.context = (warningKey, message) -> {
-      if (active.firstWarning(warningKey)) {
-        log.log(run.id(), lease.attemptId(), LogLevel.WARNING, message);
+    this.context = new WriterContext() {
+      @Override
+      public void warnOnce(String warningKey, String message) {
+        if (active.firstWarning(warningKey)) {
+          log.log(run.id(), lease.attemptId(), LogLevel.WARNING, message);
+        }
+      }
+
+      @Override
+      public long maxFileBytes() {
+        return maxPartBytes;
       }
     };
   }

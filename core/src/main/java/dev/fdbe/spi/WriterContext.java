@@ -1,6 +1,6 @@
 package dev.fdbe.spi;
 
-/** What a {@link RecordWriter} may tell the run it writes for. Thread-safe. */
+/** What a {@link RecordWriter} may know of and tell the run it writes for. Thread-safe. */
 public interface WriterContext {
   /**
    * Adds a warning to the run's log, once per run for each distinct {@code key}; later calls with
@@ -8,6 +8,31 @@ public interface WriterContext {
    */
   void warnOnce(String key, String message);
 
-  /** A context that ignores warnings, for writing files outside a run. */
+  /**
+   * The run's part size limit in stored bytes ({@code max_size_mb} in bytes), or 0 when the output is
+   * one file. Writers that buffer or compress use it to bound their uncertainty, so that parts can
+   * fill close to the limit without crossing it. Default 0.
+   */
+  default long maxFileBytes() {
+    return 0;
+  }
+
+  /** A context that ignores warnings and has no size limit, for writing files outside a run. */
   WriterContext NONE = (key, message) -> {};
+
+  /** A context with a size limit that ignores warnings. */
+  static WriterContext withLimit(long maxFileBytes) {
+    if (maxFileBytes < 0) {
+      throw new IllegalArgumentException("maxFileBytes must not be negative, got " + maxFileBytes);
+    }
+    return new WriterContext() {
+      @Override
+      public void warnOnce(String key, String message) {}
+
+      @Override
+      public long maxFileBytes() {
+        return maxFileBytes;
+      }
+    };
+  }
 }

@@ -3,6 +3,8 @@ package dev.fdbe.format;
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
 import dev.fdbe.Schema;
+import dev.fdbe.format.compress.StreamCodec;
+import dev.fdbe.format.csv.CsvReader;
 import dev.fdbe.format.jsonl.JsonLinesReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,11 +27,9 @@ public final class ExportFiles {
       throws IOException {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(schema, "schema");
-    if (compression != Compression.NONE) {
-      throw new IllegalArgumentException("reading " + compression + "-compressed files is not supported yet");
-    }
     return switch (format) {
-      case JSON_LINES -> new JsonLinesReader(in, schema);
+      case JSON_LINES -> new JsonLinesReader(StreamCodec.of(compression).decompress(in), schema);
+      case CSV -> new CsvReader(StreamCodec.of(compression).decompress(in), schema);
       default -> throw new IllegalArgumentException("reading " + format + " files is not supported yet");
     };
   }

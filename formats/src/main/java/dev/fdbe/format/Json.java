@@ -79,5 +79,12 @@ public final class Json {
     }
   }
 
+  /** The run log warning for a JSON column holding values that are not valid JSON. */
+  public static String invalidWarning(String column, String firstValue) {
+    String shortened = firstValue.length() > 80 ? firstValue.substring(0, 80) + "..." : firstValue;
+    return "Column '" + column + "' holds values that are not valid JSON; they are written as JSON strings (first one: '"
+        + shortened.replace("\n", "\\n").replace("\r", "\\r") + "')";
+  }
+
   private Json() {}
 }

@@ -1,15 +1,17 @@
 package dev.fdbe.format.jsonl;
 
+import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.fdbe.ColumnType;
+import dev.fdbe.Compression;
 import dev.fdbe.FormatException;
 import dev.fdbe.Schema;
 import dev.fdbe.format.IsoTimestamps;
 import dev.fdbe.format.Json;
 import dev.fdbe.format.RowBuffer;
-import dev.fdbe.spi.RecordWriter;
+import dev.fdbe.format.TextRecordWriter;
 import dev.fdbe.spi.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
@@ -17,26 +19,20 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * Writes rows as JSON Lines with jackson-core's streaming generator. Each row is serialized into a
- * reused buffer by {@link #stage}, so its exact size is known before {@link #commit} copies it to
- * the output: the file size this writer reports is exact.
+ * Writes rows as JSON Lines with jackson-core's streaming generator, one object per line, every
+ * column present. The generator writes into the row buffer that {@link TextRecordWriter} stages.
  */
-final class JsonLinesWriter implements RecordWriter {
-  private final OutputStream out;
+final class JsonLinesWriter extends TextRecordWriter {
   private final ColumnType[] types;
   private final SerializableString[] names;
   private final String[] columnNames;
   private final WriterContext context;
-  private final RowBuffer buffer = new RowBuffer();
+  private final RowBufferTarget target = new RowBufferTarget();
   private final JsonGenerator generator;
   private final char[] timestamp = new char[40];
-  private long bytesWritten;
-  private long records;
-  private int staged = -1;
-  private boolean finished;
 
-  JsonLinesWriter(OutputStream out, Schema schema, WriterContext context) throws IOException {
-    this.out = out;
+  JsonLinesWriter(OutputStream out, Schema schema, Compression compression, WriterContext context) throws IOException {
+    super(out, compression, context);
     this.context = context;
     int n = schema.size();
     this.types = new ColumnType[n];
@@ -47,17 +43,14 @@ final class JsonLinesWriter implements RecordWriter {
       columnNames[i] = schema.column(i).name();
       names[i] = new SerializedString(columnNames[i]);
     }
-    this.generator = Json.FACTORY.createGenerator(buffer);
+    this.generator = Json.FACTORY.createGenerator(target);
     generator.setRootValueSeparator(null);
     generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   }
 
   @Override
-  public long stage(Row row) throws IOException {
-    if (finished) {
-      throw new IllegalStateException("the file is finished");
-    }
-    buffer.reset();
+  protected void serialize(Row row, RowBuffer into) throws IOException {
+    target.buffer = into;
     try {
       generator.writeStartObject();
       for (int i = 0; i < types.length; i++) {
@@ -78,12 +71,10 @@ final class JsonLinesWriter implements RecordWriter {
       }
       generator.writeEndObject();
       generator.flush();
-    } catch (com.fasterxml.jackson.core.JsonGenerationException e) {
+    } catch (JsonGenerationException e) {
       throw new FormatException("cannot write a row as JSON: " + e.getOriginalMessage(), e);
     }
-    buffer.write('\n');
-    staged = buffer.size();
-    return bytesWritten + staged;
+    into.write('\n');
   }
 
   private void writeJson(int column, String text) throws IOException {
@@ -92,9 +83,7 @@ final class JsonLinesWriter implements RecordWriter {
       return;
     }
     generator.writeString(text);
-    context.warnOnce("invalid-json:" + columnNames[column], "Column '" + columnNames[column]
-        + "' holds values that are not valid JSON; they are written as JSON strings (first one: "
-        + preview(text) + ")");
+    context.warnOnce("invalid-json:" + columnNames[column], Json.invalidWarning(columnNames[column], text));
   }
 
   private void writeList(List<String> values) throws IOException {
@@ -109,34 +98,23 @@ final class JsonLinesWriter implements RecordWriter {
     generator.writeEndArray();
   }
 
-  private static String preview(String text) {
-    String shortened = text.length() > 80 ? text.substring(0, 80) + "..." : text;
-    return "'" + shortened.replace("\n", "\\n").replace("\r", "\\r") + "'";
+  @Override
+  protected void closeResources() throws IOException {
+    generator.close();
   }
 
-  @Override
-  public void commit() throws IOException {
-    if (staged < 0) {
-      throw new IllegalStateException("no row is staged");
+  /** The generator's target: whichever row buffer is being filled. */
+  private static final class RowBufferTarget extends OutputStream {
+    RowBuffer buffer;
+
+    @Override
+    public void write(int b) {
+      buffer.write(b);
     }
-    buffer.writeTo(out);
-    bytesWritten += staged;
-    records++;
-    staged = -1;
-  }
 
-  @Override
-  public long records() {
-    return records;
-  }
-
-  @Override
-  public void finish() throws IOException {
-    if (!finished) {
-      finished = true;
-      staged = -1;
-      generator.close();
-      out.flush();
+    @Override
+    public void write(byte[] b, int off, int len) {
+      buffer.write(b, off, len);
     }
   }
 }
