@@ -38,7 +38,13 @@ public final class RunStores {
 
   /**
    * A pooled data source for an embedded H2 database URL, e.g. {@code jdbc:h2:./data/fdbe} or
-   * {@code jdbc:h2:mem:test}; the database stays open while the process lives.
+   * {@code jdbc:h2:mem:test}. Unless the URL says otherwise: the database stays open while the
+   * process lives ({@code DB_CLOSE_DELAY=-1}), H2's own shutdown hook does not close it under an
+   * engine that is still shutting down gracefully ({@code DB_CLOSE_ON_EXIT=FALSE}, except with
+   * {@code AUTO_SERVER=TRUE}, which H2 does not allow with it; run {@code SHUTDOWN} to close it),
+   * and a file database writes every commit at once
+   * ({@code WRITE_DELAY=0}), so that a run acknowledged as created survives the process dying right
+   * after.
    *
    * @throws IllegalStateException when H2 is not on the class path
    */
@@ -53,7 +59,17 @@ public final class RunStores {
       throw new IllegalStateException("H2 is not on the class path: add com.h2database:h2 to use an embedded run store",
           e);
     }
-    return H2.pool(url.contains(";DB_CLOSE_DELAY=") ? url : url + ";DB_CLOSE_DELAY=-1");
+    boolean autoServer = url.toUpperCase(java.util.Locale.ROOT).contains(";AUTO_SERVER=TRUE");
+    return H2.pool(withDefault(withDefault(withDefault(url, "DB_CLOSE_DELAY", "-1"),
+        "DB_CLOSE_ON_EXIT", autoServer ? null : "FALSE"),
+        "WRITE_DELAY", url.startsWith("jdbc:h2:mem:") ? null : "0"));
+  }
+
+  private static String withDefault(String url, String setting, String value) {
+    if (value == null || url.toUpperCase(java.util.Locale.ROOT).contains(";" + setting + "=")) {
+      return url;
+    }
+    return url + ";" + setting + "=" + value;
   }
 
   /** Keeps the H2 classes out of reach until H2 is known to be present. */

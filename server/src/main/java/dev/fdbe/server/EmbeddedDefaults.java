@@ -1,41 +1,46 @@
 package dev.fdbe.server;
 
-import dev.fdbe.BlobStores;
 import dev.fdbe.ExportEngine;
 import dev.fdbe.JdbcRecordSource;
 import dev.fdbe.ReferenceTables;
 import dev.fdbe.RunStores;
-import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.storage.local.LocalBlobStore;
+import dev.fdbe.storage.local.LocalStorageConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
  * The installation that needs nothing installed: an H2 database file {@code <data-dir>/fdbe.mv.db}
- * holding both the run store and the reference tables (created if missing), and local storage under
- * {@code <data-dir>/files}.
+ * holding the run store, the API keys and the reference tables (created if missing), and local
+ * storage under {@code <data-dir>/files} whose links point at {@code linkBaseUrl}.
  */
-final class EmbeddedDefaults {
+final class EmbeddedDefaults implements AutoCloseable {
   final Path dataDir;
   final Path storageRoot;
   final DataSource dataSource;
   final RunStore runStore;
-  final BlobStore blobStore;
+  final LocalBlobStore blobStore;
 
-  EmbeddedDefaults(Path dataDir) {
+  EmbeddedDefaults(Path dataDir, URI linkBaseUrl) {
     this.dataDir = dataDir.toAbsolutePath().normalize();
     try {
       this.storageRoot = Files.createDirectories(this.dataDir.resolve("files"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory " + this.dataDir, e);
     }
-    this.dataSource = RunStores.h2DataSource("jdbc:h2:" + this.dataDir.resolve("fdbe"));
+    // AUTO_SERVER lets a second process (e.g. `keys create`) use the file while the server runs.
+    this.dataSource = RunStores.h2DataSource("jdbc:h2:" + this.dataDir.resolve("fdbe") + ";AUTO_SERVER=TRUE");
     ReferenceTables.create(dataSource);
     this.runStore = RunStores.jdbc(dataSource);
-    this.blobStore = BlobStores.fromUri(storageRoot.toUri());
+    this.blobStore = LocalBlobStore.create(LocalStorageConfig.builder(storageRoot).linkBaseUrl(linkBaseUrl).build());
   }
 
   /** An engine builder on these defaults. */
@@ -44,5 +49,15 @@ final class EmbeddedDefaults {
         .runStore(runStore)
         .blobStore(blobStore)
         .recordSource(JdbcRecordSource.of(dataSource));
+  }
+
+  /** Closes the database file cleanly. */
+  @Override
+  public void close() {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("SHUTDOWN");
+    } catch (SQLException e) {
+      // Already closed: nothing is left to flush.
+    }
   }
 }

@@ -16,6 +16,7 @@ import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
 import dev.fdbe.spi.FileRecord;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -41,7 +42,7 @@ final class ExampleExport {
     int maxSizeMb = options.getInt("max-size-mb", 0, 0, 1_048_576);
     int demoRows = options.getInt("demo-rows", 100_000, 1, 100_000_000);
 
-    EmbeddedDefaults defaults = new EmbeddedDefaults(dataDir);
+    EmbeddedDefaults defaults = new EmbeddedDefaults(dataDir, URI.create("http://127.0.0.1:8000/fdbe/local-downloads"));
     Instant now = Clock.systemUTC().instant();
     if (!DemoData.present(defaults.dataSource)) {
       out.println("Generating demo data (" + demoRows + " events for teams 1 and 2 over the last 7 days) in "
@@ -73,6 +74,8 @@ final class ExampleExport {
             + file.sizeBytes() + " bytes, sha256 " + file.sha256() + ")");
       }
       return 0;
+    } finally {
+      defaults.close();
     }
   }
 

@@ -1,34 +1,65 @@
 package dev.fdbe.server;
 
+import dev.fdbe.Scope;
+import dev.fdbe.TeamId;
 import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 /**
- * The command line of {@code fdbe-server.jar}. Exit codes: 0 success, 1 the command failed, 2 the
- * command line is wrong.
+ * The command line of {@code fdbe-server.jar}: {@code serve} (the default), {@code keys} and
+ * {@code example-export}. Exit codes: 0 success, 1 the command failed, 2 the command line is wrong.
  */
 public final class Main {
+  static final Set<String> SERVE_OPTIONS =
+      Set.of("data-dir", "host", "port", "public-url", "demo-rows", "workers", "shutdown-grace");
+  static final Set<String> KEY_OPTIONS = Set.of("data-dir", "team", "scopes", "label", "id");
+
   private static final String USAGE = String.join("\n",
-      "usage: java -jar fdbe-server.jar <command> [options]",
+      "usage: java -jar fdbe-server.jar [command] [options]",
       "",
       "commands:",
+      "  serve            (the default) serve the HTTP API on the embedded defaults",
+      "                   --data-dir DIR (default ./fdbe-data)  --port N (default 8000)  --host H (default 127.0.0.1)",
+      "                   --public-url URL (default http://<host>:<port>; the base of local download links)",
+      "                   --demo-rows N (default 100000; events generated on first start, 0 for none)",
+      "                   --workers N (default 4)  --shutdown-grace SECONDS (default 30)",
+      "                   environment: FDBE_API_KEY registers that key with every scope for the teams in",
+      "                   FDBE_API_KEY_TEAMS (default 1)",
+      "  keys create      --team 1[,2...] --scopes batch_export:read,batch_export:write|* [--label TEXT]",
+      "                   prints the new key as the last line",
+      "  keys list        list keys (prefix, teams, scopes, created, revoked)",
+      "  keys revoke      --id <key id or prefix>",
+      "                   every keys command takes --data-dir DIR",
       "  example-export   run one export on the embedded defaults and print where its files are",
-      "                   --data-dir DIR (default ./fdbe-data)  --model events|persons|sessions",
-      "                   --format JSONLines  --max-size-mb N  --demo-rows N (default 100000)",
+      "                   --data-dir DIR  --model events|persons|sessions  --format Parquet|JSONLines|CSV",
+      "                   --max-size-mb N  --demo-rows N",
       "  help             print this text");
 
   public static void main(String[] args) {
-    System.exit(run(Arrays.asList(args), System.out, System.err));
+    int code = run(Arrays.asList(args), System.out, System.err, System.getenv());
+    if (code != 0) {
+      System.exit(code);
+    }
   }
 
-  static int run(List<String> args, PrintStream out, PrintStream err) {
-    String command = args.isEmpty() ? "help" : args.get(0);
-    List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
+  static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env) {
+    String command = args.isEmpty() || args.get(0).startsWith("--") ? "serve" : args.get(0);
+    List<String> rest = args.isEmpty() || args.get(0).startsWith("--") ? args : args.subList(1, args.size());
     try {
       return switch (command) {
+        case "serve" -> serve(Options.parse(rest, SERVE_OPTIONS), out, env);
+        case "keys" -> keys(rest, out);
         case "example-export" -> ExampleExport.run(Options.parse(rest, ExampleExport.OPTIONS), out);
-        case "help", "--help", "-h" -> {
+        case "help", "-h" -> {
           out.println(USAGE);
           yield 0;
         }
@@ -42,6 +73,114 @@ public final class Main {
       err.println("fdbe-server: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** The serve command's settings from options and environment. */
+  static ServerApp.Settings settings(Options options, Map<String, String> env) {
+    String host = options.get("host", "127.0.0.1");
+    int port = options.getInt("port", 8000, 0, 65_535);
+    String publicHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    URI publicUrl;
+    try {
+      publicUrl = URI.create(options.get("public-url", "http://" + publicHost + ":" + port));
+    } catch (IllegalArgumentException e) {
+      throw new Options.UsageException("--public-url is not a URL: " + e.getMessage());
+    }
+    if (publicUrl.getScheme() == null || publicUrl.getHost() == null) {
+      throw new Options.UsageException("--public-url must be an absolute http(s) URL, got '" + publicUrl + "'");
+    }
+    Set<TeamId> teams;
+    try {
+      teams = ApiKeys.parseTeams(env.getOrDefault("FDBE_API_KEY_TEAMS", "1"));
+    } catch (IllegalArgumentException e) {
+      throw new Options.UsageException("FDBE_API_KEY_TEAMS: " + e.getMessage());
+    }
+    String apiKey = env.get("FDBE_API_KEY");
+    return new ServerApp.Settings(Path.of(options.get("data-dir", "fdbe-data")), host, port, publicUrl,
+        options.getInt("demo-rows", 100_000, 0, 100_000_000), options.getInt("workers", 4, 1, 256),
+        Duration.ofSeconds(options.getInt("shutdown-grace", 30, 0, 86_400)),
+        apiKey == null || apiKey.isBlank() ? null : apiKey, teams);
+  }
+
+  private static int serve(Options options, PrintStream out, Map<String, String> env) throws Exception {
+    ServerApp.Settings settings = settings(options, env);
+    ServerApp app = ServerApp.start(settings, out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runnable shutdown = () -> {
+      out.println("Shutting down: no new requests; running exports get " + settings.shutdownGrace().toSeconds()
+          + " s to finish, the rest restart on the next start ...");
+      app.close();
+      out.println("Stopped.");
+      stopped.countDown();
+    };
+    // SIGTERM and SIGINT shut down before the JVM's shutdown hooks run, so that H2's own hook cannot
+    // close the database while running exports are still being handed over.
+    for (String signal : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> new Thread(shutdown, "fdbe-shutdown").start());
+    }
+    out.println("fdbe serves the API at " + settings.publicUrl() + "/api/projects/<team>/file_download_batch_exports/"
+        + " (port " + app.port() + ", data in " + app.defaults.dataDir + ")");
+    stopped.await();
+    return 0;
+  }
+
+  private static int keys(List<String> args, PrintStream out) {
+    if (args.isEmpty()) {
+      throw new Options.UsageException("keys needs a subcommand: create, list or revoke");
+    }
+    Options options = Options.parse(args.subList(1, args.size()), KEY_OPTIONS);
+    Path dataDir = Path.of(options.get("data-dir", "fdbe-data"));
+    try (EmbeddedDefaults defaults = new EmbeddedDefaults(dataDir, URI.create("http://127.0.0.1:8000"))) {
+      ApiKeys keys = new ApiKeys(defaults.dataSource, Clock.systemUTC());
+      switch (args.get(0)) {
+        case "create" -> {
+          Set<TeamId> teams = parse("--team", () -> ApiKeys.parseTeams(required(options, "team")));
+          Set<Scope> scopes = parse("--scopes", () -> ApiKeys.parseScopes(required(options, "scopes")));
+          ApiKeys.Created created = keys.create(teams, scopes, options.get("label", ""));
+          out.println("Created key " + created.key().id() + " for teams " + describeTeams(teams) + " with scopes "
+              + describeScopes(scopes) + ". It is shown only this once:");
+          out.println(created.secret());
+        }
+        case "list" -> {
+          for (ApiKey key : keys.list()) {
+            out.println(key.id() + "  " + key.prefix() + "...  teams " + describeTeams(key.teams()) + "  scopes "
+                + describeScopes(key.scopes()) + "  created " + key.createdAt()
+                + (key.revokedAt() == null ? "" : "  revoked " + key.revokedAt())
+                + (key.label().isEmpty() ? "" : "  (" + key.label() + ")"));
+          }
+        }
+        case "revoke" -> {
+          ApiKey key = parse("--id", () -> keys.revoke(required(options, "id")));
+          out.println("Revoked key " + key.id() + " (" + key.prefix() + "...)");
+        }
+        default -> throw new Options.UsageException("unknown keys subcommand '" + args.get(0) + "'");
+      }
+    }
+    return 0;
+  }
+
+  private static String required(Options options, String name) {
+    String value = options.get(name, null);
+    if (value == null || value.isBlank()) {
+      throw new Options.UsageException("option '--" + name + "' is required");
+    }
+    return value;
+  }
+
+  private static <T> T parse(String option, java.util.function.Supplier<T> parser) {
+    try {
+      return parser.get();
+    } catch (IllegalArgumentException e) {
+      throw new Options.UsageException(option + ": " + e.getMessage());
+    }
+  }
+
+  private static String describeTeams(Set<TeamId> teams) {
+    return teams.stream().map(TeamId::toString).sorted().collect(Collectors.joining(","));
+  }
+
+  private static String describeScopes(Set<Scope> scopes) {
+    return scopes.stream().map(Scope::wireName).sorted().collect(Collectors.joining(","));
   }
 
   private Main() {}

@@ -1,0 +1,51 @@
+package dev.fdbe.server;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An HTTP error with the API's envelope {@code {"type", "code", "detail", "attr"}}, thrown by the
+ * HTTP layer for problems it finds itself (authentication, parsing); domain exceptions are mapped
+ * by {@link ErrorMapping}.
+ */
+final class ApiError extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String type;
+  private final String code;
+  private final @Nullable String attr;
+
+  ApiError(int status, String type, String code, String detail, @Nullable String attr) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.type = type;
+    this.code = code;
+    this.attr = attr;
+  }
+
+  /** A 400 about a request field or parameter. */
+  static ApiError invalid(@Nullable String attr, String detail) {
+    return new ApiError(400, "validation_error", "invalid_input", detail, attr);
+  }
+
+  /** A 404. */
+  static ApiError notFound(String detail) {
+    return new ApiError(404, "invalid_request", "not_found", detail, null);
+  }
+
+  int status() {
+    return status;
+  }
+
+  String type() {
+    return type;
+  }
+
+  String code() {
+    return code;
+  }
+
+  @Nullable String attr() {
+    return attr;
+  }
+}

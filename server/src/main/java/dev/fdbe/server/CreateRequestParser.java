@@ -1,0 +1,222 @@
+package dev.fdbe.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fdbe.Compression;
+import dev.fdbe.ExportRequest;
+import dev.fdbe.FileConfig;
+import dev.fdbe.FileFormat;
+import dev.fdbe.Model;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a create request's JSON body into an {@link ExportRequest}, naming the field at fault for
+ * every problem of shape or type. The rules about values (interval order and length, filters on
+ * other models, negative sizes) are the engine's, so the HTTP API and the Java API agree.
+ */
+final class CreateRequestParser {
+  private static final List<String> FIELDS =
+      List.of("model", "file", "include", "exclude", "data_interval_start", "data_interval_end");
+  private static final Set<String> FILE_FIELDS = Set.of("format", "compression", "max_size_mb");
+
+  static ExportRequest parse(byte[] body) {
+    JsonNode root;
+    try {
+      root = JsonBodies.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*", "");
+      throw ApiError.invalid(null, "Malformed JSON" + (e.getLocation() == null ? "" : " at line "
+          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ": " + reason);
+    } catch (IOException e) {
+      throw ApiError.invalid(null, "the request body cannot be read: " + e.getMessage());
+    }
+    if (root == null || root.isMissingNode()) {
+      throw ApiError.invalid(null, "the request body is empty; send a JSON object with 'model', "
+          + "'data_interval_start' and 'data_interval_end'");
+    }
+    if (!root.isObject()) {
+      throw ApiError.invalid(null, "the request body must be a JSON object, not " + kind(root));
+    }
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!FIELDS.contains(name)) {
+        throw ApiError.invalid(name, "Unknown field '" + text(name) + "'; the fields are " + FIELDS);
+      }
+    }
+    Model model = model(root.get("model"));
+    FileConfig file = file(root.get("file"));
+    List<String> include = names("include", root.get("include"));
+    List<String> exclude = names("exclude", root.get("exclude"));
+    Instant start = instant("data_interval_start", root.get("data_interval_start"));
+    Instant end = instant("data_interval_end", root.get("data_interval_end"));
+    return ExportRequest.builder(model, start, end).file(file).include(include).exclude(exclude).build();
+  }
+
+  private static Model model(JsonNode node) {
+    if (node == null || node.isNull()) {
+      throw ApiError.invalid("model", "'model' is required: one of " + Model.wireNames());
+    }
+    if (!node.isTextual()) {
+      throw ApiError.invalid("model", "'model' must be a string, one of " + Model.wireNames() + ", not " + kind(node));
+    }
+    return Model.fromWireName(node.textValue()).orElseThrow(() -> ApiError.invalid("model",
+        "'model' must be one of " + Model.wireNames() + ", got '" + text(node.textValue()) + "'"));
+  }
+
+  private static FileConfig file(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return FileConfig.DEFAULT;
+    }
+    if (!node.isObject()) {
+      throw ApiError.invalid("file", "'file' must be an object with 'format', 'compression' and 'max_size_mb', not "
+          + kind(node));
+    }
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!FILE_FIELDS.contains(name)) {
+        throw ApiError.invalid("file", "Unknown field 'file." + text(name) + "'; the fields of 'file' are "
+            + List.of("format", "compression", "max_size_mb"));
+      }
+    }
+    FileFormat format = FileFormat.PARQUET;
+    JsonNode formatNode = node.get("format");
+    if (formatNode != null && !formatNode.isNull()) {
+      if (!formatNode.isTextual()) {
+        throw ApiError.invalid("file", "'file.format' must be a string, one of " + FileFormat.wireNames());
+      }
+      format = FileFormat.fromWireName(formatNode.textValue()).orElseThrow(() -> ApiError.invalid("file",
+          "'file.format' must be one of " + FileFormat.wireNames() + ", got '" + text(formatNode.textValue()) + "'"));
+    }
+    Compression compression = Compression.NONE;
+    JsonNode compressionNode = node.get("compression");
+    if (compressionNode != null && !compressionNode.isNull()) {
+      if (!compressionNode.isTextual()) {
+        throw ApiError.invalid("file", "'file.compression' must be null or one of " + Compression.wireNames());
+      }
+      compression = Compression.fromWireName(compressionNode.textValue()).orElseThrow(() -> ApiError.invalid("file",
+          "'file.compression' must be null or one of " + Compression.wireNames() + ", got '"
+              + text(compressionNode.textValue()) + "'"));
+    }
+    long maxSizeMb = 0;
+    JsonNode sizeNode = node.get("max_size_mb");
+    if (sizeNode != null && !sizeNode.isNull()) {
+      if (!sizeNode.isIntegralNumber() && !(sizeNode.isNumber() && sizeNode.decimalValue().stripTrailingZeros().scale() <= 0)) {
+        throw ApiError.invalid("file", "'file.max_size_mb' must be null or a whole number of MiB, not " + kind(sizeNode));
+      }
+      if (!sizeNode.canConvertToLong() || sizeNode.bigIntegerValue().bitLength() > 62) {
+        throw ApiError.invalid("file", "'file.max_size_mb' is out of range: " + sizeNode.asText());
+      }
+      maxSizeMb = sizeNode.longValue();
+    }
+    return new FileConfig(format, compression, maxSizeMb);
+  }
+
+  private static List<String> names(String field, JsonNode node) {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw ApiError.invalid(field, "'" + field + "' must be a list of event names, not " + kind(node));
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonNode element : node) {
+      if (!element.isTextual()) {
+        throw ApiError.invalid(field, "'" + field + "' must hold strings, not " + kind(element));
+      }
+      names.add(checkText(field, element.textValue()));
+    }
+    return names;
+  }
+
+  private static Instant instant(String field, JsonNode node) {
+    if (node == null || node.isNull()) {
+      throw ApiError.invalid(field, "'" + field + "' is required: an ISO-8601 date-time such as 2026-11-20T00:00:00Z");
+    }
+    if (!node.isTextual()) {
+      throw ApiError.invalid(field, "'" + field + "' must be an ISO-8601 date-time string, not " + kind(node));
+    }
+    return parseInstant(field, node.textValue());
+  }
+
+  /**
+   * An ISO-8601 date-time; one without an offset is UTC, a date alone is its midnight UTC.
+   *
+   * @throws ApiError naming the field when the text is none of those
+   */
+  static Instant parseInstant(String field, String value) {
+    String text = value.strip();
+    if (text.length() > 10 && text.charAt(10) == ' ') {
+      text = text.substring(0, 10) + "T" + text.substring(11);
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException ignored) {
+      // try the next form
+    }
+    try {
+      return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException ignored) {
+      // try the next form
+    }
+    try {
+      return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      throw ApiError.invalid(field, "'" + field + "' must be an ISO-8601 date-time such as 2026-11-20T00:00:00Z, got '"
+          + text(value) + "'");
+    }
+  }
+
+  /** Refuses text a database cannot store: NUL characters and unpaired surrogates. */
+  static String checkText(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == 0) {
+        throw ApiError.invalid(field, "'" + field + "' holds a NUL character");
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+          throw ApiError.invalid(field, "'" + field + "' holds an unpaired UTF-16 surrogate");
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        throw ApiError.invalid(field, "'" + field + "' holds an unpaired UTF-16 surrogate");
+      }
+    }
+    return value;
+  }
+
+  /** A value for an error message: shortened, with control characters escaped. */
+  static String text(String value) {
+    StringBuilder shown = new StringBuilder();
+    int limit = Math.min(value.length(), 100);
+    for (int i = 0; i < limit; i++) {
+      char c = value.charAt(i);
+      shown.append(Character.isISOControl(c) || Character.isSurrogate(c) ? String.format("\\u%04x", (int) c) : c);
+    }
+    return value.length() > limit ? shown + "..." : shown.toString();
+  }
+
+  private static String kind(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case ARRAY -> "a list";
+      case OBJECT -> "an object";
+      case BOOLEAN -> "a boolean";
+      case NUMBER -> "a number";
+      case STRING -> "a string";
+      case NULL -> "null";
+      default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private CreateRequestParser() {}
+}

@@ -1,0 +1,63 @@
+package dev.fdbe.server;
+
+import dev.fdbe.ExportEngine;
+import java.time.Duration;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The embedded HTTP server: Jetty 12 with a bounded thread pool (64 threads), at most 1,024 open
+ * connections, a 16 KiB header limit, a 30 s idle timeout (while reading headers and bodies too),
+ * a 1 MiB body limit (enforced by {@link HttpApi}), and the API's JSON errors. Stopping stops accepting connections and lets requests in
+ * flight finish; the engine is closed separately (see {@link Main}).
+ */
+final class FdbeServer {
+  /** The largest request body: API.md's 1 MiB. */
+  static final long MAX_BODY_BYTES = 1024 * 1024;
+  static final int MAX_THREADS = 64;
+  static final int MAX_CONNECTIONS = 1024;
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  FdbeServer(String host, int port, ExportEngine engine, ApiKeys keys, @Nullable LocalDownloads downloads) {
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
+    threads.setName("fdbe-http");
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setRequestHeaderSize(MAX_HEADER_BYTES);
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+    server.setErrorHandler(new JsonErrorHandler());
+    server.setHandler(new GracefulHandler(new HttpApi(engine, keys, MAX_BODY_BYTES, downloads)));
+    server.setStopTimeout(10_000);
+  }
+
+  void start() throws Exception {
+    server.start();
+  }
+
+  /** The port the server listens on (the chosen one when started on port 0). */
+  int port() {
+    return connector.getLocalPort();
+  }
+
+  /** Stops accepting, waits for requests in flight (up to 10 s), then stops; idempotent. */
+  void stop() throws Exception {
+    server.stop();
+  }
+}

@@ -1,0 +1,356 @@
+package dev.fdbe.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fdbe.AttemptId;
+import dev.fdbe.Caller;
+import dev.fdbe.DownloadLink;
+import dev.fdbe.ExportEngine;
+import dev.fdbe.ExportRequest;
+import dev.fdbe.LogLevel;
+import dev.fdbe.LogQuery;
+import dev.fdbe.Page;
+import dev.fdbe.PageRequest;
+import dev.fdbe.PartSelector;
+import dev.fdbe.RunId;
+import dev.fdbe.RunLogEntry;
+import dev.fdbe.RunNotFoundException;
+import dev.fdbe.RunSummary;
+import dev.fdbe.TeamId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The HTTP API of API.md over {@link ExportEngine}: routing, authentication with personal API keys,
+ * parsing of paths, queries and bodies, and JSON responses. Both URL families
+ * ({@code /api/projects/{id}/...} and {@code /api/environments/{id}/...}) behave the same, with or
+ * without a trailing slash. No export logic lives here.
+ */
+final class HttpApi extends Handler.Abstract {
+  private static final Pattern ROUTE = Pattern.compile(
+      "/api/(projects|environments)/([^/]+)/file_download_batch_exports"
+          + "(?:/([^/]+)(?:/(cancel|download|logs|manifest)(?:/([^/]+))?)?)?");
+  private static final Pattern BEARER = Pattern.compile("(?i)bearer +([^\\s]+)");
+
+  private final ExportEngine engine;
+  private final ApiKeys keys;
+  private final long maxBodyBytes;
+  private final @Nullable LocalDownloads localDownloads;
+
+  HttpApi(ExportEngine engine, ApiKeys keys, long maxBodyBytes, @Nullable LocalDownloads localDownloads) {
+    this.engine = engine;
+    this.keys = keys;
+    this.maxBodyBytes = maxBodyBytes;
+    this.localDownloads = localDownloads;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    try {
+      String path = Request.getPathInContext(request);
+      if (localDownloads != null && path.startsWith(LocalDownloads.PATH)) {
+        localDownloads.serve(request, response, callback, path.substring(LocalDownloads.PATH.length()));
+        return true;
+      }
+      if (path.equals("/_health")) {
+        write(response, callback, 200, JsonBodies.MAPPER.createObjectNode().put("status", "ok"));
+        return true;
+      }
+      String route = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      Matcher match = ROUTE.matcher(route);
+      if (!match.matches()) {
+        throw ApiError.notFound("No API endpoint at " + CreateRequestParser.text(path));
+      }
+      dispatch(request, response, callback, match);
+    } catch (Throwable failure) {
+      ApiError error = ErrorMapping.toApiError(failure);
+      if (error.status() == 401) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+      }
+      write(response, callback, error.status(), JsonBodies.error(error));
+    }
+    return true;
+  }
+
+  private void dispatch(Request request, Response response, Callback callback, Matcher match) throws IOException {
+    String method = request.getMethod();
+    TeamId team = team(match.group(2));
+    String run = match.group(3);
+    String action = match.group(4);
+    String part = match.group(5);
+    if (run == null) {
+      switch (method) {
+        case "GET" -> list(request, response, callback, caller(request, team));
+        case "POST" -> create(request, response, callback, caller(request, team));
+        default -> throw notAllowed(method, "GET, POST");
+      }
+      return;
+    }
+    if (action == null) {
+      requireMethod(method, "GET");
+      write(response, callback, 200, JsonBodies.run(engine.retrieve(caller(request, team), runId(run))));
+      return;
+    }
+    if (part != null && !action.equals("download")) {
+      throw ApiError.notFound("No API endpoint at " + CreateRequestParser.text(Request.getPathInContext(request)));
+    }
+    switch (action) {
+      case "cancel" -> {
+        requireMethod(method, "POST");
+        // The body is ignored, whatever it is: the seed's own example sends form fields as JSON.
+        write(response, callback, 200, JsonBodies.run(engine.cancel(caller(request, team), runId(run))));
+      }
+      case "download" -> {
+        requireMethod(method, "GET");
+        Caller caller = caller(request, team);
+        DownloadLink link = engine.download(caller, runId(run), PartSelector.parse(part));
+        response.setStatus(302);
+        response.getHeaders().put(HttpHeader.LOCATION, link.uri().toString());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+        callback.succeeded();
+      }
+      case "logs" -> {
+        requireMethod(method, "GET");
+        logs(request, response, callback, caller(request, team), runId(run));
+      }
+      case "manifest" -> {
+        requireMethod(method, "GET");
+        write(response, callback, 200, JsonBodies.manifest(engine.manifest(caller(request, team), runId(run))));
+      }
+      default -> throw ApiError.notFound("No API endpoint at " + CreateRequestParser.text(action));
+    }
+  }
+
+  // ---------------------------------------------------------------- endpoints
+
+  private void create(Request request, Response response, Callback callback, Caller caller) throws IOException {
+    caller.require(dev.fdbe.Scope.WRITE);
+    ExportRequest export = CreateRequestParser.parse(body(request));
+    write(response, callback, 202, JsonBodies.created(engine.create(caller, export)));
+  }
+
+  private void list(Request request, Response response, Callback callback, Caller caller) {
+    Fields query = query(request);
+    int limit = (int) Math.min(Integer.MAX_VALUE, nonNegative(query, "limit", PageRequest.DEFAULT_LIMIT));
+    long offset = nonNegative(query, "offset", 0);
+    Page<RunSummary> page = engine.list(caller, PageRequest.of(limit, offset));
+    String next = page.hasNext() ? pageUrl(request, page.limit(), page.offset() + page.limit()) : null;
+    String previous = page.hasPrevious()
+        ? pageUrl(request, page.limit(), Math.max(0, Math.min(page.offset(), page.count()) - page.limit()))
+        : null;
+    write(response, callback, 200, JsonBodies.runs(page, next, previous));
+  }
+
+  private void logs(Request request, Response response, Callback callback, Caller caller, RunId id) {
+    Fields query = query(request);
+    LogQuery.Builder builder = LogQuery.builder();
+    String limit = single(query, "limit");
+    if (limit != null) {
+      builder.limit(integer("limit", limit, 1, LogQuery.MAX_LIMIT));
+    }
+    String after = single(query, "after");
+    if (after != null) {
+      builder.after(CreateRequestParser.parseInstant("after", after));
+    }
+    String before = single(query, "before");
+    if (before != null) {
+      builder.before(CreateRequestParser.parseInstant("before", before));
+    }
+    List<LogLevel> levels = new ArrayList<>();
+    for (String value : query.getValues("level") == null ? List.<String>of() : query.getValues("level")) {
+      for (String name : value.split(",")) {
+        if (name.isBlank()) {
+          continue;
+        }
+        levels.add(LogLevel.parse(name).orElseThrow(() -> ApiError.invalid("level", "'level' must be DEBUG, INFO, "
+            + "WARNING or ERROR (any case, repeated or comma-separated), got '" + CreateRequestParser.text(name) + "'")));
+      }
+    }
+    builder.levels(levels);
+    String search = single(query, "search");
+    if (search != null) {
+      builder.search(CreateRequestParser.checkText("search", search));
+    }
+    String instance = single(query, "instance_id");
+    if (instance != null) {
+      builder.instanceId(AttemptId.tryParse(instance).orElseThrow(() -> ApiError.invalid("instance_id",
+          "'instance_id' must be an attempt id (a UUID), got '" + CreateRequestParser.text(instance) + "'")));
+    }
+    LogQuery logQuery = builder.build();
+    Page<RunLogEntry> page = engine.logs(caller, id, logQuery);
+    String next = null;
+    if (page.items().size() == logQuery.limit() && page.count() > logQuery.limit()) {
+      java.time.Instant oldest = page.items().get(page.items().size() - 1).timestamp();
+      next = withParameter(request, "before", oldest.toString());
+    }
+    write(response, callback, 200, JsonBodies.logs(page, next));
+  }
+
+  // ---------------------------------------------------------------- authentication
+
+  private Caller caller(Request request, TeamId team) {
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (header == null || header.isBlank()) {
+      throw new ApiError(401, "authentication_error", "not_authenticated",
+          "Authentication credentials were not provided.", null);
+    }
+    Matcher bearer = BEARER.matcher(header.strip());
+    if (!bearer.matches()) {
+      throw new ApiError(401, "authentication_error", "not_authenticated",
+          "Malformed Authorization header: use 'Authorization: Bearer <personal API key>'", null);
+    }
+    ApiKey key = keys.authenticate(bearer.group(1)).orElseThrow(() -> new ApiError(401, "authentication_error",
+        "authentication_failed", "Invalid personal API key.", null));
+    if (!key.allows(team)) {
+      throw new ApiError(403, "authentication_error", "permission_denied", "You don't have access to the project.",
+          null);
+    }
+    return new Caller(team, key.scopes());
+  }
+
+  // ---------------------------------------------------------------- parsing
+
+  private static TeamId team(String text) {
+    try {
+      return TeamId.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.notFound("No project with id '" + CreateRequestParser.text(text) + "'");
+    }
+  }
+
+  private static RunId runId(String text) {
+    return RunId.tryParse(text).orElseThrow(() -> new RunNotFoundException(CreateRequestParser.text(text)));
+  }
+
+  private static void requireMethod(String method, String allowed) {
+    if (!method.equals(allowed)) {
+      throw notAllowed(method, allowed);
+    }
+  }
+
+  private static ApiError notAllowed(String method, String allowed) {
+    return new ApiError(405, "invalid_request", "method_not_allowed",
+        "Method \"" + CreateRequestParser.text(method) + "\" not allowed here; use " + allowed + ".", null);
+  }
+
+  private byte[] body(Request request) throws IOException {
+    long declared = request.getLength();
+    if (declared > maxBodyBytes) {
+      throw ApiError.invalid(null, "the request body is " + declared + " bytes; at most " + maxBodyBytes + " are accepted");
+    }
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] body = in.readNBytes((int) maxBodyBytes + 1);
+      if (body.length > maxBodyBytes) {
+        throw ApiError.invalid(null, "the request body is larger than " + maxBodyBytes + " bytes");
+      }
+      return body;
+    }
+  }
+
+  /** The query parameters; a malformed query string is the client's error. */
+  private static Fields query(Request request) {
+    try {
+      return Request.extractQueryParameters(request);
+    } catch (RuntimeException e) {
+      throw ApiError.invalid(null, "Bad request: malformed query string (" + e.getMessage() + ")");
+    }
+  }
+
+  private static @Nullable String single(Fields query, String name) {
+    List<String> values = query.getValues(name);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw ApiError.invalid(name, "'" + name + "' is given " + values.size() + " times; give it once");
+    }
+    return values.get(0);
+  }
+
+  private static long nonNegative(Fields query, String name, long defaultValue) {
+    String value = single(query, name);
+    return value == null ? defaultValue : integer(name, value, 0, Long.MAX_VALUE);
+  }
+
+  private static int integer(String name, String value, int min, int max) {
+    return (int) integer(name, value, (long) min, max);
+  }
+
+  private static long integer(String name, String value, long min, long max) {
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw ApiError.invalid(name, "'" + name + "' must be an integer, got '" + CreateRequestParser.text(value) + "'");
+    }
+    if (parsed < min || parsed > max) {
+      throw ApiError.invalid(name, "'" + name + "' must be between " + min + " and " + max + ", got " + parsed);
+    }
+    return parsed;
+  }
+
+  // ---------------------------------------------------------------- responses
+
+  /** An absolute URL of this request's path with {@code limit} and {@code offset} set. */
+  private static String pageUrl(Request request, int limit, long offset) {
+    return base(request) + "?limit=" + limit + "&offset=" + offset;
+  }
+
+  /** This request's absolute URL with one query parameter set (replacing any earlier value). */
+  private static String withParameter(Request request, String name, String value) {
+    Fields query = query(request);
+    StringBuilder url = new StringBuilder(base(request));
+    char separator = '?';
+    for (Fields.Field field : query) {
+      if (field.getName().equals(name)) {
+        continue;
+      }
+      for (String fieldValue : field.getValues()) {
+        url.append(separator).append(encode(field.getName())).append('=').append(encode(fieldValue));
+        separator = '&';
+      }
+    }
+    return url.append(separator).append(encode(name)).append('=').append(encode(value)).toString();
+  }
+
+  private static String base(Request request) {
+    var uri = request.getHttpURI();
+    String scheme = Optional.ofNullable(uri.getScheme()).orElse("http");
+    return scheme + "://" + uri.getAuthority() + uri.getPath();
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  static void write(Response response, Callback callback, int status, JsonNode body) {
+    byte[] bytes;
+    try {
+      bytes = JsonBodies.MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      callback.failed(e);
+      return;
+    }
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+    response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.fdbe.server;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty itself answers (a malformed request line, headers too large, an ambiguous path) get
+ * the API's JSON envelope too, and never a stack trace.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+  @Override
+  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+      Callback callback) {
+    HttpApi.write(response, callback, code, JsonBodies.error(envelope(code, message)));
+  }
+
+  @Override
+  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+    fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+    try {
+      return ByteBuffer.wrap(JsonBodies.MAPPER.writeValueAsString(JsonBodies.error(envelope(status, reason)))
+          .getBytes(StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      return ByteBuffer.wrap("{\"type\":\"server_error\"}".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static ApiError envelope(int code, String message) {
+    String detail = message == null || message.isBlank() ? "HTTP error " + code : message;
+    if (code >= 500) {
+      return new ApiError(code, "server_error", "error", "A server error occurred.", null);
+    }
+    return switch (code) {
+      case 404 -> ApiError.notFound(detail);
+      case 405 -> new ApiError(405, "invalid_request", "method_not_allowed", detail, null);
+      case 413 -> ApiError.invalid(null, "the request is too large: " + detail);
+      case 431 -> new ApiError(431, "invalid_request", "headers_too_large", "the request headers are too large", null);
+      default -> new ApiError(code, code == 401 || code == 403 ? "authentication_error" : "invalid_request",
+          "invalid_request", "Bad request: " + detail, null);
+    };
+  }
+}

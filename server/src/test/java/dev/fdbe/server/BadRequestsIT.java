@@ -1,0 +1,245 @@
+package dev.fdbe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * No 500 for malformed input: each bad request gets a 4xx with a JSON envelope whose message names
+ * the problem.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadRequestsIT {
+  private static final String RUNS = "/api/projects/1/file_download_batch_exports/";
+  private static final Instant END = Instant.now().truncatedTo(ChronoUnit.DAYS);
+  private static final Instant START = END.minus(Duration.ofDays(1));
+
+  @TempDir
+  static Path directory;
+
+  private TestServer server;
+  private String completed;
+
+  /**
+   * One bad request.
+   *
+   * @param name what is wrong
+   * @param method the HTTP method
+   * @param path the path, where {@code {run}} is a completed run's id
+   * @param body the request body, or null
+   * @param status the expected status
+   * @param detail a text the error's detail must contain
+   */
+  record Bad(String name, String method, String path, String body, int status, String detail) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static String create(Map<String, String> fields) {
+    Map<String, String> all = new java.util.LinkedHashMap<>();
+    all.put("model", "\"events\"");
+    all.put("file", "{\"format\": \"JSONLines\"}");
+    all.put("data_interval_start", "\"" + START + "\"");
+    all.put("data_interval_end", "\"" + END + "\"");
+    all.putAll(fields);
+    StringBuilder json = new StringBuilder("{");
+    all.forEach((k, v) -> {
+      if (v != null) {
+        json.append(json.length() > 1 ? ", " : "").append('"').append(k).append("\": ").append(v);
+      }
+    });
+    return json.append('}').toString();
+  }
+
+  static Bad post(String name, String body, String detail) {
+    return new Bad(name, "POST", RUNS, body, 400, detail);
+  }
+
+  static Bad field(String name, String field, String value, String detail) {
+    Map<String, String> fields = new java.util.HashMap<>();
+    fields.put(field, value);
+    return post(name, create(fields), detail);
+  }
+
+  static Bad get(String name, String path, int status, String detail) {
+    return new Bad(name, "GET", path, null, status, detail);
+  }
+
+  static List<Bad> cases() {
+    List<Bad> cases = new ArrayList<>();
+    cases.add(post("empty body", "", "the request body is empty"));
+    cases.add(post("not JSON", "model=events", "Malformed JSON"));
+    cases.add(post("a JSON list", "[]", "must be a JSON object, not a list"));
+    cases.add(post("a JSON string", "\"events\"", "must be a JSON object, not a string"));
+    cases.add(post("JSON null", "null", "must be a JSON object, not null"));
+    cases.add(post("empty object", "{}", "'model' is required"));
+    cases.add(post("duplicate keys", "{\"model\": \"events\", \"model\": \"persons\"}", "Duplicate field 'model'"));
+    cases.add(post("trailing text", create(Map.of()) + " extra", "Malformed JSON"));
+    cases.add(post("unterminated", "{\"model\": \"events\"", "Malformed JSON"));
+    cases.add(post("deep nesting", "{\"file\": " + "[".repeat(100) + "]".repeat(100) + "}", "Malformed JSON"));
+    cases.add(post("body over 1 MiB", create(Map.of("include", "[\"" + "x".repeat(1_100_000) + "\"]")),
+        "at most 1048576"));
+    cases.add(field("model as a number", "model", "1", "'model' must be a string"));
+    cases.add(field("model null", "model", "null", "'model' is required"));
+    cases.add(field("unknown model", "model", "\"clicks\"", "'model' must be one of [events, persons, sessions]"));
+    cases.add(field("unknown field", "modle", "\"events\"", "Unknown field 'modle'"));
+    cases.add(field("odd unicode field name", "m\u00f6del", "1", "Unknown field 'm\u00f6del'"));
+    cases.add(field("file as a string", "file", "\"CSV\"", "'file' must be an object"));
+    cases.add(field("unknown format", "file", "{\"format\": \"XML\"}", "'file.format' must be one of"));
+    cases.add(field("format as a number", "file", "{\"format\": 3}", "'file.format' must be a string"));
+    cases.add(field("unknown compression", "file", "{\"compression\": \"zip\"}", "'file.compression' must be null or one of"));
+    cases.add(field("compression as a boolean", "file", "{\"compression\": true}", "'file.compression' must be null or one of"));
+    cases.add(field("negative max_size_mb", "file", "{\"max_size_mb\": -1}", "'max_size_mb' must be null, 0 or a positive"));
+    cases.add(field("fractional max_size_mb", "file", "{\"max_size_mb\": 1.5}", "'file.max_size_mb' must be null or a whole number"));
+    cases.add(field("max_size_mb as text", "file", "{\"max_size_mb\": \"10\"}", "'file.max_size_mb' must be null or a whole number"));
+    cases.add(field("huge max_size_mb", "file", "{\"max_size_mb\": 1e30}", "'file.max_size_mb' is out of range"));
+    cases.add(field("enormous max_size_mb", "file", "{\"max_size_mb\": 99999999999999999999999}", "out of range"));
+    cases.add(field("max_size_mb above 1 TiB", "file", "{\"max_size_mb\": 2000000}", "at most 1048576"));
+    cases.add(field("unknown file field", "file", "{\"extra\": 1}", "Unknown field 'file.extra'"));
+    cases.add(field("include as a string", "include", "\"$pageview\"", "'include' must be a list"));
+    cases.add(field("include of numbers", "include", "[1]", "'include' must hold strings, not a number"));
+    cases.add(field("exclude as an object", "exclude", "{}", "'exclude' must be a list"));
+    cases.add(field("empty event name", "exclude", "[\"\"]", "'exclude' must hold non-empty event names"));
+    cases.add(field("NUL in an event name", "include", "[\"a\\u0000b\"]", "'include' holds a NUL character"));
+    cases.add(field("lone surrogate", "include", "[\"\\ud800\"]", "'include' holds an unpaired UTF-16 surrogate"));
+    cases.add(post("include for persons", create(Map.of("model", "\"persons\"", "include", "[\"$pageview\"]")),
+        "'include' can only be used with model 'events'"));
+    cases.add(field("missing start", "data_interval_start", null, "'data_interval_start' is required"));
+    cases.add(field("start as a number", "data_interval_start", "12345", "'data_interval_start' must be an ISO-8601 date-time string"));
+    cases.add(field("start in words", "data_interval_start", "\"yesterday\"", "'data_interval_start' must be an ISO-8601"));
+    cases.add(field("month 13", "data_interval_start", "\"2026-13-01T00:00:00Z\"", "'data_interval_start' must be an ISO-8601"));
+    cases.add(field("hour 25", "data_interval_start", "\"2026-11-20T25:00:00Z\"", "must be an ISO-8601"));
+    cases.add(field("February 30", "data_interval_end", "\"2026-02-30\"", "'data_interval_end' must be an ISO-8601"));
+    cases.add(field("year 0", "data_interval_start", "\"0000-06-01T00:00:00Z\"", "'data_interval_start' must not be before year 1"));
+    cases.add(field("start after end", "data_interval_start", "\"" + END.plusSeconds(1) + "\"",
+        "'data_interval_end' must occur after 'data_interval_start'"));
+    cases.add(field("range too big", "data_interval_start", "\"" + END.minus(Duration.ofDays(9)) + "\"",
+        "data interval range too big"));
+    cases.add(field("end in the future", "data_interval_end", "\"" + Instant.now().plus(Duration.ofHours(1)) + "\"",
+        "is in the future"));
+    cases.add(get("list limit not a number", RUNS + "?limit=abc", 400, "'limit' must be an integer"));
+    cases.add(get("list limit negative", RUNS + "?limit=-1", 400, "'limit' must be between 0"));
+    cases.add(get("list offset fractional", RUNS + "?offset=1.5", 400, "'offset' must be an integer"));
+    cases.add(get("list limit twice", RUNS + "?limit=1&limit=2", 400, "'limit' is given 2 times"));
+    cases.add(get("list offset huge", RUNS + "?offset=99999999999999999999", 400, "'offset' must be an integer"));
+    cases.add(get("logs limit 0", RUNS + "{run}/logs/?limit=0", 400, "'limit' must be between 1 and 500"));
+    cases.add(get("logs limit 501", RUNS + "{run}/logs/?limit=501", 400, "'limit' must be between 1 and 500"));
+    cases.add(get("logs after not a date", RUNS + "{run}/logs/?after=soon", 400, "'after' must be an ISO-8601"));
+    cases.add(get("logs before not a date", RUNS + "{run}/logs/?before=2026-99-01", 400, "'before' must be an ISO-8601"));
+    cases.add(get("logs unknown level", RUNS + "{run}/logs/?level=verbose", 400, "'level' must be DEBUG, INFO"));
+    cases.add(get("logs bad instance id", RUNS + "{run}/logs/?instance_id=123", 400, "'instance_id' must be an attempt id"));
+    cases.add(get("run id not a UUID", RUNS + "not-a-uuid/", 404, "No batch export run found with id 'not-a-uuid'"));
+    cases.add(get("unknown run", RUNS + "497f6eca-6276-4993-bfeb-53cbbbba6f08/", 404, "No batch export run found"));
+    cases.add(get("project id in words", "/api/projects/abc/file_download_batch_exports/", 404, "No project with id 'abc'"));
+    cases.add(get("negative project id", "/api/projects/-1/file_download_batch_exports/", 404, "No project with id '-1'"));
+    cases.add(get("huge project id", "/api/projects/99999999999999999999/file_download_batch_exports/", 404,
+        "No project with id"));
+    cases.add(get("part in words", RUNS + "{run}/download/abc/", 400, "Invalid file id or index: 'abc'"));
+    cases.add(get("fractional part", RUNS + "{run}/download/1.5", 400, "Invalid file id or index: '1.5'"));
+    cases.add(get("part beyond the files", RUNS + "{run}/download/99999999999999999999999/", 404, "No files with index"));
+    cases.add(get("part on logs", RUNS + "{run}/logs/extra/", 404, "No API endpoint"));
+    cases.add(new Bad("DELETE a list", "DELETE", RUNS, null, 405, "Method \"DELETE\" not allowed"));
+    cases.add(new Bad("GET a cancel", "GET", RUNS + "{run}/cancel/", null, 405, "use POST"));
+    cases.add(new Bad("PUT a run", "PUT", RUNS + "{run}/", "{}", 405, "use GET"));
+    cases.add(new Bad("POST a download", "POST", RUNS + "{run}/download/", "{}", 405, "use GET"));
+    return cases;
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    server = new TestServer(directory, 2_000, 2);
+    completed = server.create("projects", "events", "{\"format\": \"JSONLines\"}");
+    server.awaitTerminal("projects", completed);
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void thereAreAtLeastFiftyCases() {
+    assertThat(cases()).hasSizeGreaterThanOrEqualTo(50);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void badRequestGetsA4xxNamingTheProblem(Bad bad) {
+    String path = bad.path().replace("{run}", completed);
+    HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path))
+        .header("Authorization", "Bearer " + server.key)
+        .header("Content-Type", "application/json");
+    request.method(bad.method(), bad.body() == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(bad.body(), StandardCharsets.UTF_8));
+
+    HttpResponse<String> response = server.send(request.build());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(bad.status());
+    JsonNode body = TestServer.json(response);
+    assertThat(body.get("type").asText()).isNotBlank();
+    assertThat(body.get("code").asText()).isNotBlank();
+    assertThat(body.get("detail").asText()).contains(bad.detail());
+  }
+
+  private static String raw(int port, String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void malformedHttpIsAnsweredInJsonToo() throws IOException {
+    int port = server.base.getPort();
+    Function<String, String> status = response -> response.substring(0, response.indexOf("\r\n"));
+
+    String headers = raw(port, "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000)
+        + "\r\nConnection: close\r\n\r\n");
+    assertThat(status.apply(headers)).contains("431");
+    assertThat(headers).contains("\"type\"");
+
+    String ambiguous = raw(port, "GET /api/projects/1/file_download_batch_exports/%2e%2e/x HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n");
+    assertThat(status.apply(ambiguous)).contains("400");
+    assertThat(ambiguous).contains("\"type\"").doesNotContain("<html");
+
+    String badEncoding = raw(port, "GET " + RUNS.replace("/file_download_batch_exports/", "/file_download_batch_exports/"
+        + completed + "/logs/") + "?search=%ZZ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + server.key
+        + "\r\nConnection: close\r\n\r\n");
+    assertThat(status.apply(badEncoding)).contains("400");
+    assertThat(badEncoding).contains("\"type\"").contains("Bad request");
+
+    String bearerWithoutKey = raw(port, "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer\r\n"
+        + "Connection: close\r\n\r\n");
+    assertThat(status.apply(bearerWithoutKey)).contains("401");
+    assertThat(bearerWithoutKey).contains("not_authenticated");
+  }
+}

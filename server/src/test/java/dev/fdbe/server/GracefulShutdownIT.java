@@ -1,0 +1,137 @@
+package dev.fdbe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runnable jar on its defaults, stopped with SIGTERM while exports are pending: it stops
+ * accepting, hands the unfinished exports over, exits, and on the next start every export
+ * completes. Nothing is lost.
+ */
+class GracefulShutdownIT {
+  private static final String KEY = "fdbe_graceful_shutdown_test_key_0123456789";
+
+  @TempDir
+  Path directory;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final StringBuilder output = new StringBuilder();
+  private Thread reader;
+
+  private Process start(int port) throws Exception {
+    Path jar = Path.of("target", "fdbe-server.jar").toAbsolutePath();
+    assertThat(jar).as("mvn package builds the jar before the integration tests").exists();
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "--data-dir", directory.toString(), "--port", Integer.toString(port),
+        "--demo-rows", "30000", "--workers", "1", "--shutdown-grace", "1");
+    builder.environment().put("FDBE_API_KEY", KEY);
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    CompletableFuture<Void> serving = new CompletableFuture<>();
+    reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          synchronized (output) {
+            output.append(line).append('\n');
+          }
+          if (line.startsWith("fdbe serves the API")) {
+            serving.complete(null);
+          }
+        }
+        serving.completeExceptionally(new IllegalStateException("the server exited: " + output));
+      } catch (IOException e) {
+        serving.completeExceptionally(e);
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    serving.get(120, TimeUnit.SECONDS);
+    return process;
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void sigtermHandsPendingExportsOverAndTheNextStartCompletesThem() throws Exception {
+    int port = TestServer.freePort();
+    URI runs = URI.create("http://127.0.0.1:" + port + "/api/projects/1/file_download_batch_exports/");
+    Process first = start(port);
+    List<String> ids = new ArrayList<>();
+    Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS);
+    for (int day = 1; day <= 6; day++) {
+      String body = "{\"model\": \"events\", \"file\": {\"format\": \"CSV\", \"compression\": \"gzip\"}, "
+          + "\"data_interval_start\": \"" + end.minus(Duration.ofDays(day)) + "\", \"data_interval_end\": \""
+          + end.minus(Duration.ofDays(day - 1)) + "\"}";
+      HttpResponse<String> created = send(HttpRequest.newBuilder(runs).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)));
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+      ids.add(TestServer.json(created).get("id").asText());
+    }
+
+    first.toHandle().destroy(); // SIGTERM, keeping our end of its output open (Process.destroy closes it)
+    assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("the server exits after its grace period").isTrue();
+    reader.join(10_000);
+    synchronized (output) {
+      assertThat(output).contains("Shutting down");
+    }
+    assertThat(unfinished()).as("some exports were still pending at shutdown").isPositive();
+
+    Process second = start(port);
+    try {
+      for (String id : ids) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode run;
+        do {
+          Thread.sleep(100);
+          run = TestServer.json(send(HttpRequest.newBuilder(runs.resolve(id + "/")).GET()));
+        } while (!run.get("status").asText().equals("Completed") && System.nanoTime() < deadline);
+        assertThat(run.get("status").asText()).as("run %s: %s", id, run).isEqualTo("Completed");
+        HttpResponse<String> download = send(HttpRequest.newBuilder(runs.resolve(id + "/download/")).GET());
+        assertThat(download.statusCode()).isEqualTo(302);
+      }
+    } finally {
+      second.toHandle().destroy();
+      second.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Runs not completed, read from the database file while no server holds it. */
+  private long unfinished() throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:h2:" + directory.resolve("fdbe")
+        + ";AUTO_SERVER=TRUE", "sa", ""); Statement statement = connection.createStatement()) {
+      long count;
+      try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM fdbe_runs WHERE status <> 'Completed'")) {
+        rs.next();
+        count = rs.getLong(1);
+      }
+      statement.execute("SHUTDOWN");
+      return count;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.fdbe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fdbe.Scope;
+import dev.fdbe.TeamId;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeysCommandTest {
+  @TempDir
+  Path directory;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    out.reset();
+    err.reset();
+    return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+  }
+
+  private String output() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String lastLine(String text) {
+    List<String> lines = text.lines().toList();
+    return lines.get(lines.size() - 1);
+  }
+
+  private ApiKeys keys() {
+    return new ApiKeys(new EmbeddedDefaults(directory, URI.create("http://127.0.0.1:8000")).dataSource,
+        Clock.systemUTC());
+  }
+
+  @Test
+  void createPrintsTheKeyLastAndStoresOnlyItsHash() {
+    assertThat(run("keys", "create", "--data-dir", directory.toString(), "--team", "1,2", "--scopes",
+        "batch_export:read,batch_export:write", "--label", "ci")).isZero();
+    String key = lastLine(output());
+
+    assertThat(key).startsWith(ApiKeys.KEY_PREFIX).hasSize(ApiKeys.KEY_PREFIX.length() + 40);
+    ApiKey stored = keys().authenticate(key).orElseThrow();
+    assertThat(stored.teams()).containsExactlyInAnyOrder(TeamId.of(1), TeamId.of(2));
+    assertThat(stored.scopes()).containsExactlyInAnyOrder(Scope.READ, Scope.WRITE);
+    assertThat(stored.label()).isEqualTo("ci");
+    assertThat(keys().authenticate(key + "x")).isEmpty();
+    assertThat(ApiKeys.hash(key)).hasSize(64).doesNotContain(key.substring(5));
+
+    assertThat(run("keys", "list", "--data-dir", directory.toString())).isZero();
+    assertThat(output()).contains(stored.prefix()).contains("teams 1,2").doesNotContain(key);
+
+    assertThat(run("keys", "revoke", "--data-dir", directory.toString(), "--id", stored.prefix())).isZero();
+    assertThat(keys().authenticate(key)).isEmpty();
+    assertThat(run("keys", "list", "--data-dir", directory.toString())).isZero();
+    assertThat(output()).contains("revoked");
+  }
+
+  @Test
+  void badKeyCommandsExplainThemselves() {
+    assertThat(run("keys", "create", "--data-dir", directory.toString(), "--team", "1", "--scopes", "admin")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scope 'admin'");
+    assertThat(run("keys", "create", "--data-dir", directory.toString(), "--scopes", "*")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'--team' is required");
+    assertThat(run("keys", "create", "--data-dir", directory.toString(), "--team", "zero", "--scopes", "*"))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a valid team id: 'zero'");
+    assertThat(run("keys", "revoke", "--data-dir", directory.toString(), "--id", "fdbe_nothing")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no active API key");
+    assertThat(run("keys")).isEqualTo(2);
+    assertThat(run("keys", "rotate", "--data-dir", directory.toString())).isEqualTo(2);
+  }
+
+  @Test
+  void anOperatorKeyIsRegisteredAndUpdated() {
+    ApiKeys keys = keys();
+    keys.register("operator-key-0123456789", java.util.Set.of(TeamId.of(1)), java.util.EnumSet.of(Scope.READ), "op");
+    keys.register("operator-key-0123456789", java.util.Set.of(TeamId.of(1), TeamId.of(5)),
+        java.util.EnumSet.of(Scope.ALL), "op");
+
+    ApiKey key = keys.authenticate("operator-key-0123456789").orElseThrow();
+    assertThat(key.teams()).contains(TeamId.of(5));
+    assertThat(key.scopes()).containsExactly(Scope.ALL);
+    assertThat(keys.list()).hasSize(1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> keys.register("short", java.util.Set.of(TeamId.of(1)),
+        java.util.EnumSet.of(Scope.ALL), "x")).hasMessageContaining("at least 16");
+  }
+
+  @Test
+  void serveSettingsComeFromOptionsAndEnvironment() {
+    ServerApp.Settings settings = Main.settings(Options.parse(List.of("--port", "9000", "--host", "0.0.0.0"),
+        Main.SERVE_OPTIONS), Map.of("FDBE_API_KEY", "k".repeat(20), "FDBE_API_KEY_TEAMS", "1,7"));
+
+    assertThat(settings.port()).isEqualTo(9000);
+    assertThat(settings.publicUrl()).hasToString("http://127.0.0.1:9000");
+    assertThat(settings.apiKey()).isEqualTo("k".repeat(20));
+    assertThat(settings.apiKeyTeams()).containsExactlyInAnyOrder(TeamId.of(1), TeamId.of(7));
+    assertThat(run("--port", "99999")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'--port' must be between 0 and 65535");
+  }
+}
