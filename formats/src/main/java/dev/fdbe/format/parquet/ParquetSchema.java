@@ -11,6 +11,7 @@ import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.schema.MessageType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Avro and Parquet schemas of an export's columns.
@@ -72,7 +73,7 @@ record ParquetSchema(Schema schema, org.apache.avro.Schema avro, MessageType mes
     return org.apache.avro.Schema.createUnion(org.apache.avro.Schema.create(org.apache.avro.Schema.Type.NULL), type);
   }
 
-  private static String doc(Column column) {
+  private static @Nullable String doc(Column column) {
     return switch (column.type()) {
       case JSON -> "JSON text";
       case TIMESTAMP -> "UTC, microseconds";
