@@ -83,8 +83,13 @@ final class ServerApp implements AutoCloseable {
           .build();
       FdbeServer server = new FdbeServer(settings.host(), settings.port(), engine, keys,
           new LocalDownloads(defaults.blobStore, clock));
+      try {
+        server.start();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
+            + e.getMessage() + "); is another server running there? Choose another port with --port", e);
+      }
       engine.start();
-      server.start();
       return new ServerApp(defaults, keys, engine, server);
     } catch (SQLException | RuntimeException e) {
       defaults.close();

@@ -1,0 +1,113 @@
+package dev.fdbe.format.parquet;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/**
+ * Parquet's codec factory over {@link ColumnCodec}, so that parquet-java never reaches for Hadoop's
+ * codec classes. One factory serves one file; it counts the pages it compresses and their
+ * compressed bytes, which is how the writer knows exactly what the pages it has closed will take
+ * in the file. Not thread-safe, like the writer and reader it serves.
+ */
+final class ColumnCodecs implements CompressionCodecFactory {
+  private final List<ColumnCodec.PageCodec> opened = new ArrayList<>();
+  private long pages;
+  private long compressedBytes;
+
+  /** The pages compressed so far, dictionary pages included. */
+  long pages() {
+    return pages;
+  }
+
+  /** The compressed bytes of those pages, page headers not included. */
+  long compressedBytes() {
+    return compressedBytes;
+  }
+
+  @Override
+  public BytesInputCompressor getCompressor(CompressionCodecName codecName) {
+    ColumnCodec codec = ColumnCodec.of(codecName);
+    ColumnCodec.PageCodec pageCodec = open(codec);
+    return new BytesInputCompressor() {
+      private byte[] output = new byte[0];
+
+      @Override
+      public BytesInput compress(BytesInput bytes) throws IOException {
+        if (codec == ColumnCodec.NONE) {
+          count(bytes.size());
+          return bytes;
+        }
+        byte[] input = bytes.toByteArray();
+        int bound = pageCodec.maxCompressedLength(input.length);
+        if (output.length < bound) {
+          output = new byte[bound];
+        }
+        int length = pageCodec.compress(input, input.length, output);
+        count(length);
+        // The page writer copies the result before the next call, so the output array is reused.
+        return BytesInput.from(output, 0, length);
+      }
+
+      @Override
+      public CompressionCodecName getCodecName() {
+        return codecName;
+      }
+
+      @Override
+      public void release() {
+        pageCodec.close();
+      }
+    };
+  }
+
+  private void count(long length) {
+    pages++;
+    compressedBytes += length;
+  }
+
+  @Override
+  public BytesInputDecompressor getDecompressor(CompressionCodecName codecName) {
+    ColumnCodec.PageCodec pageCodec = open(ColumnCodec.of(codecName));
+    return new BytesInputDecompressor() {
+      @Override
+      public BytesInput decompress(BytesInput bytes, int decompressedSize) throws IOException {
+        byte[] input = bytes.toByteArray();
+        byte[] output = new byte[decompressedSize];
+        pageCodec.decompress(input, input.length, output, decompressedSize);
+        return BytesInput.from(output);
+      }
+
+      @Override
+      public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize)
+          throws IOException {
+        byte[] in = new byte[compressedSize];
+        input.duplicate().get(in);
+        byte[] out = new byte[decompressedSize];
+        pageCodec.decompress(in, compressedSize, out, decompressedSize);
+        output.put(out);
+      }
+
+      @Override
+      public void release() {
+        pageCodec.close();
+      }
+    };
+  }
+
+  private ColumnCodec.PageCodec open(ColumnCodec codec) {
+    ColumnCodec.PageCodec pageCodec = codec.newPageCodec();
+    opened.add(pageCodec);
+    return pageCodec;
+  }
+
+  @Override
+  public void release() {
+    opened.forEach(ColumnCodec.PageCodec::close);
+    opened.clear();
+  }
+}

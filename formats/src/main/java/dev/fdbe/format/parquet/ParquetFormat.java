@@ -1,0 +1,69 @@
+package dev.fdbe.format.parquet;
+
+import dev.fdbe.Compression;
+import dev.fdbe.FileFormat;
+import dev.fdbe.Schema;
+import dev.fdbe.spi.FormatProvider;
+import dev.fdbe.spi.RecordWriter;
+import dev.fdbe.spi.WriterContext;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Parquet files written with parquet-java. Strings and JSON columns are UTF-8 {@code STRING}s (JSON
+ * as text), integers {@code INT64}, booleans {@code BOOLEAN}, timestamps
+ * {@code TIMESTAMP(MICROS, isAdjustedToUTC=true)}, string lists standard 3-level {@code LIST}s of
+ * nullable strings; required columns are {@code REQUIRED}, others {@code OPTIONAL}. The footer
+ * carries the Avro schema under {@code parquet.avro.schema}, so Avro readers see the same columns
+ * with {@code timestamp-micros} logical types.
+ *
+ * <p>Every compression is a column codec inside the file: {@link Compression#LZ4} is Parquet's
+ * {@code LZ4_RAW}, the others their namesakes, {@link Compression#NONE} uncompressed. Statistics and
+ * column index entries of strings are truncated to 64 bytes, so long values do not swell the footer.
+ * {@link RecordWriter#stage} returns a true upper bound of the finished file's size.
+ *
+ * <p>Found with {@link java.util.ServiceLoader}. Thread-safe; the writers it opens are not.
+ */
+public final class ParquetFormat implements FormatProvider {
+  private static final Set<Compression> COMPRESSIONS = Set.copyOf(EnumSet.allOf(Compression.class));
+
+  @Override
+  public FileFormat format() {
+    return FileFormat.PARQUET;
+  }
+
+  /** Every compression: NONE, ZSTD, GZIP, SNAPPY, BROTLI and LZ4 (as LZ4_RAW). */
+  @Override
+  public Set<Compression> compressions() {
+    return COMPRESSIONS;
+  }
+
+  /**
+   * Opens a writer of one Parquet file onto {@code out}; the file's magic bytes are written at once.
+   * The writer never closes {@code out}; its {@code finish()} writes the footer and flushes.
+   *
+   * @throws IllegalArgumentException when the compression is not supported
+   * @throws dev.fdbe.FormatException naming the column when a column name cannot be a Parquet or
+   *     Avro field name
+   */
+  @Override
+  public RecordWriter open(OutputStream out, Schema schema, Compression compression, WriterContext context)
+      throws IOException {
+    return open(out, schema, compression, ParquetLayout.DEFAULT);
+  }
+
+  /** Opens a writer with the given page and row group sizes. */
+  static ParquetPartWriter open(OutputStream out, Schema schema, Compression compression, ParquetLayout layout)
+      throws IOException {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(compression, "compression");
+    if (!COMPRESSIONS.contains(compression)) {
+      throw new IllegalArgumentException("Parquet does not support compression " + compression);
+    }
+    return new ParquetPartWriter(out, ParquetSchema.of(schema), ColumnCodec.of(compression), layout);
+  }
+}

@@ -1,0 +1,175 @@
+package dev.fdbe.format.parquet;
+
+import dev.fdbe.ColumnType;
+import dev.fdbe.FormatException;
+import dev.fdbe.Schema;
+import dev.fdbe.spi.Row;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * One row between {@code stage} and {@code commit}: its strings already encoded as UTF-8, its
+ * required columns checked, and an upper bound of the bytes it adds to the open pages of its
+ * columns before compression. Reused for every row; not thread-safe.
+ *
+ * <p>The raw bound per value is the PLAIN encoding Parquet writes (4-byte length and the bytes of a
+ * string, 8 bytes of a long or timestamp, one byte for a boolean where Parquet uses one bit) plus one
+ * byte for each repetition and definition level, where Parquet's RLE/bit-packed levels take at most
+ * two bits each plus run headers. Dictionary encoding is off, so no other encoding applies.
+ */
+final class StagedRow {
+  /** Statistics and column index entries of strings are truncated to this many bytes. */
+  static final int TRUNCATE_BYTES = 64;
+  /** Parquet keeps chunk statistics up to this size (min and max together). */
+  private static final int MAX_STATISTICS_BYTES = 8192;
+
+  private final Schema schema;
+  private final ColumnType[] types;
+  private final boolean[] nullable;
+  private final Binary[] strings;
+  private final Binary[][] lists;
+  private final int[] listSizes;
+  private Row row;
+  private long rawBytes;
+  private long untruncatableBytes;
+
+  StagedRow(Schema schema) {
+    this.schema = schema;
+    int n = schema.size();
+    this.types = new ColumnType[n];
+    this.nullable = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      types[i] = schema.column(i).type();
+      nullable[i] = schema.column(i).nullable();
+    }
+    this.strings = new Binary[n];
+    this.lists = new Binary[n][];
+    this.listSizes = new int[n];
+  }
+
+  /**
+   * Takes the row's values.
+   *
+   * @throws FormatException naming the column when a required column holds null
+   */
+  void set(Row row) {
+    this.row = row;
+    long raw = 0;
+    long untruncatable = 0;
+    for (int i = 0; i < types.length; i++) {
+      if (row.isNull(i)) {
+        if (!nullable[i]) {
+          throw new FormatException("column '" + schema.column(i).name() + "' is required but the row holds null");
+        }
+        raw += types[i] == ColumnType.STRING_LIST ? 2 : 1;
+        continue;
+      }
+      int levels = nullable[i] ? 1 : 0;
+      switch (types[i]) {
+        case STRING, JSON -> {
+          Binary value = utf8(row.getString(i));
+          strings[i] = value;
+          raw += 4L + value.length() + levels;
+          untruncatable += untruncatableBytes(value);
+        }
+        case INT64, TIMESTAMP -> raw += 8 + levels;
+        case BOOLEAN -> raw += 1 + levels;
+        case STRING_LIST -> {
+          List<String> values = row.getStringList(i);
+          int size = values.size();
+          Binary[] elements = lists[i];
+          if (elements == null || elements.length < size) {
+            elements = new Binary[Math.max(size, 8)];
+            lists[i] = elements;
+          }
+          raw += 2;
+          for (int j = 0; j < size; j++) {
+            String element = values.get(j);
+            raw += 2;
+            if (element == null) {
+              elements[j] = null;
+            } else {
+              Binary value = utf8(element);
+              elements[j] = value;
+              raw += 4L + value.length();
+              untruncatable += untruncatableBytes(value);
+            }
+          }
+          listSizes[i] = size;
+        }
+        default -> throw new IllegalStateException("unhandled column type " + types[i]);
+      }
+    }
+    this.rawBytes = raw;
+    this.untruncatableBytes = untruncatable;
+  }
+
+  private static Binary utf8(String value) {
+    return Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * What a string may add to the footer beyond the truncated statistics budgeted per page and
+   * column chunk: nothing, unless it is longer than the truncation length and its truncated prefix
+   * holds only code points whose UTF-8 form cannot be incremented (U+007F, U+07FF, U+FFFF,
+   * U+10FFFF). parquet-java then keeps the whole value as a page's maximum in the column index, and
+   * chunk statistics up to their size limit.
+   */
+  private static long untruncatableBytes(Binary value) {
+    if (value.length() <= TRUNCATE_BYTES) {
+      return 0;
+    }
+    byte[] bytes = value.getBytesUnsafe();
+    int i = 0;
+    while (true) {
+      int b = bytes[i] & 0xff;
+      int width = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+      if (i + width > TRUNCATE_BYTES) {
+        break;
+      }
+      boolean largest = switch (width) {
+        case 1 -> b == 0x7f;
+        case 2 -> b == 0xdf && bytes[i + 1] == (byte) 0xbf;
+        case 3 -> b == 0xef && bytes[i + 1] == (byte) 0xbf && bytes[i + 2] == (byte) 0xbf;
+        default -> b == 0xf4 && bytes[i + 1] == (byte) 0x8f && bytes[i + 2] == (byte) 0xbf
+            && bytes[i + 3] == (byte) 0xbf;
+      };
+      if (!largest) {
+        return 0;
+      }
+      i += width;
+    }
+    return value.length() + MAX_STATISTICS_BYTES;
+  }
+
+  /** The row being staged. */
+  Row row() {
+    return row;
+  }
+
+  /** An upper bound of the bytes the row adds to its columns' open pages, before compression. */
+  long rawBytes() {
+    return rawBytes;
+  }
+
+  /** What the row may add to the footer beyond the per-page and per-chunk budgets; usually 0. */
+  long untruncatableBytes() {
+    return untruncatableBytes;
+  }
+
+  /** The UTF-8 value of a non-null string or JSON column. */
+  Binary string(int column) {
+    return strings[column];
+  }
+
+  /** The elements of a non-null list column, null for null elements; valid up to {@link #listSize}. */
+  Binary[] list(int column) {
+    return lists[column];
+  }
+
+  /** The number of elements of a non-null list column. */
+  int listSize(int column) {
+    return listSizes[column];
+  }
+}
