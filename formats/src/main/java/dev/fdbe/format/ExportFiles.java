@@ -6,8 +6,12 @@ import dev.fdbe.Schema;
 import dev.fdbe.format.compress.StreamCodec;
 import dev.fdbe.format.csv.CsvReader;
 import dev.fdbe.format.jsonl.JsonLinesReader;
+import dev.fdbe.format.parquet.ParquetRowReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +25,8 @@ public final class ExportFiles {
   /**
    * A reader of one exported file. The reader closes {@code in} when it is closed.
    *
-   * @throws IllegalArgumentException when the format or compression cannot be read yet
+   * @throws dev.fdbe.FormatException when the file is not of the format or does not hold the schema's
+   *     columns
    */
   public static RowReader open(InputStream in, FileFormat format, Compression compression, Schema schema)
       throws IOException {
@@ -30,8 +35,35 @@ public final class ExportFiles {
     return switch (format) {
       case JSON_LINES -> new JsonLinesReader(StreamCodec.of(compression).decompress(in), schema);
       case CSV -> new CsvReader(StreamCodec.of(compression).decompress(in), schema);
-      default -> throw new IllegalArgumentException("reading " + format + " files is not supported yet");
+      case PARQUET -> parquet(in, schema);
     };
+  }
+
+  /** Reads a Parquet file from a stream: Parquet needs random access, so it is spooled to a temporary file. */
+  private static RowReader parquet(InputStream in, Schema schema) throws IOException {
+    Path spooled = Files.createTempFile("fdbe-read-", ".parquet");
+    try (in) {
+      Files.copy(in, spooled, StandardCopyOption.REPLACE_EXISTING);
+      RowReader reader = ParquetRowReader.open(spooled, schema);
+      return new RowReader() {
+        @Override
+        public Map<String, Object> next() throws IOException {
+          return reader.next();
+        }
+
+        @Override
+        public void close() throws IOException {
+          try {
+            reader.close();
+          } finally {
+            Files.deleteIfExists(spooled);
+          }
+        }
+      };
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(spooled);
+      throw e;
+    }
   }
 
   /** Every row of one exported file. Closes {@code in}. */

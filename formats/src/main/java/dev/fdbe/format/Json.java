@@ -79,6 +79,17 @@ public final class Json {
     }
   }
 
+  /** The text as a JSON string literal, e.g. {@code {broken} becomes {@code "{broken"}. */
+  public static String quote(String text) {
+    StringWriter quoted = new StringWriter(text.length() + 2);
+    try (JsonGenerator generator = FACTORY.createGenerator(quoted)) {
+      generator.writeString(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return quoted.toString();
+  }
+
   /** The run log warning for a JSON column holding values that are not valid JSON. */
   public static String invalidWarning(String column, String firstValue) {
     String shortened = firstValue.length() > 80 ? firstValue.substring(0, 80) + "..." : firstValue;

@@ -74,16 +74,12 @@ final class CsvWriter extends TextRecordWriter {
     into.write(CRLF, 0, CRLF.length);
   }
 
-  private String jsonText(int column, String text) throws IOException {
+  private String jsonText(int column, String text) {
     if (Json.isValid(text)) {
       return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? text : Json.compact(text);
     }
     context.warnOnce("invalid-json:" + names[column], Json.invalidWarning(names[column], text));
-    StringWriter quoted = new StringWriter(text.length() + 2);
-    try (JsonGenerator generator = Json.FACTORY.createGenerator(quoted)) {
-      generator.writeString(text);
-    }
-    return quoted.toString();
+    return Json.quote(text);
   }
 
   private static String listText(List<String> values) throws IOException {

@@ -23,7 +23,10 @@ import java.util.Set;
  * <p>Every compression is a column codec inside the file: {@link Compression#LZ4} is Parquet's
  * {@code LZ4_RAW}, the others their namesakes, {@link Compression#NONE} uncompressed. Statistics and
  * column index entries of strings are truncated to 64 bytes, so long values do not swell the footer.
- * {@link RecordWriter#stage} returns a true upper bound of the finished file's size.
+ * {@link RecordWriter#stage} returns a true upper bound of the finished file's size; pages are sized
+ * from the run's part limit ({@link WriterContext#maxFileBytes()}) so that parts fill close to it,
+ * and are 1 MiB without a limit. A JSON column always holds valid JSON: a stored value that is not
+ * valid JSON is written as a JSON string, and the run logs one warning per column.
  *
  * <p>Found with {@link java.util.ServiceLoader}. Thread-safe; the writers it opens are not.
  */
@@ -52,18 +55,24 @@ public final class ParquetFormat implements FormatProvider {
   @Override
   public RecordWriter open(OutputStream out, Schema schema, Compression compression, WriterContext context)
       throws IOException {
-    return open(out, schema, compression, ParquetLayout.DEFAULT);
+    return open(out, schema, compression, ParquetLayout.forPartLimit(context.maxFileBytes(), schema.size()), context);
   }
 
   /** Opens a writer with the given page and row group sizes. */
   static ParquetPartWriter open(OutputStream out, Schema schema, Compression compression, ParquetLayout layout)
       throws IOException {
+    return open(out, schema, compression, layout, WriterContext.NONE);
+  }
+
+  /** Opens a writer with the given page and row group sizes, warning the context of invalid JSON. */
+  static ParquetPartWriter open(OutputStream out, Schema schema, Compression compression, ParquetLayout layout,
+      WriterContext context) throws IOException {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(compression, "compression");
     if (!COMPRESSIONS.contains(compression)) {
       throw new IllegalArgumentException("Parquet does not support compression " + compression);
     }
-    return new ParquetPartWriter(out, ParquetSchema.of(schema), ColumnCodec.of(compression), layout);
+    return new ParquetPartWriter(out, ParquetSchema.of(schema), ColumnCodec.of(compression), layout, context);
   }
 }

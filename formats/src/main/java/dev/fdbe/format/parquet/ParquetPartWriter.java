@@ -3,6 +3,7 @@ package dev.fdbe.format.parquet;
 import dev.fdbe.FormatException;
 import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.Row;
+import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -39,12 +40,13 @@ final class ParquetPartWriter implements RecordWriter {
   private boolean hasStaged;
   private boolean finished;
 
-  ParquetPartWriter(OutputStream out, ParquetSchema schema, ColumnCodec codec, ParquetLayout layout)
+  ParquetPartWriter(OutputStream out, ParquetSchema schema, ColumnCodec codec, ParquetLayout layout,
+      WriterContext context)
       throws IOException {
     this.out = out;
     this.file = new StreamOutputFile(out);
     this.bound = new SizeBound(schema, codec);
-    this.staged = new StagedRow(schema.schema());
+    this.staged = new StagedRow(schema.schema(), context);
     this.writer = new Builder(file, new RowWriteSupport(schema))
         .withConf(new PlainParquetConfiguration())
         .withCodecFactory(codecs)

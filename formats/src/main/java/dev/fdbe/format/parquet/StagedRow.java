@@ -3,7 +3,9 @@ package dev.fdbe.format.parquet;
 import dev.fdbe.ColumnType;
 import dev.fdbe.FormatException;
 import dev.fdbe.Schema;
+import dev.fdbe.format.Json;
 import dev.fdbe.spi.Row;
+import dev.fdbe.spi.WriterContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.parquet.io.api.Binary;
@@ -25,6 +27,7 @@ final class StagedRow {
   private static final int MAX_STATISTICS_BYTES = 8192;
 
   private final Schema schema;
+  private final WriterContext context;
   private final ColumnType[] types;
   private final boolean[] nullable;
   private final Binary[] strings;
@@ -34,8 +37,9 @@ final class StagedRow {
   private long rawBytes;
   private long untruncatableBytes;
 
-  StagedRow(Schema schema) {
+  StagedRow(Schema schema, WriterContext context) {
     this.schema = schema;
+    this.context = context;
     int n = schema.size();
     this.types = new ColumnType[n];
     this.nullable = new boolean[n];
@@ -68,7 +72,7 @@ final class StagedRow {
       int levels = nullable[i] ? 1 : 0;
       switch (types[i]) {
         case STRING, JSON -> {
-          Binary value = utf8(row.getString(i));
+          Binary value = utf8(types[i] == ColumnType.JSON ? json(i, row.getString(i)) : row.getString(i));
           strings[i] = value;
           raw += 4L + value.length() + levels;
           untruncatable += untruncatableBytes(value);
@@ -103,6 +107,16 @@ final class StagedRow {
     }
     this.rawBytes = raw;
     this.untruncatableBytes = untruncatable;
+  }
+
+  /** The JSON text to store: the value when it is valid JSON, else the value as a JSON string. */
+  private String json(int column, String text) {
+    if (Json.isValid(text)) {
+      return text;
+    }
+    String name = schema.column(column).name();
+    context.warnOnce("invalid-json:" + name, Json.invalidWarning(name, text));
+    return Json.quote(text);
   }
 
   private static Binary utf8(String value) {

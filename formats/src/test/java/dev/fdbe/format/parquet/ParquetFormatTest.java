@@ -218,6 +218,36 @@ class ParquetFormatTest {
   }
 
   @Test
+  void invalidJsonIsWrittenAsAJsonStringWithOneWarningPerColumn() throws Exception {
+    List<String> warnings = new java.util.ArrayList<>();
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    dev.fdbe.spi.WriterContext context = (key, message) -> {
+      if (keys.add(key)) {
+        warnings.add(message);
+      }
+    };
+    List<Map<String, Object>> rows = EventRows.rows(3, 9);
+    rows.get(0).put("properties", "{broken");
+    rows.get(1).put("properties", "not json either");
+    rows.get(2).put("person_properties", "{\"fine\": true}");
+    Path file = dir.resolve("invalid-json.parquet");
+    try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+      dev.fdbe.spi.RecordWriter writer = new ParquetFormat().open(out, EVENTS, Compression.ZSTD, context);
+      for (Map<String, Object> row : rows) {
+        writer.stage(dev.fdbe.format.TestRows.row(EVENTS, row));
+        writer.commit();
+      }
+      writer.finish();
+    }
+
+    List<Map<String, Object>> read = ParquetFiles.read(file, EVENTS);
+    assertThat(read.get(0).get("properties")).isEqualTo("\"{broken\"");
+    assertThat(read.get(1).get("properties")).isEqualTo("\"not json either\"");
+    assertThat(read.get(2).get("person_properties")).isEqualTo("{\"fine\":true}");
+    assertThat(warnings).singleElement().asString().contains("'properties'").contains("{broken");
+  }
+
+  @Test
   void theReaderRefusesAFileOfAnotherSchema() throws Exception {
     Path file = ParquetFiles.write(dir.resolve("events.parquet"), EVENTS, Compression.NONE, EventRows.rows(6, 3));
     assertThatThrownBy(() -> ParquetRowReader.open(file, Model.PERSONS.schema()))

@@ -52,12 +52,12 @@ class ParquetSplittingTest {
   /** One part as the roller leaves it, with the bound the writer gave for its last row. */
   record Part(byte[] bytes, long records, long lastBound) {}
 
-  /** Writes rows into parts of at most {@code limit} bytes; a null layout means the SPI's default. */
+  /** Writes rows into parts of at most {@code limit} bytes; a null layout means the one the limit chooses. */
   static List<Part> split(Schema schema, Compression compression, long limit, ParquetLayout layout,
       List<Map<String, Object>> rows) throws IOException {
     List<Part> parts = new ArrayList<>();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    RecordWriter writer = open(out, schema, compression, layout);
+    RecordWriter writer = open(out, schema, compression, layout, limit);
     long lastBound = 0;
     for (Map<String, Object> values : rows) {
       long bound = writer.stage(TestRows.row(schema, values));
@@ -65,7 +65,7 @@ class ParquetSplittingTest {
         writer.finish();
         parts.add(new Part(out.toByteArray(), writer.records(), lastBound));
         out = new ByteArrayOutputStream();
-        writer = open(out, schema, compression, layout);
+        writer = open(out, schema, compression, layout, limit);
         bound = writer.stage(TestRows.row(schema, values));
       }
       writer.commit();
@@ -76,9 +76,10 @@ class ParquetSplittingTest {
     return parts;
   }
 
+  /** A writer as the engine opens one (the limit in the context), or with an explicit layout. */
   private static RecordWriter open(ByteArrayOutputStream out, Schema schema, Compression compression,
-      ParquetLayout layout) throws IOException {
-    return layout == null ? new ParquetFormat().open(out, schema, compression, WriterContext.NONE)
+      ParquetLayout layout, long limit) throws IOException {
+    return layout == null ? new ParquetFormat().open(out, schema, compression, WriterContext.withLimit(limit))
         : ParquetFormat.open(out, schema, compression, layout);
   }
 
