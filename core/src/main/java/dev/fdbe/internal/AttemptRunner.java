@@ -36,12 +36,14 @@ final class AttemptRunner {
   private final RunStore store;
   private final BlobStore blobs;
   private final RunLog log;
+  private final StorageCleaner cleaner;
 
   AttemptRunner(EngineSettings settings, RunLog log) {
     this.settings = settings;
     this.store = settings.runStore();
     this.blobs = settings.blobStore();
     this.log = log;
+    this.cleaner = new StorageCleaner(blobs);
   }
 
   /** Runs the claimed run until it completes, fails, is stopped or is handed over. */
@@ -90,7 +92,7 @@ final class AttemptRunner {
     log.log(run.id(), lease.attemptId(), LogLevel.INFO, describeStart(run, lease));
     SourceQuery query = new SourceQuery(run.team(), run.request().model(), PartRoller.intervalOf(run),
         run.request().include(), run.request().exclude());
-    PartRoller roller = new PartRoller(store, blobs, format, run, active, lease, log);
+    PartRoller roller = new PartRoller(store, blobs, format, run, active, lease, log, settings.clock());
     List<PartRecord> parts;
     try (RecordCursor cursor = settings.source().open(query)) {
       active.cursor(cursor);
@@ -117,9 +119,11 @@ final class AttemptRunner {
   private void complete(ActiveRun active, Lease lease, List<PartRecord> parts) {
     RunRecord run = active.run();
     Instant now = settings.clock().instant();
-    Instant expires = Micros.truncate(now.plus(settings.fileRetention()));
+    Instant retained = Micros.truncate(now.plus(settings.fileRetention()));
     List<FileRecord> files = new ArrayList<>(parts.size());
     for (PartRecord part : parts) {
+      // A store that deletes objects itself (a bucket lifecycle rule) decides when the file expires.
+      Instant expires = part.storeExpiresAt() == null ? retained : Micros.truncate(part.storeExpiresAt());
       files.add(new FileRecord(FileId.random(), run.id(), part.index(), part.key(), part.fileName(), part.sizeBytes(),
           part.records(), part.sha256(), expires, null));
     }
@@ -131,9 +135,7 @@ final class AttemptRunner {
     log.log(run.id(), lease.attemptId(), LogLevel.INFO, "Export completed: " + records + " records in "
         + files.size() + (files.size() == 1 ? " file (" : " files (") + bytes + " bytes)"
         + (files.isEmpty() ? "; no rows matched the interval and filters" : ""));
-    for (long epoch = 1; epoch < lease.epoch(); epoch++) {
-      blobs.deleteByPrefix(PartKey.attemptPrefix(run.team(), run.id(), epoch));
-    }
+    cleaner.deleteAttemptsBefore(run.team(), run.id(), lease.epoch());
     store.markCleaned(run.id());
   }
 
@@ -249,7 +251,7 @@ final class AttemptRunner {
     try {
       RunRecord run = store.find(lease.runId()).orElse(null);
       if (run != null) {
-        blobs.deleteByPrefix(PartKey.attemptPrefix(run.team(), run.id(), lease.epoch()));
+        cleaner.deleteAttempt(run.team(), run.id(), lease.epoch());
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot delete the files of attempt {} of run {}; the maintenance sweep will", lease.epoch(),
@@ -259,10 +261,8 @@ final class AttemptRunner {
 
   /** Deletes every object of a run that ended without files; returns how many there were. */
   private int cleanUpRun(RunRecord run) {
-    String prefix = PartKey.runPrefix(run.team(), run.id());
     try {
-      int count = blobs.list(prefix).size();
-      blobs.deleteByPrefix(prefix);
+      int count = cleaner.deleteRun(run.team(), run.id());
       store.markCleaned(run.id());
       return count;
     } catch (RuntimeException e) {

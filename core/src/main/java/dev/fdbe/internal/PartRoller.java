@@ -8,16 +8,19 @@ import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
 import dev.fdbe.spi.FormatProvider;
+import dev.fdbe.spi.MultipartUploads;
 import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
 import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.Row;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.UploadJournal;
 import dev.fdbe.spi.WriterContext;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,12 +32,14 @@ import java.util.List;
  * and when that would cross {@code max_size_mb} the part is sealed first and the row goes to the
  * next one (a row alone larger than the limit still gets a part of its own). A sealed part is
  * committed to the blob store, then registered in the run store under the attempt's lease; a lost
- * lease stops the attempt before anything else is written.
+ * lease stops the attempt before anything else is written. A store with multipart uploads reports
+ * each upload it opens to the journal, which records it under the lease before its first part.
  */
 final class PartRoller {
   private static final int BUFFER_BYTES = 64 * 1024;
 
   private final RunStore store;
+  private final Clock clock;
   private final BlobStore blobs;
   private final FormatProvider format;
   private final RunRecord run;
@@ -42,6 +47,7 @@ final class PartRoller {
   private final Lease lease;
   private final RunLog log;
   private final WriterContext context;
+  private final UploadJournal journal;
   private final long maxPartBytes;
   private final List<PartRecord> parts = new ArrayList<>();
 
@@ -52,8 +58,9 @@ final class PartRoller {
   private PartKey key;
 
   PartRoller(RunStore store, BlobStore blobs, FormatProvider format, RunRecord run, ActiveRun active, Lease lease,
-      RunLog log) {
+      RunLog log, Clock clock) {
     this.store = store;
+    this.clock = clock;
     this.blobs = blobs;
     this.format = format;
     this.run = run;
@@ -61,6 +68,19 @@ final class PartRoller {
     this.lease = lease;
     this.log = log;
     this.maxPartBytes = run.request().file().maxPartBytes();
+    this.journal = new UploadJournal() {
+      @Override
+      public void opened(String uploadKey, String uploadId) {
+        if (!store.recordUpload(lease, uploadKey, uploadId, clock.instant())) {
+          throw new AttemptStoppedException(StopReason.LEASE_LOST);
+        }
+      }
+
+      @Override
+      public void closed(String uploadKey, String uploadId) {
+        store.forgetUpload(run.id(), uploadId);
+      }
+    };
     this.context = new WriterContext() {
       @Override
       public void warnOnce(String warningKey, String message) {
@@ -116,7 +136,9 @@ final class PartRoller {
     }
     FileConfig file = run.request().file();
     key = PartKey.of(run.team(), run.id(), lease.epoch(), intervalOf(run), index, file);
-    upload = blobs.beginUpload(key.key());
+    upload = blobs instanceof MultipartUploads multipart
+        ? multipart.beginUpload(key.key(), journal)
+        : blobs.beginUpload(key.key());
     active.upload(upload);
     digest = new DigestingOutputStream(upload.stream());
     buffered = new BufferedOutputStream(digest, BUFFER_BYTES);
@@ -138,7 +160,7 @@ final class PartRoller {
           + written + " were written", true);
     }
     PartRecord part = new PartRecord(run.id(), lease.epoch(), key.index(), key.key(), key.fileName(), written,
-        records, sha256);
+        records, sha256, stored.expiresAt());
     if (!store.registerPart(lease, part)) {
       throw new AttemptStoppedException(StopReason.LEASE_LOST);
     }

@@ -7,8 +7,10 @@ import dev.fdbe.RunStatus;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.FileRecord;
 import dev.fdbe.spi.Lease;
+import dev.fdbe.spi.MultipartUploads;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.UploadRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +46,7 @@ public final class Workers {
   private final BlobStore blobs;
   private final RunLog log;
   private final AttemptRunner runner;
+  private final StorageCleaner cleaner;
   private final Map<RunId, ActiveRun> active = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
   private ScheduledExecutorService poller;
@@ -57,6 +60,7 @@ public final class Workers {
     this.blobs = settings.blobStore();
     this.log = log;
     this.runner = new AttemptRunner(settings, log);
+    this.cleaner = new StorageCleaner(blobs);
   }
 
   /** Starts the threads; idempotent. */
@@ -283,16 +287,42 @@ public final class Workers {
           continue;
         }
         if (run.status() == RunStatus.COMPLETED) {
-          for (long epoch = 1; epoch < run.leaseEpoch(); epoch++) {
-            blobs.deleteByPrefix(PartKey.attemptPrefix(run.team(), run.id(), epoch));
-          }
+          cleaner.deleteAttemptsBefore(run.team(), run.id(), run.leaseEpoch());
         } else {
-          blobs.deleteByPrefix(PartKey.runPrefix(run.team(), run.id()));
+          cleaner.deleteRun(run.team(), run.id());
         }
         store.markCleaned(run.id());
       }
+      abortOrphanUploads(now);
     } catch (RuntimeException e) {
       LOG.warn("the maintenance sweep failed; retrying at the next one", e);
+    }
+  }
+
+  /**
+   * Aborts every recorded upload that no live attempt owns: its run ended, another attempt holds the
+   * run, or its lease expired (a crash). An upload of a run executing here is owned while the run is.
+   */
+  private void abortOrphanUploads(Instant now) {
+    if (!(blobs instanceof MultipartUploads multipart)) {
+      return;
+    }
+    for (UploadRecord upload : store.uploads(500)) {
+      ActiveRun local = active.get(upload.runId());
+      if (local != null && local.lease().epoch() == upload.epoch()) {
+        continue;
+      }
+      Optional<RunRecord> run = store.find(upload.runId());
+      boolean live = run.isPresent() && run.get().status() == RunStatus.RUNNING
+          && run.get().leaseEpoch() == upload.epoch()
+          && run.get().leaseExpiresAt() != null && run.get().leaseExpiresAt().isAfter(now);
+      if (live) {
+        continue;
+      }
+      multipart.abortUpload(upload.key(), upload.uploadId());
+      store.forgetUpload(upload.runId(), upload.uploadId());
+      LOG.info("aborted upload {} of {}: no live attempt of run {} owns it", upload.uploadId(), upload.key(),
+          upload.runId());
     }
   }
 

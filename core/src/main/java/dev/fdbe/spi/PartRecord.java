@@ -1,7 +1,9 @@
 package dev.fdbe.spi;
 
 import dev.fdbe.RunId;
+import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A part an attempt has stored and registered, not yet a file download: it becomes one only when
@@ -15,13 +17,20 @@ import java.util.Objects;
  * @param sizeBytes stored bytes
  * @param records rows
  * @param sha256 SHA-256 of the stored bytes, lower-case hex
+ * @param storeExpiresAt when the blob store itself deletes the object, or null (see {@link BlobInfo})
  */
-public record PartRecord(
-    RunId runId, long epoch, int index, String key, String fileName, long sizeBytes, long records, String sha256) {
+public record PartRecord(RunId runId, long epoch, int index, String key, String fileName, long sizeBytes,
+    long records, String sha256, @Nullable Instant storeExpiresAt) {
   public PartRecord {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fileName, "fileName");
     Objects.requireNonNull(sha256, "sha256");
+  }
+
+  /** A part the store keeps until it is deleted. */
+  public PartRecord(RunId runId, long epoch, int index, String key, String fileName, long sizeBytes, long records,
+      String sha256) {
+    this(runId, epoch, index, key, fileName, sizeBytes, records, sha256, null);
   }
 }

@@ -110,6 +110,19 @@ public interface RunStore {
    */
   boolean fail(Lease lease, RunStatus status, String error, Instant now);
 
+  /**
+   * Records an upload an attempt opened in the blob store, if its lease still holds.
+   *
+   * @return false when the lease was lost; nothing is recorded then
+   */
+  boolean recordUpload(Lease lease, String key, String uploadId, Instant now);
+
+  /** Forgets a recorded upload once it was completed or aborted; idempotent. */
+  void forgetUpload(RunId id, String uploadId);
+
+  /** Recorded uploads, oldest first. */
+  List<UploadRecord> uploads(int limit);
+
   /** The run's file downloads in index order; empty unless it completed. */
   List<FileRecord> files(RunId id);
 

@@ -472,6 +472,41 @@ public abstract class RunStoreContractTest {
     assertThat(store.find(running.id()).orElseThrow().storageCleaned()).isFalse();
   }
 
+  // ---------------------------------------------------------------- open uploads
+
+  @Test
+  void uploadsAreRecordedOnlyUnderTheLeaseAndForgotten() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+
+    assertThat(store.recordUpload(lease, "1/r/attempt-1/a.csv", "upload-1", T0)).isTrue();
+    assertThat(store.recordUpload(lease, "1/r/attempt-1/b.csv", "upload-2", T0.plusSeconds(1))).isTrue();
+    assertThat(store.uploads(10)).extracting(UploadRecord::uploadId).containsExactly("upload-1", "upload-2");
+    assertThat(store.uploads(10).get(0)).isEqualTo(
+        new UploadRecord(run.id(), lease.epoch(), "1/r/attempt-1/a.csv", "upload-1", T0));
+
+    store.forgetUpload(run.id(), "upload-1");
+    store.forgetUpload(run.id(), "upload-1"); // idempotent
+    assertThat(store.uploads(10)).extracting(UploadRecord::uploadId).containsExactly("upload-2");
+
+    Instant later = T0.plusSeconds(31);
+    store.claim(run.id(), lease.epoch(), AttemptId.random(), "engine-b", later, later.plusSeconds(30)).orElseThrow();
+    assertThat(store.recordUpload(lease, "1/r/attempt-1/c.csv", "upload-3", later)).as("the lease was lost").isFalse();
+    assertThat(store.uploads(10)).extracting(UploadRecord::uploadId).containsExactly("upload-2");
+  }
+
+  @Test
+  void aPartKeepsTheStoresOwnExpiry() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    PartRecord expiring = new PartRecord(run.id(), lease.epoch(), 0, "k0", "k0", 10, 1, "ab".repeat(32),
+        T0.plus(Duration.ofDays(3)));
+
+    store.registerPart(lease, expiring);
+
+    assertThat(store.parts(run.id(), lease.epoch())).containsExactly(expiring);
+  }
+
   // ---------------------------------------------------------------- logs
 
   @Test

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  */
 public final class Main {
   static final Set<String> SERVE_OPTIONS =
-      Set.of("data-dir", "host", "port", "public-url", "demo-rows", "workers", "shutdown-grace");
+      Set.of("data-dir", "host", "port", "public-url", "demo-rows", "workers", "shutdown-grace", "storage");
   static final Set<String> KEY_OPTIONS = Set.of("data-dir", "team", "scopes", "label", "id");
 
   private static final String USAGE = String.join("\n",
@@ -32,6 +32,8 @@ public final class Main {
       "                   --public-url URL (default http://<host>:<port>; the base of local download links)",
       "                   --demo-rows N (default 100000; events generated on first start, 0 for none)",
       "                   --workers N (default 4)  --shutdown-grace SECONDS (default 30)",
+      "                   --storage URI (default local files under the data directory; s3://bucket/prefix?...,",
+      "                   gs://bucket/prefix?...; or the environment variable FDBE_STORAGE)",
       "                   environment: FDBE_API_KEY registers that key with every scope for the teams in",
       "                   FDBE_API_KEY_TEAMS (default 1)",
       "  keys create      --team 1[,2...] --scopes batch_export:read,batch_export:write|* [--label TEXT]",
@@ -96,10 +98,23 @@ public final class Main {
       throw new Options.UsageException("FDBE_API_KEY_TEAMS: " + e.getMessage());
     }
     String apiKey = env.get("FDBE_API_KEY");
+    String storageText = options.get("storage", env.get("FDBE_STORAGE"));
+    URI storage = null;
+    if (storageText != null && !storageText.isBlank()) {
+      try {
+        storage = URI.create(storageText.strip());
+      } catch (IllegalArgumentException e) {
+        throw new Options.UsageException("--storage is not a URI: " + e.getMessage());
+      }
+      if (storage.getScheme() == null) {
+        throw new Options.UsageException("--storage must be a URI with a scheme (file:, s3:, gs:), got '"
+            + storageText + "'");
+      }
+    }
     return new ServerApp.Settings(Path.of(options.get("data-dir", "fdbe-data")), host, port, publicUrl,
         options.getInt("demo-rows", 100_000, 0, 100_000_000), options.getInt("workers", 4, 1, 256),
         Duration.ofSeconds(options.getInt("shutdown-grace", 30, 0, 86_400)),
-        apiKey == null || apiKey.isBlank() ? null : apiKey, teams);
+        apiKey == null || apiKey.isBlank() ? null : apiKey, teams, storage);
   }
 
   private static int serve(Options options, PrintStream out, Map<String, String> env) throws Exception {

@@ -33,9 +33,11 @@ final class ServerApp implements AutoCloseable {
    * @param shutdownGrace how long shutdown waits for running exports
    * @param apiKey a key to register for {@code apiKeyTeams} with every scope, or null
    * @param apiKeyTeams the teams of {@code apiKey}
+   * @param storage where files go ({@code s3://...}, {@code gs://...}, {@code file:...}), or null for
+   *     local storage under the data directory
    */
   record Settings(Path dataDir, String host, int port, URI publicUrl, int demoRows, int workers,
-      Duration shutdownGrace, @Nullable String apiKey, Set<TeamId> apiKeyTeams) {
+      Duration shutdownGrace, @Nullable String apiKey, Set<TeamId> apiKeyTeams, @Nullable URI storage) {
     Settings {
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(host, "host");
@@ -60,7 +62,7 @@ final class ServerApp implements AutoCloseable {
   static ServerApp start(Settings settings, PrintStream out) throws Exception {
     Clock clock = Clock.systemUTC();
     URI linkBase = URI.create(settings.publicUrl().toString().replaceAll("/+$", "") + "/fdbe/local-downloads");
-    EmbeddedDefaults defaults = new EmbeddedDefaults(settings.dataDir(), linkBase);
+    EmbeddedDefaults defaults = new EmbeddedDefaults(settings.dataDir(), linkBase, settings.storage());
     try {
       if (settings.demoRows() > 0 && !DemoData.present(defaults.dataSource)) {
         out.println("Generating demo data: " + settings.demoRows() + " events, with persons and sessions, for teams 1"
@@ -82,7 +84,7 @@ final class ServerApp implements AutoCloseable {
           .shutdownGrace(settings.shutdownGrace())
           .build();
       FdbeServer server = new FdbeServer(settings.host(), settings.port(), engine, keys,
-          new LocalDownloads(defaults.blobStore, clock));
+          defaults.localStore == null ? null : new LocalDownloads(defaults.localStore, clock));
       try {
         server.start();
       } catch (java.io.IOException e) {

@@ -211,14 +211,14 @@ class ErrorPathsIT {
     assertThat(TestServer.json(refused).get("code").asText()).isEqualTo("invalid_link");
 
     FileRecord file = server.app.defaults.runStore.files(RunId.parse(completed)).get(0);
-    URI expired = server.app.defaults.blobStore.signedLink(file.key(), file.fileName(),
+    URI expired = server.app.defaults.localStore.signedLink(file.key(), file.fileName(),
         Instant.now().minusSeconds(5));
     HttpResponse<String> late = server.send(HttpRequest.newBuilder(expired).build());
     assertThat(late.statusCode()).isEqualTo(403);
     assertThat(TestServer.json(late).get("code").asText()).isEqualTo("link_expired");
     assertThat(TestServer.json(late).get("detail").asText()).contains("expired");
 
-    URI gone = server.app.defaults.blobStore.signedLink("1/" + RunId.random() + "/attempt-1/x.jsonl", "x.jsonl",
+    URI gone = server.app.defaults.localStore.signedLink("1/" + RunId.random() + "/attempt-1/x.jsonl", "x.jsonl",
         Instant.now().plusSeconds(60));
     assertThat(server.send(HttpRequest.newBuilder(gone).build()).statusCode()).isEqualTo(404);
   }

@@ -105,6 +105,16 @@ class KeysCommandTest {
     assertThat(settings.publicUrl()).hasToString("http://127.0.0.1:9000");
     assertThat(settings.apiKey()).isEqualTo("k".repeat(20));
     assertThat(settings.apiKeyTeams()).containsExactlyInAnyOrder(TeamId.of(1), TeamId.of(7));
+    assertThat(settings.storage()).isNull();
+    assertThat(Main.settings(Options.parse(List.of("--storage", "s3://bucket/exports?region=eu-west-1"),
+        Main.SERVE_OPTIONS), Map.of()).storage()).hasToString("s3://bucket/exports?region=eu-west-1");
+    assertThat(Main.settings(Options.parse(List.of(), Main.SERVE_OPTIONS), Map.of("FDBE_STORAGE", "gs://b/p"))
+        .storage()).hasToString("gs://b/p");
+    assertThat(run("--storage", "no-scheme", "--data-dir", directory.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--storage must be a URI with a scheme");
+    assertThat(run("--storage", "ftp://x/y", "--data-dir", directory.toString(), "--demo-rows", "0",
+        "--port", "0")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no blob store handles 'ftp://x/y'");
     assertThat(run("--port", "99999")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("'--port' must be between 0 and 65535");
   }

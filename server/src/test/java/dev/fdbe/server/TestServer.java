@@ -43,7 +43,7 @@ final class TestServer implements AutoCloseable {
     int port = freePort();
     base = URI.create("http://127.0.0.1:" + port);
     ServerApp.Settings settings = new ServerApp.Settings(directory, "127.0.0.1", port, base, demoRows, workers,
-        Duration.ofSeconds(5), KEY, Set.of(TeamId.of(1)));
+        Duration.ofSeconds(5), KEY, Set.of(TeamId.of(1)), null);
     app = ServerApp.start(settings, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     readKey = app.keys.create(Set.of(TeamId.of(1)), EnumSet.of(Scope.READ), "read").secret();
     writeKey = app.keys.create(Set.of(TeamId.of(1)), EnumSet.of(Scope.WRITE), "write").secret();

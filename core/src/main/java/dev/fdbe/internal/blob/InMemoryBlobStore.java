@@ -5,6 +5,9 @@ import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
 import dev.fdbe.spi.DownloadLinkSigner;
+import dev.fdbe.spi.MultipartUploads;
+import dev.fdbe.spi.OpenUpload;
+import dev.fdbe.spi.UploadJournal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -17,19 +20,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link BlobStore} in memory, for tests and offline use. Objects become visible atomically on
- * commit. Its download links use the {@code memory:} scheme and can only be resolved by this store
- * ({@link #open}); they carry no signature.
+ * commit. Uploads behave like multipart uploads: each is open in the store from its beginning until
+ * it is committed or aborted, and is reported to an {@link UploadJournal}, so that engines exercise
+ * the same bookkeeping as on S3. Its download links use the {@code memory:} scheme and can only be
+ * resolved by this store ({@link #open}); they carry no signature.
  */
-public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner {
+public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner, MultipartUploads {
   private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
+  private final Map<String, OpenUpload> open = new ConcurrentHashMap<>();
+  private final AtomicLong uploadIds = new AtomicLong();
 
   @Override
   public BlobUpload beginUpload(String key) {
+    return beginUpload(key, UploadJournal.NONE);
+  }
+
+  @Override
+  public BlobUpload beginUpload(String key, UploadJournal journal) {
     BlobStore.requireValidKey(key);
+    String uploadId = "memory-upload-" + uploadIds.incrementAndGet();
+    open.put(uploadId, new OpenUpload(key, uploadId, Instant.now()));
+    try {
+      journal.opened(key, uploadId);
+    } catch (RuntimeException e) {
+      open.remove(uploadId);
+      throw e;
+    }
     return new BlobUpload() {
       private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
       private boolean done;
@@ -44,18 +66,41 @@ public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner {
         if (done) {
           throw new IllegalStateException("upload of " + key + " was already committed or aborted");
         }
+        if (open.remove(uploadId) == null) {
+          done = true;
+          throw new StorageException("upload " + uploadId + " of " + key + " was aborted", false);
+        }
         done = true;
         byte[] bytes = buffer.toByteArray();
         objects.put(key, bytes);
+        journal.closed(key, uploadId);
         return new BlobInfo(key, bytes.length);
       }
 
       @Override
       public synchronized void abort() {
-        done = true;
-        buffer.reset();
+        if (!done) {
+          done = true;
+          buffer.reset();
+          open.remove(uploadId);
+          journal.closed(key, uploadId);
+        }
       }
     };
+  }
+
+  @Override
+  public List<OpenUpload> openUploads(String prefix) {
+    BlobStore.requireValidPrefix(prefix);
+    return open.values().stream()
+        .filter(u -> u.key().startsWith(prefix))
+        .sorted(java.util.Comparator.comparing(OpenUpload::initiated))
+        .toList();
+  }
+
+  @Override
+  public void abortUpload(String key, String uploadId) {
+    open.remove(uploadId);
   }
 
   @Override

@@ -18,6 +18,7 @@ import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.UploadRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,6 +39,7 @@ public final class InMemoryRunStore implements RunStore {
   private final Map<RunId, List<PartRecord>> parts = new HashMap<>();
   private final Map<RunId, List<FileRecord>> files = new HashMap<>();
   private final Map<RunId, List<RunLogEntry>> logs = new HashMap<>();
+  private final List<UploadRecord> uploads = new ArrayList<>();
 
   @Override
   public void insert(RunRecord run, int maxActivePerTeam) {
@@ -253,6 +255,31 @@ public final class InMemoryRunStore implements RunStore {
     return new RunRecord(run.id(), run.team(), run.request(), status, error, run.progress(), run.createdAt(),
         run.startedAt(), Micros.truncate(now), run.leaseEpoch(), run.attemptId(), run.leaseOwner(),
         run.leaseExpiresAt(), run.attempts(), false);
+  }
+
+  @Override
+  public boolean recordUpload(Lease lease, String key, String uploadId, Instant now) {
+    synchronized (lock) {
+      if (holding(lease) == null) {
+        return false;
+      }
+      uploads.add(new UploadRecord(lease.runId(), lease.epoch(), key, uploadId, Micros.truncate(now)));
+      return true;
+    }
+  }
+
+  @Override
+  public void forgetUpload(RunId id, String uploadId) {
+    synchronized (lock) {
+      uploads.removeIf(u -> u.runId().equals(id) && u.uploadId().equals(uploadId));
+    }
+  }
+
+  @Override
+  public List<UploadRecord> uploads(int limit) {
+    synchronized (lock) {
+      return uploads.stream().sorted(Comparator.comparing(UploadRecord::recordedAt)).limit(limit).toList();
+    }
   }
 
   @Override

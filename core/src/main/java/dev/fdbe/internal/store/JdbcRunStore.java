@@ -24,6 +24,7 @@ import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.UploadRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -403,7 +404,8 @@ public final class JdbcRunStore implements RunStore {
         }
       }
       try (PreparedStatement insert = connection.prepareStatement("INSERT INTO fdbe_parts (run_id, epoch, "
-          + "part_index, storage_key, file_name, size_bytes, records, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "part_index, storage_key, file_name, size_bytes, records, sha256, store_expires_at_us) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         insert.setObject(1, part.runId().value());
         insert.setLong(2, part.epoch());
         insert.setInt(3, part.index());
@@ -412,6 +414,7 @@ public final class JdbcRunStore implements RunStore {
         insert.setLong(6, part.sizeBytes());
         insert.setLong(7, part.records());
         insert.setString(8, part.sha256());
+        setMicros(insert, 9, part.storeExpiresAt());
         insert.executeUpdate();
       }
       return true;
@@ -422,14 +425,15 @@ public final class JdbcRunStore implements RunStore {
   public List<PartRecord> parts(RunId id, long epoch) {
     return withConnection("read parts of run " + id, connection -> {
       try (PreparedStatement select = connection.prepareStatement("SELECT part_index, storage_key, file_name, "
-          + "size_bytes, records, sha256 FROM fdbe_parts WHERE run_id = ? AND epoch = ? ORDER BY part_index")) {
+          + "size_bytes, records, sha256, store_expires_at_us FROM fdbe_parts WHERE run_id = ? AND epoch = ? "
+          + "ORDER BY part_index")) {
         select.setObject(1, id.value());
         select.setLong(2, epoch);
         List<PartRecord> parts = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
             parts.add(new PartRecord(id, epoch, rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                rs.getLong(5), rs.getString(6)));
+                rs.getLong(5), rs.getString(6), instant(rs.getObject(7))));
           }
         }
         return parts;
@@ -489,6 +493,64 @@ public final class JdbcRunStore implements RunStore {
         update.setObject(4, lease.runId().value());
         update.setLong(5, lease.epoch());
         return update.executeUpdate() == 1;
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- open uploads
+
+  @Override
+  public boolean recordUpload(Lease lease, String key, String uploadId, Instant now) {
+    return inTransaction("record upload " + uploadId + " of " + key, connection -> {
+      // Locking the run's row orders this insert against claims: it holds only under the lease.
+      try (PreparedStatement lock = connection.prepareStatement("UPDATE fdbe_runs SET lease_epoch = lease_epoch "
+          + "WHERE id = ? AND lease_epoch = ? AND status = 'Running'")) {
+        lock.setObject(1, lease.runId().value());
+        lock.setLong(2, lease.epoch());
+        if (lock.executeUpdate() != 1) {
+          return false;
+        }
+      }
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO fdbe_uploads (run_id, epoch, "
+          + "storage_key, upload_id, recorded_at_us) VALUES (?, ?, ?, ?, ?)")) {
+        insert.setObject(1, lease.runId().value());
+        insert.setLong(2, lease.epoch());
+        insert.setString(3, key);
+        insert.setString(4, uploadId);
+        insert.setLong(5, Micros.of(now));
+        insert.executeUpdate();
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public void forgetUpload(RunId id, String uploadId) {
+    withConnection("forget upload " + uploadId, connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(
+          "DELETE FROM fdbe_uploads WHERE run_id = ? AND upload_id = ?")) {
+        delete.setObject(1, id.value());
+        delete.setString(2, uploadId);
+        delete.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<UploadRecord> uploads(int limit) {
+    return withConnection("read open uploads", connection -> {
+      try (PreparedStatement select = connection.prepareStatement("SELECT run_id, epoch, storage_key, upload_id, "
+          + "recorded_at_us FROM fdbe_uploads ORDER BY recorded_at_us LIMIT ?")) {
+        select.setInt(1, limit);
+        List<UploadRecord> uploads = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            uploads.add(new UploadRecord(new RunId(rs.getObject(1, UUID.class)), rs.getLong(2), rs.getString(3),
+                rs.getString(4), Micros.toInstant(rs.getLong(5))));
+          }
+        }
+        return uploads;
       }
     });
   }

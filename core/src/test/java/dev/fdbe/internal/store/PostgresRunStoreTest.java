@@ -57,7 +57,7 @@ class PostgresRunStoreTest extends RunStoreContractTest {
           Statement statement = connection.createStatement();
           ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM fdbe_schema_version")) {
         rs.next();
-        assertThat(rs.getInt(1)).isEqualTo(1);
+        assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
       }
     } finally {
       pool.shutdownNow();

@@ -1,0 +1,139 @@
+package dev.fdbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.Lease;
+import dev.fdbe.spi.MultipartUploads;
+import dev.fdbe.spi.RunRecord;
+import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.UploadJournal;
+import dev.fdbe.testing.LinesFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Multipart uploads never outlive their attempt: each is recorded under the lease before data is
+ * sent, closed when committed, and aborted by the janitor when no live attempt owns it.
+ */
+class UploadJanitorTest {
+  private static final TeamId TEAM = TeamId.of(1);
+  private static final Caller CALLER = Caller.of(TEAM, Scope.ALL);
+  private static final Instant DAY = Instant.parse("2026-11-20T00:00:00Z");
+
+  private final RunStore runStore = RunStores.inMemory();
+  private final BlobStore blobStore = BlobStores.inMemory();
+  private final MultipartUploads multipart = (MultipartUploads) blobStore;
+  private final InMemoryRecordSource source = new InMemoryRecordSource();
+  private ExportEngine engine;
+
+  private ExportEngine start() {
+    engine = ExportEngine.builder().runStore(runStore).blobStore(blobStore).recordSource(source)
+        .formats(List.of(new LinesFormat())).pollInterval(Duration.ofMillis(20)).leaseDuration(Duration.ofSeconds(2))
+        .maintenanceInterval(Duration.ofMillis(50)).build();
+    engine.start();
+    return engine;
+  }
+
+  @AfterEach
+  void stop() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  private static ExportRequest day() {
+    return ExportRequest.builder(Model.EVENTS, DAY, DAY.plus(Duration.ofDays(1)))
+        .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 1)).build();
+  }
+
+  @Test
+  void aCompletedRunLeavesNoUploadOpenAndNoneRecorded() {
+    for (int i = 0; i < 50; i++) {
+      source.add(TEAM, Model.EVENTS, Map.of("uuid", UUID.randomUUID().toString(), "event", "e",
+          "timestamp", DAY.plusSeconds(i)));
+    }
+    RunId id = start().create(CALLER, day());
+
+    assertThat(engine.awaitTerminal(CALLER, id, Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(multipart.openUploads("")).isEmpty();
+    assertThat(runStore.uploads(10)).isEmpty();
+  }
+
+  @Test
+  void theUploadOfACrashedAttemptIsAbortedAndTheRunCompletesOnTakeover() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    RunRecord run = RunRecord.starting(RunId.random(), TEAM, day(), now);
+    runStore.insert(run, 10);
+    Lease crashed = runStore.claim(run.id(), 0, AttemptId.random(), "crashed-engine", now.minusSeconds(60),
+        now.minusSeconds(30)).orElseThrow();
+    String key = TEAM + "/" + run.id() + "/attempt-1/part.jsonl";
+    multipart.beginUpload(key, new UploadJournal() {
+      @Override
+      public void opened(String uploadKey, String uploadId) {
+        assertThat(runStore.recordUpload(crashed, uploadKey, uploadId, now)).isTrue();
+      }
+
+      @Override
+      public void closed(String uploadKey, String uploadId) {}
+    });
+    assertThat(multipart.openUploads("")).hasSize(1);
+
+    start();
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(multipart.openUploads("")).isEmpty();
+      assertThat(runStore.uploads(10)).isEmpty();
+    });
+    assertThat(engine.awaitTerminal(CALLER, run.id(), Duration.ofSeconds(10)).status())
+        .isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void anUnrecordedUploadOfAnEndedRunIsAbortedWithItsFiles() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    RunRecord run = RunRecord.starting(RunId.random(), TEAM, day(), now);
+    runStore.insert(run, 10);
+    runStore.stop(run.id(), RunStatus.CANCELLED, null, now);
+    multipart.beginUpload(TEAM + "/" + run.id() + "/attempt-1/part.jsonl", UploadJournal.NONE);
+
+    start();
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(multipart.openUploads("")).isEmpty();
+      assertThat(runStore.find(run.id()).orElseThrow().storageCleaned()).isTrue();
+    });
+  }
+
+  @Test
+  void anUploadOfALiveAttemptIsLeftAlone() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    RunRecord run = RunRecord.starting(RunId.random(), TEAM, day(), now);
+    runStore.insert(run, 10);
+    Lease live = runStore.claim(run.id(), 0, AttemptId.random(), "engine-elsewhere", now,
+        now.plus(Duration.ofHours(1))).orElseThrow();
+    multipart.beginUpload(TEAM + "/" + run.id() + "/attempt-1/part.jsonl", new UploadJournal() {
+      @Override
+      public void opened(String uploadKey, String uploadId) {
+        runStore.recordUpload(live, uploadKey, uploadId, now);
+      }
+
+      @Override
+      public void closed(String uploadKey, String uploadId) {}
+    });
+    RunId other = start().create(CALLER, day());
+    engine.awaitTerminal(CALLER, other, Duration.ofSeconds(10));
+    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(runStore.find(other).orElseThrow().storageCleaned()).isTrue());
+
+    assertThat(multipart.openUploads("")).hasSize(1);
+    assertThat(runStore.uploads(10)).hasSize(1);
+  }
+}
