@@ -73,6 +73,8 @@ public final class ExportEngine implements AutoCloseable {
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
   /** Runs executed at once by one engine, unless configured. */
   public static final int DEFAULT_WORKERS = 4;
+  /** The most slices a run is cut into; with a short slice length, slices are lengthened to this count. */
+  public static final int MAX_SLICES = 1000;
 
   private final EngineSettings settings;
   private final RunStore store;
@@ -135,11 +137,43 @@ public final class ExportEngine implements AutoCloseable {
     }
     RunId id = RunId.random();
     Instant now = Micros.truncate(settings.clock().instant());
-    store.insert(RunRecord.starting(id, caller.team(), stored, now), settings.maxActiveRunsPerTeam());
+    List<ExportRequest> slices = slices(stored);
+    String sliced = "";
+    if (slices.size() > 1) {
+      RunRecord run = RunRecord.sliced(id, caller.team(), stored, now, slices.size());
+      List<RunRecord> records = new ArrayList<>(slices.size());
+      for (int i = 0; i < slices.size(); i++) {
+        records.add(RunRecord.slice(RunId.random(), run, i, slices.get(i)));
+      }
+      store.insertSliced(run, records, settings.maxActiveRunsPerTeam());
+      sliced = ", in " + slices.size() + " slices of " + settings.sliceLength() + " that engines export in parallel";
+    } else {
+      store.insert(RunRecord.starting(id, caller.team(), stored, now), settings.maxActiveRunsPerTeam());
+    }
     log.log(id, RunLog.NO_ATTEMPT, LogLevel.INFO, "Export created: " + stored.model().wireName() + " from "
-        + stored.dataIntervalStart() + " to " + stored.dataIntervalEnd() + " as " + stored.file().format().wireName());
+        + stored.dataIntervalStart() + " to " + stored.dataIntervalEnd() + " as " + stored.file().format().wireName()
+        + sliced);
     workers.wakeUp();
     return id;
+  }
+
+  /** The request cut into consecutive slices of the configured length; one slice when not sliced. */
+  private List<ExportRequest> slices(ExportRequest request) {
+    Duration configured = settings.sliceLength();
+    Instant start = request.dataIntervalStart();
+    Instant end = request.dataIntervalEnd();
+    if (configured == null || Duration.between(start, end).compareTo(configured) <= 0) {
+      return List.of(request);
+    }
+    long totalMicros = Micros.of(end) - Micros.of(start);
+    long sliceMicros = Math.max(configured.toNanos() / 1000, (totalMicros + MAX_SLICES - 1) / MAX_SLICES);
+    Duration length = Duration.ofNanos(sliceMicros * 1000);
+    List<ExportRequest> slices = new ArrayList<>();
+    for (Instant from = start; from.isBefore(end); from = from.plus(length)) {
+      Instant to = from.plus(length).isBefore(end) ? from.plus(length) : end;
+      slices.add(new ExportRequest(request.model(), request.file(), request.include(), request.exclude(), from, to));
+    }
+    return slices;
   }
 
   /**
@@ -186,7 +220,7 @@ public final class ExportEngine implements AutoCloseable {
     if (store.stop(id, RunStatus.CANCELLED, null, settings.clock().instant())) {
       log.log(id, run.attemptId() == null ? RunLog.NO_ATTEMPT : run.attemptId(), LogLevel.INFO,
           "Cancellation requested by the user");
-      workers.stopLocal(id, RunStatus.CANCELLED);
+      stopLocal(run, RunStatus.CANCELLED);
     }
     return snapshot(find(caller, id));
   }
@@ -199,14 +233,25 @@ public final class ExportEngine implements AutoCloseable {
    */
   public boolean terminate(RunId id, String reason) {
     Objects.requireNonNull(reason, "reason");
-    RunRecord run = store.find(id).orElseThrow(() -> new RunNotFoundException(id.toString()));
+    RunRecord run = store.find(id).filter(r -> !r.isSlice())
+        .orElseThrow(() -> new RunNotFoundException(id.toString()));
     if (!store.stop(id, RunStatus.TERMINATED, reason, settings.clock().instant())) {
       return false;
     }
     log.log(id, run.attemptId() == null ? RunLog.NO_ATTEMPT : run.attemptId(), LogLevel.INFO,
         "Termination requested by the operator: " + reason);
-    workers.stopLocal(id, RunStatus.TERMINATED);
+    stopLocal(run, RunStatus.TERMINATED);
     return true;
+  }
+
+  /** Stops the run, or every slice of it, where this engine executes it; other engines see it at their poll. */
+  private void stopLocal(RunRecord run, RunStatus status) {
+    workers.stopLocal(run.id(), status);
+    if (run.isSliced()) {
+      for (RunRecord slice : store.slices(run.id())) {
+        workers.stopLocal(slice.id(), status);
+      }
+    }
   }
 
   /**
@@ -334,7 +379,7 @@ public final class ExportEngine implements AutoCloseable {
     Objects.requireNonNull(caller, "caller");
     Objects.requireNonNull(id, "id");
     return store.find(id)
-        .filter(run -> run.team().equals(caller.team()))
+        .filter(run -> run.team().equals(caller.team()) && !run.isSlice())
         .orElseThrow(() -> new RunNotFoundException(id.toString()));
   }
 
@@ -343,7 +388,19 @@ public final class ExportEngine implements AutoCloseable {
         ? store.files(run.id()).stream().map(FileRecord::id).toList()
         : List.of();
     String error = run.status().isFailure() ? (run.error() == null ? run.status().wireName() : run.error()) : null;
-    return new RunSnapshot(run.id(), run.team(), run.request(), run.status(), files, error, run.progress(),
+    Progress progress = run.progress();
+    if (run.isSliced() && run.status() != RunStatus.COMPLETED) {
+      long records = 0;
+      long bytes = 0;
+      int parts = 0;
+      for (RunRecord slice : store.slices(run.id())) {
+        records += slice.progress().recordsCompleted();
+        bytes += slice.progress().bytesExported();
+        parts += slice.progress().partsCompleted();
+      }
+      progress = new Progress(records, bytes, parts);
+    }
+    return new RunSnapshot(run.id(), run.team(), run.request(), run.status(), files, error, progress,
         run.createdAt(), run.startedAt(), run.finishedAt());
   }
 
@@ -401,6 +458,7 @@ public final class ExportEngine implements AutoCloseable {
     private @Nullable Duration shutdownGrace;
     private @Nullable String instanceName;
     private @Nullable QuotaCheck quotaCheck;
+    private @Nullable Duration sliceLength;
 
     private Builder() {}
 
@@ -544,6 +602,25 @@ public final class ExportEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Cuts runs whose interval is longer than this into consecutive slices of this length, which
+     * engines (in this and other processes sharing the run store) export in parallel; the run's files
+     * are the slices' files in time order. A slice that fails transiently is retried alone. Default:
+     * runs are not sliced. At least one minute; a run is cut into at most {@value ExportEngine#MAX_SLICES}
+     * slices (longer ones when needed).
+     *
+     * <p>Note: events with the same uuid are exported once per slice, so identical events in different
+     * slices (which can only differ in timestamp) would each be exported.
+     */
+    public Builder sliceLength(Duration value) {
+      Objects.requireNonNull(value, "sliceLength");
+      if (value.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new IllegalArgumentException("sliceLength must be at least 1 minute, got " + value);
+      }
+      sliceLength = once(sliceLength, value, "sliceLength");
+      return this;
+    }
+
     /** The host's quota check, asked before each run starts; default allows every run. */
     public Builder quotaCheck(QuotaCheck value) {
       quotaCheck = once(quotaCheck, value, "quotaCheck");
@@ -594,7 +671,8 @@ public final class ExportEngine implements AutoCloseable {
           maintenanceInterval == null ? DEFAULT_MAINTENANCE_INTERVAL : maintenanceInterval,
           shutdownGrace == null ? DEFAULT_SHUTDOWN_GRACE : shutdownGrace,
           instanceName == null ? defaultInstanceName() : instanceName,
-          quotaCheck == null ? QuotaCheck.ALLOW_ALL : quotaCheck);
+          quotaCheck == null ? QuotaCheck.ALLOW_ALL : quotaCheck,
+          sliceLength);
       return new ExportEngine(settings);
     }
 

@@ -59,7 +59,9 @@ final class AttemptRunner {
         if (!settings.clock().instant().isBefore(active.deadline())) {
           throw new AttemptStoppedException(StopReason.TIMED_OUT);
         }
-        Optional<String> refusal = settings.quotaCheck().refusal(active.run().id(), active.run().team(),
+        RunRecord quoted = active.run();
+        Optional<String> refusal = settings.quotaCheck().refusal(quoted.isSlice() ? quoted.parentId() : quoted.id(),
+            quoted.team(),
             active.run().request().model(), PartRoller.intervalOf(active.run()));
         if (refusal.isPresent()) {
           end(active, RunStatus.FAILED_BILLING, refusal.get());
@@ -89,7 +91,7 @@ final class AttemptRunner {
     FormatProvider format = settings.formats().provider(file.format())
         .orElseThrow(() -> new dev.fdbe.FormatException("file format " + file.format()
             + " is not available in this engine; add its provider (fdbe-formats) to the class path"));
-    log.log(run.id(), lease.attemptId(), LogLevel.INFO, describeStart(run, lease));
+    log.log(run, lease.attemptId(), LogLevel.INFO, describeStart(run, lease));
     SourceQuery query = new SourceQuery(run.team(), run.request().model(), PartRoller.intervalOf(run),
         run.request().include(), run.request().exclude());
     PartRoller roller = new PartRoller(store, blobs, format, run, active, lease, log, settings.clock());
@@ -132,7 +134,7 @@ final class AttemptRunner {
     }
     long records = parts.stream().mapToLong(PartRecord::records).sum();
     long bytes = parts.stream().mapToLong(PartRecord::sizeBytes).sum();
-    log.log(run.id(), lease.attemptId(), LogLevel.INFO, "Export completed: " + records + " records in "
+    log.log(run, lease.attemptId(), LogLevel.INFO, "Export completed: " + records + " records in "
         + files.size() + (files.size() == 1 ? " file (" : " files (") + bytes + " bytes)"
         + (files.isEmpty() ? "; no rows matched the interval and filters" : ""));
     cleaner.deleteAttemptsBefore(run.team(), run.id(), lease.epoch());
@@ -158,7 +160,7 @@ final class AttemptRunner {
       return false;
     }
     Duration wait = settings.retryPolicy().backoffAfter(lease.attemptNumber());
-    log.log(run.id(), lease.attemptId(), LogLevel.WARNING, "Attempt " + lease.attemptNumber()
+    log.log(run, lease.attemptId(), LogLevel.WARNING, "Attempt " + lease.attemptNumber()
         + " failed with a transient error: " + cause + "; retrying in " + human(wait) + " (attempt "
         + (lease.attemptNumber() + 1) + " of " + maxAttempts + ")");
     if (active.awaitStop(wait)) {
@@ -189,7 +191,7 @@ final class AttemptRunner {
       case FAILED_RETRYABLE -> "Export failed, retryable: ";
       default -> "Export failed: ";
     };
-    log.log(run.id(), lease.attemptId(), LogLevel.ERROR, prefix + error);
+    log.log(run, lease.attemptId(), LogLevel.ERROR, prefix + error);
     cleanUpRun(run);
   }
 
@@ -202,14 +204,14 @@ final class AttemptRunner {
       case CANCELLED, TERMINATED -> {
         int deleted = cleanUpRun(run);
         String who = reason == StopReason.CANCELLED ? "cancelled by the user" : "terminated by the operator";
-        log.log(run.id(), lease.attemptId(), LogLevel.INFO, "Export " + who + "; stopped writing and deleted "
+        log.log(run, lease.attemptId(), LogLevel.INFO, "Export " + who + "; stopped writing and deleted "
             + deleted + (deleted == 1 ? " file" : " files") + " already written");
       }
       case TIMED_OUT -> {
         String error = "The export exceeded its time limit of " + human(settings.timeLimit())
             + "; export a shorter interval or ask the operator to raise the limit";
         if (store.fail(lease, RunStatus.TIMED_OUT, error, settings.clock().instant())) {
-          log.log(run.id(), lease.attemptId(), LogLevel.ERROR, "Export timed out: " + error);
+          log.log(run, lease.attemptId(), LogLevel.ERROR, "Export timed out: " + error);
           cleanUpRun(run);
         } else {
           stop(active, confirmLoss(lease));
@@ -217,13 +219,13 @@ final class AttemptRunner {
       }
       case LEASE_LOST -> {
         discard(lease);
-        log.log(run.id(), lease.attemptId(), LogLevel.WARNING, "Attempt " + lease.attemptNumber()
+        log.log(run, lease.attemptId(), LogLevel.WARNING, "Attempt " + lease.attemptNumber()
             + " lost its lease (another engine took the run over); its files were discarded");
       }
       case SHUTDOWN -> {
         discard(lease);
         if (store.release(lease, settings.clock().instant())) {
-          log.log(run.id(), lease.attemptId(), LogLevel.INFO, "The engine " + lease.owner()
+          log.log(run, lease.attemptId(), LogLevel.INFO, "The engine " + lease.owner()
               + " is shutting down; the export will restart on the next engine that claims it");
         }
       }
@@ -273,7 +275,8 @@ final class AttemptRunner {
 
   private String describeStart(RunRecord run, Lease lease) {
     FileConfig file = run.request().file();
-    StringBuilder text = new StringBuilder("Exporting ").append(run.request().model().wireName())
+    StringBuilder text = new StringBuilder(run.isSlice() ? "Slice " + (run.sliceIndex() + 1) + ": exporting "
+        : "Exporting ").append(run.request().model().wireName())
         .append(" from ").append(run.request().dataIntervalStart()).append(" to ")
         .append(run.request().dataIntervalEnd());
     if (run.request().model() == Model.EVENTS) {

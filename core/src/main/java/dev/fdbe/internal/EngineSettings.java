@@ -7,6 +7,7 @@ import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.RunStore;
 import java.time.Clock;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything an engine runs with, resolved and checked by {@code ExportEngine.Builder}.
@@ -29,6 +30,7 @@ import java.time.Duration;
  * @param shutdownGrace how long closing waits for running exports
  * @param instanceName this engine's name in leases
  * @param quotaCheck the host's quota check
+ * @param sliceLength runs with a longer interval are executed in slices of this length, or null
  */
 public record EngineSettings(
     RunStore runStore,
@@ -48,4 +50,5 @@ public record EngineSettings(
     Duration maintenanceInterval,
     Duration shutdownGrace,
     String instanceName,
-    QuotaCheck quotaCheck) {}
+    QuotaCheck quotaCheck,
+    @Nullable Duration sliceLength) {}

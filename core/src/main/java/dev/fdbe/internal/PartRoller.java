@@ -85,7 +85,7 @@ final class PartRoller {
       @Override
       public void warnOnce(String warningKey, String message) {
         if (active.firstWarning(warningKey)) {
-          log.log(run.id(), lease.attemptId(), LogLevel.WARNING, message);
+          log.log(run, lease.attemptId(), LogLevel.WARNING, message);
         }
       }
 
@@ -165,7 +165,7 @@ final class PartRoller {
       throw new AttemptStoppedException(StopReason.LEASE_LOST);
     }
     parts.add(part);
-    log.log(run.id(), lease.attemptId(), LogLevel.INFO, "Wrote part " + key.index() + " (" + key.key() + "): "
+    log.log(run, lease.attemptId(), LogLevel.INFO, "Wrote part " + key.index() + " (" + key.key() + "): "
         + records + " records, " + written + " bytes");
   }
 

@@ -3,6 +3,7 @@ package dev.fdbe.internal;
 import dev.fdbe.AttemptId;
 import dev.fdbe.LogLevel;
 import dev.fdbe.RunId;
+import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
 import java.time.Clock;
 import java.util.UUID;
@@ -25,6 +26,11 @@ public final class RunLog {
   public RunLog(RunStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
+  }
+
+  /** Logs a line of the run; a slice's lines go to the log of the run it belongs to. */
+  public void log(RunRecord run, AttemptId attempt, LogLevel level, String message) {
+    log(run.isSlice() ? run.parentId() : run.id(), attempt, level, message);
   }
 
   public void log(RunId run, AttemptId attempt, LogLevel level, String message) {

@@ -241,7 +241,7 @@ public final class Workers {
           Instant started = candidate.startedAt() == null ? Micros.truncate(now) : candidate.startedAt();
           ActiveRun run = new ActiveRun(candidate, lease.get(), started.plus(settings.timeLimit()), now);
           if (candidate.status() == RunStatus.RUNNING) {
-            log.log(candidate.id(), lease.get().attemptId(), LogLevel.WARNING, "Taking the export over from "
+            log.log(candidate, lease.get().attemptId(), LogLevel.WARNING, "Taking the export over from "
                 + candidate.leaseOwner() + ", whose lease expired at " + candidate.leaseExpiresAt()
                 + "; starting again from the beginning");
           }

@@ -28,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  * @param leaseExpiresAt when the lease lapses unless renewed, or null
  * @param attempts how many attempts have started
  * @param storageCleaned whether objects no file download owns have been deleted after the run ended
+ * @param parentId for a slice of a sliced run, the run it belongs to; null otherwise
+ * @param sliceIndex for a slice, its 0-based position in time order; 0 otherwise
+ * @param sliceCount for a sliced run, how many slices it has (it is never claimed itself; its slices
+ *     are); 0 otherwise
  */
 public record RunRecord(
     RunId id,
@@ -44,7 +48,10 @@ public record RunRecord(
     @Nullable String leaseOwner,
     @Nullable Instant leaseExpiresAt,
     int attempts,
-    boolean storageCleaned) {
+    boolean storageCleaned,
+    @Nullable RunId parentId,
+    int sliceIndex,
+    int sliceCount) {
 
   public RunRecord {
     Objects.requireNonNull(id, "id");
@@ -53,11 +60,52 @@ public record RunRecord(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(createdAt, "createdAt");
+    if (sliceIndex < 0 || sliceCount < 0) {
+      throw new IllegalArgumentException("slice index and count must not be negative, got " + sliceIndex + " and "
+          + sliceCount);
+    }
+    if (parentId != null && sliceCount > 0) {
+      throw new IllegalArgumentException("a slice cannot itself be sliced");
+    }
+  }
+
+  /** A run as the store had it before slices existed: not sliced, not a slice. */
+  public RunRecord(RunId id, TeamId team, ExportRequest request, RunStatus status, @Nullable String error,
+      Progress progress, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, long leaseEpoch,
+      @Nullable AttemptId attemptId, @Nullable String leaseOwner, @Nullable Instant leaseExpiresAt, int attempts,
+      boolean storageCleaned) {
+    this(id, team, request, status, error, progress, createdAt, startedAt, finishedAt, leaseEpoch, attemptId,
+        leaseOwner, leaseExpiresAt, attempts, storageCleaned, null, 0, 0);
   }
 
   /** A new run in {@code Starting}, never claimed. */
   public static RunRecord starting(RunId id, TeamId team, ExportRequest request, Instant createdAt) {
     return new RunRecord(id, team, request, RunStatus.STARTING, null, Progress.NONE, createdAt,
         null, null, 0, null, null, null, 0, false);
+  }
+
+  /** A new sliced run in {@code Starting}: it is executed through its {@code sliceCount} slices. */
+  public static RunRecord sliced(RunId id, TeamId team, ExportRequest request, Instant createdAt, int sliceCount) {
+    if (sliceCount < 2) {
+      throw new IllegalArgumentException("a sliced run has at least 2 slices, got " + sliceCount);
+    }
+    return new RunRecord(id, team, request, RunStatus.STARTING, null, Progress.NONE, createdAt,
+        null, null, 0, null, null, null, 0, false, null, 0, sliceCount);
+  }
+
+  /** A new slice of a sliced run, exporting the part of its interval given in {@code request}. */
+  public static RunRecord slice(RunId id, RunRecord parent, int sliceIndex, ExportRequest request) {
+    return new RunRecord(id, parent.team(), request, RunStatus.STARTING, null, Progress.NONE, parent.createdAt(),
+        null, null, 0, null, null, null, 0, false, parent.id(), sliceIndex, 0);
+  }
+
+  /** Whether this run is a slice of a sliced run. */
+  public boolean isSlice() {
+    return parentId != null;
+  }
+
+  /** Whether this run is executed through slices. */
+  public boolean isSliced() {
+    return sliceCount > 0;
   }
 }

@@ -35,18 +35,29 @@ public interface RunStore {
    */
   void insert(RunRecord run, int maxActivePerTeam);
 
+  /**
+   * Inserts a new sliced run and its slices, unless its team is at its limit; the run counts once
+   * towards the limit, its slices not at all. Atomic like {@link #insert}.
+   *
+   * @throws dev.fdbe.TooManyRunsException when the team is at its limit
+   */
+  void insertSliced(RunRecord run, List<RunRecord> slices, int maxActivePerTeam);
+
+  /** The slices of a sliced run, in slice order; empty for any other run. */
+  List<RunRecord> slices(RunId parent);
+
   /** The run, or empty. */
   Optional<RunRecord> find(RunId id);
 
   /** The runs among {@code ids} that exist, in no particular order. */
   List<RunRecord> findAll(Collection<RunId> ids);
 
-  /** A team's runs, newest first ({@code createdAt}, then id), with the total count. */
+  /** A team's runs (slices not included), newest first ({@code createdAt}, then id), with the total count. */
   Page<RunRecord> list(TeamId team, PageRequest page);
 
   /**
    * Moves a {@code Starting} or {@code Running} run to {@code to} (cancel, terminate), whoever
-   * holds its lease, and sets {@code finishedAt}.
+   * holds its lease, and sets {@code finishedAt}. Stopping a sliced run stops its slices with it.
    *
    * @return whether the run was changed; false when it was already terminal or does not exist
    */
@@ -54,13 +65,14 @@ public interface RunStore {
 
   /**
    * Runs an engine may claim now: {@code Starting} ones, and {@code Running} ones whose lease
-   * expired before {@code now}; oldest first.
+   * expired before {@code now}; oldest first. A sliced run is never claimed; its slices are.
    */
   List<RunRecord> claimable(Instant now, int limit);
 
   /**
    * Claims a run seen by {@link #claimable}: if it still carries {@code expectedEpoch} and is still
-   * claimable, it becomes {@code Running} with a lease of the next epoch for a new attempt.
+   * claimable, it becomes {@code Running} with a lease of the next epoch for a new attempt. Claiming
+   * a slice starts its sliced run if it was still {@code Starting}.
    *
    * @return the lease, or empty when another engine won the claim
    */
@@ -97,6 +109,8 @@ public interface RunStore {
   /**
    * In one transaction, if the lease still holds: inserts the file downloads and moves the run to
    * {@code Completed} with its final progress. A run is never {@code Completed} without its files.
+   * When the run is the last slice of a sliced run to complete, the sliced run completes in the
+   * same transaction, with the files of all its slices in slice order, indexed anew.
    *
    * @return false when the lease was lost; nothing is written then
    */
@@ -104,7 +118,8 @@ public interface RunStore {
 
   /**
    * Moves the run to a terminal status other than {@code Completed} with an error, if the lease
-   * still holds.
+   * still holds. A failing slice fails its sliced run with the same status (the error naming the
+   * slice) and terminates the other slices, in the same transaction.
    *
    * @return false when the lease was lost; nothing is written then
    */

@@ -472,6 +472,104 @@ public abstract class RunStoreContractTest {
     assertThat(store.find(running.id()).orElseThrow().storageCleaned()).isFalse();
   }
 
+  // ---------------------------------------------------------------- sliced runs
+
+  private RunRecord[] insertSliced(int count, int maxActive) {
+    RunRecord parent = RunRecord.sliced(RunId.random(), TEAM, request(), T0, count);
+    List<RunRecord> slices = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      slices.add(RunRecord.slice(RunId.random(), parent, i, request()));
+    }
+    store.insertSliced(parent, slices, maxActive);
+    RunRecord[] all = new RunRecord[count + 1];
+    all[0] = parent;
+    for (int i = 0; i < count; i++) {
+      all[i + 1] = slices.get(i);
+    }
+    return all;
+  }
+
+  @Test
+  void aSlicedRunCountsOnceAndOnlyItsSlicesAreClaimed() {
+    RunRecord[] runs = insertSliced(3, 2);
+    insert(TEAM, T0);
+
+    assertThatThrownBy(() -> insertSliced(2, 2)).isInstanceOf(TooManyRunsException.class);
+    assertThat(store.list(TEAM, PageRequest.FIRST).items()).extracting(RunRecord::id).contains(runs[0].id())
+        .doesNotContain(runs[1].id(), runs[2].id(), runs[3].id());
+    assertThat(store.slices(runs[0].id())).extracting(RunRecord::id)
+        .containsExactly(runs[1].id(), runs[2].id(), runs[3].id());
+    assertThat(store.slices(runs[0].id()).get(1)).satisfies(slice -> {
+      assertThat(slice.parentId()).isEqualTo(runs[0].id());
+      assertThat(slice.sliceIndex()).isEqualTo(1);
+    });
+    assertThat(store.claimable(T0, 10)).extracting(RunRecord::id).doesNotContain(runs[0].id())
+        .contains(runs[1].id(), runs[2].id(), runs[3].id());
+    assertThat(store.claim(runs[0].id(), 0, AttemptId.random(), "e", T0, T0.plusSeconds(30))).isEmpty();
+
+    claim(runs[2], T0.plusSeconds(5));
+
+    RunRecord parent = store.find(runs[0].id()).orElseThrow();
+    assertThat(parent.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(parent.startedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(parent.sliceCount()).isEqualTo(3);
+  }
+
+  @Test
+  void theLastSliceToCompleteCompletesTheRunWithEveryFileInSliceOrder() {
+    RunRecord[] runs = insertSliced(2, 10);
+    Lease first = claim(runs[1], T0);
+    Lease second = claim(runs[2], T0);
+    Instant expires = T0.plus(Duration.ofDays(7));
+    PartRecord s2p0 = part(second, 0, 3, 30);
+    PartRecord s1p0 = part(first, 0, 1, 10);
+    PartRecord s1p1 = part(first, 1, 2, 20);
+
+    assertThat(store.complete(second, List.of(file(s2p0, expires)), T0.plusSeconds(1))).isTrue();
+    assertThat(store.find(runs[0].id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(store.files(runs[0].id())).isEmpty();
+    assertThat(store.complete(first, List.of(file(s1p0, expires), file(s1p1, expires)), T0.plusSeconds(2))).isTrue();
+
+    RunRecord parent = store.find(runs[0].id()).orElseThrow();
+    assertThat(parent.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(parent.progress()).isEqualTo(new Progress(6, 60, 3));
+    List<FileRecord> files = store.files(runs[0].id());
+    assertThat(files).extracting(FileRecord::key).containsExactly(s1p0.key(), s1p1.key(), s2p0.key());
+    assertThat(files).extracting(FileRecord::index).containsExactly(0, 1, 2);
+    assertThat(files).allMatch(f -> f.runId().equals(runs[0].id()));
+    assertThat(store.files(runs[1].id())).isEmpty();
+  }
+
+  @Test
+  void aFailingSliceFailsTheRunAndStopsTheOtherSlices() {
+    RunRecord[] runs = insertSliced(3, 10);
+    Lease first = claim(runs[1], T0);
+    Lease second = claim(runs[2], T0);
+
+    assertThat(store.fail(second, RunStatus.FAILED, "table events is gone", T0.plusSeconds(1))).isTrue();
+
+    RunRecord parent = store.find(runs[0].id()).orElseThrow();
+    assertThat(parent.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(parent.error()).startsWith("slice 2 of 3").endsWith("table events is gone");
+    assertThat(store.find(runs[1].id()).orElseThrow().status()).isEqualTo(RunStatus.TERMINATED);
+    assertThat(store.find(runs[3].id()).orElseThrow().status()).isEqualTo(RunStatus.TERMINATED);
+    assertThat(store.complete(first, List.of(), T0.plusSeconds(2))).isFalse();
+    assertThat(store.claimable(T0.plusSeconds(100), 10)).isEmpty();
+  }
+
+  @Test
+  void cancellingASlicedRunStopsEverySlice() {
+    RunRecord[] runs = insertSliced(2, 10);
+    Lease lease = claim(runs[1], T0);
+
+    assertThat(store.stop(runs[0].id(), RunStatus.CANCELLED, null, T0.plusSeconds(1))).isTrue();
+
+    assertThat(store.find(runs[1].id()).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(store.find(runs[2].id()).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(store.renew(lease, T0.plusSeconds(60))).isFalse();
+    assertThat(store.claimable(T0.plusSeconds(100), 10)).isEmpty();
+  }
+
   // ---------------------------------------------------------------- open uploads
 
   @Test

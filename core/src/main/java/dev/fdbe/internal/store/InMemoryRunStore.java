@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RunStore} in one process's memory, for tests and offline use. One lock guards all state,
@@ -41,19 +42,92 @@ public final class InMemoryRunStore implements RunStore {
   private final Map<RunId, List<RunLogEntry>> logs = new HashMap<>();
   private final List<UploadRecord> uploads = new ArrayList<>();
 
+  /** The changeable parts of a run; everything else is copied from the run as it is. */
+  private record Change(RunStatus status, @Nullable String error, Progress progress, @Nullable Instant startedAt,
+      @Nullable Instant finishedAt, long leaseEpoch, @Nullable AttemptId attemptId, @Nullable String leaseOwner,
+      @Nullable Instant leaseExpiresAt, int attempts, boolean storageCleaned) {
+    static Change of(RunRecord r) {
+      return new Change(r.status(), r.error(), r.progress(), r.startedAt(), r.finishedAt(), r.leaseEpoch(),
+          r.attemptId(), r.leaseOwner(), r.leaseExpiresAt(), r.attempts(), r.storageCleaned());
+    }
+
+    Change status(RunStatus newStatus, @Nullable String newError, Instant now) {
+      return new Change(newStatus, newError, progress, startedAt, Micros.truncate(now), leaseEpoch, attemptId,
+          leaseOwner, leaseExpiresAt, attempts, false);
+    }
+
+    Change progress(Progress newProgress) {
+      return new Change(status, error, newProgress, startedAt, finishedAt, leaseEpoch, attemptId, leaseOwner,
+          leaseExpiresAt, attempts, storageCleaned);
+    }
+
+    Change leaseExpiry(Instant expiry) {
+      return new Change(status, error, progress, startedAt, finishedAt, leaseEpoch, attemptId, leaseOwner, expiry,
+          attempts, storageCleaned);
+    }
+
+    Change cleaned() {
+      return new Change(status, error, progress, startedAt, finishedAt, leaseEpoch, attemptId, leaseOwner,
+          leaseExpiresAt, attempts, true);
+    }
+
+    RunRecord applyTo(RunRecord r) {
+      return new RunRecord(r.id(), r.team(), r.request(), status, error, progress, r.createdAt(), startedAt,
+          finishedAt, leaseEpoch, attemptId, leaseOwner, leaseExpiresAt, attempts, storageCleaned, r.parentId(),
+          r.sliceIndex(), r.sliceCount());
+    }
+  }
+
+  private void put(RunRecord run, Change change) {
+    runs.put(run.id(), change.applyTo(run));
+  }
+
   @Override
   public void insert(RunRecord run, int maxActivePerTeam) {
     synchronized (lock) {
-      if (runs.containsKey(run.id())) {
-        throw new IllegalStateException("run " + run.id() + " already exists");
-      }
-      long active = runs.values().stream()
-          .filter(r -> r.team().equals(run.team()) && !r.status().isTerminal())
-          .count();
-      if (active >= maxActivePerTeam) {
-        throw new TooManyRunsException(run.team(), maxActivePerTeam);
-      }
+      checkNew(run);
+      checkLimit(run, maxActivePerTeam);
       runs.put(run.id(), run);
+    }
+  }
+
+  @Override
+  public void insertSliced(RunRecord run, List<RunRecord> slices, int maxActivePerTeam) {
+    if (!run.isSliced() || slices.size() != run.sliceCount()) {
+      throw new IllegalArgumentException("run " + run.id() + " has " + run.sliceCount() + " slices but "
+          + slices.size() + " were given");
+    }
+    synchronized (lock) {
+      checkNew(run);
+      slices.forEach(this::checkNew);
+      checkLimit(run, maxActivePerTeam);
+      runs.put(run.id(), run);
+      slices.forEach(slice -> runs.put(slice.id(), slice));
+    }
+  }
+
+  private void checkNew(RunRecord run) {
+    if (runs.containsKey(run.id())) {
+      throw new IllegalStateException("run " + run.id() + " already exists");
+    }
+  }
+
+  private void checkLimit(RunRecord run, int maxActivePerTeam) {
+    long active = runs.values().stream()
+        .filter(r -> r.team().equals(run.team()) && !r.isSlice() && !r.status().isTerminal())
+        .count();
+    if (active >= maxActivePerTeam) {
+      throw new TooManyRunsException(run.team(), maxActivePerTeam);
+    }
+  }
+
+  @Override
+  public List<RunRecord> slices(RunId parent) {
+    synchronized (lock) {
+      return runs.values().stream()
+          .filter(r -> parent.equals(r.parentId()))
+          .sorted(Comparator.comparingInt(RunRecord::sliceIndex))
+          .toList();
     }
   }
 
@@ -82,9 +156,9 @@ public final class InMemoryRunStore implements RunStore {
   public Page<RunRecord> list(TeamId team, PageRequest page) {
     synchronized (lock) {
       List<RunRecord> all = runs.values().stream()
-          .filter(r -> r.team().equals(team))
+          .filter(r -> r.team().equals(team) && !r.isSlice())
           .sorted(Comparator.comparing(RunRecord::createdAt).reversed()
-              .thenComparing(r -> r.id().value(), Comparator.reverseOrder()))
+              .thenComparing(r -> r.id().toString(), Comparator.reverseOrder()))
           .toList();
       int from = (int) Math.min(page.offset(), all.size());
       int to = (int) Math.min((long) from + page.limit(), all.size());
@@ -99,8 +173,17 @@ public final class InMemoryRunStore implements RunStore {
       if (run == null || run.status().isTerminal()) {
         return false;
       }
-      runs.put(id, withStatus(run, to, error, now));
+      put(run, Change.of(run).status(to, error, now));
+      stopSlices(id, null, to, error, now);
       return true;
+    }
+  }
+
+  private void stopSlices(RunId parent, @Nullable RunId except, RunStatus to, String error, Instant now) {
+    for (RunRecord slice : List.copyOf(runs.values())) {
+      if (parent.equals(slice.parentId()) && !slice.id().equals(except) && !slice.status().isTerminal()) {
+        put(slice, Change.of(slice).status(to, error, now));
+      }
     }
   }
 
@@ -109,15 +192,15 @@ public final class InMemoryRunStore implements RunStore {
     synchronized (lock) {
       return runs.values().stream()
           .filter(r -> isClaimable(r, now))
-          .sorted(Comparator.comparing(RunRecord::createdAt))
+          .sorted(Comparator.comparing(RunRecord::createdAt).thenComparingInt(RunRecord::sliceIndex))
           .limit(limit)
           .toList();
     }
   }
 
   private static boolean isClaimable(RunRecord run, Instant now) {
-    return run.status() == RunStatus.STARTING
-        || (run.status() == RunStatus.RUNNING && run.leaseExpiresAt() != null && run.leaseExpiresAt().isBefore(now));
+    return !run.isSliced() && (run.status() == RunStatus.STARTING
+        || (run.status() == RunStatus.RUNNING && run.leaseExpiresAt() != null && run.leaseExpiresAt().isBefore(now)));
   }
 
   @Override
@@ -128,7 +211,15 @@ public final class InMemoryRunStore implements RunStore {
       if (run == null || run.leaseEpoch() != expectedEpoch || !isClaimable(run, now)) {
         return Optional.empty();
       }
-      return Optional.of(startAttempt(run, attemptId, owner, now, leaseUntil));
+      Lease lease = startAttempt(run, attemptId, owner, now, leaseUntil);
+      RunRecord parent = run.isSlice() ? runs.get(run.parentId()) : null;
+      if (parent != null && parent.status() == RunStatus.STARTING) {
+        Change change = Change.of(parent);
+        put(parent, new Change(RunStatus.RUNNING, null, change.progress(),
+            parent.startedAt() == null ? Micros.truncate(now) : parent.startedAt(), null, change.leaseEpoch(),
+            change.attemptId(), change.leaseOwner(), change.leaseExpiresAt(), change.attempts(), false));
+      }
+      return Optional.of(lease);
     }
   }
 
@@ -146,15 +237,14 @@ public final class InMemoryRunStore implements RunStore {
   private Lease startAttempt(RunRecord run, AttemptId attemptId, String owner, Instant now, Instant leaseUntil) {
     long epoch = run.leaseEpoch() + 1;
     Instant started = run.startedAt() == null ? Micros.truncate(now) : run.startedAt();
-    RunRecord claimed = new RunRecord(run.id(), run.team(), run.request(), RunStatus.RUNNING, null, Progress.NONE,
-        run.createdAt(), started, null, epoch, attemptId, owner, Micros.truncate(leaseUntil),
-        run.attempts() + 1, false);
-    runs.put(run.id(), claimed);
-    return new Lease(run.id(), epoch, attemptId, claimed.attempts(), owner, claimed.leaseExpiresAt());
+    Instant expiry = Micros.truncate(leaseUntil);
+    put(run, new Change(RunStatus.RUNNING, null, Progress.NONE, started, null, epoch, attemptId, owner, expiry,
+        run.attempts() + 1, false));
+    return new Lease(run.id(), epoch, attemptId, run.attempts() + 1, owner, expiry);
   }
 
   /** The run if {@code lease} still holds it, else null. */
-  private RunRecord holding(Lease lease) {
+  private @Nullable RunRecord holding(Lease lease) {
     RunRecord run = runs.get(lease.runId());
     if (run == null || run.status() != RunStatus.RUNNING || run.leaseEpoch() != lease.epoch()) {
       return null;
@@ -169,7 +259,7 @@ public final class InMemoryRunStore implements RunStore {
       if (run == null) {
         return false;
       }
-      runs.put(run.id(), withLeaseExpiry(run, Micros.truncate(until)));
+      put(run, Change.of(run).leaseExpiry(Micros.truncate(until)));
       return true;
     }
   }
@@ -181,15 +271,9 @@ public final class InMemoryRunStore implements RunStore {
       if (run == null) {
         return false;
       }
-      runs.put(run.id(), withLeaseExpiry(run, Micros.truncate(now).minusNanos(1000)));
+      put(run, Change.of(run).leaseExpiry(Micros.truncate(now).minusNanos(1000)));
       return true;
     }
-  }
-
-  private static RunRecord withLeaseExpiry(RunRecord run, Instant expiry) {
-    return new RunRecord(run.id(), run.team(), run.request(), run.status(), run.error(), run.progress(),
-        run.createdAt(), run.startedAt(), run.finishedAt(), run.leaseEpoch(), run.attemptId(), run.leaseOwner(),
-        expiry, run.attempts(), run.storageCleaned());
   }
 
   @Override
@@ -201,11 +285,8 @@ public final class InMemoryRunStore implements RunStore {
       }
       parts.computeIfAbsent(run.id(), k -> new ArrayList<>()).add(part);
       Progress p = run.progress();
-      Progress progress = new Progress(p.recordsCompleted() + part.records(), p.bytesExported() + part.sizeBytes(),
-          p.partsCompleted() + 1);
-      runs.put(run.id(), new RunRecord(run.id(), run.team(), run.request(), run.status(), run.error(), progress,
-          run.createdAt(), run.startedAt(), run.finishedAt(), run.leaseEpoch(), run.attemptId(), run.leaseOwner(),
-          run.leaseExpiresAt(), run.attempts(), run.storageCleaned()));
+      put(run, Change.of(run).progress(new Progress(p.recordsCompleted() + part.records(),
+          p.bytesExported() + part.sizeBytes(), p.partsCompleted() + 1)));
       return true;
     }
   }
@@ -229,14 +310,34 @@ public final class InMemoryRunStore implements RunStore {
       }
       List<FileRecord> sorted = completed.stream().sorted(Comparator.comparingInt(FileRecord::index)).toList();
       files.put(run.id(), sorted);
-      long records = sorted.stream().mapToLong(FileRecord::records).sum();
-      long bytes = sorted.stream().mapToLong(FileRecord::sizeBytes).sum();
-      RunRecord done = withStatus(run, RunStatus.COMPLETED, null, now);
-      runs.put(run.id(), new RunRecord(done.id(), done.team(), done.request(), done.status(), null,
-          new Progress(records, bytes, sorted.size()), done.createdAt(), done.startedAt(), done.finishedAt(),
-          done.leaseEpoch(), done.attemptId(), done.leaseOwner(), done.leaseExpiresAt(), done.attempts(), false));
+      put(run, Change.of(run).status(RunStatus.COMPLETED, null, now).progress(totals(sorted)));
+      if (run.isSlice()) {
+        completeParentIfLast(runs.get(run.parentId()), now);
+      }
       return true;
     }
+  }
+
+  private static Progress totals(List<FileRecord> files) {
+    return new Progress(files.stream().mapToLong(FileRecord::records).sum(),
+        files.stream().mapToLong(FileRecord::sizeBytes).sum(), files.size());
+  }
+
+  private void completeParentIfLast(RunRecord parent, Instant now) {
+    List<RunRecord> slices = slices(parent.id());
+    if (parent.status().isTerminal() || slices.stream().anyMatch(s -> s.status() != RunStatus.COMPLETED)) {
+      return;
+    }
+    List<FileRecord> merged = new ArrayList<>();
+    for (RunRecord slice : slices) {
+      for (FileRecord f : files.getOrDefault(slice.id(), List.of())) {
+        merged.add(new FileRecord(FileId.random(), parent.id(), merged.size(), f.key(), f.fileName(), f.sizeBytes(),
+            f.records(), f.sha256(), f.expiresAt(), f.deletedAt()));
+      }
+      files.remove(slice.id());
+    }
+    files.put(parent.id(), merged);
+    put(parent, Change.of(parent).status(RunStatus.COMPLETED, null, now).progress(totals(merged)));
   }
 
   @Override
@@ -246,15 +347,15 @@ public final class InMemoryRunStore implements RunStore {
       if (run == null) {
         return false;
       }
-      runs.put(run.id(), withStatus(run, status, error, now));
+      put(run, Change.of(run).status(status, error, now));
+      RunRecord parent = run.isSlice() ? runs.get(run.parentId()) : null;
+      if (parent != null && !parent.status().isTerminal()) {
+        put(parent, Change.of(parent).status(status, "slice " + (run.sliceIndex() + 1) + " of " + parent.sliceCount()
+            + " (" + run.request().dataIntervalStart() + " to " + run.request().dataIntervalEnd() + "): " + error, now));
+        stopSlices(parent.id(), run.id(), RunStatus.TERMINATED, "another slice of the export failed", now);
+      }
       return true;
     }
-  }
-
-  private static RunRecord withStatus(RunRecord run, RunStatus status, String error, Instant now) {
-    return new RunRecord(run.id(), run.team(), run.request(), status, error, run.progress(), run.createdAt(),
-        run.startedAt(), Micros.truncate(now), run.leaseEpoch(), run.attemptId(), run.leaseOwner(),
-        run.leaseExpiresAt(), run.attempts(), false);
   }
 
   @Override
@@ -333,9 +434,7 @@ public final class InMemoryRunStore implements RunStore {
     synchronized (lock) {
       RunRecord run = runs.get(id);
       if (run != null && run.status().isTerminal()) {
-        runs.put(id, new RunRecord(run.id(), run.team(), run.request(), run.status(), run.error(), run.progress(),
-            run.createdAt(), run.startedAt(), run.finishedAt(), run.leaseEpoch(), run.attemptId(), run.leaseOwner(),
-            run.leaseExpiresAt(), run.attempts(), true));
+        put(run, Change.of(run).cleaned());
       }
     }
   }

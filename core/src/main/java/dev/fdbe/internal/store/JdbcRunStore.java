@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RunStore} on H2 or PostgreSQL.
@@ -54,10 +55,11 @@ public final class JdbcRunStore implements RunStore {
   private static final String RUN_COLUMNS = "id, team_id, model, file_format, compression, max_size_mb, "
       + "interval_start_us, interval_end_us, status, error, records_completed, bytes_exported, parts_completed, "
       + "created_at_us, started_at_us, finished_at_us, lease_epoch, attempt_id, lease_owner, lease_expires_at_us, "
-      + "attempts, storage_cleaned";
+      + "attempts, storage_cleaned, parent_id, slice_index, slice_count";
   private static final String FILE_COLUMNS =
       "id, run_id, part_index, storage_key, file_name, size_bytes, records, sha256, expires_at_us, deleted_at_us";
   private static final String ACTIVE = "('Starting', 'Running')";
+  private static final int RUN_COLUMN_COUNT = 25;
 
   private final DataSource dataSource;
   private final Dialect dialect;
@@ -134,25 +136,59 @@ public final class JdbcRunStore implements RunStore {
     ensureTeamRow(run.team());
     inTransaction("create run " + run.id(), connection -> {
       dialect.prepareLockingTransaction(connection);
-      try (PreparedStatement lock = connection.prepareStatement(
-          "SELECT team_id FROM fdbe_teams WHERE team_id = ? FOR UPDATE")) {
-        lock.setLong(1, run.team().value());
-        try (ResultSet rs = lock.executeQuery()) {
-          rs.next();
-        }
-      }
-      try (PreparedStatement count = connection.prepareStatement(
-          "SELECT COUNT(*) FROM fdbe_runs WHERE team_id = ? AND status IN " + ACTIVE)) {
-        count.setLong(1, run.team().value());
-        try (ResultSet rs = count.executeQuery()) {
-          rs.next();
-          if (rs.getLong(1) >= maxActivePerTeam) {
-            throw new TooManyRunsException(run.team(), maxActivePerTeam);
-          }
-        }
-      }
+      lockTeamAndCheckLimit(connection, run, maxActivePerTeam);
       insertRun(connection, run);
       return null;
+    });
+  }
+
+  @Override
+  public void insertSliced(RunRecord run, List<RunRecord> slices, int maxActivePerTeam) {
+    if (!run.isSliced() || slices.size() != run.sliceCount()) {
+      throw new IllegalArgumentException("run " + run.id() + " has " + run.sliceCount() + " slices but "
+          + slices.size() + " were given");
+    }
+    ensureTeamRow(run.team());
+    inTransaction("create sliced run " + run.id(), connection -> {
+      dialect.prepareLockingTransaction(connection);
+      lockTeamAndCheckLimit(connection, run, maxActivePerTeam);
+      insertRun(connection, run);
+      for (RunRecord slice : slices) {
+        insertRun(connection, slice);
+      }
+      return null;
+    });
+  }
+
+  private static void lockTeamAndCheckLimit(Connection connection, RunRecord run, int maxActivePerTeam)
+      throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement(
+        "SELECT team_id FROM fdbe_teams WHERE team_id = ? FOR UPDATE")) {
+      lock.setLong(1, run.team().value());
+      try (ResultSet rs = lock.executeQuery()) {
+        rs.next();
+      }
+    }
+    try (PreparedStatement count = connection.prepareStatement(
+        "SELECT COUNT(*) FROM fdbe_runs WHERE team_id = ? AND parent_id IS NULL AND status IN " + ACTIVE)) {
+      count.setLong(1, run.team().value());
+      try (ResultSet rs = count.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) >= maxActivePerTeam) {
+          throw new TooManyRunsException(run.team(), maxActivePerTeam);
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<RunRecord> slices(RunId parent) {
+    return withConnection("read slices of run " + parent, connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + RUN_COLUMNS + " FROM fdbe_runs WHERE parent_id = ? ORDER BY slice_index")) {
+        select.setObject(1, parent.value());
+        return readRuns(connection, select);
+      }
     });
   }
 
@@ -181,7 +217,7 @@ public final class JdbcRunStore implements RunStore {
   private static void insertRun(Connection connection, RunRecord run) throws SQLException {
     ExportRequest request = run.request();
     try (PreparedStatement insert = connection.prepareStatement("INSERT INTO fdbe_runs (" + RUN_COLUMNS
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       int i = 0;
       insert.setObject(++i, run.id().value());
       insert.setLong(++i, run.team().value());
@@ -205,6 +241,9 @@ public final class JdbcRunStore implements RunStore {
       setMicros(insert, ++i, run.leaseExpiresAt());
       insert.setInt(++i, run.attempts());
       insert.setBoolean(++i, run.storageCleaned());
+      insert.setObject(++i, run.parentId() == null ? null : run.parentId().value());
+      insert.setInt(++i, run.sliceIndex());
+      insert.setInt(++i, run.sliceCount());
       insert.executeUpdate();
     }
     if (request.include().isEmpty() && request.exclude().isEmpty()) {
@@ -261,7 +300,8 @@ public final class JdbcRunStore implements RunStore {
   public Page<RunRecord> list(TeamId team, PageRequest page) {
     return withConnection("list runs of team " + team, connection -> {
       long count;
-      try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM fdbe_runs WHERE team_id = ?")) {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT COUNT(*) FROM fdbe_runs WHERE team_id = ? AND parent_id IS NULL")) {
         select.setLong(1, team.value());
         try (ResultSet rs = select.executeQuery()) {
           rs.next();
@@ -270,7 +310,8 @@ public final class JdbcRunStore implements RunStore {
       }
       List<RunRecord> runs;
       try (PreparedStatement select = connection.prepareStatement("SELECT " + RUN_COLUMNS
-          + " FROM fdbe_runs WHERE team_id = ? ORDER BY created_at_us DESC, id DESC LIMIT ? OFFSET ?")) {
+          + " FROM fdbe_runs WHERE team_id = ? AND parent_id IS NULL ORDER BY created_at_us DESC, id DESC "
+          + "LIMIT ? OFFSET ?")) {
         select.setLong(1, team.value());
         select.setInt(2, page.limit());
         select.setLong(3, page.offset());
@@ -282,24 +323,68 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public boolean stop(RunId id, RunStatus to, String error, Instant now) {
-    return withConnection("stop run " + id, connection -> {
+    return inTransaction("stop run " + id, connection -> {
+      int updated;
       try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, error = ?, "
           + "finished_at_us = ? WHERE id = ? AND status IN " + ACTIVE)) {
         update.setString(1, to.wireName());
         update.setString(2, error);
         update.setLong(3, Micros.of(now));
         update.setObject(4, id.value());
-        return update.executeUpdate() == 1;
+        updated = update.executeUpdate();
       }
+      if (updated == 1) {
+        stopSlices(connection, id, null, to, error, now);
+      }
+      return updated == 1;
     });
+  }
+
+  /** Stops the active slices of a sliced run, except {@code except}; the run's row is locked already. */
+  private static void stopSlices(Connection connection, RunId parent, @Nullable RunId except, RunStatus to,
+      String error, Instant now) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, error = ?, "
+        + "finished_at_us = ? WHERE parent_id = ? AND id <> ? AND status IN " + ACTIVE)) {
+      update.setString(1, to.wireName());
+      update.setString(2, error);
+      update.setLong(3, Micros.of(now));
+      update.setObject(4, parent.value());
+      update.setObject(5, except == null ? new UUID(0, 0) : except.value());
+      update.executeUpdate();
+    }
+  }
+
+  /**
+   * Locks the sliced run a slice belongs to, before the slice's own row: every transaction that
+   * touches both takes them in this order, so they cannot deadlock. Returns the parent, or null.
+   */
+  private static @Nullable UUID lockParent(Connection connection, RunId id) throws SQLException {
+    UUID parent = null;
+    try (PreparedStatement select = connection.prepareStatement("SELECT parent_id FROM fdbe_runs WHERE id = ?")) {
+      select.setObject(1, id.value());
+      try (ResultSet rs = select.executeQuery()) {
+        if (rs.next()) {
+          parent = rs.getObject(1, UUID.class);
+        }
+      }
+    }
+    if (parent != null) {
+      try (PreparedStatement lock = connection.prepareStatement("SELECT id FROM fdbe_runs WHERE id = ? FOR UPDATE")) {
+        lock.setObject(1, parent);
+        try (ResultSet rs = lock.executeQuery()) {
+          rs.next();
+        }
+      }
+    }
+    return parent;
   }
 
   @Override
   public List<RunRecord> claimable(Instant now, int limit) {
     return withConnection("find runs to claim", connection -> {
       try (PreparedStatement select = connection.prepareStatement("SELECT " + RUN_COLUMNS + " FROM fdbe_runs "
-          + "WHERE status = 'Starting' OR (status = 'Running' AND lease_expires_at_us < ?) "
-          + "ORDER BY created_at_us LIMIT ?")) {
+          + "WHERE slice_count = 0 AND (status = 'Starting' OR (status = 'Running' AND lease_expires_at_us < ?)) "
+          + "ORDER BY created_at_us, slice_index LIMIT ?")) {
         select.setLong(1, Micros.of(now));
         select.setInt(2, limit);
         return readRuns(connection, select);
@@ -311,12 +396,13 @@ public final class JdbcRunStore implements RunStore {
   public Optional<Lease> claim(RunId id, long expectedEpoch, AttemptId attemptId, String owner, Instant now,
       Instant leaseUntil) {
     return inTransaction("claim run " + id, connection -> {
+      UUID parent = lockParent(connection, id);
       int updated;
       try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = 'Running', "
           + "lease_epoch = lease_epoch + 1, attempt_id = ?, lease_owner = ?, lease_expires_at_us = ?, "
           + "attempts = attempts + 1, started_at_us = COALESCE(started_at_us, ?), records_completed = 0, "
           + "bytes_exported = 0, parts_completed = 0 WHERE id = ? AND lease_epoch = ? "
-          + "AND (status = 'Starting' OR (status = 'Running' AND lease_expires_at_us < ?))")) {
+          + "AND slice_count = 0 AND (status = 'Starting' OR (status = 'Running' AND lease_expires_at_us < ?))")) {
         update.setObject(1, attemptId.value());
         update.setString(2, owner);
         update.setLong(3, Micros.of(leaseUntil));
@@ -325,6 +411,14 @@ public final class JdbcRunStore implements RunStore {
         update.setLong(6, expectedEpoch);
         update.setLong(7, Micros.of(now));
         updated = update.executeUpdate();
+      }
+      if (updated == 1 && parent != null) {
+        try (PreparedStatement start = connection.prepareStatement("UPDATE fdbe_runs SET status = 'Running', "
+            + "started_at_us = COALESCE(started_at_us, ?) WHERE id = ? AND status = 'Starting'")) {
+          start.setLong(1, Micros.of(now));
+          start.setObject(2, parent);
+          start.executeUpdate();
+        }
       }
       return updated == 1 ? Optional.of(readLease(connection, id)) : Optional.<Lease>empty();
     });
@@ -446,6 +540,7 @@ public final class JdbcRunStore implements RunStore {
     long records = files.stream().mapToLong(FileRecord::records).sum();
     long bytes = files.stream().mapToLong(FileRecord::sizeBytes).sum();
     return inTransaction("complete run " + lease.runId(), connection -> {
+      UUID parent = lockParent(connection, lease.runId());
       try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = 'Completed', "
           + "error = NULL, finished_at_us = ?, records_completed = ?, bytes_exported = ?, parts_completed = ? "
           + "WHERE id = ? AND lease_epoch = ? AND status = 'Running'")) {
@@ -459,32 +554,93 @@ public final class JdbcRunStore implements RunStore {
           return false;
         }
       }
-      if (!files.isEmpty()) {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO fdbe_files (" + FILE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          for (FileRecord file : files) {
-            insert.setObject(1, file.id().value());
-            insert.setObject(2, file.runId().value());
-            insert.setInt(3, file.index());
-            insert.setString(4, file.key());
-            insert.setString(5, file.fileName());
-            insert.setLong(6, file.sizeBytes());
-            insert.setLong(7, file.records());
-            insert.setString(8, file.sha256());
-            insert.setLong(9, Micros.of(file.expiresAt()));
-            setMicros(insert, 10, file.deletedAt());
-            insert.addBatch();
-          }
-          insert.executeBatch();
-        }
+      insertFiles(connection, files);
+      if (parent != null) {
+        completeParentIfLast(connection, parent, now);
       }
       return true;
     });
   }
 
+  private static void insertFiles(Connection connection, List<FileRecord> files) throws SQLException {
+    if (files.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO fdbe_files (" + FILE_COLUMNS
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (FileRecord file : files) {
+        insert.setObject(1, file.id().value());
+        insert.setObject(2, file.runId().value());
+        insert.setInt(3, file.index());
+        insert.setString(4, file.key());
+        insert.setString(5, file.fileName());
+        insert.setLong(6, file.sizeBytes());
+        insert.setLong(7, file.records());
+        insert.setString(8, file.sha256());
+        insert.setLong(9, Micros.of(file.expiresAt()));
+        setMicros(insert, 10, file.deletedAt());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /**
+   * When every slice of the sliced run has completed, completes the run with their files in slice
+   * order (indexed anew) and their totals; the slices' own file rows move to the run.
+   */
+  private static void completeParentIfLast(Connection connection, UUID parent, Instant now) throws SQLException {
+    try (PreparedStatement pending = connection.prepareStatement(
+        "SELECT COUNT(*) FROM fdbe_runs WHERE parent_id = ? AND status <> 'Completed'")) {
+      pending.setObject(1, parent);
+      try (ResultSet rs = pending.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          return;
+        }
+      }
+    }
+    List<FileRecord> merged = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement("SELECT " + qualified("f", FILE_COLUMNS)
+        + " FROM fdbe_files f JOIN fdbe_runs s ON s.id = f.run_id WHERE s.parent_id = ? "
+        + "ORDER BY s.slice_index, f.part_index")) {
+      select.setObject(1, parent);
+      int index = 0;
+      for (FileRecord file : readFiles(select)) {
+        merged.add(new FileRecord(FileId.random(), new RunId(parent), index++, file.key(), file.fileName(),
+            file.sizeBytes(), file.records(), file.sha256(), file.expiresAt(), file.deletedAt()));
+      }
+    }
+    try (PreparedStatement delete = connection.prepareStatement(
+        "DELETE FROM fdbe_files WHERE run_id IN (SELECT id FROM fdbe_runs WHERE parent_id = ?)")) {
+      delete.setObject(1, parent);
+      delete.executeUpdate();
+    }
+    insertFiles(connection, merged);
+    try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = 'Completed', "
+        + "error = NULL, finished_at_us = ?, records_completed = ?, bytes_exported = ?, parts_completed = ? "
+        + "WHERE id = ? AND status IN " + ACTIVE)) {
+      update.setLong(1, Micros.of(now));
+      update.setLong(2, merged.stream().mapToLong(FileRecord::records).sum());
+      update.setLong(3, merged.stream().mapToLong(FileRecord::sizeBytes).sum());
+      update.setInt(4, merged.size());
+      update.setObject(5, parent);
+      update.executeUpdate();
+    }
+  }
+
+  private static String qualified(String alias, String columns) {
+    StringBuilder out = new StringBuilder();
+    for (String column : columns.split(",\\s*")) {
+      out.append(out.length() == 0 ? "" : ", ").append(alias).append('.').append(column);
+    }
+    return out.toString();
+  }
+
   @Override
   public boolean fail(Lease lease, RunStatus status, String error, Instant now) {
-    return withConnection("end run " + lease.runId() + " as " + status, connection -> {
+    return inTransaction("end run " + lease.runId() + " as " + status, connection -> {
+      UUID parent = lockParent(connection, lease.runId());
       try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, error = ?, "
           + "finished_at_us = ? WHERE id = ? AND lease_epoch = ? AND status = 'Running'")) {
         update.setString(1, status.wireName());
@@ -492,9 +648,41 @@ public final class JdbcRunStore implements RunStore {
         update.setLong(3, Micros.of(now));
         update.setObject(4, lease.runId().value());
         update.setLong(5, lease.epoch());
-        return update.executeUpdate() == 1;
+        if (update.executeUpdate() != 1) {
+          return false;
+        }
       }
+      if (parent != null) {
+        failParent(connection, parent, lease.runId(), status, error, now);
+      }
+      return true;
     });
+  }
+
+  /** A slice failed: its sliced run fails with the same status, and the other slices stop. */
+  private static void failParent(Connection connection, UUID parent, RunId slice, RunStatus status, String error,
+      Instant now) throws SQLException {
+    String describe;
+    try (PreparedStatement select = connection.prepareStatement("SELECT s.slice_index, p.slice_count, "
+        + "s.interval_start_us, s.interval_end_us FROM fdbe_runs s JOIN fdbe_runs p ON p.id = s.parent_id "
+        + "WHERE s.id = ?")) {
+      select.setObject(1, slice.value());
+      try (ResultSet rs = select.executeQuery()) {
+        rs.next();
+        describe = "slice " + (rs.getInt(1) + 1) + " of " + rs.getInt(2) + " (" + Micros.toInstant(rs.getLong(3))
+            + " to " + Micros.toInstant(rs.getLong(4)) + "): ";
+      }
+    }
+    try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, error = ?, "
+        + "finished_at_us = ? WHERE id = ? AND status IN " + ACTIVE)) {
+      update.setString(1, status.wireName());
+      update.setString(2, describe + error);
+      update.setLong(3, Micros.of(now));
+      update.setObject(4, parent);
+      update.executeUpdate();
+    }
+    stopSlices(connection, new RunId(parent), slice, RunStatus.TERMINATED, "another slice of the export failed",
+        now);
   }
 
   // ---------------------------------------------------------------- open uploads
@@ -721,9 +909,9 @@ public final class JdbcRunStore implements RunStore {
     List<Object[]> rows = new ArrayList<>();
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
-        Object[] row = new Object[22];
+        Object[] row = new Object[RUN_COLUMN_COUNT];
         for (int i = 0; i < row.length; i++) {
-          row[i] = i == 0 || i == 17 ? rs.getObject(i + 1, UUID.class) : rs.getObject(i + 1);
+          row[i] = i == 0 || i == 17 || i == 22 ? rs.getObject(i + 1, UUID.class) : rs.getObject(i + 1);
         }
         rows.add(row);
       }
@@ -764,7 +952,8 @@ public final class JdbcRunStore implements RunStore {
           new Progress(number(row[10]), number(row[11]), (int) number(row[12])),
           Micros.toInstant(number(row[13])), instant(row[14]), instant(row[15]), number(row[16]),
           row[17] == null ? null : new AttemptId((UUID) row[17]), (String) row[18], instant(row[19]),
-          (int) number(row[20]), (Boolean) row[21]));
+          (int) number(row[20]), (Boolean) row[21], row[22] == null ? null : new RunId((UUID) row[22]),
+          (int) number(row[23]), (int) number(row[24])));
     }
     return runs;
   }

@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  */
 final class Migrations {
   /** The schema version this code expects. */
-  static final int LATEST = 2;
+  static final int LATEST = 3;
 
   private static final long ADVISORY_LOCK_KEY = 0x66646265L; // "fdbe"
   private static final Object H2_LOCK = new Object();

@@ -1,0 +1,245 @@
+package dev.fdbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.RecordCursor;
+import dev.fdbe.spi.RecordSource;
+import dev.fdbe.spi.RunRecord;
+import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.SourceQuery;
+import dev.fdbe.testing.LinesFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs cut into time slices that engines export in parallel, merged back into one run. */
+class SlicedRunTest {
+  private static final TeamId TEAM = TeamId.of(1);
+  private static final Caller CALLER = Caller.of(TEAM, Scope.ALL);
+  private static final Instant DAY = Instant.parse("2026-11-20T00:00:00Z");
+
+  private final RunStore runStore = RunStores.inMemory();
+  private final BlobStore blobStore = BlobStores.inMemory();
+  private final InMemoryRecordSource rows = new InMemoryRecordSource();
+  private final List<ExportEngine> engines = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    engines.forEach(ExportEngine::close);
+  }
+
+  private ExportEngine engine(RecordSource source, Duration sliceLength, RetryPolicy retry) {
+    ExportEngine.Builder builder = ExportEngine.builder().runStore(runStore).blobStore(blobStore).recordSource(source)
+        .formats(List.of(new LinesFormat())).workers(3).pollInterval(Duration.ofMillis(20))
+        .leaseDuration(Duration.ofSeconds(5)).retryPolicy(retry);
+    if (sliceLength != null) {
+      builder.sliceLength(sliceLength);
+    }
+    ExportEngine engine = builder.build();
+    engines.add(engine);
+    engine.start();
+    return engine;
+  }
+
+  private void load(int count) {
+    for (int i = 0; i < count; i++) {
+      rows.add(TEAM, Model.EVENTS, Map.of("uuid", String.format("00000000-0000-0000-0000-%012d", i), "event", "e",
+          "timestamp", DAY.plusSeconds(i * 86_400L / count)));
+    }
+  }
+
+  private static ExportRequest day() {
+    return ExportRequest.builder(Model.EVENTS, DAY, DAY.plus(Duration.ofDays(1)))
+        .file(FileConfig.of(FileFormat.JSON_LINES)).build();
+  }
+
+  private String content(ExportEngine engine, RunId id) throws IOException {
+    StringBuilder all = new StringBuilder();
+    for (ManifestFile file : engine.manifest(CALLER, id).files()) {
+      try (InputStream in = engine.openFile(CALLER, id, new PartSelector.ById(file.id()))) {
+        all.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return all.toString();
+  }
+
+  /** Fails reading the slices the predicate picks, the first {@code failures} times each is opened. */
+  private RecordSource failing(Predicate<SourceQuery> which, int failures, boolean retryable, AtomicInteger opened) {
+    return new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        if (which.test(query) && opened.incrementAndGet() <= failures) {
+          throw new SourceException("slice source unavailable", retryable);
+        }
+        return rows.open(query);
+      }
+
+      @Override
+      public String describe() {
+        return "failing source";
+      }
+    };
+  }
+
+  @Test
+  void aSlicedExportEqualsTheUnslicedOne() throws IOException {
+    load(500);
+    ExportEngine plain = engine(rows, null, RetryPolicy.DEFAULT);
+    ExportEngine sliced = engine(rows, Duration.ofHours(5), RetryPolicy.DEFAULT);
+
+    RunId whole = plain.create(CALLER, day());
+    RunId parts = sliced.create(CALLER, day());
+
+    assertThat(plain.awaitTerminal(CALLER, whole, Duration.ofSeconds(20)).status()).isEqualTo(RunStatus.COMPLETED);
+    RunSnapshot run = sliced.awaitTerminal(CALLER, parts, Duration.ofSeconds(20));
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(runStore.slices(parts)).hasSize(5).allMatch(s -> s.attempts() == 1);
+    assertThat(run.files()).hasSize(5);
+    assertThat(run.progress().recordsCompleted()).isEqualTo(500);
+    assertThat(content(sliced, parts)).isEqualTo(content(plain, whole));
+    List<ManifestFile> files = sliced.manifest(CALLER, parts).files();
+    assertThat(files).extracting(ManifestFile::name).isSorted().first().asString()
+        .startsWith("2026-11-20T000000Z-2026-11-20T050000Z-00000");
+    assertThat(sliced.logs(CALLER, parts, LogQuery.builder().search("Slice 3: exporting").build()).count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void slicesAreHiddenFromCallers() {
+    load(10);
+    ExportEngine engine = engine(rows, Duration.ofHours(12), RetryPolicy.DEFAULT);
+    RunId id = engine.create(CALLER, day());
+    engine.awaitTerminal(CALLER, id, Duration.ofSeconds(20));
+    RunId slice = runStore.slices(id).get(0).id();
+
+    assertThat(engine.list(CALLER, PageRequest.FIRST).items()).extracting(RunSummary::id).containsExactly(id);
+    assertThatThrownBy(() -> engine.retrieve(CALLER, slice)).isInstanceOf(RunNotFoundException.class);
+    assertThatThrownBy(() -> engine.terminate(slice, "x")).isInstanceOf(RunNotFoundException.class);
+  }
+
+  @Test
+  void aTransientFailureRetriesOnlyItsSlice() throws IOException {
+    load(300);
+    AtomicInteger opened = new AtomicInteger();
+    Instant third = DAY.plus(Duration.ofHours(10));
+    ExportEngine engine = engine(failing(q -> q.interval().start().equals(third), 1, true, opened),
+        Duration.ofHours(5), new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(10)));
+
+    RunId id = engine.create(CALLER, day());
+    RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofSeconds(20));
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.progress().recordsCompleted()).isEqualTo(300);
+    assertThat(runStore.slices(id)).extracting(RunRecord::attempts).containsExactly(1, 1, 2, 1, 1);
+    assertThat(engine.logs(CALLER, id, LogQuery.builder().levels(List.of(LogLevel.WARNING)).build()).items())
+        .singleElement().satisfies(e -> assertThat(e.message()).contains("slice source unavailable"));
+  }
+
+  @Test
+  void aPermanentFailureOfOneSliceFailsTheRun() {
+    load(300);
+    Instant second = DAY.plus(Duration.ofHours(5));
+    ExportEngine engine = engine(failing(q -> q.interval().start().equals(second), 100, false, new AtomicInteger()),
+        Duration.ofHours(5), RetryPolicy.DEFAULT);
+
+    RunId id = engine.create(CALLER, day());
+    RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofSeconds(20));
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.error()).isEqualTo("slice 2 of 5 (2026-11-20T05:00:00Z to 2026-11-20T10:00:00Z): "
+        + "slice source unavailable");
+    assertThat(run.files()).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(runStore.slices(id)).allMatch(s -> s.status().isTerminal());
+      assertThat(blobStore.list("")).isEmpty();
+    });
+  }
+
+  @Test
+  void cancellingASlicedRunStopsItsSlices() {
+    load(200);
+    RecordSource slow = new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        RecordCursor cursor = rows.open(query);
+        return new RecordCursor() {
+          @Override
+          public boolean next() {
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return cursor.next();
+          }
+
+          @Override
+          public void cancel() {
+            cursor.cancel();
+          }
+
+          @Override
+          public void close() {
+            cursor.close();
+          }
+
+          @Override
+          public boolean isNull(int column) {
+            return cursor.isNull(column);
+          }
+
+          @Override
+          public String getString(int column) {
+            return cursor.getString(column);
+          }
+
+          @Override
+          public long getLong(int column) {
+            return cursor.getLong(column);
+          }
+
+          @Override
+          public boolean getBoolean(int column) {
+            return cursor.getBoolean(column);
+          }
+
+          @Override
+          public long getTimestampMicros(int column) {
+            return cursor.getTimestampMicros(column);
+          }
+
+          @Override
+          public List<String> getStringList(int column) {
+            return cursor.getStringList(column);
+          }
+        };
+      }
+
+      @Override
+      public String describe() {
+        return "slow source";
+      }
+    };
+    ExportEngine engine = engine(slow, Duration.ofHours(6), RetryPolicy.DEFAULT);
+    RunId id = engine.create(CALLER, day());
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.executingRuns().size() == 3);
+
+    assertThat(engine.cancel(CALLER, id).status()).isEqualTo(RunStatus.CANCELLED);
+    await().atMost(Duration.ofSeconds(2)).until(() -> engine.executingRuns().isEmpty());
+
+    assertThat(runStore.slices(id)).allMatch(s -> s.status() == RunStatus.CANCELLED);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(blobStore.list("")).isEmpty());
+  }
+}
