@@ -37,9 +37,11 @@ final class AttemptRunner {
   private final BlobStore blobs;
   private final RunLog log;
   private final StorageCleaner cleaner;
+  private final EngineMetrics metrics;
 
-  AttemptRunner(EngineSettings settings, RunLog log) {
+  AttemptRunner(EngineSettings settings, RunLog log, EngineMetrics metrics) {
     this.settings = settings;
+    this.metrics = metrics;
     this.store = settings.runStore();
     this.blobs = settings.blobStore();
     this.log = log;
@@ -132,6 +134,7 @@ final class AttemptRunner {
     if (!store.complete(lease, files, now)) {
       throw new AttemptStoppedException(StopReason.LEASE_LOST);
     }
+    metrics.completed();
     long records = parts.stream().mapToLong(PartRecord::records).sum();
     long bytes = parts.stream().mapToLong(PartRecord::sizeBytes).sum();
     log.log(run, lease.attemptId(), LogLevel.INFO, "Export completed: " + records + " records in "
@@ -174,6 +177,7 @@ final class AttemptRunner {
       return false;
     }
     active.lease(next.get(), now);
+    metrics.retried();
     return true;
   }
 
@@ -186,6 +190,7 @@ final class AttemptRunner {
       stop(active, StopReason.LEASE_LOST);
       return;
     }
+    metrics.failed(status);
     String prefix = switch (status) {
       case FAILED_BILLING -> "Export refused by the quota check: ";
       case FAILED_RETRYABLE -> "Export failed, retryable: ";
@@ -200,6 +205,9 @@ final class AttemptRunner {
     RunRecord run = active.run();
     Lease lease = active.lease();
     StopReason reason = requested == StopReason.LEASE_LOST ? confirmLoss(lease) : requested;
+    if (reason != StopReason.TIMED_OUT) {
+      metrics.stopped(reason);
+    }
     switch (reason) {
       case CANCELLED, TERMINATED -> {
         int deleted = cleanUpRun(run);
@@ -211,6 +219,7 @@ final class AttemptRunner {
         String error = "The export exceeded its time limit of " + human(settings.timeLimit())
             + "; export a shorter interval or ask the operator to raise the limit";
         if (store.fail(lease, RunStatus.TIMED_OUT, error, settings.clock().instant())) {
+          metrics.failed(RunStatus.TIMED_OUT);
           log.log(run, lease.attemptId(), LogLevel.ERROR, "Export timed out: " + error);
           cleanUpRun(run);
         } else {

@@ -47,6 +47,7 @@ public final class Workers {
   private final RunLog log;
   private final AttemptRunner runner;
   private final StorageCleaner cleaner;
+  private final EngineMetrics metrics;
   private final Map<RunId, ActiveRun> active = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
   private ScheduledExecutorService poller;
@@ -59,7 +60,8 @@ public final class Workers {
     this.store = settings.runStore();
     this.blobs = settings.blobStore();
     this.log = log;
-    this.runner = new AttemptRunner(settings, log);
+    this.metrics = EngineMetrics.create(settings.instanceName(), active::size);
+    this.runner = new AttemptRunner(settings, log, metrics);
     this.cleaner = new StorageCleaner(blobs);
   }
 
@@ -150,6 +152,7 @@ public final class Workers {
       maintenance.shutdownNow();
       pool = null;
     }
+    metrics.close();
   }
 
   // ---------------------------------------------------------------- poller
@@ -240,6 +243,7 @@ public final class Workers {
           }
           Instant started = candidate.startedAt() == null ? Micros.truncate(now) : candidate.startedAt();
           ActiveRun run = new ActiveRun(candidate, lease.get(), started.plus(settings.timeLimit()), now);
+          metrics.claimed(candidate.status() == RunStatus.RUNNING);
           if (candidate.status() == RunStatus.RUNNING) {
             log.log(candidate, lease.get().attemptId(), LogLevel.WARNING, "Taking the export over from "
                 + candidate.leaseOwner() + ", whose lease expired at " + candidate.leaseExpiresAt()
