@@ -8,6 +8,7 @@ import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Model;
+import dev.fdbe.ReferenceTables;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunSnapshot;
@@ -44,6 +45,7 @@ final class ExampleExport {
 
     EmbeddedDefaults defaults = new EmbeddedDefaults(dataDir, URI.create("http://127.0.0.1:8000/fdbe/local-downloads"));
     Instant now = Clock.systemUTC().instant();
+    ReferenceTables.create(defaults.dataSource);
     if (!DemoData.present(defaults.dataSource)) {
       out.println("Generating demo data (" + demoRows + " events for teams 1 and 2 over the last 7 days) in "
           + defaults.dataDir + " ...");

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command line of {@code fdbe-server.jar}: {@code serve} (the default), {@code keys} and
@@ -20,8 +21,9 @@ import java.util.stream.Collectors;
  */
 public final class Main {
   static final Set<String> SERVE_OPTIONS =
-      Set.of("data-dir", "host", "port", "public-url", "demo-rows", "workers", "shutdown-grace", "storage");
-  static final Set<String> KEY_OPTIONS = Set.of("data-dir", "team", "scopes", "label", "id");
+      Set.of("data-dir", "host", "port", "public-url", "demo-rows", "workers", "shutdown-grace", "storage",
+          "database-url", "max-connections");
+  static final Set<String> KEY_OPTIONS = Set.of("data-dir", "database-url", "team", "scopes", "label", "id");
 
   private static final String USAGE = String.join("\n",
       "usage: java -jar fdbe-server.jar [command] [options]",
@@ -34,13 +36,17 @@ public final class Main {
       "                   --workers N (default 4)  --shutdown-grace SECONDS (default 30)",
       "                   --storage URI (default local files under the data directory; s3://bucket/prefix?...,",
       "                   gs://bucket/prefix?...; or the environment variable FDBE_STORAGE)",
+      "                   --database-url JDBC-URL (default the H2 file in the data directory; e.g.",
+      "                   jdbc:postgresql://db:5432/fdbe to run several instances on one database; or",
+      "                   FDBE_DATABASE_URL, with FDBE_DATABASE_USER and FDBE_DATABASE_PASSWORD if not in the URL)",
+      "                   --max-connections N (default workers*2+2; the database pool's bound)",
       "                   environment: FDBE_API_KEY registers that key with every scope for the teams in",
       "                   FDBE_API_KEY_TEAMS (default 1)",
       "  keys create      --team 1[,2...] --scopes batch_export:read,batch_export:write|* [--label TEXT]",
       "                   prints the new key as the last line",
       "  keys list        list keys (prefix, teams, scopes, created, revoked)",
       "  keys revoke      --id <key id or prefix>",
-      "                   every keys command takes --data-dir DIR",
+      "                   every keys command takes --data-dir DIR or --database-url JDBC-URL",
       "  example-export   run one export on the embedded defaults and print where its files are",
       "                   --data-dir DIR  --model events|persons|sessions  --format Parquet|JSONLines|CSV",
       "                   --max-size-mb N  --demo-rows N",
@@ -59,7 +65,7 @@ public final class Main {
     try {
       return switch (command) {
         case "serve" -> serve(Options.parse(rest, SERVE_OPTIONS), out, env);
-        case "keys" -> keys(rest, out);
+        case "keys" -> keys(rest, out, env);
         case "example-export" -> ExampleExport.run(Options.parse(rest, ExampleExport.OPTIONS), out);
         case "help", "-h" -> {
           out.println(USAGE);
@@ -111,10 +117,40 @@ public final class Main {
             + storageText + "'");
       }
     }
+    int workers = options.getInt("workers", 4, 1, 256);
+    String databaseUrl = databaseUrl(options, env);
+    int maxConnections = options.getInt("max-connections", ServerApp.Settings.defaultMaxConnections(workers), 2,
+        10_000);
     return new ServerApp.Settings(Path.of(options.get("data-dir", "fdbe-data")), host, port, publicUrl,
-        options.getInt("demo-rows", 100_000, 0, 100_000_000), options.getInt("workers", 4, 1, 256),
+        options.getInt("demo-rows", 100_000, 0, 100_000_000), workers,
         Duration.ofSeconds(options.getInt("shutdown-grace", 30, 0, 86_400)),
-        apiKey == null || apiKey.isBlank() ? null : apiKey, teams, storage);
+        apiKey == null || apiKey.isBlank() ? null : apiKey, teams, storage, databaseUrl, maxConnections,
+        databaseEnv(env));
+  }
+
+  /** {@code --database-url} or {@code FDBE_DATABASE_URL}; null for the embedded H2 file. */
+  static @Nullable String databaseUrl(Options options, Map<String, String> env) {
+    String url = options.get("database-url", env.get("FDBE_DATABASE_URL"));
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    url = url.strip();
+    if (!url.startsWith("jdbc:")) {
+      throw new Options.UsageException("--database-url must be a JDBC URL such as jdbc:postgresql://host:5432/fdbe,"
+          + " got '" + ServerDatabase.mask(url) + "'");
+    }
+    return url;
+  }
+
+  private static Map<String, String> databaseEnv(Map<String, String> env) {
+    Map<String, String> picked = new java.util.HashMap<>();
+    for (String name : List.of("FDBE_DATABASE_USER", "FDBE_DATABASE_PASSWORD")) {
+      String value = env.get(name);
+      if (value != null) {
+        picked.put(name, value);
+      }
+    }
+    return picked;
   }
 
   private static int serve(Options options, PrintStream out, Map<String, String> env) throws Exception {
@@ -139,14 +175,15 @@ public final class Main {
     return 0;
   }
 
-  private static int keys(List<String> args, PrintStream out) {
+  private static int keys(List<String> args, PrintStream out, Map<String, String> env) {
     if (args.isEmpty()) {
       throw new Options.UsageException("keys needs a subcommand: create, list or revoke");
     }
     Options options = Options.parse(args.subList(1, args.size()), KEY_OPTIONS);
     Path dataDir = Path.of(options.get("data-dir", "fdbe-data"));
-    try (EmbeddedDefaults defaults = new EmbeddedDefaults(dataDir, URI.create("http://127.0.0.1:8000"))) {
-      ApiKeys keys = new ApiKeys(defaults.dataSource, Clock.systemUTC());
+    String databaseUrl = databaseUrl(options, env);
+    try (ServerDatabase database = ServerDatabase.open(dataDir, databaseUrl, 2, databaseEnv(env))) {
+      ApiKeys keys = new ApiKeys(database.dataSource, Clock.systemUTC());
       switch (args.get(0)) {
         case "create" -> {
           Set<TeamId> teams = parse("--team", () -> ApiKeys.parseTeams(required(options, "team")));

@@ -6,7 +6,6 @@ import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,8 +38,7 @@ class KeysCommandTest {
   }
 
   private ApiKeys keys() {
-    return new ApiKeys(new EmbeddedDefaults(directory, URI.create("http://127.0.0.1:8000")).dataSource,
-        Clock.systemUTC());
+    return new ApiKeys(ServerDatabase.embedded(directory).dataSource, Clock.systemUTC());
   }
 
   @Test
@@ -117,5 +115,27 @@ class KeysCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("no blob store handles 'ftp://x/y'");
     assertThat(run("--port", "99999")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("'--port' must be between 0 and 65535");
+  }
+
+  @Test
+  void theDatabaseUrlComesFromTheOptionOrTheEnvironmentAndAWrongOneIsNamedWithoutItsPassword() {
+    ServerApp.Settings settings = Main.settings(Options.parse(List.of("--workers", "6"), Main.SERVE_OPTIONS),
+        Map.of("FDBE_DATABASE_URL", "jdbc:postgresql://db:5432/fdbe", "FDBE_DATABASE_PASSWORD", "pw"));
+    assertThat(settings.databaseUrl()).isEqualTo("jdbc:postgresql://db:5432/fdbe");
+    assertThat(settings.maxConnections()).isEqualTo(14);
+    assertThat(settings.databaseEnv()).containsExactly(Map.entry("FDBE_DATABASE_PASSWORD", "pw"));
+    assertThat(Main.settings(Options.parse(List.of(), Main.SERVE_OPTIONS), Map.of()).databaseUrl()).isNull();
+
+    assertThat(run("--database-url", "postgres://db/fdbe?password=hush", "--data-dir", directory.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--database-url must be a JDBC URL")
+        .contains("password=***").doesNotContain("hush");
+    assertThat(run("--max-connections", "1")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'--max-connections' must be between 2 and 10000");
+
+    assertThat(run("keys", "list", "--database-url", "jdbc:postgresql://127.0.0.1:1/none?password=hush")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("cannot connect to the database at jdbc:postgresql://127.0.0.1:1/none?password=***")
+        .doesNotContain("hush");
   }
 }

@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server in this JVM on a free port, on its embedded defaults in a temporary directory, with
@@ -40,10 +42,16 @@ final class TestServer implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   TestServer(Path directory, int demoRows, int workers) throws Exception {
+    this(directory, demoRows, workers, null);
+  }
+
+  /** A server on the database the JDBC URL names, or on the embedded H2 file when it is null. */
+  TestServer(Path directory, int demoRows, int workers, @Nullable String databaseUrl) throws Exception {
     int port = freePort();
     base = URI.create("http://127.0.0.1:" + port);
     ServerApp.Settings settings = new ServerApp.Settings(directory, "127.0.0.1", port, base, demoRows, workers,
-        Duration.ofSeconds(5), KEY, Set.of(TeamId.of(1)), null);
+        Duration.ofSeconds(5), KEY, Set.of(TeamId.of(1)), null, databaseUrl,
+        ServerApp.Settings.defaultMaxConnections(workers), Map.of());
     app = ServerApp.start(settings, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     readKey = app.keys.create(Set.of(TeamId.of(1)), EnumSet.of(Scope.READ), "read").secret();
     writeKey = app.keys.create(Set.of(TeamId.of(1)), EnumSet.of(Scope.WRITE), "write").secret();
