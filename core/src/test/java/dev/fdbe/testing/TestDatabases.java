@@ -45,12 +45,12 @@ public final class TestDatabases {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot reach PostgreSQL at " + url + ": " + e.getMessage(), e);
     }
-    DataSource dataSource = new UrlDataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-    return new PostgresSchema(schema, dataSource, admin);
+    String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    return new PostgresSchema(schema, schemaUrl, new UrlDataSource(schemaUrl), admin);
   }
 
-  /** A schema made for one test class. */
-  public record PostgresSchema(String name, DataSource dataSource, DataSource admin) {
+  /** A schema made for one test class; {@code url} is a JDBC URL whose connections use it. */
+  public record PostgresSchema(String name, String url, DataSource dataSource, DataSource admin) {
     /** Drops the schema and everything in it. */
     public void drop() {
       try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement()) {

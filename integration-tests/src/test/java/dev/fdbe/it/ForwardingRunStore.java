@@ -15,6 +15,7 @@ import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.UploadRecord;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -31,6 +32,16 @@ class ForwardingRunStore implements RunStore {
   @Override
   public void insert(RunRecord run, int maxActivePerTeam) {
     delegate.insert(run, maxActivePerTeam);
+  }
+
+  @Override
+  public void insertSliced(RunRecord run, List<RunRecord> slices, int maxActivePerTeam) {
+    delegate.insertSliced(run, slices, maxActivePerTeam);
+  }
+
+  @Override
+  public List<RunRecord> slices(RunId parent) {
+    return delegate.slices(parent);
   }
 
   @Override
@@ -97,6 +108,21 @@ class ForwardingRunStore implements RunStore {
   @Override
   public boolean fail(Lease lease, RunStatus status, String error, Instant now) {
     return delegate.fail(lease, status, error, now);
+  }
+
+  @Override
+  public boolean recordUpload(Lease lease, String key, String uploadId, Instant now) {
+    return delegate.recordUpload(lease, key, uploadId, now);
+  }
+
+  @Override
+  public void forgetUpload(RunId id, String uploadId) {
+    delegate.forgetUpload(id, uploadId);
+  }
+
+  @Override
+  public List<UploadRecord> uploads(int limit) {
+    return delegate.uploads(limit);
   }
 
   @Override

@@ -36,8 +36,7 @@ class SharedDatabaseIT {
   Path directory;
 
   private final TestDatabases.PostgresSchema schema = TestDatabases.postgres();
-  private final String url = TestDatabases.postgresUrl()
-      + (TestDatabases.postgresUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema.name();
+  private final String url = schema.url();
 
   @AfterEach
   void drop() {
