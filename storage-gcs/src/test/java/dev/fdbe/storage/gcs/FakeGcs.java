@@ -66,6 +66,11 @@ final class FakeGcs {
   private final AtomicInteger batchDeletes = new AtomicInteger();
 
   FakeGcs() {
+    this(java.time.Clock.systemUTC());
+  }
+
+  /** A double whose client takes the time (e.g. of signed URLs) from the clock. */
+  FakeGcs(java.time.Clock clock) {
     // LocalStorageHelper's options carry a project id, so building them looks up nothing; the
     // tests run with NO_GCE_CHECK=true besides (see the pom), so no credential lookup ever probes
     // the network.
@@ -75,6 +80,17 @@ final class FakeGcs {
     this.storage = StorageOptions.http()
         .setProjectId("fdbe-test")
         .setCredentials(NoCredentials.getInstance())
+        .setClock(new com.google.api.core.ApiClock() {
+          @Override
+          public long nanoTime() {
+            return System.nanoTime();
+          }
+
+          @Override
+          public long millisTime() {
+            return clock.millis();
+          }
+        })
         .setServiceRpcFactory(options -> rpc)
         .setStorageRetryStrategy(StorageRetryStrategy.getUniformStorageRetryStrategy())
         .setRetrySettings(RetrySettings.newBuilder()
