@@ -5,6 +5,7 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.BucketInfo.LifecycleRule;
 import com.google.cloud.storage.BucketInfo.LifecycleRule.DeleteLifecycleAction;
 import com.google.cloud.storage.BucketInfo.LifecycleRule.LifecycleCondition;
+import com.google.cloud.storage.StorageClass;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -74,14 +75,21 @@ final class DeletionRules {
    */
   @Nullable Instant deletionTime(BlobInfo object) {
     OffsetDateTime created = object.getCreateTimeOffsetDateTime();
-    if (ageConditions.isEmpty() || created == null
-        || Boolean.TRUE.equals(object.getTemporaryHold()) || Boolean.TRUE.equals(object.getEventBasedHold())) {
+    boolean held = Boolean.TRUE.equals(object.getTemporaryHold()) || Boolean.TRUE.equals(object.getEventBasedHold());
+    return deletionTime(object.getName(), object.getStorageClass(), created == null ? null : created.toInstant(),
+        retainedUntil(object), held);
+  }
+
+  /** {@link #deletionTime(BlobInfo)} from the object's properties that matter. */
+  @Nullable Instant deletionTime(String name, @Nullable StorageClass storageClass, @Nullable Instant created,
+      @Nullable Instant retainedUntil, boolean held) {
+    if (ageConditions.isEmpty() || created == null || held) {
       return null;
     }
     Instant earliest = null;
     for (LifecycleCondition condition : ageConditions) {
-      if (matches(condition, object)) {
-        Instant at = created.toInstant().plus(Duration.ofDays(condition.getAge()));
+      if (matches(condition, name, storageClass)) {
+        Instant at = created.plus(Duration.ofDays(condition.getAge()));
         if (earliest == null || at.isBefore(earliest)) {
           earliest = at;
         }
@@ -90,12 +98,10 @@ final class DeletionRules {
     if (earliest == null) {
       return null;
     }
-    Instant retainedUntil = retainedUntil(object);
     return retainedUntil != null && retainedUntil.isAfter(earliest) ? retainedUntil : earliest;
   }
 
-  private static boolean matches(LifecycleCondition condition, BlobInfo object) {
-    String name = object.getName();
+  private static boolean matches(LifecycleCondition condition, String name, @Nullable StorageClass storageClass) {
     List<String> prefixes = condition.getMatchesPrefix();
     if (prefixes != null && !prefixes.isEmpty() && prefixes.stream().noneMatch(name::startsWith)) {
       return false;
@@ -104,9 +110,8 @@ final class DeletionRules {
     if (suffixes != null && !suffixes.isEmpty() && suffixes.stream().noneMatch(name::endsWith)) {
       return false;
     }
-    var classes = condition.getMatchesStorageClass();
-    return classes == null || classes.isEmpty()
-        || (object.getStorageClass() != null && classes.contains(object.getStorageClass()));
+    List<StorageClass> classes = condition.getMatchesStorageClass();
+    return classes == null || classes.isEmpty() || (storageClass != null && classes.contains(storageClass));
   }
 
   /** The later of the bucket retention's and the object retention lock's end, or null for neither. */

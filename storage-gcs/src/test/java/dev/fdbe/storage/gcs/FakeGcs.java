@@ -64,6 +64,7 @@ final class FakeGcs {
   private final Map<String, AtomicInteger> rpcCalls = new ConcurrentHashMap<>();
   private final Queue<Integer> uploadFaults = new ConcurrentLinkedQueue<>();
   private final AtomicInteger batchDeletes = new AtomicInteger();
+  private volatile com.google.api.services.storage.model.Bucket bucketSettings;
 
   FakeGcs() {
     this(java.time.Clock.systemUTC());
@@ -118,6 +119,19 @@ final class FakeGcs {
   /** Makes the next upload request (a chunk or the final one) of any session answer with this status. */
   void failUploadRequest(int status) {
     uploadFaults.add(status);
+  }
+
+  /**
+   * Gives the bucket a lifecycle rule deleting objects at the age, in days, as the JSON API would
+   * report it (the double itself knows no buckets).
+   */
+  void deleteAfterDays(int age) {
+    com.google.api.services.storage.model.Bucket.Lifecycle.Rule rule =
+        new com.google.api.services.storage.model.Bucket.Lifecycle.Rule()
+            .setAction(new com.google.api.services.storage.model.Bucket.Lifecycle.Rule.Action().setType("Delete"))
+            .setCondition(new com.google.api.services.storage.model.Bucket.Lifecycle.Rule.Condition().setAge(age));
+    bucketSettings = new com.google.api.services.storage.model.Bucket().setName(BUCKET)
+        .setLifecycle(new com.google.api.services.storage.model.Bucket.Lifecycle().setRule(List.of(rule)));
   }
 
   /** How many objects were deleted through batch requests. */
@@ -239,6 +253,9 @@ final class FakeGcs {
     RuntimeException fault = faults == null ? null : faults.poll();
     if (fault != null) {
       throw fault;
+    }
+    if (name.equals("get") && args[0] instanceof com.google.api.services.storage.model.Bucket) {
+      return bucketSettings;
     }
     return switch (name) {
       case "createBatch" -> new SequentialBatch();

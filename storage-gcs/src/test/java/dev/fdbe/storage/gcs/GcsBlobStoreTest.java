@@ -387,4 +387,30 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     assertThat(put(store, "e/a.csv", bytes(1)).expiresAt()).isNull();
     assertThat(store.list("e/")).extracting(BlobInfo::expiresAt).containsOnlyNulls();
   }
+
+  @Test
+  void expiryFollowsTheBucketsLifecycleDeleteRule() {
+    gcs.deleteAfterDays(3);
+
+    BlobInfo committed = put(store, "e/a.csv", bytes(10));
+
+    java.time.OffsetDateTime created = gcs.storage.get(BlobId.of(FakeGcs.BUCKET, PREFIX + "/e/a.csv"))
+        .getCreateTimeOffsetDateTime();
+    assertThat(committed.expiresAt()).isEqualTo(created.toInstant().plus(java.time.Duration.ofDays(3)));
+    assertThat(store.stat("e/a.csv")).contains(committed);
+    assertThat(store.list("e/")).containsExactly(committed);
+  }
+
+  @Test
+  void theBucketsSettingsAreReadOnceForManyObjects() {
+    gcs.deleteAfterDays(3);
+    int before = gcs.rpcCalls("get");
+    for (int i = 0; i < 5; i++) {
+      put(store, "e/" + i + ".csv", bytes(10));
+    }
+    store.list("e/");
+
+    // per object: one get after the upload; the bucket once
+    assertThat(gcs.rpcCalls("get") - before).isEqualTo(5 + 1);
+  }
 }
