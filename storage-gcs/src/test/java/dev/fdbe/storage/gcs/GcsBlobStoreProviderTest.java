@@ -1,0 +1,93 @@
+package dev.fdbe.storage.gcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fdbe.BlobStores;
+import dev.fdbe.StorageException;
+import dev.fdbe.spi.BlobStore;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GcsBlobStoreProviderTest {
+  @TempDir
+  Path dir;
+
+  private static GcsStorageConfig config(String uri) {
+    return GcsBlobStoreProvider.config(URI.create(uri));
+  }
+
+  @Test
+  void theLocationCarriesBucketPrefixAndSettings() {
+    GcsStorageConfig config = config("gs://my-exports/fdbe/runs?projectId=my-project"
+        + "&credentialsFile=/etc/fdbe/key%20file.json&endpoint=http://127.0.0.1:4443&chunkSizeMb=8");
+
+    assertThat(config.bucket()).isEqualTo("my-exports");
+    assertThat(config.keyPrefix()).isEqualTo("fdbe/runs");
+    assertThat(config.projectId()).contains("my-project");
+    assertThat(config.credentialsFile()).contains(Path.of("/etc/fdbe/key file.json"));
+    assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:4443"));
+    assertThat(config.chunkSizeBytes()).isEqualTo(8 << 20);
+  }
+
+  @Test
+  void aBareBucketHasNoPrefixAndDefaults() {
+    assertThat(config("gs://my_bucket").keyPrefix()).isEmpty();
+    assertThat(config("gs://my_bucket/").keyPrefix()).isEmpty();
+    assertThat(config("gs://b-1/p/").keyPrefix()).isEqualTo("p");
+    assertThat(config("gs://b-1").chunkSizeBytes()).isEqualTo(GcsStorageConfig.DEFAULT_CHUNK_SIZE_BYTES);
+  }
+
+  @Test
+  void badLocationsAreRefusedNamingTheProblem() {
+    String[][] cases = {
+        {"s3://b/p", "the scheme must be 'gs'"},
+        {"gs:b", "must name a bucket"},
+        {"gs:///p", "must name a bucket"},
+        {"gs://UPPER/p", "invalid bucket name 'UPPER'"},
+        {"gs://b-1/a//b", "invalid keyPrefix"},
+        {"gs://b-1/p#frag", "fragment"},
+        {"gs://b-1/p?region=eu", "unknown query parameter 'region'; known: projectId, credentialsFile, endpoint, "
+            + "chunkSizeMb"},
+        {"gs://b-1/p?chunkSizeMb=0", "chunkSizeMb must be a whole number of MiB from 1 to 1024, got '0'"},
+        {"gs://b-1/p?chunkSizeMb=1.5", "got '1.5'"},
+        {"gs://b-1/p?chunkSizeMb=2048", "got '2048'"},
+        {"gs://b-1/p?projectId=a&projectId=b", "'projectId' is repeated"},
+        {"gs://b-1/p?projectId=", "'projectId' is empty"},
+        {"gs://b-1/p?projectId", "is not name=value"},
+        {"gs://b-1/p?endpoint=ftp://h", "invalid endpoint 'ftp://h'"},
+    };
+    for (String[] c : cases) {
+      assertThatThrownBy(() -> config(c[0])).as(c[0])
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("invalid Google Cloud Storage location '" + c[0] + "'")
+          .hasMessageContaining(c[1]);
+    }
+  }
+
+  @Test
+  void blobStoresFindTheProviderForGs() throws Exception {
+    Path key = Files.writeString(dir.resolve("key.json"), SigningKeys.keyFileJson());
+
+    BlobStore store = BlobStores.fromUri(URI.create("gs://my-exports/fdbe?credentialsFile=" + key
+        + "&endpoint=http://127.0.0.1:4443&projectId=fdbe-test"));
+
+    assertThat(store).isInstanceOf(GcsBlobStore.class);
+    assertThat(store.describe()).isEqualTo("Google Cloud Storage gs://my-exports/fdbe/");
+    assertThat(new GcsBlobStoreProvider().scheme()).isEqualTo("gs");
+  }
+
+  @Test
+  void anUnreadableKeyFileIsANonRetryableErrorNamingIt() {
+    Path missing = dir.resolve("missing.json");
+
+    assertThatThrownBy(() -> BlobStores.fromUri(URI.create("gs://my-exports?credentialsFile=" + missing)))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining(missing.toString())
+        .hasMessageContaining("gs://my-exports")
+        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+  }
+}

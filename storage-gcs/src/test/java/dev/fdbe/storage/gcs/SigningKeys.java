@@ -1,0 +1,59 @@
+package dev.fdbe.storage.gcs;
+
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * A service-account key made in the test run: an RSA key pair and the credentials over it, as a
+ * key file from the console would give them. Nothing is fetched and no token is ever requested;
+ * the credentials only sign.
+ */
+final class SigningKeys {
+  static final String EMAIL = "fdbe-links@fdbe-test.iam.gserviceaccount.com";
+  private static final KeyPair PAIR = generate();
+
+  private SigningKeys() {}
+
+  private static KeyPair generate() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("the JDK lacks RSA", e);
+    }
+  }
+
+  static KeyPair pair() {
+    return PAIR;
+  }
+
+  static ServiceAccountCredentials credentials() {
+    return ServiceAccountCredentials.newBuilder()
+        .setClientEmail(EMAIL)
+        .setClientId("123456789")
+        .setPrivateKey(PAIR.getPrivate())
+        .setPrivateKeyId("test-key-1")
+        .setProjectId("fdbe-test")
+        .build();
+  }
+
+  /** The key as a service-account key file (JSON) holds it. */
+  static String keyFileJson() {
+    String pem = ("-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(PAIR.getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n").replace("\n", "\\n");
+    return "{\n"
+        + "  \"type\": \"service_account\",\n"
+        + "  \"project_id\": \"fdbe-test\",\n"
+        + "  \"private_key_id\": \"test-key-1\",\n"
+        + "  \"private_key\": \"" + pem + "\",\n"
+        + "  \"client_email\": \"" + EMAIL + "\",\n"
+        + "  \"client_id\": \"123456789\",\n"
+        + "  \"token_uri\": \"https://oauth2.googleapis.com/token\"\n"
+        + "}\n";
+  }
+}
