@@ -607,10 +607,8 @@ public final class ExportEngine implements AutoCloseable {
      * engines (in this and other processes sharing the run store) export in parallel; the run's files
      * are the slices' files in time order. A slice that fails transiently is retried alone. Default:
      * runs are not sliced. At least one minute; a run is cut into at most {@value ExportEngine#MAX_SLICES}
-     * slices (longer ones when needed).
-     *
-     * <p>Note: events with the same uuid are exported once per slice, so identical events in different
-     * slices (which can only differ in timestamp) would each be exported.
+     * slices (longer ones when needed). A sliced run exports exactly what the whole run would: an
+     * event whose uuid an earlier slice exported is not exported again.
      */
     public Builder sliceLength(Duration value) {
       Objects.requireNonNull(value, "sliceLength");

@@ -65,16 +65,18 @@ public final class InMemoryRecordSource implements RecordSource {
     long end = Micros.of(query.interval().end());
     int event = schema.indexOf("event");
     List<Object[]> all = rows.getOrDefault(query.team(), Map.of()).getOrDefault(query.model(), List.of());
+    long seenFrom = Micros.of(query.seenFrom());
     List<Object[]> selected = new ArrayList<>();
+    List<Object[]> earlier = new ArrayList<>();
     for (Object[] row : all) {
       long micros = (Long) row[time];
-      if (micros < start || micros >= end) {
+      if (micros < seenFrom || micros >= end) {
         continue;
       }
       if (query.model() == Model.EVENTS && !query.accepts((String) row[event])) {
         continue;
       }
-      selected.add(row);
+      (micros < start ? earlier : selected).add(row);
     }
     Comparator<Object[]> order = Comparator.comparingLong(r -> (Long) r[time]);
     for (String key : query.model().keyColumns()) {
@@ -85,6 +87,8 @@ public final class InMemoryRecordSource implements RecordSource {
     if (query.model() == Model.EVENTS) {
       int uuid = schema.indexOf("uuid");
       Set<String> seen = new HashSet<>();
+      // Events an earlier slice of the run exported are not exported again.
+      earlier.forEach(r -> seen.add((String) r[uuid]));
       selected.removeIf(r -> !seen.add((String) r[uuid]));
     }
     return new Cursor(selected);

@@ -5,6 +5,7 @@ import dev.fdbe.FileConfig;
 import dev.fdbe.FileId;
 import dev.fdbe.LogLevel;
 import dev.fdbe.Model;
+import dev.fdbe.RunId;
 import dev.fdbe.RunStatus;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.FileRecord;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +97,7 @@ final class AttemptRunner {
             + " is not available in this engine; add its provider (fdbe-formats) to the class path"));
     log.log(run, lease.attemptId(), LogLevel.INFO, describeStart(run, lease));
     SourceQuery query = new SourceQuery(run.team(), run.request().model(), PartRoller.intervalOf(run),
-        run.request().include(), run.request().exclude());
+        run.request().include(), run.request().exclude(), seenFrom(run));
     PartRoller roller = new PartRoller(store, blobs, format, run, active, lease, log, settings.clock());
     List<PartRecord> parts;
     try (RecordCursor cursor = settings.source().open(query)) {
@@ -280,6 +282,16 @@ final class AttemptRunner {
       LOG.warn("cannot delete the files of run {}; the maintenance sweep will", run.id(), e);
       return 0;
     }
+  }
+
+  /** Where the whole run's interval starts: the parent's start for a slice, so that no event is exported twice. */
+  private Instant seenFrom(RunRecord run) {
+    if (!run.isSlice()) {
+      return run.request().dataIntervalStart();
+    }
+    RunId parent = Objects.requireNonNull(run.parentId(), "a slice has a parent");
+    return store.find(parent).map(p -> p.request().dataIntervalStart())
+        .orElseThrow(() -> new IllegalStateException("slice " + run.id() + " has lost its run " + parent));
   }
 
   private String describeStart(RunRecord run, Lease lease) {

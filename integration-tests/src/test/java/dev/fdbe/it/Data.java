@@ -127,6 +127,22 @@ final class Data {
   }
 
   /**
+   * The event rows plus, for every {@code every}-th one, a copy with the same uuid {@code shift}
+   * later (and inserted later): duplicates that land in another slice of a sliced run.
+   */
+  static List<Map<String, Object>> withLaterCopies(List<Map<String, Object>> events, int every, Duration shift) {
+    List<Map<String, Object>> rows = new ArrayList<>(events);
+    for (int i = 0; i < events.size(); i += every) {
+      Map<String, Object> copy = new HashMap<>(events.get(i));
+      copy.put("timestamp", ((Instant) copy.get("timestamp")).plus(shift));
+      copy.put("_inserted_at", ((Instant) copy.get("_inserted_at")).plus(shift));
+      copy.put("event", "copy");
+      rows.add(copy);
+    }
+    return rows;
+  }
+
+  /**
    * What an export of the rows must hold, in order: rows in the interval, filters applied, each
    * event uuid once (the earliest), ordered by time then key; values as the readers return them.
    */

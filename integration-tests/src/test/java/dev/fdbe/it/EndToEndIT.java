@@ -149,6 +149,26 @@ class EndToEndIT {
   }
 
   @Test
+  void aSlicedRunExportsEachEventOnceAsTheWholeRunWould() {
+    List<Map<String, Object>> rows =
+        Data.withLaterCopies(data.rows(Model.EVENTS, TEAM, DAY, 600), 7, Duration.ofHours(5));
+    harness.insert(TEAM, Model.EVENTS, rows);
+    ExportEngine sliced = harness.started(harness.engine().recordSource(JdbcRecordSource.of(harness.dataSource))
+        .sliceLength(Duration.ofHours(3)).instanceName("slicing").build());
+
+    RunId id = sliced.create(CALLER, ExportRequest.builder(Model.EVENTS, DAY.start(), DAY.end())
+        .file(FileConfig.of(FileFormat.JSON_LINES)).build());
+    RunSnapshot run = harness.await(sliced, id);
+
+    assertThat(run.status()).as("error: %s", run.error()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(harness.runStore.slices(id)).hasSize(8);
+    List<Map<String, Object>> read = harness.read(run);
+    assertThat(read).extracting(r -> r.get("uuid")).doesNotHaveDuplicates();
+    assertThat(read).extracting(r -> r.get("event")).doesNotContain("copy");
+    assertThat(read).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, List.of(), List.of()));
+  }
+
+  @Test
   void emptyIntervalCompletesWithNoFiles() {
     load(Model.EVENTS, 10);
 

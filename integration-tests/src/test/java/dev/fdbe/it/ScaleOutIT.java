@@ -251,7 +251,9 @@ class ScaleOutIT {
 
   @Test
   void aSlicedRunEqualsTheUnslicedExportAndItsSlicesRunOnSeveralEngines() throws Exception {
-    load(day(3), 6_000);
+    List<Map<String, Object>> rows = Data.withLaterCopies(data.rows(Model.EVENTS, TEAM, day(3), 6_000), 9,
+        Duration.ofHours(7));
+    harness.insert(TEAM, Model.EVENTS, rows);
     ExportEngine unsliced = harness.started(harness.engine().recordSource(JdbcRecordSource.of(harness.dataSource))
         .instanceName("in-test").build());
     RunId whole = unsliced.create(CALLER, ExportRequest.builder(Model.EVENTS, day(3).start(), day(3).end())
@@ -269,6 +271,8 @@ class ScaleOutIT {
     assertThat(slices.stream().map(RunRecord::leaseOwner).collect(Collectors.toSet()))
         .as("slices ran on several engines").hasSizeGreaterThanOrEqualTo(2);
     assertThat(run.progress().recordsCompleted()).isEqualTo(6_000);
+    assertThat(harness.read(run)).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, day(3), List.of(),
+        List.of()));
     assertThat(String.join("", harness.bytes(sliced).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList()))
         .isEqualTo(String.join("", harness.bytes(whole).stream().map(b -> new String(b, StandardCharsets.UTF_8))
             .toList()));

@@ -145,6 +145,8 @@ public final class JdbcCursor implements RecordCursor {
    * streams it through the (team_id, time, uuid) index with an anti-join on (team_id, uuid);
    * PostgreSQL picks one row per uuid with {@code DISTINCT ON}, a plan that stays linear whatever
    * the table statistics say (a correlated {@code NOT EXISTS} turns quadratic there without them).
+   * A later slice of a run also skips events whose uuid occurs earlier in the run
+   * ({@link SourceQuery#seenFrom()}), so a sliced run exports what the whole run would.
    */
   private static String eventsQuery(Dialect dialect, SourceQuery query, String table, String timeColumn,
       List<Object> params) {
@@ -155,10 +157,19 @@ public final class JdbcCursor implements RecordCursor {
       sql.append("SELECT ").append(columns).append(" FROM (SELECT DISTINCT ON (e.uuid) ").append(columns)
           .append(", e.team_id FROM ").append(table).append(" e WHERE ").append(interval("e", timeColumn, query, params))
           .append(" ORDER BY e.uuid, e.").append(timeColumn).append(", e._inserted_at) e WHERE TRUE");
+      if (query.followsEarlierSlices()) {
+        // A uuid that occurs in an earlier slice was exported there: a point lookup per row on (team_id, uuid).
+        sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
+            .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
+            .append(" < ?)");
+        params.add(OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC));
+        params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
+      }
     } else {
       sql.append("SELECT ").append(columns).append(" FROM ").append(table).append(" e WHERE ")
           .append(interval("e", timeColumn, query, params));
-      Object start = params.get(params.size() - 2);
+      // Earlier slices of the same run count as earlier rows: their events were exported there.
+      Object start = OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC);
       Object end = params.get(params.size() - 1);
       sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
           .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
