@@ -3,10 +3,13 @@ package dev.fdbe.storage.s3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import software.amazon.awssdk.checksums.DefaultChecksumAlgorithm;
+import software.amazon.awssdk.checksums.SdkChecksum;
 
 /*
  * The bytes of one part, in chunks of CHUNK_BYTES taken as they are needed: an object smaller than
@@ -56,6 +59,23 @@ final class PartBuffer {
       size += n;
     }
     return done;
+  }
+
+  /**
+   * The part's CRC32C, base64 as S3 writes it, computed with the SDK's checksum support. Sent as
+   * the {@code x-amz-checksum-crc32c} header, S3 checks the body against it before storing the
+   * part and keeps it; sending it as a header rather than an aws-chunked trailer also lets
+   * S3-compatible stores that only read headers check and keep it.
+   */
+  String crc32c() {
+    SdkChecksum checksum = SdkChecksum.forAlgorithm(DefaultChecksumAlgorithm.CRC32C);
+    long left = size;
+    for (byte[] chunk : chunks) {
+      int n = (int) Math.min(left, chunk.length);
+      checksum.update(chunk, 0, n);
+      left -= n;
+    }
+    return Base64.getEncoder().encodeToString(checksum.getChecksumBytes());
   }
 
   /** Takes the chunks away, for reuse by the next part. */

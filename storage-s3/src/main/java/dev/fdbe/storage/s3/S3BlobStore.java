@@ -105,6 +105,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   private static final int DELETE_BATCH = 1000;
   private static final int ABORT_CHECKS = 3;
   private static final String CONTENT_TYPE = "application/octet-stream";
+  private static final String EMPTY_CRC32C = "AAAAAA==";
 
   private final S3StorageConfig config;
   private final Region region;
@@ -450,11 +451,16 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
     }
   }
 
-  UploadPartResponse uploadPart(String objectName, String uploadId, PartBuffer part, BooleanSupplier cancelled) {
+  /** Uploads a part with its CRC32C; returns it completed, with the checksum S3 confirmed. */
+  CompletedPart uploadPart(String objectName, String uploadId, PartBuffer part, BooleanSupplier cancelled) {
+    String crc32c = part.crc32c();
     try {
-      return s3.uploadPart(b -> b.bucket(config.bucket()).key(objectName).uploadId(uploadId)
-              .partNumber(part.number()).contentLength(part.size()).checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+      UploadPartResponse response = s3.uploadPart(b -> b.bucket(config.bucket()).key(objectName).uploadId(uploadId)
+              .partNumber(part.number()).contentLength(part.size())
+              .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(crc32c),
           RequestBody.fromContentProvider(() -> part.newStream(cancelled), part.size(), CONTENT_TYPE));
+      checkEcho(response.checksumCRC32C(), crc32c, "part " + part.number() + " of", objectName);
+      return CompletedPart.builder().partNumber(part.number()).eTag(response.eTag()).checksumCRC32C(crc32c).build();
     } catch (SdkException e) {
       if (S3Failures.isNotFound(e)) {
         throw new StorageException("cannot upload part " + part.number() + " of " + location(objectName)
@@ -484,13 +490,22 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
     config.serverSideEncryption().ifPresent(sse -> request.serverSideEncryption(sse.headerValue()));
     config.kmsKeyId().ifPresent(request::ssekmsKeyId);
     long size = part == null ? 0 : part.size();
-    request.contentLength(size);
+    String crc32c = part == null ? EMPTY_CRC32C : part.crc32c();
+    request.contentLength(size).checksumCRC32C(crc32c);
     RequestBody body = part == null ? RequestBody.empty()
         : RequestBody.fromContentProvider(() -> part.newStream(() -> false), size, CONTENT_TYPE);
     try {
-      s3.putObject(request.build(), body);
+      checkEcho(s3.putObject(request.build(), body).checksumCRC32C(), crc32c, "", objectName);
     } catch (SdkException e) {
       throw S3Failures.map("put", location(objectName), e);
+    }
+  }
+
+  /** S3 answers with the checksum it stored; one that differs from the one sent means corruption on the way. */
+  private void checkEcho(@Nullable String stored, String sent, String what, String objectName) {
+    if (stored != null && !stored.equals(sent)) {
+      throw new StorageException("cannot write " + what + (what.isEmpty() ? "" : " ") + location(objectName)
+          + ": S3 stored CRC32C " + stored + " but " + sent + " was sent", true);
     }
   }
 

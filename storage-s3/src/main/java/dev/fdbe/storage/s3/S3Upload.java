@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /*
  * One object being written to S3 while its bytes are still being produced.
@@ -365,7 +364,7 @@ final class S3Upload implements BlobUpload {
 
   /** Runs on the part pool. */
   private void upload(String id, PartBuffer part) {
-    UploadPartResponse response = null;
+    CompletedPart response = null;
     RuntimeException error = null;
     try {
       if (!cancelled) {
@@ -380,15 +379,14 @@ final class S3Upload implements BlobUpload {
     partEnded(part, response, cancelled ? null : error);
   }
 
-  private void partEnded(PartBuffer part, @Nullable UploadPartResponse response, @Nullable RuntimeException error) {
+  private void partEnded(PartBuffer part, @Nullable CompletedPart response, @Nullable RuntimeException error) {
     lock.lock();
     try {
       inFlight--;
       buffersHeld--;
       freeChunks.addAll(part.release());
       if (response != null) {
-        completed.add(CompletedPart.builder().partNumber(part.number()).eTag(response.eTag())
-            .checksumCRC32C(response.checksumCRC32C()).build());
+        completed.add(response);
       } else if (error != null && failure == null) {
         failure = error;
         cancelled = true;

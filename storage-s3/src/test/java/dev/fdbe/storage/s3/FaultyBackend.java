@@ -50,6 +50,8 @@ final class FaultyBackend extends ForwardingBlobStore {
 
   void reset() {
     failUploadPart = call -> false;
+    uploadPartCalls.set(0);
+    failedUploadParts.set(0);
     CountDownLatch latch = hold;
     hold = null;
     if (latch != null) {
@@ -77,6 +79,12 @@ final class FaultyBackend extends ForwardingBlobStore {
     }
     if (failUploadPart.test(call)) {
       failedUploadParts.incrementAndGet();
+      // Read the body first, as S3 does before it fails, so that the client gets the 500 response.
+      try {
+        is.transferTo(java.io.OutputStream.nullOutputStream());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       throw (S3Exception) S3Exception.builder().statusCode(500).message("injected failure")
           .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalError")
               .errorMessage("injected failure of UploadPart call " + call).build())
