@@ -1,9 +1,11 @@
 package dev.fdbe.storage.s3;
 
 import java.time.Instant;
-import java.time.ZonedDateTime;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Expiration {
   private static final Logger LOG = LoggerFactory.getLogger(Expiration.class);
-  private static final Pattern EXPIRY_DATE = Pattern.compile("expiry-date=\"([^\"]+)\"");
+  private static final Pattern EXPIRY_DATE = Pattern.compile("expiry-date=\"(?:[A-Za-z]{3}, )?([^\"]+) GMT\"");
+  // The weekday is dropped before parsing: it adds nothing, and a wrong one must not lose the date.
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss", Locale.ROOT);
 
   private Expiration() {}
 
@@ -33,7 +37,7 @@ final class Expiration {
       return null;
     }
     try {
-      return ZonedDateTime.parse(matcher.group(1), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return LocalDateTime.parse(matcher.group(1), DATE).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       LOG.warn("ignoring an x-amz-expiration header whose expiry-date does not parse: {}", header);
       return null;
