@@ -543,6 +543,9 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
           LOG.warn("cannot abort multipart upload {} of {}", uploadId, location(objectName), e);
           return false;
         }
+      } catch (RuntimeException e) {
+        LOG.warn("cannot abort multipart upload {} of {}", uploadId, location(objectName), e);
+        return false;
       }
       try {
         boolean open = listUploads(objectName).stream()
@@ -550,7 +553,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
         if (!open) {
           return true;
         }
-      } catch (StorageException e) {
+      } catch (RuntimeException e) {
         LOG.warn("cannot check that multipart upload {} of {} is gone", uploadId, location(objectName), e);
         return false;
       }

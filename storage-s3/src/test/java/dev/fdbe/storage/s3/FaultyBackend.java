@@ -12,6 +12,8 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
@@ -29,6 +31,7 @@ final class FaultyBackend extends ForwardingBlobStore {
   final Map<String, Set<Integer>> partsStored = new ConcurrentHashMap<>();
   private volatile IntPredicate failUploadPart = call -> false;
   private volatile CountDownLatch hold;
+  private volatile long sizeOffset;
 
   FaultyBackend(BlobStore delegate) {
     super(delegate);
@@ -48,7 +51,20 @@ final class FaultyBackend extends ForwardingBlobStore {
     return latch;
   }
 
+  /** From now on, HeadObject reports every object's size off by this many bytes. */
+  void misreportSizes(long offset) {
+    sizeOffset = offset;
+  }
+
+  @Override
+  public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+    HeadObjectResponse response = super.blobMetadata(request);
+    long offset = sizeOffset;
+    return offset == 0 ? response : response.toBuilder().contentLength(response.contentLength() + offset).build();
+  }
+
   void reset() {
+    sizeOffset = 0;
     failUploadPart = call -> false;
     uploadPartCalls.set(0);
     failedUploadParts.set(0);

@@ -283,6 +283,38 @@ class S3BlobStoreTest {
   }
 
   @Test
+  void serverSideEncryptionIsRequestedForSinglePutsAndMultipartUploads() throws IOException {
+    S3BlobStore encrypted = S3BlobStore.create(server.config(bucket)
+        .serverSideEncryption(ServerSideEncryption.SSE_S3).build());
+    try {
+      for (int size : new int[] {1000, PART + 1}) {
+        BlobUpload upload = encrypted.beginUpload("sse/" + size + ".csv");
+        writeInSmallPieces(upload.stream(), data(size, 9));
+        upload.commit();
+
+        HeadObjectResponse head = server.admin.headObject(b -> b.bucket(bucket).key("sse/" + size + ".csv"));
+        assertThat(head.serverSideEncryptionAsString()).as("object of %d bytes", size).isEqualTo("AES256");
+      }
+    } finally {
+      encrypted.close();
+    }
+  }
+
+  @Test
+  void aStoredSizeThatDiffersFromTheBytesWrittenIsARetryableFailureAndTheObjectIsDeleted() throws IOException {
+    server.backend.misreportSizes(-1);
+    BlobUpload upload = store.beginUpload("1/r/attempt-1/short.csv", UploadJournal.NONE);
+    writeInSmallPieces(upload.stream(), data(PART + 100, 10));
+
+    assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class)
+        .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/short.csv")
+        .hasMessageContaining((PART + 100) + " bytes were written but " + (PART + 99) + " are stored")
+        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
+    assertThat(server.objects(bucket)).isEmpty();
+    assertThat(server.openUploads(bucket)).isEmpty();
+  }
+
+  @Test
   void abortUploadOfAnUploadThatIsGoneDoesNothing() {
     store.abortUpload("1/r/attempt-1/x.csv", "no-such-upload");
 
