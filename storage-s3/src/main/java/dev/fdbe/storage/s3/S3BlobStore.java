@@ -37,7 +37,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -145,7 +145,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
         .credentialsProvider(credentials)
         .applyMutation(b -> config.endpoint().ifPresent(b::endpointOverride))
         .forcePathStyle(config.pathStyle())
-        .httpClientBuilder(ApacheHttpClient.builder()
+        .httpClientBuilder(Apache5HttpClient.builder()
             .maxConnections(Math.max(50, 4 * config.inFlightParts()))
             .connectionTimeout(Duration.ofSeconds(10))
             .socketTimeout(Duration.ofSeconds(60)))
