@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -143,7 +145,7 @@ public final class Main {
   }
 
   private static Map<String, String> databaseEnv(Map<String, String> env) {
-    Map<String, String> picked = new java.util.HashMap<>();
+    Map<String, String> picked = new HashMap<>();
     for (String name : List.of("FDBE_DATABASE_USER", "FDBE_DATABASE_PASSWORD")) {
       String value = env.get(name);
       if (value != null) {
@@ -219,7 +221,7 @@ public final class Main {
     return value;
   }
 
-  private static <T> T parse(String option, java.util.function.Supplier<T> parser) {
+  private static <T> T parse(String option, Supplier<T> parser) {
     try {
       return parser.get();
     } catch (IllegalArgumentException e) {
