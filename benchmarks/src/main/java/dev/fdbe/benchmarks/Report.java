@@ -1,0 +1,196 @@
+package dev.fdbe.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fdbe.Compression;
+import dev.fdbe.FileFormat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * The suite's results and what is written from them: {@code latest.json} (everything), {@code
+ * latest.md} (the tables and the targets) and {@code latest.png} (rows/s per format × compression,
+ * the peers side by side, drawn by XChart).
+ *
+ * @param machine cores, memory, Java and OS of the machine that measured
+ * @param command the command that produced the results
+ * @param seconds how long the suite took
+ * @param writers one line per format × compression
+ * @param wholeExports the whole-export measurements
+ * @param targets the targets of the issue, each met or missed with its figures
+ */
+public record Report(String machine, String command, double seconds, List<WriterLine> writers,
+    List<WholeExport.Measurement> wholeExports, List<Target> targets) {
+
+  /**
+   * Rows/s of the library's writer and of everything measured next to it, for one format and
+   * compression; a value not measured is null.
+   */
+  public record WriterLine(FileFormat format, Compression compression, double fdbe, double fdbeBytesPerSecond,
+      Double peer, String peerName, Double duckDbOneThread, Double duckDbDefault, Double codecLimit) {
+    String label() {
+      return format.wireName() + " " + compression.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** A target: what it asks, whether it is met, and the figures that decide it. */
+  public record Target(String name, boolean met, String figures) {}
+
+  /** Builds the targets from the lines and the whole exports. */
+  public static List<Target> targets(List<WriterLine> writers, List<WholeExport.Measurement> wholeExports) {
+    List<Target> targets = new ArrayList<>();
+    for (WriterLine line : writers) {
+      if (line.peer() != null) {
+        targets.add(new Target(line.label() + " writer ≥ " + line.peerName(), line.fdbe() >= line.peer(),
+            rate(line.fdbe()) + " vs " + rate(line.peer()) + " rows/s (" + percent(line.fdbe() / line.peer()) + ")"));
+      }
+    }
+    for (WriterLine line : writers) {
+      if (line.duckDbOneThread() == null) {
+        continue;
+      }
+      if (line.format() != FileFormat.PARQUET && line.compression() == Compression.NONE) {
+        targets.add(new Target(line.label() + " ≥ DuckDB COPY (1 thread)", line.fdbe() >= line.duckDbOneThread(),
+            rate(line.fdbe()) + " vs " + rate(line.duckDbOneThread()) + " rows/s ("
+                + percent(line.fdbe() / line.duckDbOneThread()) + ")"));
+      }
+      if (line.format() == FileFormat.PARQUET && line.compression() == Compression.ZSTD) {
+        targets.add(new Target(line.label() + " ≥ 50% of DuckDB COPY (1 thread)",
+            line.fdbe() >= 0.5 * line.duckDbOneThread(), rate(line.fdbe()) + " vs " + rate(line.duckDbOneThread())
+                + " rows/s (" + percent(line.fdbe() / line.duckDbOneThread()) + ")"));
+      }
+    }
+    List<Long> sizes = wholeExports.stream().map(WholeExport.Measurement::rows).distinct().sorted().toList();
+    for (long rows : sizes) {
+      List<WholeExport.Measurement> these = wholeExports.stream().filter(m -> m.rows() == rows).toList();
+      WholeExport.Measurement read = these.stream().filter(m -> m.name().startsWith("H2 read")).findFirst()
+          .orElse(null);
+      if (read == null) {
+        continue;
+      }
+      for (WholeExport.Measurement export : these) {
+        if (export != read) {
+          targets.add(new Target(export.name() + " of " + count(rows) + " rows ≥ 70% of the H2 read",
+              export.rowsPerSecond() >= 0.7 * read.rowsPerSecond(), rate(export.rowsPerSecond()) + " vs "
+                  + rate(read.rowsPerSecond()) + " rows/s (" + percent(export.rowsPerSecond() / read.rowsPerSecond())
+                  + ")"));
+        }
+      }
+    }
+    if (sizes.size() >= 2) {
+      long small = sizes.get(sizes.size() - 2);
+      long large = sizes.get(sizes.size() - 1);
+      for (WholeExport.Measurement export : wholeExports) {
+        if (export.rows() != large || export.name().startsWith("H2 read")) {
+          continue;
+        }
+        wholeExports.stream().filter(m -> m.rows() == small && m.name().equals(export.name())).findFirst()
+            .ifPresent(before -> targets.add(new Target(export.name() + " peak live heap flat from " + count(small)
+                + " to " + count(large) + " rows (at most 25% more)",
+                export.peakLiveHeapBytes() <= before.peakLiveHeapBytes() * 1.25,
+                mib(before.peakLiveHeapBytes()) + " → " + mib(export.peakLiveHeapBytes()))));
+      }
+    }
+    return targets;
+  }
+
+  /** Writes latest.json, latest.md and latest.png into the directory. */
+  public void write(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(directory.resolve("latest.json").toFile(), this);
+    Files.writeString(directory.resolve("latest.md"), markdown(), StandardCharsets.UTF_8);
+    BitmapEncoder.saveBitmap(chart(), directory.resolve("latest.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** The tables and the targets in Markdown. */
+  public String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("Measured on ").append(machine).append(" with `").append(command).append("` in ")
+        .append(Math.round(seconds)).append(" s.\n\n");
+    md.append("Writers, rows/s (single-threaded; events rows with 300–800 byte properties):\n\n");
+    md.append("| format | compression | fdbe | fdbe MB/s out | hand-rolled peer | DuckDB COPY 1 thread "
+        + "| DuckDB COPY default threads | codec alone |\n");
+    md.append("|---|---|--:|--:|--:|--:|--:|--:|\n");
+    for (WriterLine line : writers) {
+      md.append("| ").append(line.format().wireName()).append(" | ")
+          .append(line.compression().name().toLowerCase(Locale.ROOT)).append(" | ").append(rate(line.fdbe()))
+          .append(" | ").append(String.format(Locale.ROOT, "%.1f", line.fdbeBytesPerSecond() / 1e6)).append(" | ")
+          .append(line.peer() == null ? "–" : rate(line.peer()) + " (" + line.peerName() + ")").append(" | ")
+          .append(orDash(line.duckDbOneThread())).append(" | ").append(orDash(line.duckDbDefault())).append(" | ")
+          .append(orDash(line.codecLimit())).append(" |\n");
+    }
+    if (!wholeExports.isEmpty()) {
+      md.append("\nWhole exports from H2 through the engine to local storage (one worker, compression ")
+          .append("none):\n\n| what | rows | seconds | rows/s | bytes | peak live heap |\n|---|--:|--:|--:|--:|--:|\n");
+      for (WholeExport.Measurement m : wholeExports) {
+        md.append("| ").append(m.name()).append(" | ").append(count(m.rows())).append(" | ")
+            .append(String.format(Locale.ROOT, "%.1f", m.seconds())).append(" | ").append(rate(m.rowsPerSecond()))
+            .append(" | ").append(m.bytes() == 0 ? "–" : mib(m.bytes())).append(" | ")
+            .append(mib(m.peakLiveHeapBytes())).append(" |\n");
+      }
+    }
+    md.append("\nTargets:\n\n");
+    for (Target target : targets) {
+      md.append("- ").append(target.met() ? "met" : "**missed**").append(": ").append(target.name()).append(" — ")
+          .append(target.figures()).append('\n');
+    }
+    return md.toString();
+  }
+
+  /**
+   * Rows/s per format × compression as grouped bars, the peers beside fdbe. The codec limits stay in
+   * the table: they are many times higher and would flatten every other bar.
+   */
+  CategoryChart chart() {
+    CategoryChart chart = new CategoryChartBuilder().width(1600).height(700)
+        .title("fdbe writers vs peers — rows/s, single-threaded unless marked (higher is better)")
+        .xAxisTitle("format and compression").yAxisTitle("rows/s").build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setXAxisLabelRotation(45);
+    chart.getStyler().setOverlapped(false);
+    chart.getStyler().setYAxisDecimalPattern("#,###");
+    chart.getStyler().setSeriesColors(new java.awt.Color[] {new java.awt.Color(0x1D, 0x4A, 0xFF),
+        new java.awt.Color(0xF5, 0x4E, 0x00), new java.awt.Color(0xF9, 0xBD, 0x2B),
+        new java.awt.Color(0x7A, 0x5C, 0x00)});
+    List<String> labels = writers.stream().map(WriterLine::label).toList();
+    chart.addSeries("fdbe", labels, writers.stream().map(line -> (Number) line.fdbe()).toList());
+    chart.addSeries("hand-rolled peer (Jackson / GenericRecord)", labels,
+        writers.stream().map(line -> (Number) line.peer()).toList());
+    chart.addSeries("DuckDB COPY, 1 thread", labels,
+        writers.stream().map(line -> (Number) line.duckDbOneThread()).toList());
+    chart.addSeries("DuckDB COPY, default threads", labels,
+        writers.stream().map(line -> (Number) line.duckDbDefault()).toList());
+    return chart;
+  }
+
+  private static String orDash(Double value) {
+    return value == null ? "–" : rate(value);
+  }
+
+  static String rate(double value) {
+    return String.format(Locale.ROOT, "%,.0f", value);
+  }
+
+  private static String percent(double ratio) {
+    return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
+  }
+
+  private static String count(long rows) {
+    return rows % 1_000_000 == 0 ? rows / 1_000_000 + "M" : rows % 1_000 == 0 ? rows / 1_000 + "k" : Long.toString(rows);
+  }
+
+  private static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  }
+}

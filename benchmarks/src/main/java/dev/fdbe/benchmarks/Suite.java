@@ -1,0 +1,159 @@
+package dev.fdbe.benchmarks;
+
+import dev.fdbe.Compression;
+import dev.fdbe.FileFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The whole benchmark suite in one command: every writer (format × compression) with its peers and
+ * codec limits in JMH (one fork each, 2 × 1 s warm-up, 3 × 1 s measurement), then the whole exports
+ * of 100k and 1M rows (10M with {@code --with-10m}) in a child JVM with a 1 GiB heap; writes
+ * {@code latest.json}, {@code latest.md} and {@code latest.png} into {@code --out} (default
+ * {@code benchmarks/results}).
+ *
+ * <p>Run: {@code benchmarks/run} (builds the jar, then {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.fdbe.benchmarks.Suite}).
+ */
+public final class Suite {
+  static final String COMMAND = "benchmarks/run";
+  private static final List<Class<?>> WRITER_BENCHMARKS = List.of(FormatThroughput.class, JacksonJsonLines.class,
+      AvroParquet.class, DuckDbCopy.class, CodecLimit.class);
+
+  private Suite() {}
+
+  public static void main(String[] args) throws IOException, RunnerException, InterruptedException {
+    Path out = Path.of("benchmarks", "results");
+    boolean tenMillion = false;
+    boolean writers = true;
+    boolean exports = true;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--out" -> out = Path.of(args[++i]);
+        case "--with-10m" -> tenMillion = true;
+        case "--writers-only" -> exports = false;
+        case "--exports-only" -> writers = false;
+        default -> throw new IllegalArgumentException("unknown option '" + args[i]
+            + "'; options: --out DIR, --with-10m, --writers-only, --exports-only");
+      }
+    }
+    long started = System.nanoTime();
+    List<Report.WriterLine> lines = writers ? writerLines(runWriters()) : List.of();
+    List<WholeExport.Measurement> wholeExports = exports ? runWholeExports(tenMillion) : List.of();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    StringBuilder command = new StringBuilder(COMMAND);
+    for (String arg : args) {
+      command.append(' ').append(arg);
+    }
+    Report report = new Report(machine(), command.toString(), seconds, lines, wholeExports,
+        Report.targets(lines, wholeExports));
+    report.write(out);
+    System.out.println(report.markdown());
+    System.out.printf(Locale.ROOT, "wrote %s/latest.json, latest.md and latest.png in %.0f s%n", out, seconds);
+  }
+
+  private static Collection<RunResult> runWriters() throws RunnerException {
+    StringBuilder include = new StringBuilder("^dev\\.fdbe\\.benchmarks\\.(");
+    for (int i = 0; i < WRITER_BENCHMARKS.size(); i++) {
+      include.append(i == 0 ? "" : "|").append(WRITER_BENCHMARKS.get(i).getSimpleName());
+    }
+    Options options = new OptionsBuilder()
+        .include(include.append(")\\.").toString())
+        .forks(1)
+        .warmupIterations(2)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(3)
+        .measurementTime(TimeValue.seconds(1))
+        .timeUnit(TimeUnit.SECONDS)
+        .build();
+    return new Runner(options).run();
+  }
+
+  /** One line per format × compression from the JMH results. */
+  static List<Report.WriterLine> writerLines(Collection<RunResult> results) {
+    List<Report.WriterLine> lines = new ArrayList<>();
+    for (FileFormat format : List.of(FileFormat.PARQUET, FileFormat.CSV, FileFormat.JSON_LINES)) {
+      for (Compression compression : Compression.values()) {
+        RunResult fdbe = find(results, FormatThroughput.class, Map.of("format", format.name(),
+            "compression", compression.name()));
+        if (fdbe == null) {
+          continue;
+        }
+        Double bytes = fdbe.getSecondaryResults().containsKey("bytes")
+            ? fdbe.getSecondaryResults().get("bytes").getScore() : 0.0;
+        RunResult peer = format == FileFormat.PARQUET
+            ? find(results, AvroParquet.class, Map.of("compression", compression.name()))
+            : format == FileFormat.JSON_LINES
+                ? find(results, JacksonJsonLines.class, Map.of("compression", compression.name())) : null;
+        String target = format.name() + ":" + compression.name();
+        lines.add(new Report.WriterLine(format, compression, score(fdbe), bytes, score(peer),
+            format == FileFormat.PARQUET ? "AvroParquetWriter + GenericRecord" : "Jackson databind, Map per row",
+            score(find(results, DuckDbCopy.class, Map.of("target", target, "threads", "1"))),
+            score(find(results, DuckDbCopy.class, Map.of("target", target, "threads", "default"))),
+            score(find(results, CodecLimit.class, Map.of("format", format.name(),
+                "compression", compression.name())))));
+      }
+    }
+    return lines;
+  }
+
+  private static RunResult find(Collection<RunResult> results, Class<?> benchmark, Map<String, String> params) {
+    for (RunResult result : results) {
+      var run = result.getParams();
+      if (!run.getBenchmark().startsWith(benchmark.getName() + ".")) {
+        continue;
+      }
+      boolean matches = params.entrySet().stream()
+          .allMatch(param -> param.getValue().equals(run.getParam(param.getKey())));
+      if (matches) {
+        return result;
+      }
+    }
+    return null;
+  }
+
+  private static Double score(RunResult result) {
+    return result == null ? null : result.getPrimaryResult().getScore();
+  }
+
+  /** Runs {@link WholeExport} in a child JVM of 1 GiB heap so that its peak heap is its own. */
+  private static List<WholeExport.Measurement> runWholeExports(boolean tenMillion)
+      throws IOException, InterruptedException {
+    Path result = Files.createTempFile("fdbe-whole-export", ".json");
+    try {
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path"), WholeExport.class.getName(),
+          "--rows", tenMillion ? "100000,1000000,10000000" : "100000,1000000", "--out", result.toString()));
+      Process process = new ProcessBuilder(command).inheritIO().start();
+      int exit = process.waitFor();
+      if (exit != 0) {
+        throw new IllegalStateException("the whole-export benchmark failed (exit " + exit + "); its output is above");
+      }
+      return List.of(new com.fasterxml.jackson.databind.ObjectMapper()
+          .readValue(result.toFile(), WholeExport.Measurement[].class));
+    } finally {
+      Files.deleteIfExists(result);
+    }
+  }
+
+  private static String machine() {
+    long memory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getTotalMemorySize();
+    return String.format(Locale.ROOT, "%d cores, %d GiB, Java %s, %s %s", Runtime.getRuntime().availableProcessors(),
+        Math.round(memory / (1024.0 * 1024 * 1024)), System.getProperty("java.version"),
+        System.getProperty("os.name"), System.getProperty("os.arch"));
+  }
+}

@@ -1,0 +1,150 @@
+package dev.fdbe.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fdbe.Compression;
+import dev.fdbe.FileFormat;
+import dev.fdbe.format.ExportFiles;
+import dev.fdbe.spi.Row;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Each benchmark does the work it claims to measure: the writers and their peers write every row
+ * (read back and compared), DuckDB's COPY writes the table, the limits compress the serialized rows.
+ */
+class BenchmarksTest {
+  private static final List<Row> ROWS = EventRows.generate(FormatThroughput.ROWS, 1);
+
+  @Test
+  void rowsAreRealisticEvents() {
+    assertThat(ROWS).hasSize(FormatThroughput.ROWS);
+    assertThat(ROWS).allSatisfy(row -> assertThat(row.getString(2).length()).isBetween(300, 900));
+    assertThat(ROWS.stream().map(row -> row.getString(1)).distinct()).hasSize(10);
+    assertThat(ROWS.stream().filter(row -> row.isNull(3))).isNotEmpty();
+    assertThat(EventRows.generate(5, 1).get(4).getString(0)).isEqualTo(ROWS.get(4).getString(0));
+  }
+
+  @ParameterizedTest
+  @EnumSource(FileFormat.class)
+  void theFormatBenchmarkWritesEveryRow(FileFormat format) throws IOException {
+    FormatThroughput benchmark = new FormatThroughput();
+    benchmark.format = format;
+    benchmark.compression = Compression.ZSTD;
+    benchmark.maxSizeMb = 0;
+    benchmark.seed = 1;
+    benchmark.setUp();
+    FormatThroughput.Output output = new FormatThroughput.Output();
+    long size = benchmark.write(output);
+
+    byte[] file = FormatThroughput.serialize(format, Compression.ZSTD, ROWS);
+    assertThat(size).isEqualTo(output.bytes).isEqualTo(file.length);
+    assertSameRows(ExportFiles.readAll(new ByteArrayInputStream(file), format, Compression.ZSTD, EventRows.SCHEMA));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"NONE", "GZIP", "LZ4"})
+  void theJacksonPeerWritesEveryRow(Compression compression) throws IOException {
+    JacksonJsonLines peer = new JacksonJsonLines();
+    peer.compression = compression;
+    peer.setUp();
+    Sinks.Capturing out = new Sinks.Capturing();
+    assertThat(peer.writeTo(out)).isEqualTo(out.bytes.size());
+    assertSameRows(ExportFiles.readAll(new ByteArrayInputStream(out.bytes.toByteArray()), FileFormat.JSON_LINES,
+        compression, EventRows.SCHEMA));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"NONE", "ZSTD", "BROTLI"})
+  void theGenericRecordPeerWritesEveryRow(Compression compression) throws IOException {
+    AvroParquet peer = new AvroParquet();
+    peer.compression = compression;
+    peer.setUp();
+    Sinks.Capturing out = new Sinks.Capturing();
+    assertThat(peer.writeTo(out)).isEqualTo(out.bytes.size());
+    assertSameRows(ExportFiles.readAll(new ByteArrayInputStream(out.bytes.toByteArray()), FileFormat.PARQUET,
+        compression, EventRows.SCHEMA));
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"PARQUET:ZSTD", "CSV:NONE", "JSON_LINES:GZIP"})
+  void duckDbCopiesTheSameRows(String target) throws Exception {
+    DuckDbCopy peer = new DuckDbCopy();
+    peer.target = target;
+    peer.threads = "1";
+    peer.setUp();
+    Path directory;
+    try {
+      peer.copy();
+      directory = Path.of(peer.statement().split("'")[1]).getParent();
+      Path written = directory.resolve("out");
+      assertThat(written).isRegularFile();
+      String reader = target.startsWith("PARQUET") ? "read_parquet" : target.startsWith("CSV") ? "read_csv"
+          : "read_json";
+      try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+          Statement statement = duckdb.createStatement();
+          ResultSet count = statement.executeQuery("SELECT COUNT(*), COUNT(DISTINCT uuid) FROM " + reader + "('"
+              + written + "'" + (target.endsWith("GZIP") ? ", compression = 'gzip'" : "") + ")")) {
+        count.next();
+        assertThat(count.getLong(1)).isEqualTo(FormatThroughput.ROWS);
+        assertThat(count.getLong(2)).isEqualTo(FormatThroughput.ROWS);
+      }
+    } finally {
+      peer.tearDown();
+    }
+    assertThat(directory).doesNotExist();
+  }
+
+  @Test
+  void theLimitsCompressOrCopyTheSerializedRows() throws IOException {
+    long raw = FormatThroughput.serialize(FileFormat.JSON_LINES, Compression.NONE, ROWS).length;
+    CodecLimit copy = limit(FileFormat.JSON_LINES, Compression.NONE);
+    assertThat(copy.compress()).isEqualTo(raw);
+    CodecLimit zstd = limit(FileFormat.JSON_LINES, Compression.ZSTD);
+    assertThat(zstd.compress()).isPositive().isLessThan(raw / 2);
+    CodecLimit pages = limit(FileFormat.PARQUET, Compression.SNAPPY);
+    long parquet = FormatThroughput.serialize(FileFormat.PARQUET, Compression.NONE, ROWS).length;
+    assertThat(pages.compress()).isPositive().isLessThan(parquet);
+    for (CodecLimit limit : List.of(copy, zstd, pages)) {
+      limit.tearDown();
+    }
+  }
+
+  private static CodecLimit limit(FileFormat format, Compression compression) throws IOException {
+    CodecLimit limit = new CodecLimit();
+    limit.format = format;
+    limit.compression = compression;
+    limit.setUp();
+    return limit;
+  }
+
+  private static void assertSameRows(List<Map<String, Object>> read) {
+    assertThat(read).hasSize(ROWS.size());
+    for (int i = 0; i < ROWS.size(); i += 997) {
+      assertThat(read.get(i).get("uuid")).isEqualTo(ROWS.get(i).getString(0));
+      assertThat(read.get(i).get("event")).isEqualTo(ROWS.get(i).getString(1));
+      assertThat(read.get(i).get("distinct_id")).isEqualTo(ROWS.get(i).getString(3));
+    }
+  }
+
+  @Test
+  void copyStatementsNameTheCodec() {
+    assertThat(DuckDbCopy.copyStatement(FileFormat.PARQUET, Compression.LZ4, "/x"))
+        .isEqualTo("COPY events TO '/x' (FORMAT parquet, COMPRESSION lz4_raw)");
+    assertThat(DuckDbCopy.copyStatement(FileFormat.CSV, Compression.NONE, "/x"))
+        .isEqualTo("COPY events TO '/x' (FORMAT csv, HEADER, COMPRESSION none)");
+    assertThat(DuckDbCopy.copyStatement(FileFormat.JSON_LINES, Compression.ZSTD, "/x"))
+        .isEqualTo("COPY events TO '/x' (FORMAT json, COMPRESSION zstd)");
+  }
+}

@@ -1,0 +1,101 @@
+package dev.fdbe.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fdbe.Compression;
+import dev.fdbe.FileFormat;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** The suite's plumbing: JMH results become report lines, targets are judged, the files are written. */
+class SuiteTest {
+  @TempDir
+  Path directory;
+
+  @Test
+  void jmhResultsBecomeOneLinePerFormatAndCompression() throws Exception {
+    Collection<RunResult> results = new Runner(new OptionsBuilder()
+        .include("^dev\\.fdbe\\.benchmarks\\.(FormatThroughput|CodecLimit|JacksonJsonLines)\\.")
+        .param("format", "JSON_LINES")
+        .param("compression", "NONE")
+        .forks(0)
+        .warmupIterations(0)
+        .measurementIterations(1)
+        .measurementTime(TimeValue.milliseconds(300))
+        .build()).run();
+
+    List<Report.WriterLine> lines = Suite.writerLines(results);
+
+    assertThat(lines).singleElement().satisfies(line -> {
+      assertThat(line.format()).isEqualTo(FileFormat.JSON_LINES);
+      assertThat(line.compression()).isEqualTo(Compression.NONE);
+      assertThat(line.fdbe()).isPositive();
+      assertThat(line.fdbeBytesPerSecond()).isGreaterThan(line.fdbe() * 300);
+      assertThat(line.peer()).isPositive();
+      assertThat(line.codecLimit()).isGreaterThan(line.fdbe());
+      assertThat(line.duckDbOneThread()).isNull();
+    });
+  }
+
+  @Test
+  void targetsAreJudgedOnTheFigures() {
+    List<Report.WriterLine> lines = List.of(
+        new Report.WriterLine(FileFormat.PARQUET, Compression.ZSTD, 100, 1e6, 80.0, "GenericRecord", 300.0, 500.0,
+            1000.0),
+        new Report.WriterLine(FileFormat.CSV, Compression.NONE, 100, 1e6, null, null, 120.0, 200.0, 1000.0),
+        new Report.WriterLine(FileFormat.JSON_LINES, Compression.NONE, 100, 1e6, 101.0, "Jackson", 90.0, 200.0,
+            1000.0));
+    List<WholeExport.Measurement> exports = List.of(
+        new WholeExport.Measurement("H2 read (source limit)", 1_000_000, 10, 100_000, 0, 50 << 20),
+        new WholeExport.Measurement("export CSV", 1_000_000, 12, 80_000, 900 << 20, 60 << 20),
+        new WholeExport.Measurement("H2 read (source limit)", 10_000_000, 100, 100_000, 0, 50 << 20),
+        new WholeExport.Measurement("export CSV", 10_000_000, 200, 50_000, 900 << 20, 90 << 20));
+
+    List<Report.Target> targets = Report.targets(lines, exports);
+
+    assertThat(targets).extracting(Report.Target::name, Report.Target::met).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("Parquet zstd writer ≥ GenericRecord", true),
+        org.assertj.core.groups.Tuple.tuple("JSONLines none writer ≥ Jackson", false),
+        org.assertj.core.groups.Tuple.tuple("Parquet zstd ≥ 50% of DuckDB COPY (1 thread)", false),
+        org.assertj.core.groups.Tuple.tuple("CSV none ≥ DuckDB COPY (1 thread)", false),
+        org.assertj.core.groups.Tuple.tuple("JSONLines none ≥ DuckDB COPY (1 thread)", true),
+        org.assertj.core.groups.Tuple.tuple("export CSV of 1M rows ≥ 70% of the H2 read", true),
+        org.assertj.core.groups.Tuple.tuple("export CSV of 10M rows ≥ 70% of the H2 read", false),
+        org.assertj.core.groups.Tuple.tuple("export CSV peak live heap flat from 1M to 10M rows (at most 25% more)",
+            false));
+    assertThat(targets.get(0).figures()).isEqualTo("100 vs 80 rows/s (125%)");
+  }
+
+  @Test
+  void theReportIsWrittenAsJsonMarkdownAndChart() throws Exception {
+    List<Report.WriterLine> lines = List.of(
+        new Report.WriterLine(FileFormat.PARQUET, Compression.NONE, 150_000, 9e7, 120_000.0, "GenericRecord",
+            200_000.0, 350_000.0, 2_000_000.0),
+        new Report.WriterLine(FileFormat.CSV, Compression.GZIP, 60_000, 2e7, null, null, 50_000.0, 90_000.0,
+            70_000.0));
+    Report report = new Report("2 cores", "benchmarks/run", 600, lines,
+        List.of(new WholeExport.Measurement("export CSV", 100_000, 1.5, 66_666, 90 << 20, 40 << 20)),
+        Report.targets(lines, List.of()));
+
+    report.write(directory);
+
+    String markdown = Files.readString(directory.resolve("latest.md"));
+    assertThat(markdown).contains("| CSV | gzip | 60,000 | 20.0 | – | 50,000 | 90,000 | 70,000 |")
+        .contains("| export CSV | 100k | 1.5 | 66,666 | 90.0 MiB | 40.0 MiB |")
+        .contains("met: Parquet none writer ≥ GenericRecord — 150,000 vs 120,000 rows/s (125%)");
+    assertThat(Files.readString(directory.resolve("latest.json"))).contains("\"duckDbDefault\" : 350000.0");
+    BufferedImage chart = ImageIO.read(directory.resolve("latest.png").toFile());
+    assertThat(chart.getWidth()).isEqualTo(1600);
+    assertThat(chart.getHeight()).isEqualTo(700);
+  }
+}
