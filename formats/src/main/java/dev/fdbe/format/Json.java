@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 
 /**
@@ -21,8 +22,24 @@ public final class Json {
       .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
       .build();
 
-  /** Whether the text is exactly one valid JSON document (surrounding whitespace allowed). */
+  /**
+   * Whether the text is exactly one valid JSON document (surrounding whitespace allowed), as
+   * Jackson's parser with this factory's constraints decides. A fast single pass settles the common
+   * case; anything it does not certify goes to the parser.
+   */
   public static boolean isValid(String text) {
+    return isValid(text, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * {@link #isValid(String)} for a text whose UTF-8 bytes the caller has already made (a writer
+   * that stores them anyway), so they are not made twice.
+   */
+  public static boolean isValid(String text, byte[] utf8) {
+    return JsonSyntax.check(utf8) == JsonSyntax.VALID || parses(text);
+  }
+
+  private static boolean parses(String text) {
     try (JsonParser parser = FACTORY.createParser(text)) {
       if (parser.nextToken() == null) {
         return false;

@@ -1,5 +1,6 @@
 package dev.fdbe.format.compress;
 
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.io.OutputStream;
  */
 public final class CompressedOutput {
   private static final long MIN_FLUSH_BYTES = 16 * 1024;
+  private static final int WRITE_BYTES = 64 * 1024;
   private static final long MAX_FLUSH_BYTES = 8L * 1024 * 1024;
 
   private final StreamCodec codec;
@@ -34,7 +36,10 @@ public final class CompressedOutput {
   public CompressedOutput(OutputStream out, StreamCodec codec, long maxFileBytes) throws IOException {
     this.codec = codec;
     this.counted = new Counting(out);
-    this.stream = codec.compress(counted);
+    // Rows arrive one by one (a few hundred bytes each); native codecs pay a JNI call per write, so
+    // they get 64 KiB at a time. Buffered bytes count as unflushed, so the bound stays exact.
+    this.stream = codec == StreamCodec.NONE ? codec.compress(counted)
+        : new BufferedOutputStream(codec.compress(counted), WRITE_BYTES);
     this.flushEvery = maxFileBytes <= 0 || codec == StreamCodec.NONE
         ? 0
         : Math.max(MIN_FLUSH_BYTES, Math.min(MAX_FLUSH_BYTES, maxFileBytes / 8));

@@ -72,7 +72,7 @@ final class StagedRow {
       int levels = nullable[i] ? 1 : 0;
       switch (types[i]) {
         case STRING, JSON -> {
-          Binary value = utf8(types[i] == ColumnType.JSON ? json(i, row.getString(i)) : row.getString(i));
+          Binary value = types[i] == ColumnType.JSON ? json(i, row.getString(i)) : utf8(row.getString(i));
           strings[i] = value;
           raw += 4L + value.length() + levels;
           untruncatable += untruncatableBytes(value);
@@ -110,13 +110,14 @@ final class StagedRow {
   }
 
   /** The JSON text to store: the value when it is valid JSON, else the value as a JSON string. */
-  private String json(int column, String text) {
-    if (Json.isValid(text)) {
-      return text;
+  private Binary json(int column, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (Json.isValid(text, bytes)) {
+      return Binary.fromConstantByteArray(bytes);
     }
     String name = schema.column(column).name();
     context.warnOnce("invalid-json:" + name, Json.invalidWarning(name, text));
-    return Json.quote(text);
+    return utf8(Json.quote(text));
   }
 
   private static Binary utf8(String value) {

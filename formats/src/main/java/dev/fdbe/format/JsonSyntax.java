@@ -1,0 +1,253 @@
+package dev.fdbe.format;
+
+/**
+ * A single pass over the UTF-8 bytes of a JSON text that answers "certainly one valid document" for
+ * the common case without building tokens: strict RFC 8259 (no comments, no single quotes, no
+ * leading zeros, no {@code NaN}, no raw control characters in strings), one value, surrounding
+ * whitespace allowed.
+ *
+ * <p>It only ever short-circuits the answer "valid". A text it rejects, or one beyond the limits
+ * where Jackson's read constraints could disagree (deep nesting, very long numbers or names), is
+ * {@link #UNSURE} and goes to the parser, so {@link Json#isValid} answers exactly as Jackson does.
+ * JSON columns are validated for every row of every export; this keeps that cheap. The bytes must
+ * be well-formed UTF-8 (as {@code String.getBytes(UTF_8)} makes them): bytes of multi-byte
+ * characters are only allowed inside strings, and never taken for syntax.
+ */
+final class JsonSyntax {
+  /** The text is one valid JSON document. */
+  static final int VALID = 0;
+  /** Ask the parser. */
+  static final int UNSURE = 1;
+
+  /** Nesting deeper than this is left to the parser (whose default limit is higher). */
+  private static final int MAX_DEPTH = 200;
+  /** Numbers and names longer than this are left to the parser (whose default limits are higher). */
+  private static final int MAX_TOKEN = 200;
+  private static final int FAIL = -1;
+  /** Bytes that stand for themselves inside a string: all but the quote, the backslash and controls. */
+  private static final boolean[] PLAIN = new boolean[256];
+
+  static {
+    for (int c = 0x20; c < 256; c++) {
+      PLAIN[c] = c != '"' && c != '\\';
+    }
+  }
+
+  private JsonSyntax() {}
+
+  /** {@link #VALID} or {@link #UNSURE} for the UTF-8 bytes of a text. */
+  static int check(byte[] utf8) {
+    int end = utf8.length;
+    int p = skipWhitespace(utf8, 0, end);
+    p = p < end ? value(utf8, p, end) : FAIL;
+    return p != FAIL && skipWhitespace(utf8, p, end) == end ? VALID : UNSURE;
+  }
+
+  /**
+   * The position after the value that starts at {@code p}, or {@link #FAIL}. Containers are walked
+   * without recursion; {@code objects} holds, per open container, whether it is an object.
+   */
+  private static int value(byte[] b, int p, int end) {
+    boolean[] objects = null;
+    int depth = 0;
+    while (true) {
+      // A value starts at p (whitespace skipped, p < end).
+      byte c = b[p];
+      if (c == '{' || c == '[') {
+        boolean object = c == '{';
+        p = skipWhitespace(b, p + 1, end);
+        if (p >= end) {
+          return FAIL;
+        }
+        if (b[p] == (object ? '}' : ']')) {
+          p++;
+        } else {
+          if (objects == null) {
+            objects = new boolean[MAX_DEPTH];
+          } else if (depth == MAX_DEPTH) {
+            return FAIL;
+          }
+          objects[depth++] = object;
+          p = object ? member(b, p, end) : p;
+          if (p == FAIL) {
+            return FAIL;
+          }
+          continue;
+        }
+      } else {
+        p = scalar(b, p, end);
+        if (p == FAIL) {
+          return FAIL;
+        }
+      }
+      // A value ended at p: close containers, or go on to the next element or member.
+      while (true) {
+        if (depth == 0) {
+          return p;
+        }
+        p = skipWhitespace(b, p, end);
+        if (p >= end) {
+          return FAIL;
+        }
+        byte next = b[p++];
+        boolean object = objects[depth - 1];
+        if (next == ',') {
+          p = skipWhitespace(b, p, end);
+          if (p >= end) {
+            return FAIL;
+          }
+          if (object) {
+            p = member(b, p, end);
+            if (p == FAIL) {
+              return FAIL;
+            }
+          }
+          break;
+        }
+        if (next != (object ? '}' : ']')) {
+          return FAIL;
+        }
+        depth--;
+      }
+    }
+  }
+
+  /** A name at {@code p}, a colon, whitespace: the position of the member's value. */
+  private static int member(byte[] b, int p, int end) {
+    if (b[p] != '"') {
+      return FAIL;
+    }
+    int after = string(b, p, end);
+    if (after == FAIL || after - p > MAX_TOKEN) {
+      return FAIL;
+    }
+    p = skipWhitespace(b, after, end);
+    if (p >= end || b[p] != ':') {
+      return FAIL;
+    }
+    p = skipWhitespace(b, p + 1, end);
+    return p < end ? p : FAIL;
+  }
+
+  private static int scalar(byte[] b, int p, int end) {
+    return switch (b[p]) {
+      case '"' -> string(b, p, end);
+      case 't' -> literal(b, p, end, "true");
+      case 'f' -> literal(b, p, end, "false");
+      case 'n' -> literal(b, p, end, "null");
+      case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' -> number(b, p, end);
+      default -> FAIL;
+    };
+  }
+
+  private static int literal(byte[] b, int p, int end, String word) {
+    int length = word.length();
+    if (end - p < length) {
+      return FAIL;
+    }
+    for (int i = 0; i < length; i++) {
+      if (b[p + i] != word.charAt(i)) {
+        return FAIL;
+      }
+    }
+    return p + length;
+  }
+
+  /** The position after the string whose opening quote is at {@code p}. */
+  private static int string(byte[] b, int p, int end) {
+    p++;
+    while (true) {
+      while (p < end && PLAIN[b[p] & 0xff]) {
+        p++;
+      }
+      if (p >= end) {
+        return FAIL;
+      }
+      byte c = b[p++];
+      if (c == '"') {
+        return p;
+      }
+      if (c != '\\' || p >= end) {
+        return FAIL; // a control character, or a backslash at the end
+      }
+      byte escaped = b[p++];
+      if (escaped == 'u') {
+        if (end - p < 4 || !hex(b[p]) || !hex(b[p + 1]) || !hex(b[p + 2]) || !hex(b[p + 3])) {
+          return FAIL;
+        }
+        p += 4;
+      } else if (escaped != '"' && escaped != '\\' && escaped != '/' && escaped != 'b' && escaped != 'f'
+          && escaped != 'n' && escaped != 'r' && escaped != 't') {
+        return FAIL;
+      }
+    }
+  }
+
+  private static boolean hex(byte c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private static int number(byte[] b, int p, int end) {
+    int start = p;
+    if (b[p] == '-') {
+      p++;
+    }
+    if (p >= end) {
+      return FAIL;
+    }
+    if (b[p] == '0') {
+      p++;
+    } else if (b[p] >= '1' && b[p] <= '9') {
+      p = digits(b, p, end);
+    } else {
+      return FAIL;
+    }
+    if (p < end && b[p] == '.') {
+      int after = digits(b, p + 1, end);
+      if (after == p + 1) {
+        return FAIL;
+      }
+      p = after;
+    }
+    if (p < end && (b[p] == 'e' || b[p] == 'E')) {
+      p++;
+      if (p < end && (b[p] == '+' || b[p] == '-')) {
+        p++;
+      }
+      int after = digits(b, p, end);
+      if (after == p) {
+        return FAIL;
+      }
+      p = after;
+    }
+    if (p - start > MAX_TOKEN) {
+      return FAIL;
+    }
+    // A number must not run into a letter, digit or a multi-byte character ("01", "1x").
+    if (p < end) {
+      byte next = b[p];
+      if (next < 0 || (next >= '0' && next <= '9') || (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z')) {
+        return FAIL;
+      }
+    }
+    return p;
+  }
+
+  private static int digits(byte[] b, int p, int end) {
+    while (p < end && b[p] >= '0' && b[p] <= '9') {
+      p++;
+    }
+    return p;
+  }
+
+  private static int skipWhitespace(byte[] b, int p, int end) {
+    while (p < end) {
+      byte c = b[p];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return p;
+      }
+      p++;
+    }
+    return p;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.fdbe.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast JSON check certifies only what Jackson accepts, and certifies the documents exports
+ * actually hold, so that the parser runs only for the rare rest.
+ */
+class JsonSyntaxTest {
+  private static final List<String> VALID = List.of(
+      "{}", "[]", " {} ", "\t[ ]\r\n", "0", "-0", "1.5e10", "-12.75E-3", "2E+2", "true", "false", "null",
+      "\"\"", "\"text\"", "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00\"", "\"raw é 😀 \u007f\"",
+      "{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"},\"f\":-0.5e-7}",
+      "[1, 2 , [3,[4,[]]] ,{} ,\"x\"]", "{ \"k\" : { } , \"l\" : [ ] }",
+      "{\"$current_url\":\"https://app.example.com/\",\"$browser_version\":123,\"plan\":null,\"list\":[\"a\",1]}");
+  private static final List<String> INVALID = List.of(
+      "", " ", "{", "}", "[", "]", "{]", "[}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "[,1]", "{,}", "{a:1}",
+      "{'a':1}", "01", "-", "1.", ".5", "+1", "1e", "1e+", "NaN", "Infinity", "tru", "truex", "nul", "[1 2]",
+      "{\"a\":1 \"b\":2}", "\"unterminated", "\"bad \\x escape\"", "\"bad \\u12G4\"", "\"tab\tinside\"",
+      "\"line\nbreak\"", "{} {}", "1 2", "[1]x", "/* c */ 1", "[1]]", "{\"a\":1}}", "\u00a0{}");
+
+  @Test
+  void certifiesValidDocumentsAndNeverAnInvalidOne() {
+    for (String json : VALID) {
+      assertThat(jackson(json)).as(json).isTrue();
+      assertThat(JsonSyntax.check(utf8(json))).as(json).isEqualTo(JsonSyntax.VALID);
+      assertThat(Json.isValid(json)).as(json).isTrue();
+    }
+    for (String json : INVALID) {
+      assertThat(jackson(json)).as(json).isFalse();
+      assertThat(JsonSyntax.check(utf8(json))).as(json).isEqualTo(JsonSyntax.UNSURE);
+      assertThat(Json.isValid(json)).as(json).isFalse();
+    }
+  }
+
+  @Test
+  void agreesWithJacksonOnHundredsOfThousandsOfMutations() {
+    Random random = new Random(11);
+    String alphabet = "{}[]\",:.-+eE0123456789 \t\n\\/utrfalsn\u0001é😀x\uD800";
+    int certified = 0;
+    for (int i = 0; i < 300_000; i++) {
+      StringBuilder json = new StringBuilder(VALID.get(random.nextInt(VALID.size())));
+      for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+        int at = json.isEmpty() ? 0 : random.nextInt(json.length() + 1);
+        char c = alphabet.charAt(random.nextInt(alphabet.length()));
+        switch (random.nextInt(3)) {
+          case 0 -> json.insert(at, c);
+          case 1 -> {
+            if (at < json.length()) {
+              json.deleteCharAt(at);
+            }
+          }
+          default -> {
+            if (at < json.length()) {
+              json.setCharAt(at, c);
+            }
+          }
+        }
+      }
+      String text = json.toString();
+      boolean valid = jackson(text);
+      if (JsonSyntax.check(utf8(text)) == JsonSyntax.VALID) {
+        assertThat(valid).as("certified but Jackson refuses: %s", text).isTrue();
+        certified++;
+      }
+      assertThat(Json.isValid(text)).as(text).isEqualTo(valid);
+    }
+    assertThat(certified).as("mutations that stay valid are certified too").isGreaterThan(10_000);
+  }
+
+  @Test
+  void leavesWhatJacksonLimitsToJackson() {
+    String deep = "[".repeat(300) + "]".repeat(300);
+    assertThat(JsonSyntax.check(utf8(deep))).isEqualTo(JsonSyntax.UNSURE);
+    assertThat(Json.isValid(deep)).isEqualTo(jackson(deep));
+    String longNumber = "1".repeat(2_000);
+    assertThat(JsonSyntax.check(utf8(longNumber))).isEqualTo(JsonSyntax.UNSURE);
+    assertThat(Json.isValid(longNumber)).isEqualTo(jackson(longNumber)).isFalse();
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static boolean jackson(String text) {
+    try (JsonParser parser = Json.FACTORY.createParser(text)) {
+      if (parser.nextToken() == null) {
+        return false;
+      }
+      parser.skipChildren();
+      return parser.nextToken() == null;
+    } catch (JsonProcessingException e) {
+      return false;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
