@@ -14,14 +14,15 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The whole benchmark suite in one command: every writer (format × compression) with its peers and
- * codec limits in JMH (one fork each, 2 × 1 s warm-up, 3 × 1 s measurement), then the whole exports
- * of 100k and 1M rows (10M with {@code --with-10m}) in a child JVM with a 1 GiB heap; writes
+ * codec limits in JMH (one fork each, 2 × 1 s warm-up, 3 × 1 s measurement; DuckDB at its default
+ * thread count only for the uncompressed and zstd lines), then the whole exports of 100k and 1M rows
+ * (10M with {@code --with-10m}) in a child JVM with a 1 GiB heap and a 64 MiB young generation; writes
  * {@code latest.json}, {@code latest.md} and {@code latest.png} into {@code --out} (default
  * {@code benchmarks/results}).
  *
@@ -70,16 +71,25 @@ public final class Suite {
     for (int i = 0; i < WRITER_BENCHMARKS.size(); i++) {
       include.append(i == 0 ? "" : "|").append(WRITER_BENCHMARKS.get(i).getSimpleName());
     }
-    Options options = new OptionsBuilder()
-        .include(include.append(")\\.").toString())
+    List<RunResult> results = new ArrayList<>(new Runner(options(include.append(")\\.").toString())
+        .param("threads", "1").build()).run());
+    // DuckDB at its default thread count: for the targets' lines (uncompressed, zstd), not every codec.
+    results.addAll(new Runner(options("^dev\\.fdbe\\.benchmarks\\.DuckDbCopy\\.")
+        .param("threads", "default")
+        .param("target", "PARQUET:NONE", "PARQUET:ZSTD", "CSV:NONE", "CSV:ZSTD", "JSON_LINES:NONE", "JSON_LINES:ZSTD")
+        .build()).run());
+    return results;
+  }
+
+  private static ChainedOptionsBuilder options(String include) {
+    return new OptionsBuilder()
+        .include(include)
         .forks(1)
         .warmupIterations(2)
         .warmupTime(TimeValue.seconds(1))
         .measurementIterations(3)
         .measurementTime(TimeValue.seconds(1))
-        .timeUnit(TimeUnit.SECONDS)
-        .build();
-    return new Runner(options).run();
+        .timeUnit(TimeUnit.SECONDS);
   }
 
   /** One line per format × compression from the JMH results. */
@@ -135,7 +145,8 @@ public final class Suite {
     Path result = Files.createTempFile("fdbe-whole-export", ".json");
     try {
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path"), WholeExport.class.getName(),
+          // A small young generation: collections come often, so the peak live heap is seen.
+          "-Xms1g", "-Xmx1g", "-Xmn64m", "-cp", System.getProperty("java.class.path"), WholeExport.class.getName(),
           "--rows", tenMillion ? "100000,1000000,10000000" : "100000,1000000", "--out", result.toString()));
       Process process = new ProcessBuilder(command).inheritIO().start();
       int exit = process.waitFor();

@@ -7,6 +7,7 @@ import dev.fdbe.LogLevel;
 import dev.fdbe.Model;
 import dev.fdbe.RunId;
 import dev.fdbe.RunStatus;
+import dev.fdbe.internal.source.PrefetchingCursor;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.FileRecord;
 import dev.fdbe.spi.FormatProvider;
@@ -100,7 +101,9 @@ final class AttemptRunner {
         run.request().include(), run.request().exclude(), seenFrom(run));
     PartRoller roller = new PartRoller(store, blobs, format, run, active, lease, log, settings.clock());
     List<PartRecord> parts;
-    try (RecordCursor cursor = settings.source().open(query)) {
+    // The source is read on its own thread, a few hundred rows ahead of the writer.
+    try (RecordCursor cursor = PrefetchingCursor.start(settings.source().open(query), run.request().model().schema(),
+        "fdbe-source-" + run.id())) {
       active.cursor(cursor);
       try {
         long rows = 0;

@@ -1,0 +1,280 @@
+package dev.fdbe.internal.source;
+
+import dev.fdbe.ColumnType;
+import dev.fdbe.Schema;
+import dev.fdbe.SourceException;
+import dev.fdbe.spi.RecordCursor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a cursor on a thread of its own, a few batches ahead, so that decoding rows from the source
+ * (a JDBC driver's work) overlaps with serializing, compressing and storing them: a whole export
+ * then takes about as long as the slower of the two, not their sum.
+ *
+ * <p>Memory is bounded by {@code batches × batchRows} rows. Batches are reused. Rows arrive in the
+ * source's order; a failure of the source arrives after the rows read before it, as the very
+ * exception the source threw. {@link #cancel()} makes a waiting {@link #next()} fail within
+ * {@value #POLL_MILLIS} ms and cancels the source; {@link #close()} stops the reading thread, which
+ * closes the source, and waits for it. Like every cursor, not thread-safe except {@link #cancel()}.
+ */
+public final class PrefetchingCursor implements RecordCursor {
+  /** Rows per batch. */
+  public static final int BATCH_ROWS = 256;
+  /** Batches read ahead. */
+  public static final int BATCHES = 4;
+  private static final long POLL_MILLIS = 50;
+  private static final long CLOSE_WAIT_SECONDS = 30;
+  private static final Object END = new Object();
+
+  private final RecordCursor source;
+  private final ColumnType[] types;
+  private final BlockingQueue<Object> full;
+  private final BlockingQueue<Batch> free;
+  private final CountDownLatch sourceClosed = new CountDownLatch(1);
+  private volatile boolean cancelled;
+  private volatile boolean stopped;
+  private Batch current;
+  private int index;
+  private boolean finished;
+  private boolean closed;
+
+  private PrefetchingCursor(RecordCursor source, Schema schema, int batchRows, int batches) {
+    this.source = source;
+    this.types = new ColumnType[schema.size()];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = schema.column(i).type();
+    }
+    this.full = new ArrayBlockingQueue<>(batches + 1);
+    this.free = new ArrayBlockingQueue<>(batches);
+    for (int i = 0; i < batches; i++) {
+      free.add(new Batch(batchRows, types.length));
+    }
+  }
+
+  /**
+   * Starts reading {@code source}, whose rows have the columns of {@code schema}, on a new daemon
+   * thread with the given name. The returned cursor owns the source.
+   */
+  public static PrefetchingCursor start(RecordCursor source, Schema schema, String threadName) {
+    return start(source, schema, threadName, BATCH_ROWS, BATCHES);
+  }
+
+  /** {@link #start(RecordCursor, Schema, String)} with the batch size and count given. */
+  static PrefetchingCursor start(RecordCursor source, Schema schema, String threadName, int batchRows, int batches) {
+    Objects.requireNonNull(source, "source");
+    try {
+      PrefetchingCursor cursor = new PrefetchingCursor(source, schema, batchRows, batches);
+      Thread reader = new Thread(cursor::read, threadName);
+      reader.setDaemon(true);
+      reader.start();
+      return cursor;
+    } catch (RuntimeException | Error e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  /** The reading thread: fills free batches and queues them, then the end or the failure. */
+  private void read() {
+    try {
+      while (!stopped) {
+        Batch batch = free.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (batch == null) {
+          continue;
+        }
+        batch.size = 0;
+        boolean more;
+        try {
+          while ((more = source.next()) && batch.fill(source, types)) {
+            // fill copies the row and says whether the batch has room for another
+          }
+        } catch (RuntimeException | Error e) {
+          if (batch.size > 0) {
+            offer(batch);
+          }
+          offer(new Failure(e));
+          return;
+        }
+        if (batch.size > 0) {
+          offer(batch);
+        } else {
+          free.add(batch);
+        }
+        if (!more) {
+          offer(END);
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      offerQuietly(new Failure(new SourceException("reading the source was interrupted", e, true)));
+    } finally {
+      try {
+        source.close();
+      } finally {
+        sourceClosed.countDown();
+      }
+    }
+  }
+
+  /** Queues an item unless the reader is told to stop first. */
+  private void offer(Object item) throws InterruptedException {
+    while (!stopped) {
+      if (full.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    }
+  }
+
+  private void offerQuietly(Object item) {
+    try {
+      offer(item);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public boolean next() {
+    if (current != null) {
+      if (++index < current.size) {
+        return true;
+      }
+      free.add(current);
+      current = null;
+    }
+    if (finished) {
+      return false;
+    }
+    while (true) {
+      if (cancelled) {
+        throw new SourceException("reading was cancelled", false);
+      }
+      Object item;
+      try {
+        item = full.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SourceException("interrupted while waiting for rows from the source", e, true);
+      }
+      if (item == null) {
+        continue;
+      }
+      if (item == END) {
+        finished = true;
+        return false;
+      }
+      if (item instanceof Failure failure) {
+        finished = true;
+        if (failure.error instanceof RuntimeException e) {
+          throw e;
+        }
+        throw (Error) failure.error;
+      }
+      current = (Batch) item;
+      index = 0;
+      return true;
+    }
+  }
+
+  @Override
+  public void cancel() {
+    cancelled = true;
+    source.cancel();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopped = true;
+    if (sourceClosed.getCount() > 0) {
+      source.cancel(); // a reader blocked in the source's next() returns or fails
+    }
+    try {
+      sourceClosed.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public boolean isNull(int column) {
+    return current.nulls[index * types.length + column];
+  }
+
+  @Override
+  public String getString(int column) {
+    return (String) current.objects[index * types.length + column];
+  }
+
+  @Override
+  public long getLong(int column) {
+    return current.longs[index * types.length + column];
+  }
+
+  @Override
+  public boolean getBoolean(int column) {
+    return current.longs[index * types.length + column] != 0;
+  }
+
+  @Override
+  public long getTimestampMicros(int column) {
+    return current.longs[index * types.length + column];
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<String> getStringList(int column) {
+    return (List<String>) current.objects[index * types.length + column];
+  }
+
+  /** Rows copied out of the source, column values laid out row after row. */
+  private static final class Batch {
+    final int capacity;
+    final boolean[] nulls;
+    final long[] longs;
+    final Object[] objects;
+    int size;
+
+    Batch(int capacity, int columns) {
+      this.capacity = capacity;
+      this.nulls = new boolean[capacity * columns];
+      this.longs = new long[capacity * columns];
+      this.objects = new Object[capacity * columns];
+    }
+
+    /** Copies the source's current row; true while there is room for another. */
+    boolean fill(RecordCursor row, ColumnType[] types) {
+      int base = size * types.length;
+      for (int i = 0; i < types.length; i++) {
+        boolean isNull = row.isNull(i);
+        nulls[base + i] = isNull;
+        objects[base + i] = null;
+        if (isNull) {
+          continue;
+        }
+        switch (types[i]) {
+          case STRING, JSON -> objects[base + i] = row.getString(i);
+          case INT64 -> longs[base + i] = row.getLong(i);
+          case BOOLEAN -> longs[base + i] = row.getBoolean(i) ? 1 : 0;
+          case TIMESTAMP -> longs[base + i] = row.getTimestampMicros(i);
+          case STRING_LIST -> objects[base + i] = Collections.unmodifiableList(new ArrayList<>(row.getStringList(i)));
+          default -> throw new IllegalStateException("unhandled column type " + types[i]);
+        }
+      }
+      return ++size < capacity;
+    }
+  }
+
+  /** What the source threw. */
+  private record Failure(Throwable error) {}
+}

@@ -1,0 +1,191 @@
+package dev.fdbe.internal.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fdbe.Column;
+import dev.fdbe.ColumnType;
+import dev.fdbe.Schema;
+import dev.fdbe.SourceException;
+import dev.fdbe.spi.RecordCursor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The source is read ahead on its own thread, and nothing about the rows, failures or stopping changes. */
+class PrefetchingCursorTest {
+  private static final Schema SCHEMA = Schema.of(Column.required("id", ColumnType.INT64),
+      Column.optional("name", ColumnType.STRING), Column.optional("at", ColumnType.TIMESTAMP),
+      Column.optional("flag", ColumnType.BOOLEAN), Column.optional("tags", ColumnType.STRING_LIST),
+      Column.optional("doc", ColumnType.JSON));
+
+  @Test
+  void deliversEveryRowInOrderWithEveryValueAndReadsOnItsOwnThread() {
+    FakeSource source = new FakeSource(1_000, -1);
+    List<String> seen = new ArrayList<>();
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 7, 3)) {
+      while (cursor.next()) {
+        seen.add(describe(cursor));
+      }
+      assertThat(cursor.next()).isFalse();
+    }
+    List<String> expected = new ArrayList<>();
+    FakeSource again = new FakeSource(1_000, -1);
+    while (again.next()) {
+      expected.add(describe(again));
+    }
+    assertThat(seen).isEqualTo(expected);
+    assertThat(source.threads).containsOnly("reader-test");
+    assertThat(source.closed).isTrue();
+  }
+
+  @Test
+  void aFailureArrivesAfterTheRowsReadBeforeItAsTheSameException() {
+    FakeSource source = new FakeSource(1_000, 123);
+    java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 50, 2)) {
+      assertThatThrownBy(() -> {
+        while (cursor.next()) {
+          assertThat(cursor.getLong(0)).isEqualTo(rows.getAndIncrement());
+        }
+      }).isSameAs(source.failure);
+    }
+    assertThat(rows.get()).as("every row read before the failure arrived first").isEqualTo(123);
+    assertThat(source.failure.isRetryable()).isTrue();
+    assertThat(source.closed).isTrue();
+  }
+
+  @Test
+  void cancelStopsAWaitingNextAndTheSource() throws Exception {
+    FakeSource source = new FakeSource(Long.MAX_VALUE, -1);
+    source.blockAfter = 10;
+    PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 100, 2);
+    Thread canceller = new Thread(() -> {
+      try {
+        assertThat(source.blocked.await(10, TimeUnit.SECONDS)).isTrue();
+        cursor.cancel();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    canceller.start();
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> {
+      while (cursor.next()) {
+        // the ten rows before the source blocks may or may not arrive first
+      }
+    }).isInstanceOf(SourceException.class).hasMessageContaining("cancelled");
+    assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(5));
+    cursor.close();
+    canceller.join();
+    assertThat(source.cancelled).isTrue();
+    assertThat(source.closed).isTrue();
+  }
+
+  @Test
+  void closeMidStreamStopsTheReaderAndClosesTheSource() {
+    FakeSource source = new FakeSource(1_000_000, -1);
+    PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 16, 2);
+    assertThat(cursor.next()).isTrue();
+    cursor.close();
+    assertThat(source.closed).isTrue();
+    assertThat(source.delivered).as("the reader stayed a few batches ahead, no more").isLessThan(200);
+    cursor.close();
+  }
+
+  private static String describe(RecordCursor row) {
+    List<Object> values = new ArrayList<>();
+    values.add(row.getLong(0));
+    values.add(row.isNull(1) ? null : row.getString(1));
+    values.add(row.isNull(2) ? null : row.getTimestampMicros(2));
+    values.add(row.isNull(3) ? null : row.getBoolean(3));
+    values.add(row.isNull(4) ? null : row.getStringList(4));
+    values.add(row.isNull(5) ? null : row.getString(5));
+    return values.toString();
+  }
+
+  /** Rows 0..count-1 with every type and nulls, failing before row {@code failAt} when it is not negative. */
+  private static final class FakeSource implements RecordCursor {
+    final long count;
+    final long failAt;
+    final SourceException failure = new SourceException("the database went away", true);
+    final CountDownLatch blocked = new CountDownLatch(1);
+    final List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile long blockAfter = -1;
+    volatile boolean cancelled;
+    volatile boolean closed;
+    volatile long delivered;
+    long row = -1;
+
+    FakeSource(long count, long failAt) {
+      this.count = count;
+      this.failAt = failAt;
+    }
+
+    @Override
+    public boolean next() {
+      if (!threads.contains(Thread.currentThread().getName())) {
+        threads.add(Thread.currentThread().getName());
+      }
+      if (blockAfter >= 0 && row + 1 == blockAfter) {
+        blocked.countDown();
+        while (!cancelled) {
+          Thread.onSpinWait();
+        }
+        throw new SourceException("reading was cancelled", false);
+      }
+      if (row + 1 == failAt) {
+        throw failure;
+      }
+      if (row + 1 >= count) {
+        return false;
+      }
+      row++;
+      delivered = row + 1;
+      return true;
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+
+    @Override
+    public boolean isNull(int column) {
+      return column > 0 && row % (column + 2) == 0;
+    }
+
+    @Override
+    public String getString(int column) {
+      return column == 1 ? "name-" + row : "{\"n\":" + row + "}";
+    }
+
+    @Override
+    public long getLong(int column) {
+      return row;
+    }
+
+    @Override
+    public boolean getBoolean(int column) {
+      return row % 2 == 1;
+    }
+
+    @Override
+    public long getTimestampMicros(int column) {
+      return -5_000_000L + row * 1_234_567L;
+    }
+
+    @Override
+    public List<String> getStringList(int column) {
+      return Arrays.asList("a" + row, null);
+    }
+  }
+}
