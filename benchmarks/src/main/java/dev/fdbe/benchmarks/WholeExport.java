@@ -3,7 +3,6 @@ package dev.fdbe.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.fdbe.BlobStores;
 import dev.fdbe.Caller;
 import dev.fdbe.Compression;
@@ -25,9 +24,7 @@ import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.SourceQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,17 +41,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * A whole export through the engine: N events in the H2 reference tables (a file database) exported
  * by one worker to local storage, once per format, next to the time it takes merely to read the
  * same rows from H2 through the library's JDBC source (the source limit: no export can be faster).
- * For each it reports rows/s and the peak live heap (the most heap in use just after a garbage
- * collection while it ran), which stays flat as N grows if memory does not depend on the export's
- * size.
+ * For each it reports rows/s and the peak live heap (sampled every ten seconds after a full
+ * collection), which stays flat as N grows if memory does not depend on the export's size. An
+ * unmeasured pass over a database of 100k rows warms the JIT first.
  *
  * <p>A plain program rather than a JMH benchmark: a single export of a million rows is its own
  * measurement, and peak heap needs a JVM to itself. {@link Suite} runs it in a child JVM. By hand:
@@ -67,6 +63,7 @@ public final class WholeExport {
   private static final Caller CALLER = Caller.of(TEAM, Scope.ALL);
   private static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
   private static final Duration SPAN = Duration.ofDays(6);
+  private static final long WARM_UP_ROWS = 100_000;
 
   /** One measurement: what ran, how many rows, how fast, how much heap. */
   public record Measurement(String name, long rows, double seconds, double rowsPerSecond, long bytes,
@@ -99,6 +96,9 @@ public final class WholeExport {
     }
     ObjectMapper json = new ObjectMapper();
     ArrayNode results = json.createArrayNode();
+    // One unmeasured pass over a small database, so that every measured one runs compiled code.
+    System.err.printf("warming up on %,d rows%n", WARM_UP_ROWS);
+    run(data, WARM_UP_ROWS, formats, compression);
     for (long rows : rowCounts) {
       for (Measurement measurement : run(data, rows, formats, compression)) {
         ObjectNode node = json.valueToTree(measurement);
@@ -122,7 +122,9 @@ public final class WholeExport {
   public static List<Measurement> run(Path data, long rows, List<FileFormat> formats, Compression compression)
       throws IOException, SQLException, InterruptedException {
     Path directory = Files.createDirectories(data.resolve(rows + "-rows"));
-    DataSource dataSource = RunStores.h2DataSource("jdbc:h2:" + directory.toAbsolutePath().resolve("events"));
+    // Closed when the pool lets go of its last connection, so the next measurement opens it afresh.
+    DataSource dataSource = RunStores.h2DataSource("jdbc:h2:" + directory.toAbsolutePath().resolve("events")
+        + ";DB_CLOSE_DELAY=0");
     try {
       seed(dataSource, rows);
       List<Measurement> measurements = new ArrayList<>();
@@ -158,8 +160,8 @@ public final class WholeExport {
       }
       return measurements;
     } finally {
-      try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-        statement.execute("SHUTDOWN");
+      if (dataSource instanceof JdbcConnectionPool pool) {
+        pool.dispose();
       }
     }
   }
@@ -256,39 +258,31 @@ public final class WholeExport {
     long run() throws Exception;
   }
 
-  /** The most heap in use right after any garbage collection, from the JVM's GC notifications. */
+  /**
+   * The peak live heap of a piece of work: every {@value #SAMPLE_MILLIS} ms while it runs, and once
+   * at its end, a full collection and then the heap in use, which is then what is reachable. Each
+   * full collection of the 1 GiB heap takes a few hundred milliseconds on two cores, so sampling
+   * more often would cost the measured throughput; every ten seconds costs a few percent.
+   */
   static final class HeapWatch {
-    private final AtomicLong peak = new AtomicLong();
-
-    HeapWatch() {
-      for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-        ((NotificationEmitter) collector).addNotificationListener((notification, handback) -> {
-          if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-            return;
-          }
-          GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
-              (CompositeData) notification.getUserData());
-          long used = 0;
-          for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-            if (isHeap(pool.getKey())) {
-              used += pool.getValue().getUsed();
-            }
-          }
-          peak.accumulateAndGet(used, Math::max);
-        }, null, null);
-      }
-    }
-
-    private static boolean isHeap(String pool) {
-      return ManagementFactory.getMemoryPoolMXBeans().stream()
-          .anyMatch(bean -> bean.getName().equals(pool) && bean.getType() == java.lang.management.MemoryType.HEAP);
-    }
+    private static final long SAMPLE_MILLIS = 10_000;
 
     Measurement measure(String name, long rows, Work work) throws InterruptedException {
+      AtomicLong peak = new AtomicLong();
+      Thread sampler = new Thread(() -> {
+        try {
+          while (true) {
+            Thread.sleep(SAMPLE_MILLIS);
+            peak.accumulateAndGet(liveHeap(), Math::max);
+          }
+        } catch (InterruptedException e) {
+          // the work ended
+        }
+      }, "heap-sampler");
+      sampler.setDaemon(true);
       System.gc();
-      Thread.sleep(200);
-      peak.set(0);
       long started = System.nanoTime();
+      sampler.start();
       long bytes;
       try {
         bytes = work.run();
@@ -296,9 +290,18 @@ public final class WholeExport {
         throw e;
       } catch (Exception e) {
         throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
+      } finally {
+        sampler.interrupt();
+        sampler.join();
       }
       double seconds = (System.nanoTime() - started) / 1e9;
+      peak.accumulateAndGet(liveHeap(), Math::max);
       return new Measurement(name, rows, seconds, rows / seconds, bytes, peak.get());
+    }
+
+    private static long liveHeap() {
+      System.gc();
+      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
   }
 }

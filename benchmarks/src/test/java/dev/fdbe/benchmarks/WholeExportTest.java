@@ -24,6 +24,7 @@ class WholeExportTest {
     assertThat(first).allSatisfy(m -> {
       assertThat(m.rows()).isEqualTo(3_000);
       assertThat(m.rowsPerSecond()).isPositive();
+      assertThat(m.peakLiveHeapBytes()).isPositive().isLessThan(Runtime.getRuntime().maxMemory());
     });
     assertThat(first.subList(1, 4)).allSatisfy(m -> assertThat(m.bytes()).isGreaterThan(3_000L * 300));
     assertThat(directory.resolve("3000-rows").resolve("files")).doesNotExist();
