@@ -41,15 +41,24 @@ public final class Suite {
     boolean tenMillion = false;
     boolean writers = true;
     boolean exports = true;
+    boolean reportOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--out" -> out = Path.of(args[++i]);
         case "--with-10m" -> tenMillion = true;
         case "--writers-only" -> exports = false;
         case "--exports-only" -> writers = false;
+        case "--report-only" -> reportOnly = true;
         default -> throw new IllegalArgumentException("unknown option '" + args[i]
-            + "'; options: --out DIR, --with-10m, --writers-only, --exports-only");
+            + "'; options: --out DIR, --with-10m, --writers-only, --exports-only, --report-only (rewrite the"
+            + " report from DIR/latest.json)");
       }
+    }
+    if (reportOnly) {
+      Report report = Report.read(out.resolve("latest.json"));
+      report.write(out);
+      System.out.println(report.markdown());
+      return;
     }
     long started = System.nanoTime();
     List<Report.WriterLine> lines = writers ? writerLines(runWriters()) : List.of();

@@ -94,6 +94,7 @@ class SuiteTest {
         .contains("| export CSV | 100k | 1.5 | 66,666 | 90.0 MiB | 40.0 MiB |")
         .contains("met: Parquet none writer ≥ GenericRecord — 150,000 vs 120,000 rows/s (125%)");
     assertThat(Files.readString(directory.resolve("latest.json"))).contains("\"duckDbDefault\" : 350000.0");
+    assertThat(Report.read(directory.resolve("latest.json")).markdown()).isEqualTo(markdown);
     BufferedImage chart = ImageIO.read(directory.resolve("latest.png").toFile());
     assertThat(chart.getWidth()).isEqualTo(1600);
     assertThat(chart.getHeight()).isEqualTo(700);
