@@ -100,12 +100,7 @@ public class FormatThroughput {
   @OperationsPerInvocation(ROWS)
   public long write(Output output) throws IOException {
     Sinks.Counting out = new Sinks.Counting();
-    RecordWriter writer = provider.open(out, EventRows.SCHEMA, compression, context);
-    for (Row row : rows) {
-      writer.stage(row);
-      writer.commit();
-    }
-    writer.finish();
+    writeAll(provider, out, compression, context, rows);
     output.bytes += out.count;
     return out.count;
   }
@@ -113,12 +108,18 @@ public class FormatThroughput {
   /** The file the benchmark writes, for the limit benchmarks and tests. */
   static byte[] serialize(FileFormat format, Compression compression, List<Row> rows) throws IOException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    RecordWriter writer = provider(format).open(out, EventRows.SCHEMA, compression, WriterContext.NONE);
+    writeAll(provider(format), out, compression, WriterContext.NONE, rows);
+    return out.toByteArray();
+  }
+
+  /** Stages and commits every row, as the engine does, then finishes the file. */
+  private static void writeAll(FormatProvider provider, java.io.OutputStream out, Compression compression,
+      WriterContext context, List<Row> rows) throws IOException {
+    RecordWriter writer = provider.open(out, EventRows.SCHEMA, compression, context);
     for (Row row : rows) {
       writer.stage(row);
       writer.commit();
     }
     writer.finish();
-    return out.toByteArray();
   }
 }

@@ -44,7 +44,12 @@ public final class Suite {
     boolean reportOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--out" -> out = Path.of(args[++i]);
+        case "--out" -> {
+          if (++i == args.length) {
+            throw new IllegalArgumentException("--out needs a directory");
+          }
+          out = Path.of(args[i]);
+        }
         case "--with-10m" -> tenMillion = true;
         case "--writers-only" -> exports = false;
         case "--exports-only" -> writers = false;

@@ -60,9 +60,7 @@ class BenchmarksTest {
     peer.compression = compression;
     peer.setUp();
     Sinks.Capturing out = new Sinks.Capturing();
-    assertThat(peer.writeTo(out)).isEqualTo(out.bytes.size());
-    assertSameRows(ExportFiles.readAll(new ByteArrayInputStream(out.bytes.toByteArray()), FileFormat.JSON_LINES,
-        compression, EventRows.SCHEMA));
+    assertWroteEveryRow(peer.writeTo(out), out, FileFormat.JSON_LINES, compression);
   }
 
   @ParameterizedTest
@@ -72,9 +70,7 @@ class BenchmarksTest {
     peer.compression = compression;
     peer.setUp();
     Sinks.Capturing out = new Sinks.Capturing();
-    assertThat(peer.writeTo(out)).isEqualTo(out.bytes.size());
-    assertSameRows(ExportFiles.readAll(new ByteArrayInputStream(out.bytes.toByteArray()), FileFormat.PARQUET,
-        compression, EventRows.SCHEMA));
+    assertWroteEveryRow(peer.writeTo(out), out, FileFormat.PARQUET, compression);
   }
 
   @ParameterizedTest
@@ -127,6 +123,13 @@ class BenchmarksTest {
     limit.compression = compression;
     limit.setUp();
     return limit;
+  }
+
+  private static void assertWroteEveryRow(long size, Sinks.Capturing out, FileFormat format, Compression compression)
+      throws IOException {
+    assertThat(size).isEqualTo(out.bytes.size());
+    assertSameRows(ExportFiles.readAll(new ByteArrayInputStream(out.bytes.toByteArray()), format, compression,
+        EventRows.SCHEMA));
   }
 
   private static void assertSameRows(List<Map<String, Object>> read) {
