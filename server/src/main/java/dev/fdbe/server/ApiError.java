@@ -14,13 +14,25 @@ final class ApiError extends RuntimeException {
   private final String type;
   private final String code;
   private final @Nullable String attr;
+  private final long retryAfterSeconds;
 
   ApiError(int status, String type, String code, String detail, @Nullable String attr) {
+    this(status, type, code, detail, attr, 0);
+  }
+
+  private ApiError(int status, String type, String code, String detail, @Nullable String attr,
+      long retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
     this.type = type;
     this.code = code;
     this.attr = attr;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** A 429 that tells the client when to come back ({@code Retry-After}). */
+  static ApiError throttled(String code, String detail, long retryAfterSeconds) {
+    return new ApiError(429, "throttled_error", code, detail, null, retryAfterSeconds);
   }
 
   /** A 400 about a request field or parameter. */
@@ -47,5 +59,10 @@ final class ApiError extends RuntimeException {
 
   @Nullable String attr() {
     return attr;
+  }
+
+  /** Seconds for a {@code Retry-After} header, or 0 for none. */
+  long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 }

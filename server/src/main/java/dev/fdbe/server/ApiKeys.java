@@ -32,7 +32,7 @@ import javax.sql.DataSource;
  * SHA-256 of a key is stored (keys are 238 random bits, so a fast hash is enough); a presented key
  * is hashed and compared with the stored hash in constant time. Thread-safe.
  */
-final class ApiKeys {
+final class ApiKeys implements KeyAdmin {
   /** Every key starts with this, so that scanners and people recognise one. */
   static final String KEY_PREFIX = "fdbe_";
   private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
@@ -63,8 +63,8 @@ final class ApiKeys {
   /** A new key; the secret is returned once and cannot be read back later. */
   record Created(ApiKey key, String secret) {}
 
-  /** Creates a key for the teams with the scopes. */
-  Created create(Set<TeamId> teams, Set<Scope> scopes, String label) {
+  @Override
+  public Created create(Set<TeamId> teams, Set<Scope> scopes, String label) {
     StringBuilder secret = new StringBuilder(KEY_PREFIX);
     for (int i = 0; i < RANDOM_CHARS; i++) {
       secret.append(ALPHABET[random.nextInt(ALPHABET.length)]);
@@ -147,8 +147,8 @@ final class ApiKeys {
     }
   }
 
-  /** Every key, newest first, revoked ones included. */
-  List<ApiKey> list() {
+  @Override
+  public List<ApiKey> list() {
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("SELECT id, key_prefix, label, teams, scopes, created_at_us, "
             + "revoked_at_us FROM fdbe_api_keys ORDER BY created_at_us DESC, id")) {
@@ -173,7 +173,8 @@ final class ApiKeys {
    * @return the revoked key
    * @throws IllegalArgumentException when no key or several keys match
    */
-  ApiKey revoke(String idOrPrefix) {
+  @Override
+  public ApiKey revoke(String idOrPrefix) {
     List<ApiKey> matching = list().stream()
         .filter(k -> k.id().toString().equals(idOrPrefix) || (idOrPrefix.length() >= 6 && k.prefix().startsWith(idOrPrefix)))
         .filter(k -> k.revokedAt() == null)

@@ -43,7 +43,14 @@ final class ExampleExport {
     int maxSizeMb = options.getInt("max-size-mb", 0, 0, 1_048_576);
     int demoRows = options.getInt("demo-rows", 100_000, 1, 100_000_000);
 
-    EmbeddedDefaults defaults = new EmbeddedDefaults(dataDir, URI.create("http://127.0.0.1:8000/fdbe/local-downloads"));
+    try (DataDirectory claim = DataDirectory.claim(dataDir, "example-export", out)) {
+      return export(claim, model, format, maxSizeMb, demoRows, out);
+    }
+  }
+
+  private static int export(DataDirectory claim, Model model, FileFormat format, int maxSizeMb, int demoRows,
+      PrintStream out) throws SQLException {
+    EmbeddedDefaults defaults = new EmbeddedDefaults(claim.path, URI.create("http://127.0.0.1:8000/fdbe/local-downloads"));
     Instant now = Clock.systemUTC().instant();
     ReferenceTables.create(defaults.dataSource);
     if (!DemoData.present(defaults.dataSource)) {

@@ -1,7 +1,8 @@
 package dev.fdbe.server;
 
-import dev.fdbe.ExportEngine;
+import java.io.IOException;
 import java.time.Duration;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -9,7 +10,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded HTTP server: Jetty 12 with a bounded thread pool (64 threads), at most 1,024 open
@@ -28,7 +28,7 @@ final class FdbeServer {
   private final Server server;
   private final ServerConnector connector;
 
-  FdbeServer(String host, int port, ExportEngine engine, ApiKeys keys, @Nullable LocalDownloads downloads) {
+  FdbeServer(String host, int port) {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
     threads.setName("fdbe-http");
     server = new Server(threads);
@@ -43,11 +43,20 @@ final class FdbeServer {
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
     server.setErrorHandler(new JsonErrorHandler());
-    server.setHandler(new GracefulHandler(new HttpApi(engine, keys, MAX_BODY_BYTES, downloads)));
     server.setStopTimeout(10_000);
   }
 
-  void start() throws Exception {
+  /**
+   * Opens the listening socket, so that the port is known (and taken) before the rest of the
+   * server is assembled; connections wait in the backlog until {@link #start}.
+   */
+  void bind() throws IOException {
+    connector.open();
+  }
+
+  /** Starts serving requests with the handler. */
+  void start(Handler api) throws Exception {
+    server.setHandler(new GracefulHandler(api));
     server.start();
   }
 
@@ -58,6 +67,10 @@ final class FdbeServer {
 
   /** Stops accepting, waits for requests in flight (up to 10 s), then stops; idempotent. */
   void stop() throws Exception {
-    server.stop();
+    try {
+      server.stop();
+    } finally {
+      connector.close(); // when bound but never started
+    }
   }
 }

@@ -18,12 +18,14 @@ import dev.fdbe.RunSummary;
 import dev.fdbe.TeamId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -49,14 +51,27 @@ final class HttpApi extends Handler.Abstract {
 
   private final ExportEngine engine;
   private final ApiKeys keys;
+  private final String publicUrl;
+  private final AuthThrottle throttle;
   private final long maxBodyBytes;
   private final @Nullable LocalDownloads localDownloads;
+  private final @Nullable KeyAdminEndpoint keyAdmin;
 
-  HttpApi(ExportEngine engine, ApiKeys keys, long maxBodyBytes, @Nullable LocalDownloads localDownloads) {
+  /**
+   * @param publicUrl the base URL clients reach the server at; absolute links are built from it,
+   *     never from the request's {@code Host} header
+   * @param keyAdmin the key administration of the {@code keys} commands, or null when they use the
+   *     database directly (a shared PostgreSQL database)
+   */
+  HttpApi(ExportEngine engine, ApiKeys keys, URI publicUrl, AuthThrottle throttle, long maxBodyBytes,
+      @Nullable LocalDownloads localDownloads, @Nullable KeyAdminEndpoint keyAdmin) {
     this.engine = engine;
     this.keys = keys;
+    this.publicUrl = publicUrl.toString().replaceAll("/+$", "");
+    this.throttle = throttle;
     this.maxBodyBytes = maxBodyBytes;
     this.localDownloads = localDownloads;
+    this.keyAdmin = keyAdmin;
   }
 
   @Override
@@ -65,6 +80,10 @@ final class HttpApi extends Handler.Abstract {
       String path = Request.getPathInContext(request);
       if (localDownloads != null && path.startsWith(LocalDownloads.PATH)) {
         localDownloads.serve(request, response, callback, path.substring(LocalDownloads.PATH.length()));
+        return true;
+      }
+      if (keyAdmin != null && path.startsWith(KeyAdminEndpoint.PATH)) {
+        administerKeys(request, response, callback, path.substring(KeyAdminEndpoint.PATH.length()));
         return true;
       }
       if (path.equals("/_health")) {
@@ -81,6 +100,9 @@ final class HttpApi extends Handler.Abstract {
       ApiError error = ErrorMapping.toApiError(failure);
       if (error.status() == 401) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+      }
+      if (error.retryAfterSeconds() > 0) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, error.retryAfterSeconds());
       }
       write(response, callback, error.status(), JsonBodies.error(error));
     }
@@ -202,9 +224,46 @@ final class HttpApi extends Handler.Abstract {
     write(response, callback, 200, JsonBodies.logs(page, next));
   }
 
+  /** The {@code keys} commands' requests: from this machine, with the admin token, else 404 or 401. */
+  private void administerKeys(Request request, Response response, Callback callback, String command)
+      throws IOException {
+    if (!KeyAdminEndpoint.isLocal(remoteAddress(request))) {
+      throw ApiError.notFound("No API endpoint at " + CreateRequestParser.text(Request.getPathInContext(request)));
+    }
+    String address = clientAddress(request);
+    refuseWhileThrottled(address);
+    if (!keyAdmin.accepts(request.getHeaders().get(KeyAdminEndpoint.TOKEN_HEADER))) {
+      throttle.failed(address);
+      throw new ApiError(401, "authentication_error", "authentication_failed", "Invalid admin token.", null);
+    }
+    requireMethod(request.getMethod(), "POST");
+    write(response, callback, 200, keyAdmin.handle(command, body(request)));
+  }
+
   // ---------------------------------------------------------------- authentication
 
+  private static @Nullable InetAddress remoteAddress(Request request) {
+    return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress remote
+        ? remote.getAddress() : null;
+  }
+
+  /** The client's IP address, the key of its authentication budget. */
+  private static String clientAddress(Request request) {
+    InetAddress address = remoteAddress(request);
+    return address == null ? "unknown" : address.getHostAddress();
+  }
+
+  private void refuseWhileThrottled(String address) {
+    var wait = throttle.retryAfterSeconds(address);
+    if (wait.isPresent()) {
+      throw ApiError.throttled("too_many_failed_authentications", "Too many failed authentications from this "
+          + "address; try again in " + wait.getAsLong() + " seconds.", wait.getAsLong());
+    }
+  }
+
   private Caller caller(Request request, TeamId team) {
+    String address = clientAddress(request);
+    refuseWhileThrottled(address);
     String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (header == null || header.isBlank()) {
       throw new ApiError(401, "authentication_error", "not_authenticated",
@@ -215,8 +274,11 @@ final class HttpApi extends Handler.Abstract {
       throw new ApiError(401, "authentication_error", "not_authenticated",
           "Malformed Authorization header: use 'Authorization: Bearer <personal API key>'", null);
     }
-    ApiKey key = keys.authenticate(bearer.group(1)).orElseThrow(() -> new ApiError(401, "authentication_error",
-        "authentication_failed", "Invalid personal API key.", null));
+    ApiKey key = keys.authenticate(bearer.group(1)).orElse(null);
+    if (key == null) {
+      throttle.failed(address);
+      throw new ApiError(401, "authentication_error", "authentication_failed", "Invalid personal API key.", null);
+    }
     if (!key.allows(team)) {
       throw new ApiError(403, "authentication_error", "permission_denied", "You don't have access to the project.",
           null);
@@ -308,12 +370,12 @@ final class HttpApi extends Handler.Abstract {
   // ---------------------------------------------------------------- responses
 
   /** An absolute URL of this request's path with {@code limit} and {@code offset} set. */
-  private static String pageUrl(Request request, int limit, long offset) {
+  private String pageUrl(Request request, int limit, long offset) {
     return base(request) + "?limit=" + limit + "&offset=" + offset;
   }
 
   /** This request's absolute URL with one query parameter set (replacing any earlier value). */
-  private static String withParameter(Request request, String name, String value) {
+  private String withParameter(Request request, String name, String value) {
     Fields query = query(request);
     StringBuilder url = new StringBuilder(base(request));
     char separator = '?';
@@ -329,10 +391,9 @@ final class HttpApi extends Handler.Abstract {
     return url.append(separator).append(encode(name)).append('=').append(encode(value)).toString();
   }
 
-  private static String base(Request request) {
-    var uri = request.getHttpURI();
-    String scheme = Optional.ofNullable(uri.getScheme()).orElse("http");
-    return scheme + "://" + uri.getAuthority() + uri.getPath();
+  /** The configured public URL with this request's path: the request's {@code Host} plays no part. */
+  private String base(Request request) {
+    return publicUrl + request.getHttpURI().getPath();
   }
 
   private static String encode(String text) {

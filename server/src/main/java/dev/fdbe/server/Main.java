@@ -3,6 +3,8 @@ package dev.fdbe.server;
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,7 +26,9 @@ import org.jspecify.annotations.Nullable;
 public final class Main {
   static final Set<String> SERVE_OPTIONS =
       Set.of("data-dir", "host", "port", "public-url", "demo-rows", "workers", "shutdown-grace", "storage",
-          "database-url", "max-connections");
+          "database-url", "max-connections", "auth-failures-per-minute");
+  /** How long a {@code keys} command waits for a server that holds the data directory to start serving. */
+  static final Duration KEYS_WAIT_FOR_SERVER = Duration.ofSeconds(120);
   static final Set<String> KEY_OPTIONS = Set.of("data-dir", "database-url", "team", "scopes", "label", "id");
 
   private static final String USAGE = String.join("\n",
@@ -33,7 +37,10 @@ public final class Main {
       "commands:",
       "  serve            (the default) serve the HTTP API on the embedded defaults",
       "                   --data-dir DIR (default ./fdbe-data)  --port N (default 8000)  --host H (default 127.0.0.1)",
-      "                   --public-url URL (default http://<host>:<port>; the base of local download links)",
+      "                   --public-url URL (the URL clients reach the server at; the base of every absolute",
+      "                   link; default http://<host>:<port>, and required when --host is not loopback)",
+      "                   --auth-failures-per-minute N (default 20; failed authentications a client address",
+      "                   may make a minute before it gets 429; 0 for no limit)",
       "                   --demo-rows N (default 100000; events generated on first start, 0 for none)",
       "                   --workers N (default 4)  --shutdown-grace SECONDS (default 30)",
       "                   --storage URI (default local files under the data directory; s3://bucket/prefix?...,",
@@ -48,7 +55,8 @@ public final class Main {
       "                   prints the new key as the last line",
       "  keys list        list keys (prefix, teams, scopes, created, revoked)",
       "  keys revoke      --id <key id or prefix>",
-      "                   every keys command takes --data-dir DIR or --database-url JDBC-URL",
+      "                   every keys command takes --data-dir DIR or --database-url JDBC-URL; while a",
+      "                   server holds the data directory, the command asks that server to do it",
       "  example-export   run one export on the embedded defaults and print where its files are",
       "                   --data-dir DIR  --model events|persons|sessions  --format Parquet|JSONLines|CSV",
       "                   --max-size-mb N  --demo-rows N",
@@ -67,7 +75,7 @@ public final class Main {
     try {
       return switch (command) {
         case "serve" -> serve(Options.parse(rest, SERVE_OPTIONS), out, env);
-        case "keys" -> keys(rest, out, env);
+        case "keys" -> keys(rest, out, err, env);
         case "example-export" -> ExampleExport.run(Options.parse(rest, ExampleExport.OPTIONS), out);
         case "help", "-h" -> {
           out.println(USAGE);
@@ -89,16 +97,7 @@ public final class Main {
   static ServerApp.Settings settings(Options options, Map<String, String> env) {
     String host = options.get("host", "127.0.0.1");
     int port = options.getInt("port", 8000, 0, 65_535);
-    String publicHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    URI publicUrl;
-    try {
-      publicUrl = URI.create(options.get("public-url", "http://" + publicHost + ":" + port));
-    } catch (IllegalArgumentException e) {
-      throw new Options.UsageException("--public-url is not a URL: " + e.getMessage());
-    }
-    if (publicUrl.getScheme() == null || publicUrl.getHost() == null) {
-      throw new Options.UsageException("--public-url must be an absolute http(s) URL, got '" + publicUrl + "'");
-    }
+    URI publicUrl = publicUrl(options.get("public-url", null), host);
     Set<TeamId> teams;
     try {
       teams = ApiKeys.parseTeams(env.getOrDefault("FDBE_API_KEY_TEAMS", "1"));
@@ -127,7 +126,47 @@ public final class Main {
         options.getInt("demo-rows", 100_000, 0, 100_000_000), workers,
         Duration.ofSeconds(options.getInt("shutdown-grace", 30, 0, 86_400)),
         apiKey == null || apiKey.isBlank() ? null : apiKey, teams, storage, databaseUrl, maxConnections,
-        databaseEnv(env));
+        databaseEnv(env), options.getInt("auth-failures-per-minute", AuthThrottle.DEFAULT_LIMIT_PER_MINUTE, 0,
+        1_000_000));
+  }
+
+  /**
+   * {@code --public-url} checked, or null for the default {@code http://<host>:<port>}, which only a
+   * server listening on loopback may use: beyond loopback nothing but the operator knows the URL
+   * clients use, and the request's {@code Host} header is the client's to choose.
+   */
+  static @Nullable URI publicUrl(@Nullable String text, String host) {
+    if (text == null) {
+      if (!isLoopback(host)) {
+        throw new Options.UsageException("--host " + host + " listens beyond loopback, so --public-url is required:"
+            + " the URL clients reach this server at (e.g. https://exports.example.com), from which every link in"
+            + " the API's answers is built");
+      }
+      return null;
+    }
+    URI url;
+    try {
+      url = new URI(text.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw new Options.UsageException("--public-url is not a URL: " + e.getMessage());
+    }
+    if (url.getScheme() == null || !(url.getScheme().equalsIgnoreCase("http") || url.getScheme().equalsIgnoreCase("https"))
+        || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null
+        || url.getRawUserInfo() != null) {
+      throw new Options.UsageException("--public-url must be an absolute http or https URL without query, fragment"
+          + " or user, such as https://exports.example.com or http://127.0.0.1:8000, got '" + text + "'");
+    }
+    return url;
+  }
+
+  /** Whether every address the host name stands for is a loopback address. */
+  static boolean isLoopback(String host) {
+    try {
+      InetAddress[] addresses = InetAddress.getAllByName(host.replaceAll("^\\[|\\]$", ""));
+      return addresses.length > 0 && Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress);
+    } catch (UnknownHostException e) {
+      throw new Options.UsageException("--host " + host + " is not an address or host name of this machine");
+    }
   }
 
   /** {@code --database-url} or {@code FDBE_DATABASE_URL}; null for the embedded H2 file. */
@@ -171,46 +210,80 @@ public final class Main {
     for (String signal : List.of("TERM", "INT")) {
       sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> new Thread(shutdown, "fdbe-shutdown").start());
     }
-    out.println("fdbe serves the API at " + settings.publicUrl() + "/api/projects/<team>/file_download_batch_exports/"
+    out.println("fdbe serves the API at " + app.publicUrl + "/api/projects/<team>/file_download_batch_exports/"
         + " (port " + app.port() + ", data in " + app.defaults.dataDir + ")");
     stopped.await();
     return 0;
   }
 
-  private static int keys(List<String> args, PrintStream out, Map<String, String> env) {
+  private static int keys(List<String> args, PrintStream out, PrintStream err, Map<String, String> env)
+      throws InterruptedException {
     if (args.isEmpty()) {
       throw new Options.UsageException("keys needs a subcommand: create, list or revoke");
     }
     Options options = Options.parse(args.subList(1, args.size()), KEY_OPTIONS);
     Path dataDir = Path.of(options.get("data-dir", "fdbe-data"));
     String databaseUrl = databaseUrl(options, env);
-    try (ServerDatabase database = ServerDatabase.open(dataDir, databaseUrl, 2, databaseEnv(env))) {
-      ApiKeys keys = new ApiKeys(database.dataSource, Clock.systemUTC());
-      switch (args.get(0)) {
-        case "create" -> {
-          Set<TeamId> teams = parse("--team", () -> ApiKeys.parseTeams(required(options, "team")));
-          Set<Scope> scopes = parse("--scopes", () -> ApiKeys.parseScopes(required(options, "scopes")));
-          ApiKeys.Created created = keys.create(teams, scopes, options.get("label", ""));
-          out.println("Created key " + created.key().id() + " for teams " + describeTeams(teams) + " with scopes "
-              + describeScopes(scopes) + ". It is shown only this once:");
-          out.println(created.secret());
-        }
-        case "list" -> {
-          for (ApiKey key : keys.list()) {
-            out.println(key.id() + "  " + key.prefix() + "...  teams " + describeTeams(key.teams()) + "  scopes "
-                + describeScopes(key.scopes()) + "  created " + key.createdAt()
-                + (key.revokedAt() == null ? "" : "  revoked " + key.revokedAt())
-                + (key.label().isEmpty() ? "" : "  (" + key.label() + ")"));
-          }
-        }
-        case "revoke" -> {
-          ApiKey key = parse("--id", () -> keys.revoke(required(options, "id")));
-          out.println("Revoked key " + key.id() + " (" + key.prefix() + "...)");
-        }
-        default -> throw new Options.UsageException("unknown keys subcommand '" + args.get(0) + "'");
-      }
+    String command = args.get(0);
+    if (!List.of("create", "list", "revoke").contains(command)) {
+      throw new Options.UsageException("unknown keys subcommand '" + command + "'");
     }
-    return 0;
+    if (databaseUrl != null) {
+      // A shared database: servers keep working whoever else connects to it.
+      try (ServerDatabase database = ServerDatabase.open(dataDir, databaseUrl, 2, databaseEnv(env))) {
+        runKeys(command, options, new ApiKeys(database.dataSource, Clock.systemUTC()), out);
+      }
+      return 0;
+    }
+    // The embedded database: directly when no process holds it, else through the server holding it.
+    long deadline = System.nanoTime() + KEYS_WAIT_FOR_SERVER.toNanos();
+    while (true) {
+      DataDirectory claim;
+      try {
+        claim = DataDirectory.claim(dataDir, "keys " + command, err);
+      } catch (DataDirectory.HeldException held) {
+        DataDirectory.Holder holder = held.holder().orElse(null);
+        if (holder != null && holder.adminUrl() != null && holder.adminToken() != null) {
+          runKeys(command, options, new RemoteKeys(holder.adminUrl(), holder.adminToken()), out);
+          return 0;
+        }
+        if (System.nanoTime() > deadline || (holder != null && !holder.command().equals("serve"))) {
+          throw held;
+        }
+        Thread.sleep(200); // a server still starting: it records its address once it serves
+        continue;
+      }
+      try (claim; ServerDatabase database = ServerDatabase.embedded(claim.path)) {
+        runKeys(command, options, new ApiKeys(database.dataSource, Clock.systemUTC()), out);
+      }
+      return 0;
+    }
+  }
+
+  private static void runKeys(String command, Options options, KeyAdmin keys, PrintStream out) {
+    switch (command) {
+      case "create" -> {
+        Set<TeamId> teams = parse("--team", () -> ApiKeys.parseTeams(required(options, "team")));
+        Set<Scope> scopes = parse("--scopes", () -> ApiKeys.parseScopes(required(options, "scopes")));
+        ApiKeys.Created created = parse("--team", () -> keys.create(teams, scopes, options.get("label", "")));
+        out.println("Created key " + created.key().id() + " for teams " + describeTeams(teams) + " with scopes "
+            + describeScopes(scopes) + ". It is shown only this once:");
+        out.println(created.secret());
+      }
+      case "list" -> {
+        for (ApiKey key : keys.list()) {
+          out.println(key.id() + "  " + key.prefix() + "...  teams " + describeTeams(key.teams()) + "  scopes "
+              + describeScopes(key.scopes()) + "  created " + key.createdAt()
+              + (key.revokedAt() == null ? "" : "  revoked " + key.revokedAt())
+              + (key.label().isEmpty() ? "" : "  (" + key.label() + ")"));
+        }
+      }
+      case "revoke" -> {
+        ApiKey key = parse("--id", () -> keys.revoke(required(options, "id")));
+        out.println("Revoked key " + key.id() + " (" + key.prefix() + "...)");
+      }
+      default -> throw new Options.UsageException("unknown keys subcommand '" + command + "'");
+    }
   }
 
   private static String required(Options options, String name) {

@@ -7,7 +7,6 @@ import dev.fdbe.TeamId;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -29,7 +28,9 @@ final class ServerApp implements AutoCloseable {
    * @param dataDir where the database and files live
    * @param host the interface to listen on
    * @param port the port (0 for any free one)
-   * @param publicUrl the base URL clients reach the server at, for download links
+   * @param publicUrl the base URL clients reach the server at, for every absolute link ({@code next},
+   *     {@code previous}, local download links); null for {@code http://<host>:<port>}, allowed only
+   *     when the server listens on loopback
    * @param demoRows events to generate on first start (0 for none)
    * @param workers runs executed at once
    * @param shutdownGrace how long shutdown waits for running exports
@@ -40,14 +41,15 @@ final class ServerApp implements AutoCloseable {
    * @param databaseUrl the JDBC URL of a shared database (PostgreSQL), or null for the embedded H2 file
    * @param maxConnections the bound of the database pool when {@code databaseUrl} is given
    * @param databaseEnv {@code FDBE_DATABASE_USER} and {@code FDBE_DATABASE_PASSWORD}, if set
+   * @param authFailuresPerMinute failed authentications a client address may make a minute
+   *     ({@link AuthThrottle}); 0 turns the limit off
    */
-  record Settings(Path dataDir, String host, int port, URI publicUrl, int demoRows, int workers,
+  record Settings(Path dataDir, String host, int port, @Nullable URI publicUrl, int demoRows, int workers,
       Duration shutdownGrace, @Nullable String apiKey, Set<TeamId> apiKeyTeams, @Nullable URI storage,
-      @Nullable String databaseUrl, int maxConnections, Map<String, String> databaseEnv) {
+      @Nullable String databaseUrl, int maxConnections, Map<String, String> databaseEnv, int authFailuresPerMinute) {
     Settings {
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(host, "host");
-      Objects.requireNonNull(publicUrl, "publicUrl");
       apiKeyTeams = Set.copyOf(apiKeyTeams);
       databaseEnv = Map.copyOf(databaseEnv);
     }
@@ -61,33 +63,64 @@ final class ServerApp implements AutoCloseable {
   final EmbeddedDefaults defaults;
   final ApiKeys keys;
   final ExportEngine engine;
+  /** The base URL of every absolute link: {@code --public-url}, or the loopback address listened on. */
+  final URI publicUrl;
   private final FdbeServer server;
+  private final @Nullable DataDirectory claim;
   private boolean closed;
 
-  private ServerApp(EmbeddedDefaults defaults, ApiKeys keys, ExportEngine engine, FdbeServer server) {
+  private ServerApp(EmbeddedDefaults defaults, ApiKeys keys, ExportEngine engine, URI publicUrl, FdbeServer server,
+      @Nullable DataDirectory claim) {
     this.defaults = defaults;
     this.keys = keys;
     this.engine = engine;
+    this.publicUrl = publicUrl;
     this.server = server;
+    this.claim = claim;
   }
 
+  /**
+   * Starts the server: claims the data directory (with the embedded database, which only one
+   * process may open), listens, sets the database up, starts the engine and serves.
+   *
+   * @throws DataDirectory.HeldException when another process holds the data directory
+   */
   static ServerApp start(Settings settings, PrintStream out) throws Exception {
     Clock clock = Clock.systemUTC();
-    URI linkBase = URI.create(settings.publicUrl().toString().replaceAll("/+$", "") + "/fdbe/local-downloads");
-    ServerDatabase database = ServerDatabase.open(settings.dataDir(), settings.databaseUrl(),
-        settings.maxConnections(), settings.databaseEnv());
-    EmbeddedDefaults defaults = new EmbeddedDefaults(settings.dataDir(), linkBase, settings.storage(), database);
+    // With the embedded database this process must be the data directory's only user; a shared
+    // PostgreSQL database lets several servers share one directory of local files.
+    DataDirectory claim = settings.databaseUrl() == null ? DataDirectory.claim(settings.dataDir(), "serve", out)
+        : null;
+    if (claim == null) {
+      DataDirectory.makePrivate(settings.dataDir(), out);
+    }
+    FdbeServer server = new FdbeServer(settings.host(), settings.port());
+    ServerDatabase database = null;
+    EmbeddedDefaults defaults = null;
     try {
+      try {
+        server.bind();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
+            + e.getMessage() + "); is another server running there? Choose another port with --port", e);
+      }
+      URI publicUrl = settings.publicUrl() != null ? settings.publicUrl()
+          : URI.create("http://" + urlHost(settings.host()) + ":" + server.port());
+      URI linkBase = URI.create(publicUrl.toString().replaceAll("/+$", "") + LocalDownloads.PATH.replaceAll("/+$", ""));
+      database = ServerDatabase.open(settings.dataDir(), settings.databaseUrl(), settings.maxConnections(),
+          settings.databaseEnv());
+      defaults = new EmbeddedDefaults(settings.dataDir(), linkBase, settings.storage(), database);
+      EmbeddedDefaults ready = defaults;
       // Instances starting together on one PostgreSQL database take turns, so tables are created,
       // demo data generated and a first key made once.
       ApiKeys keys = database.setUp(() -> {
-        ReferenceTables.create(defaults.dataSource);
-        if (settings.demoRows() > 0 && !DemoData.present(defaults.dataSource)) {
+        ReferenceTables.create(ready.dataSource);
+        if (settings.demoRows() > 0 && !DemoData.present(ready.dataSource)) {
           out.println("Generating demo data: " + settings.demoRows() + " events, with persons and sessions, for teams"
               + " 1 and 2 over the last 7 days ...");
-          DemoData.generate(defaults.dataSource, settings.demoRows(), clock.instant(), 2026);
+          DemoData.generate(ready.dataSource, settings.demoRows(), clock.instant(), 2026);
         }
-        ApiKeys created = new ApiKeys(defaults.dataSource, clock);
+        ApiKeys created = new ApiKeys(ready.dataSource, clock);
         if (settings.apiKey() != null) {
           created.register(settings.apiKey(), settings.apiKeyTeams(), EnumSet.of(Scope.ALL), "FDBE_API_KEY");
           out.println("Registered FDBE_API_KEY for teams " + settings.apiKeyTeams() + " with every scope.");
@@ -104,20 +137,47 @@ final class ServerApp implements AutoCloseable {
           .workers(settings.workers())
           .shutdownGrace(settings.shutdownGrace())
           .build();
-      FdbeServer server = new FdbeServer(settings.host(), settings.port(), engine, keys,
-          defaults.localStore == null ? null : new LocalDownloads(defaults.localStore, clock));
-      try {
-        server.start();
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
-            + e.getMessage() + "); is another server running there? Choose another port with --port", e);
-      }
+      String adminToken = claim == null ? null : KeyAdminEndpoint.newToken();
+      server.start(new HttpApi(engine, keys, publicUrl,
+          new AuthThrottle(settings.authFailuresPerMinute(), System::nanoTime), FdbeServer.MAX_BODY_BYTES,
+          defaults.localStore == null ? null : new LocalDownloads(defaults.localStore, clock),
+          adminToken == null ? null : new KeyAdminEndpoint(keys, adminToken)));
       engine.start();
-      return new ServerApp(defaults, keys, engine, server);
-    } catch (SQLException | RuntimeException e) {
-      defaults.close();
+      if (claim != null) {
+        claim.record(new DataDirectory.Holder(ProcessHandle.current().pid(), "serve", clock.instant(),
+            URI.create("http://" + urlHost(settings.host()) + ":" + server.port()), adminToken));
+      }
+      return new ServerApp(defaults, keys, engine, publicUrl, server, claim);
+    } catch (Exception | Error e) {
+      try {
+        server.stop();
+      } catch (Exception stopping) {
+        e.addSuppressed(stopping);
+      }
+      if (defaults != null) {
+        defaults.close();
+      } else if (database != null) {
+        database.close();
+      }
+      if (claim != null) {
+        claim.close();
+      }
       throw e;
     }
+  }
+
+  /**
+   * The host of a URL that reaches this machine's listener from this machine: the host itself, or
+   * loopback for a wildcard address; IPv6 literals in brackets.
+   */
+  static String urlHost(String host) {
+    if (host.equals("0.0.0.0") || host.isEmpty()) {
+      return "127.0.0.1";
+    }
+    if (host.equals("::") || host.equals("[::]")) {
+      return "[::1]";
+    }
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   /** The port the HTTP server listens on. */
@@ -138,5 +198,8 @@ final class ServerApp implements AutoCloseable {
     }
     engine.close();
     defaults.close();
+    if (claim != null) {
+      claim.close();
+    }
   }
 }

@@ -45,11 +45,20 @@ final class ServerDatabase implements AutoCloseable {
     return url == null ? embedded(dataDir) : pooled(url, maxConnections, env);
   }
 
-  /** The H2 file under the data directory; AUTO_SERVER lets {@code keys} use it while the server runs. */
+  /**
+   * The H2 file under the data directory, opened in this process only: H2 listens on no port, and
+   * its file lock keeps any other process out (fdbe's own processes first claim the directory, see
+   * {@link DataDirectory}). The file is made private ({@code 0600}): it holds the API keys' hashes.
+   */
   static ServerDatabase embedded(Path dataDir) {
     Path file = dataDir.toAbsolutePath().normalize().resolve("fdbe");
-    return new ServerDatabase(RunStores.h2DataSource("jdbc:h2:" + file + ";AUTO_SERVER=TRUE"),
-        "the embedded H2 database " + file + ".mv.db", true);
+    DataSource dataSource = RunStores.h2DataSource("jdbc:h2:" + file);
+    try (Connection connection = dataSource.getConnection()) {
+      DataDirectory.makeFilePrivate(file.resolveSibling("fdbe.mv.db"));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot open the embedded H2 database " + file + ".mv.db: " + e.getMessage(), e);
+    }
+    return new ServerDatabase(dataSource, "the embedded H2 database " + file + ".mv.db", true);
   }
 
   /**

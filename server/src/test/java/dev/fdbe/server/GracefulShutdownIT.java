@@ -3,14 +3,10 @@ package dev.fdbe.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,8 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,39 +33,10 @@ class GracefulShutdownIT {
   Path directory;
 
   private final HttpClient http = HttpClient.newHttpClient();
-  private final StringBuilder output = new StringBuilder();
-  private Thread reader;
 
-  private Process start(int port) throws Exception {
-    Path jar = Path.of("target", "fdbe-server.jar").toAbsolutePath();
-    assertThat(jar).as("mvn package builds the jar before the integration tests").exists();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "--data-dir", directory.toString(), "--port", Integer.toString(port),
-        "--demo-rows", "100000", "--workers", "1", "--shutdown-grace", "1");
-    builder.environment().put("FDBE_API_KEY", KEY);
-    builder.redirectErrorStream(true);
-    Process process = builder.start();
-    CompletableFuture<Void> serving = new CompletableFuture<>();
-    reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          synchronized (output) {
-            output.append(line).append('\n');
-          }
-          if (line.startsWith("fdbe serves the API")) {
-            serving.complete(null);
-          }
-        }
-        serving.completeExceptionally(new IllegalStateException("the server exited: " + output));
-      } catch (IOException e) {
-        serving.completeExceptionally(e);
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    serving.get(120, TimeUnit.SECONDS);
-    return process;
+  private ServerProcess start(int port) throws Exception {
+    return ServerProcess.serve(Map.of("FDBE_API_KEY", KEY), "--data-dir", directory.toString(), "--port",
+        Integer.toString(port), "--demo-rows", "100000", "--workers", "1", "--shutdown-grace", "1");
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
@@ -81,7 +47,7 @@ class GracefulShutdownIT {
   void sigtermHandsPendingExportsOverAndTheNextStartCompletesThem() throws Exception {
     int port = TestServer.freePort();
     URI runs = URI.create("http://127.0.0.1:" + port + "/api/projects/1/file_download_batch_exports/");
-    Process first = start(port);
+    ServerProcess first = start(port);
     List<String> ids = new ArrayList<>();
     Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS);
     // Eight exports of six days each (about 85,000 rows apiece) on one worker: far more work than
@@ -96,16 +62,11 @@ class GracefulShutdownIT {
       ids.add(TestServer.json(created).get("id").asText());
     }
 
-    first.toHandle().destroy(); // SIGTERM, keeping our end of its output open (Process.destroy closes it)
-    assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("the server exits after its grace period").isTrue();
-    reader.join(10_000);
-    synchronized (output) {
-      assertThat(output).contains("Shutting down");
-    }
+    assertThat(first.terminate()).as("the server exits after its grace period").isTrue();
+    assertThat(first.output()).contains("Shutting down");
     assertThat(unfinished()).as("some exports were still pending at shutdown").isPositive();
 
-    Process second = start(port);
-    try {
+    try (ServerProcess second = start(port)) {
       for (String id : ids) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode run;
@@ -117,16 +78,13 @@ class GracefulShutdownIT {
         HttpResponse<String> download = send(HttpRequest.newBuilder(runs.resolve(id + "/download/")).GET());
         assertThat(download.statusCode()).isEqualTo(302);
       }
-    } finally {
-      second.toHandle().destroy();
-      second.waitFor(60, TimeUnit.SECONDS);
     }
   }
 
   /** Runs not completed, read from the database file while no server holds it. */
   private long unfinished() throws Exception {
-    try (Connection connection = DriverManager.getConnection("jdbc:h2:" + directory.resolve("fdbe")
-        + ";AUTO_SERVER=TRUE", "sa", ""); Statement statement = connection.createStatement()) {
+    try (Connection connection = DriverManager.getConnection("jdbc:h2:" + directory.resolve("fdbe"), "sa",
+        ""); Statement statement = connection.createStatement()) {
       long count;
       try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM fdbe_runs WHERE status <> 'Completed'")) {
         rs.next();

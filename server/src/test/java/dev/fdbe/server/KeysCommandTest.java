@@ -96,11 +96,12 @@ class KeysCommandTest {
 
   @Test
   void serveSettingsComeFromOptionsAndEnvironment() {
-    ServerApp.Settings settings = Main.settings(Options.parse(List.of("--port", "9000", "--host", "0.0.0.0"),
-        Main.SERVE_OPTIONS), Map.of("FDBE_API_KEY", "k".repeat(20), "FDBE_API_KEY_TEAMS", "1,7"));
+    ServerApp.Settings settings = Main.settings(Options.parse(List.of("--port", "9000", "--host", "0.0.0.0",
+        "--public-url", "https://exports.example.com/fdbe"), Main.SERVE_OPTIONS),
+        Map.of("FDBE_API_KEY", "k".repeat(20), "FDBE_API_KEY_TEAMS", "1,7"));
 
     assertThat(settings.port()).isEqualTo(9000);
-    assertThat(settings.publicUrl()).hasToString("http://127.0.0.1:9000");
+    assertThat(settings.publicUrl()).hasToString("https://exports.example.com/fdbe");
     assertThat(settings.apiKey()).isEqualTo("k".repeat(20));
     assertThat(settings.apiKeyTeams()).containsExactlyInAnyOrder(TeamId.of(1), TeamId.of(7));
     assertThat(settings.storage()).isNull();

@@ -47,12 +47,11 @@ final class TestServer implements AutoCloseable {
 
   /** A server on the database the JDBC URL names, or on the embedded H2 file when it is null. */
   TestServer(Path directory, int demoRows, int workers, @Nullable String databaseUrl) throws Exception {
-    int port = freePort();
-    base = URI.create("http://127.0.0.1:" + port);
-    ServerApp.Settings settings = new ServerApp.Settings(directory, "127.0.0.1", port, base, demoRows, workers,
+    ServerApp.Settings settings = new ServerApp.Settings(directory, "127.0.0.1", 0, null, demoRows, workers,
         Duration.ofSeconds(5), KEY, Set.of(TeamId.of(1)), null, databaseUrl,
-        ServerApp.Settings.defaultMaxConnections(workers), Map.of());
+        ServerApp.Settings.defaultMaxConnections(workers), Map.of(), AuthThrottle.DEFAULT_LIMIT_PER_MINUTE);
     app = ServerApp.start(settings, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    base = app.publicUrl;
     readKey = app.keys.create(Set.of(TeamId.of(1)), EnumSet.of(Scope.READ), "read").secret();
     writeKey = app.keys.create(Set.of(TeamId.of(1)), EnumSet.of(Scope.WRITE), "write").secret();
     team2Key = app.keys.create(Set.of(TeamId.of(2)), EnumSet.of(Scope.ALL), "team 2").secret();
