@@ -69,35 +69,38 @@ final class AuthThrottle {
     buckets.get(address, a -> new Bucket(limit, nanoTime.getAsLong())).take(nanoTime.getAsLong());
   }
 
-  /** Tokens of one address: start full, refill continuously, one per failure. */
+  /**
+   * Tokens of one address, kept as nanoseconds of credit (one token = {@code nanosPerToken}) so
+   * that refilling is exact: start full, refill with elapsed time, one token per failure.
+   */
   private static final class Bucket {
-    private final int capacity;
     private final long nanosPerToken;
-    private double tokens;
+    private final long capacityNanos;
+    private long credit;
     private long refilledAt;
 
     Bucket(int capacity, long now) {
-      this.capacity = capacity;
       this.nanosPerToken = MINUTE_NANOS / capacity;
-      this.tokens = capacity;
+      this.capacityNanos = nanosPerToken * capacity;
+      this.credit = capacityNanos;
       this.refilledAt = now;
     }
 
     synchronized void take(long now) {
       refill(now);
-      tokens = Math.max(0, tokens - 1);
+      credit = Math.max(0, credit - nanosPerToken);
     }
 
     /** Nanoseconds until a whole token is there; 0 or less when one is. */
     synchronized long waitNanos(long now) {
       refill(now);
-      return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * nanosPerToken);
+      return nanosPerToken - credit;
     }
 
     private void refill(long now) {
       long elapsed = now - refilledAt;
       if (elapsed > 0) {
-        tokens = Math.min(capacity, tokens + (double) elapsed / nanosPerToken);
+        credit = Math.min(capacityNanos, credit + elapsed);
         refilledAt = now;
       }
     }
