@@ -24,7 +24,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -452,6 +454,7 @@ public final class ExportEngine implements AutoCloseable {
     private @Nullable Duration leaseDuration;
     private @Nullable Duration pollInterval;
     private @Nullable RetryPolicy retryPolicy;
+    private @Nullable RandomGenerator random;
     private @Nullable Duration fileRetention;
     private @Nullable Duration linkLifetime;
     private @Nullable Duration maintenanceInterval;
@@ -515,6 +518,16 @@ public final class ExportEngine implements AutoCloseable {
     /** The clock for timestamps, deadlines and expiry; default the system UTC clock. */
     public Builder clock(Clock value) {
       clock = once(clock, value, "clock");
+      return this;
+    }
+
+    /**
+     * The source of the random part of retry waits ({@link RetryPolicy#backoffAfter(int,
+     * RandomGenerator)}); default a fresh unseeded generator. A seeded one makes tests repeatable.
+     * The engine uses it from its worker threads one call at a time.
+     */
+    public Builder random(RandomGenerator value) {
+      random = once(random, Objects.requireNonNull(value, "random"), "random");
       return this;
     }
 
@@ -670,7 +683,8 @@ public final class ExportEngine implements AutoCloseable {
           shutdownGrace == null ? DEFAULT_SHUTDOWN_GRACE : shutdownGrace,
           instanceName == null ? defaultInstanceName() : instanceName,
           quotaCheck == null ? QuotaCheck.ALLOW_ALL : quotaCheck,
-          sliceLength);
+          sliceLength,
+          random == null ? new SplittableRandom() : random);
       return new ExportEngine(settings);
     }
 

@@ -27,4 +27,36 @@ class RetryPolicyTest {
         .hasMessageContaining("negative");
     assertThatThrownBy(() -> RetryPolicy.DEFAULT.backoffAfter(0)).hasMessageContaining("failedAttempts");
   }
+
+  @Test
+  void waitsAreFullyJitteredBetweenZeroAndTheCeiling() {
+    RetryPolicy policy = new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(8));
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    java.util.Set<Duration> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 2_000; i++) {
+      Duration wait = policy.backoffAfter(4, random);
+      assertThat(wait).isBetween(Duration.ZERO, Duration.ofSeconds(8));
+      seen.add(wait);
+    }
+    assertThat(seen).as("spread over the whole range, not a few fixed waits").hasSizeGreaterThan(1_000);
+    assertThat(seen.stream().filter(w -> w.compareTo(Duration.ofSeconds(4)) < 0).count())
+        .as("about half below the middle").isBetween(800L, 1_200L);
+  }
+
+  @Test
+  void aSeededSourceRepeatsItsWaits() {
+    RetryPolicy policy = RetryPolicy.DEFAULT;
+    java.util.List<Duration> first = new java.util.ArrayList<>();
+    java.util.List<Duration> second = new java.util.ArrayList<>();
+    java.util.SplittableRandom a = new java.util.SplittableRandom(7);
+    java.util.SplittableRandom b = new java.util.SplittableRandom(7);
+    for (int attempt = 1; attempt <= 4; attempt++) {
+      first.add(policy.backoffAfter(attempt, a));
+      second.add(policy.backoffAfter(attempt, b));
+    }
+    assertThat(first).isEqualTo(second);
+    assertThat(RetryPolicy.none().backoffAfter(1, a)).isZero();
+    assertThat(new RetryPolicy(2, Duration.ofNanos(500), Duration.ofNanos(500)).backoffAfter(1, a))
+        .as("below a millisecond the ceiling is kept").isEqualTo(Duration.ofNanos(500));
+  }
 }

@@ -167,7 +167,10 @@ final class AttemptRunner {
           + ". Trying again later may work");
       return false;
     }
-    Duration wait = settings.retryPolicy().backoffAfter(lease.attemptNumber());
+    Duration wait;
+    synchronized (settings.random()) { // workers retry concurrently; generators need not be thread-safe
+      wait = settings.retryPolicy().backoffAfter(lease.attemptNumber(), settings.random());
+    }
     log.log(run, lease.attemptId(), LogLevel.WARNING, "Attempt " + lease.attemptNumber()
         + " failed with a transient error: " + cause + "; retrying in " + human(wait) + " (attempt "
         + (lease.attemptNumber() + 1) + " of " + maxAttempts + ")");

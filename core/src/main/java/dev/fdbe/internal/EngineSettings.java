@@ -7,6 +7,7 @@ import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.RunStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @param instanceName this engine's name in leases
  * @param quotaCheck the host's quota check
  * @param sliceLength runs with a longer interval are executed in slices of this length, or null
+ * @param random the source of retry jitter
  */
 public record EngineSettings(
     RunStore runStore,
@@ -51,4 +53,5 @@ public record EngineSettings(
     Duration shutdownGrace,
     String instanceName,
     QuotaCheck quotaCheck,
-    @Nullable Duration sliceLength) {}
+    @Nullable Duration sliceLength,
+    RandomGenerator random) {}
