@@ -56,6 +56,7 @@ final class HttpApi extends Handler.Abstract {
   private final long maxBodyBytes;
   private final @Nullable LocalDownloads localDownloads;
   private final @Nullable KeyAdminEndpoint keyAdmin;
+  private final Readiness readiness;
 
   /**
    * @param publicUrl the base URL clients reach the server at; absolute links are built from it,
@@ -64,7 +65,7 @@ final class HttpApi extends Handler.Abstract {
    *     database directly (a shared PostgreSQL database)
    */
   HttpApi(ExportEngine engine, ApiKeys keys, URI publicUrl, AuthThrottle throttle, long maxBodyBytes,
-      @Nullable LocalDownloads localDownloads, @Nullable KeyAdminEndpoint keyAdmin) {
+      @Nullable LocalDownloads localDownloads, @Nullable KeyAdminEndpoint keyAdmin, Readiness readiness) {
     this.engine = engine;
     this.keys = keys;
     this.publicUrl = publicUrl.toString().replaceAll("/+$", "");
@@ -72,6 +73,7 @@ final class HttpApi extends Handler.Abstract {
     this.maxBodyBytes = maxBodyBytes;
     this.localDownloads = localDownloads;
     this.keyAdmin = keyAdmin;
+    this.readiness = readiness;
   }
 
   @Override
@@ -88,6 +90,13 @@ final class HttpApi extends Handler.Abstract {
       }
       if (path.equals("/_health")) {
         write(response, callback, 200, JsonBodies.MAPPER.createObjectNode().put("status", "ok"));
+        return true;
+      }
+      if (path.equals("/_ready")) {
+        Readiness.Result ready = readiness.check();
+        write(response, callback, ready.ready() ? 200 : 503, ready.ready()
+            ? JsonBodies.MAPPER.createObjectNode().put("status", "ready")
+            : JsonBodies.MAPPER.createObjectNode().put("status", "unavailable").put("reason", ready.reason()));
         return true;
       }
       String route = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;

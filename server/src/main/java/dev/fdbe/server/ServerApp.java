@@ -141,7 +141,8 @@ final class ServerApp implements AutoCloseable {
       server.start(new HttpApi(engine, keys, publicUrl,
           new AuthThrottle(settings.authFailuresPerMinute(), System::nanoTime), FdbeServer.MAX_BODY_BYTES,
           defaults.localStore == null ? null : new LocalDownloads(defaults.localStore, clock),
-          adminToken == null ? null : new KeyAdminEndpoint(keys, adminToken)));
+          adminToken == null ? null : new KeyAdminEndpoint(keys, adminToken),
+          new Readiness(defaults.runStore, defaults.blobStore, System::nanoTime)));
       engine.start();
       if (claim != null) {
         claim.record(new DataDirectory.Holder(ProcessHandle.current().pid(), "serve", clock.instant(),
