@@ -1,8 +1,6 @@
 package dev.fdbe;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Which file of a completed run to download: the first by key, the one at a 0-based index in key
@@ -31,37 +29,5 @@ public sealed interface PartSelector {
     public ById {
       Objects.requireNonNull(id, "id");
     }
-  }
-
-  /**
-   * The selector written as the {@code part} of a download URL: absent or empty means the first
-   * file, a canonical UUID selects by id and an integer selects by index.
-   *
-   * @throws InvalidRequestException {@code Invalid file id or index: '<part>'} for anything else
-   * @throws PartNotFoundException {@code No files with index <n>} for an integer too large for any run
-   */
-  static PartSelector parse(@Nullable String part) {
-    if (part == null || part.isEmpty()) {
-      return FIRST;
-    }
-    var id = FileId.tryParse(part);
-    if (id.isPresent()) {
-      return new ById(id.get());
-    }
-    if (Holder.INTEGER.matcher(part).matches()) {
-      try {
-        return new ByIndex(Long.parseLong(part));
-      } catch (NumberFormatException e) {
-        throw new PartNotFoundException("No files with index " + part);
-      }
-    }
-    throw new InvalidRequestException("part", "Invalid file id or index: '" + part + "'");
-  }
-
-  /** Holds the pattern out of the interface's public constants. */
-  final class Holder {
-    private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
-
-    private Holder() {}
   }
 }

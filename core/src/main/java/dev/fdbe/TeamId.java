@@ -18,21 +18,6 @@ public record TeamId(long value) {
     return new TeamId(value);
   }
 
-  /**
-   * The team id written as decimal text.
-   *
-   * @throws IllegalArgumentException naming the text when it is not a positive integer
-   */
-  public static TeamId parse(String text) {
-    long value;
-    try {
-      value = Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a valid team id: '" + text + "'", e);
-    }
-    return new TeamId(value);
-  }
-
   @Override
   public String toString() {
     return Long.toString(value);

@@ -12,6 +12,19 @@ public final class Micros {
     return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), PER_SECOND), instant.getNano() / 1000);
   }
 
+  /**
+   * Microseconds since the epoch for a bound of a query, saturated at the ends of what a long
+   * holds: an instant beyond them (Java's instants reach a billion years) is further than anything
+   * stored, so the saturated bound selects the same entries and never overflows.
+   */
+  public static long bound(Instant instant) {
+    try {
+      return of(instant);
+    } catch (ArithmeticException e) {
+      return instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
   /** The instant {@code micros} microseconds after the epoch (before it when negative). */
   public static Instant toInstant(long micros) {
     return Instant.ofEpochSecond(Math.floorDiv(micros, PER_SECOND), Math.floorMod(micros, PER_SECOND) * 1000L);

@@ -677,6 +677,19 @@ public abstract class RunStoreContractTest {
     assertThat(store.logs(RunId.random(), LogQuery.NEWEST).count()).isZero();
   }
 
+  @Test
+  void logBoundsBeyondWhatTheStoreHoldsSelectEverythingInsteadOfOverflowing() {
+    RunRecord run = insert(TEAM, T0);
+    store.appendLog(run.id(), AttemptId.random(), LogLevel.INFO, "the only line", T0.plusSeconds(1));
+
+    assertThat(messages(run, LogQuery.builder().after(Instant.MIN).before(Instant.MAX).build()))
+        .containsExactly("the only line");
+    assertThat(messages(run, LogQuery.builder().after(Instant.parse("-999999999-01-01T00:00:00Z")).build()))
+        .containsExactly("the only line");
+    assertThat(messages(run, LogQuery.builder().after(Instant.MAX).build())).isEmpty();
+    assertThat(messages(run, LogQuery.builder().before(Instant.MIN).build())).isEmpty();
+  }
+
   private List<String> messages(RunRecord run, LogQuery query) {
     return store.logs(run.id(), query).items().stream().map(RunLogEntry::message).toList();
   }

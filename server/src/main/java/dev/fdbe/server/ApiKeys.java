@@ -237,7 +237,7 @@ final class ApiKeys implements KeyAdmin {
     Set<TeamId> teams = new LinkedHashSet<>();
     for (String part : text.split(",")) {
       if (!part.isBlank()) {
-        teams.add(TeamId.parse(part.strip()));
+        teams.add(WireParser.teamOption(part.strip()));
       }
     }
     return teams;

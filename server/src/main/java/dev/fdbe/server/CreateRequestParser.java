@@ -9,11 +9,6 @@ import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,7 +45,7 @@ final class CreateRequestParser {
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {
-        throw ApiError.invalid(name, "Unknown field '" + text(name) + "'; the fields are " + FIELDS);
+        throw ApiError.invalid(name, "Unknown field '" + WireParser.shown(name) + "'; the fields are " + FIELDS);
       }
     }
     Model model = model(root.get("model"));
@@ -70,7 +65,7 @@ final class CreateRequestParser {
       throw ApiError.invalid("model", "'model' must be a string, one of " + Model.wireNames() + ", not " + kind(node));
     }
     return Model.fromWireName(node.textValue()).orElseThrow(() -> ApiError.invalid("model",
-        "'model' must be one of " + Model.wireNames() + ", got '" + text(node.textValue()) + "'"));
+        "'model' must be one of " + Model.wireNames() + ", got '" + WireParser.shown(node.textValue()) + "'"));
   }
 
   private static FileConfig file(JsonNode node) {
@@ -84,7 +79,7 @@ final class CreateRequestParser {
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FILE_FIELDS.contains(name)) {
-        throw ApiError.invalid("file", "Unknown field 'file." + text(name) + "'; the fields of 'file' are "
+        throw ApiError.invalid("file", "Unknown field 'file." + WireParser.shown(name) + "'; the fields of 'file' are "
             + List.of("format", "compression", "max_size_mb"));
       }
     }
@@ -95,7 +90,7 @@ final class CreateRequestParser {
         throw ApiError.invalid("file", "'file.format' must be a string, one of " + FileFormat.wireNames());
       }
       format = FileFormat.fromWireName(formatNode.textValue()).orElseThrow(() -> ApiError.invalid("file",
-          "'file.format' must be one of " + FileFormat.wireNames() + ", got '" + text(formatNode.textValue()) + "'"));
+          "'file.format' must be one of " + FileFormat.wireNames() + ", got '" + WireParser.shown(formatNode.textValue()) + "'"));
     }
     Compression compression = Compression.NONE;
     JsonNode compressionNode = node.get("compression");
@@ -105,7 +100,7 @@ final class CreateRequestParser {
       }
       compression = Compression.fromWireName(compressionNode.textValue()).orElseThrow(() -> ApiError.invalid("file",
           "'file.compression' must be null or one of " + Compression.wireNames() + ", got '"
-              + text(compressionNode.textValue()) + "'"));
+              + WireParser.shown(compressionNode.textValue()) + "'"));
     }
     long maxSizeMb = 0;
     JsonNode sizeNode = node.get("max_size_mb");
@@ -133,77 +128,20 @@ final class CreateRequestParser {
       if (!element.isTextual()) {
         throw ApiError.invalid(field, "'" + field + "' must hold strings, not " + kind(element));
       }
-      names.add(checkText(field, element.textValue()));
+      names.add(WireParser.checkText(field, element.textValue()));
     }
     return names;
   }
 
   private static Instant instant(String field, JsonNode node) {
     if (node == null || node.isNull()) {
-      throw ApiError.invalid(field, "'" + field + "' is required: an ISO-8601 date-time such as 2026-11-20T00:00:00Z");
+      throw ApiError.invalid(field, "'" + field + "' is required: an ISO-8601 date-time, "
+          + WireParser.DATE_TIME_FORMS);
     }
     if (!node.isTextual()) {
       throw ApiError.invalid(field, "'" + field + "' must be an ISO-8601 date-time string, not " + kind(node));
     }
-    return parseInstant(field, node.textValue());
-  }
-
-  /**
-   * An ISO-8601 date-time; one without an offset is UTC, a date alone is its midnight UTC.
-   *
-   * @throws ApiError naming the field when the text is none of those
-   */
-  static Instant parseInstant(String field, String value) {
-    String text = value.strip();
-    if (text.length() > 10 && text.charAt(10) == ' ') {
-      text = text.substring(0, 10) + "T" + text.substring(11);
-    }
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException ignored) {
-      // try the next form
-    }
-    try {
-      return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException ignored) {
-      // try the next form
-    }
-    try {
-      return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      throw ApiError.invalid(field, "'" + field + "' must be an ISO-8601 date-time such as 2026-11-20T00:00:00Z, got '"
-          + text(value) + "'");
-    }
-  }
-
-  /** Refuses text a database cannot store: NUL characters and unpaired surrogates. */
-  static String checkText(String field, String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == 0) {
-        throw ApiError.invalid(field, "'" + field + "' holds a NUL character");
-      }
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
-          throw ApiError.invalid(field, "'" + field + "' holds an unpaired UTF-16 surrogate");
-        }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        throw ApiError.invalid(field, "'" + field + "' holds an unpaired UTF-16 surrogate");
-      }
-    }
-    return value;
-  }
-
-  /** A value for an error message: shortened, with control characters escaped. */
-  static String text(String value) {
-    StringBuilder shown = new StringBuilder();
-    int limit = Math.min(value.length(), 100);
-    for (int i = 0; i < limit; i++) {
-      char c = value.charAt(i);
-      shown.append(Character.isISOControl(c) || Character.isSurrogate(c) ? String.format("\\u%04x", (int) c) : c);
-    }
-    return value.length() > limit ? shown + "..." : shown.toString();
+    return WireParser.dateTime(field, node.textValue());
   }
 
   private static String kind(JsonNode node) {

@@ -1,7 +1,6 @@
 package dev.fdbe.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fdbe.AttemptId;
 import dev.fdbe.Caller;
 import dev.fdbe.DownloadLink;
 import dev.fdbe.ExportEngine;
@@ -10,10 +9,8 @@ import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Page;
 import dev.fdbe.PageRequest;
-import dev.fdbe.PartSelector;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
-import dev.fdbe.RunNotFoundException;
 import dev.fdbe.RunSummary;
 import dev.fdbe.TeamId;
 import java.io.IOException;
@@ -102,7 +99,7 @@ final class HttpApi extends Handler.Abstract {
       String route = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
       Matcher match = ROUTE.matcher(route);
       if (!match.matches()) {
-        throw ApiError.notFound("No API endpoint at " + CreateRequestParser.text(path));
+        throw ApiError.notFound("No API endpoint at " + WireParser.shown(path));
       }
       dispatch(request, response, callback, match);
     } catch (Throwable failure) {
@@ -120,7 +117,7 @@ final class HttpApi extends Handler.Abstract {
 
   private void dispatch(Request request, Response response, Callback callback, Matcher match) throws IOException {
     String method = request.getMethod();
-    TeamId team = team(match.group(2));
+    TeamId team = WireParser.team(match.group(2));
     String run = match.group(3);
     String action = match.group(4);
     String part = match.group(5);
@@ -134,22 +131,22 @@ final class HttpApi extends Handler.Abstract {
     }
     if (action == null) {
       requireMethod(method, "GET");
-      write(response, callback, 200, JsonBodies.run(engine.retrieve(caller(request, team), runId(run))));
+      write(response, callback, 200, JsonBodies.run(engine.retrieve(caller(request, team), WireParser.run(run))));
       return;
     }
     if (part != null && !action.equals("download")) {
-      throw ApiError.notFound("No API endpoint at " + CreateRequestParser.text(Request.getPathInContext(request)));
+      throw ApiError.notFound("No API endpoint at " + WireParser.shown(Request.getPathInContext(request)));
     }
     switch (action) {
       case "cancel" -> {
         requireMethod(method, "POST");
         // The body is ignored, whatever it is: the seed's own example sends form fields as JSON.
-        write(response, callback, 200, JsonBodies.run(engine.cancel(caller(request, team), runId(run))));
+        write(response, callback, 200, JsonBodies.run(engine.cancel(caller(request, team), WireParser.run(run))));
       }
       case "download" -> {
         requireMethod(method, "GET");
         Caller caller = caller(request, team);
-        DownloadLink link = engine.download(caller, runId(run), PartSelector.parse(part));
+        DownloadLink link = engine.download(caller, WireParser.run(run), WireParser.part(part));
         response.setStatus(302);
         response.getHeaders().put(HttpHeader.LOCATION, link.uri().toString());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -158,13 +155,13 @@ final class HttpApi extends Handler.Abstract {
       }
       case "logs" -> {
         requireMethod(method, "GET");
-        logs(request, response, callback, caller(request, team), runId(run));
+        logs(request, response, callback, caller(request, team), WireParser.run(run));
       }
       case "manifest" -> {
         requireMethod(method, "GET");
-        write(response, callback, 200, JsonBodies.manifest(engine.manifest(caller(request, team), runId(run))));
+        write(response, callback, 200, JsonBodies.manifest(engine.manifest(caller(request, team), WireParser.run(run))));
       }
-      default -> throw ApiError.notFound("No API endpoint at " + CreateRequestParser.text(action));
+      default -> throw ApiError.notFound("No API endpoint at " + WireParser.shown(action));
     }
   }
 
@@ -193,15 +190,15 @@ final class HttpApi extends Handler.Abstract {
     LogQuery.Builder builder = LogQuery.builder();
     String limit = single(query, "limit");
     if (limit != null) {
-      builder.limit(integer("limit", limit, 1, LogQuery.MAX_LIMIT));
+      builder.limit((int) WireParser.queryInteger("limit", limit, 1, LogQuery.MAX_LIMIT));
     }
     String after = single(query, "after");
     if (after != null) {
-      builder.after(CreateRequestParser.parseInstant("after", after));
+      builder.after(WireParser.dateTime("after", after));
     }
     String before = single(query, "before");
     if (before != null) {
-      builder.before(CreateRequestParser.parseInstant("before", before));
+      builder.before(WireParser.dateTime("before", before));
     }
     List<LogLevel> levels = new ArrayList<>();
     for (String value : query.getValues("level") == null ? List.<String>of() : query.getValues("level")) {
@@ -210,18 +207,17 @@ final class HttpApi extends Handler.Abstract {
           continue;
         }
         levels.add(LogLevel.parse(name).orElseThrow(() -> ApiError.invalid("level", "'level' must be DEBUG, INFO, "
-            + "WARNING or ERROR (any case, repeated or comma-separated), got '" + CreateRequestParser.text(name) + "'")));
+            + "WARNING or ERROR (any case, repeated or comma-separated), got '" + WireParser.shown(name) + "'")));
       }
     }
     builder.levels(levels);
     String search = single(query, "search");
     if (search != null) {
-      builder.search(CreateRequestParser.checkText("search", search));
+      builder.search(WireParser.checkText("search", search));
     }
     String instance = single(query, "instance_id");
     if (instance != null) {
-      builder.instanceId(AttemptId.tryParse(instance).orElseThrow(() -> ApiError.invalid("instance_id",
-          "'instance_id' must be an attempt id (a UUID), got '" + CreateRequestParser.text(instance) + "'")));
+      builder.instanceId(WireParser.attempt("instance_id", instance));
     }
     LogQuery logQuery = builder.build();
     Page<RunLogEntry> page = engine.logs(caller, id, logQuery);
@@ -237,7 +233,7 @@ final class HttpApi extends Handler.Abstract {
   private void administerKeys(Request request, Response response, Callback callback, String command)
       throws IOException {
     if (!KeyAdminEndpoint.isLocal(remoteAddress(request))) {
-      throw ApiError.notFound("No API endpoint at " + CreateRequestParser.text(Request.getPathInContext(request)));
+      throw ApiError.notFound("No API endpoint at " + WireParser.shown(Request.getPathInContext(request)));
     }
     String address = clientAddress(request);
     refuseWhileThrottled(address);
@@ -297,18 +293,6 @@ final class HttpApi extends Handler.Abstract {
 
   // ---------------------------------------------------------------- parsing
 
-  private static TeamId team(String text) {
-    try {
-      return TeamId.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw ApiError.notFound("No project with id '" + CreateRequestParser.text(text) + "'");
-    }
-  }
-
-  private static RunId runId(String text) {
-    return RunId.tryParse(text).orElseThrow(() -> new RunNotFoundException(CreateRequestParser.text(text)));
-  }
-
   private static void requireMethod(String method, String allowed) {
     if (!method.equals(allowed)) {
       throw notAllowed(method, allowed);
@@ -317,7 +301,7 @@ final class HttpApi extends Handler.Abstract {
 
   private static ApiError notAllowed(String method, String allowed) {
     return new ApiError(405, "invalid_request", "method_not_allowed",
-        "Method \"" + CreateRequestParser.text(method) + "\" not allowed here; use " + allowed + ".", null);
+        "Method \"" + WireParser.shown(method) + "\" not allowed here; use " + allowed + ".", null);
   }
 
   private byte[] body(Request request) throws IOException {
@@ -356,24 +340,7 @@ final class HttpApi extends Handler.Abstract {
 
   private static long nonNegative(Fields query, String name, long defaultValue) {
     String value = single(query, name);
-    return value == null ? defaultValue : integer(name, value, 0, Long.MAX_VALUE);
-  }
-
-  private static int integer(String name, String value, int min, int max) {
-    return (int) integer(name, value, (long) min, max);
-  }
-
-  private static long integer(String name, String value, long min, long max) {
-    long parsed;
-    try {
-      parsed = Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      throw ApiError.invalid(name, "'" + name + "' must be an integer, got '" + CreateRequestParser.text(value) + "'");
-    }
-    if (parsed < min || parsed > max) {
-      throw ApiError.invalid(name, "'" + name + "' must be between " + min + " and " + max + ", got " + parsed);
-    }
-    return parsed;
+    return value == null ? defaultValue : WireParser.queryInteger(name, value, 0, Long.MAX_VALUE);
   }
 
   // ---------------------------------------------------------------- responses

@@ -109,7 +109,7 @@ final class KeyAdminEndpoint {
           answer.set("key", json(keys.revoke(json.path("id").asText(""))));
           yield answer;
         }
-        default -> throw ApiError.notFound("No API endpoint at " + PATH + CreateRequestParser.text(command));
+        default -> throw ApiError.notFound("No API endpoint at " + PATH + WireParser.shown(command));
       };
     } catch (IllegalArgumentException e) {
       throw ApiError.invalid(null, e.getMessage());

@@ -33,7 +33,7 @@ final class LocalDownloads {
   void serve(Request request, Response response, Callback callback, String key) throws Exception {
     String method = request.getMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      throw new ApiError(405, "invalid_request", "method_not_allowed", "Method \"" + CreateRequestParser.text(method)
+      throw new ApiError(405, "invalid_request", "method_not_allowed", "Method \"" + WireParser.shown(method)
           + "\" not allowed here; use GET.", null);
     }
     VerifiedDownload download = store.verifyLink(key, request.getHttpURI().getQuery(), clock.instant());

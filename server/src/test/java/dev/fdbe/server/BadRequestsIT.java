@@ -142,10 +142,12 @@ class BadRequestsIT {
     cases.add(field("end in the future", "data_interval_end", "\"" + Instant.now().plus(Duration.ofHours(1)) + "\"",
         "is in the future"));
     cases.add(get("list limit not a number", RUNS + "?limit=abc", 400, "'limit' must be an integer"));
-    cases.add(get("list limit negative", RUNS + "?limit=-1", 400, "'limit' must be between 0"));
+    cases.add(get("list limit negative", RUNS + "?limit=-1", 400, "'limit' must be an integer written in ASCII digits"
+        + " without sign"));
     cases.add(get("list offset fractional", RUNS + "?offset=1.5", 400, "'offset' must be an integer"));
     cases.add(get("list limit twice", RUNS + "?limit=1&limit=2", 400, "'limit' is given 2 times"));
-    cases.add(get("list offset huge", RUNS + "?offset=99999999999999999999", 400, "'offset' must be an integer"));
+    cases.add(get("list offset huge", RUNS + "?offset=99999999999999999999", 400,
+        "'offset' must be between 0 and 9223372036854775807"));
     cases.add(get("logs limit 0", RUNS + "{run}/logs/?limit=0", 400, "'limit' must be between 1 and 500"));
     cases.add(get("logs limit 501", RUNS + "{run}/logs/?limit=501", 400, "'limit' must be between 1 and 500"));
     cases.add(get("logs after not a date", RUNS + "{run}/logs/?after=soon", 400, "'after' must be an ISO-8601"));

@@ -856,11 +856,11 @@ public final class JdbcRunStore implements RunStore {
     params.add(runId.value());
     if (query.after() != null) {
       where.append(" AND ts_us > ?");
-      params.add(Micros.of(query.after()));
+      params.add(Micros.bound(query.after()));
     }
     if (query.before() != null) {
       where.append(" AND ts_us < ?");
-      params.add(Micros.of(query.before()));
+      params.add(Micros.bound(query.before()));
     }
     if (!query.levels().isEmpty()) {
       where.append(" AND log_level IN (").append(placeholders(query.levels().size())).append(')');
