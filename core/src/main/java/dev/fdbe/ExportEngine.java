@@ -592,7 +592,10 @@ public final class ExportEngine implements AutoCloseable {
       return this;
     }
 
-    /** This engine's name in leases and logs; default host name, process id and a random suffix. */
+    /**
+     * This engine's name in leases, operator logs (SLF4J) and metrics; default host name, process id
+     * and a random suffix. Run logs and errors, which users read, never show it.
+     */
     public Builder instanceName(String value) {
       Objects.requireNonNull(value, "instanceName");
       if (value.isBlank() || value.length() > 200) {

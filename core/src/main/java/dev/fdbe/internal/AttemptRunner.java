@@ -239,8 +239,9 @@ final class AttemptRunner {
       case SHUTDOWN -> {
         discard(lease);
         if (store.release(lease, settings.clock().instant())) {
-          log.log(run, lease.attemptId(), LogLevel.INFO, "The engine " + lease.owner()
-              + " is shutting down; the export will restart on the next engine that claims it");
+          LOG.info("released run {} for another engine: {} is shutting down", run.id(), lease.owner());
+          log.log(run, lease.attemptId(), LogLevel.INFO, "The engine running the export is shutting down; "
+              + "the export will restart on the next engine that claims it");
         }
       }
       default -> throw new IllegalStateException("unhandled stop reason " + reason);
@@ -317,7 +318,7 @@ final class AttemptRunner {
         .append(", from ").append(settings.source().describe())
         .append(" to ").append(blobs.describe()).append(" under ")
         .append(PartKey.attemptPrefix(run.team(), run.id(), lease.epoch()))
-        .append(" (attempt ").append(lease.attemptNumber()).append(" on ").append(lease.owner()).append(')');
+        .append(" (attempt ").append(lease.attemptNumber()).append(')');
     return text.toString();
   }
 
