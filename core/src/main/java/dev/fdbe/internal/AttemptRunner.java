@@ -155,7 +155,9 @@ final class AttemptRunner {
     String cause = Failures.describe(failure);
     boolean retryable = Failures.isRetryable(failure);
     int maxAttempts = settings.retryPolicy().maxAttempts();
-    LOG.debug("run {} attempt {} failed", run.id(), lease.attemptNumber(), failure);
+    // Users read the failure's description; operators get the exception as it was thrown.
+    LOG.warn("run {} attempt {} failed{}", run.id(), lease.attemptNumber(),
+        retryable ? " with a transient error" : "", failure);
     discard(lease);
     if (!retryable) {
       end(active, RunStatus.FAILED, cause);
