@@ -193,7 +193,8 @@ final class AttemptRunner {
     Lease lease = active.lease();
     RunRecord run = active.run();
     Transitions.check(RunStatus.RUNNING, status);
-    if (!store.fail(lease, status, error, settings.clock().instant())) {
+    String shown = log.forUsers(error);
+    if (!store.fail(lease, status, shown, settings.clock().instant())) {
       stop(active, StopReason.LEASE_LOST);
       return;
     }
@@ -203,7 +204,7 @@ final class AttemptRunner {
       case FAILED_RETRYABLE -> "Export failed, retryable: ";
       default -> "Export failed: ";
     };
-    log.log(run, lease.attemptId(), LogLevel.ERROR, prefix + error);
+    log.log(run, lease.attemptId(), LogLevel.ERROR, prefix + shown);
     cleanUpRun(run);
   }
 
