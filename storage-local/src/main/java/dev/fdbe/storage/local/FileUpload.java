@@ -74,7 +74,7 @@ final class FileUpload implements BlobUpload {
       throw fail(e);
     }
     if (stored != stream.written) {
-      throw fail(new StorageException("cannot commit '" + key + "' to " + target + ": " + stream.written
+      throw fail(new StorageException("cannot commit '" + key + "' to " + store.describe() + ": " + stream.written
           + " bytes were written but " + stored + " are stored", true));
     }
     synchronized (lock) {

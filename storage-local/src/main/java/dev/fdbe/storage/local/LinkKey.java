@@ -20,6 +20,8 @@ import java.util.HexFormat;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * The secret behind download link signatures, and the file that keeps it across restarts.
@@ -36,6 +38,7 @@ import javax.crypto.spec.SecretKeySpec;
  * code falls back to a move without REPLACE_EXISTING, which checks and renames in two steps.
  */
 final class LinkKey {
+  private static final Logger LOG = LoggerFactory.getLogger(LinkKey.class);
   private static final String ALGORITHM = "HmacSHA256";
   private static final int NEW_KEY_BYTES = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -54,7 +57,8 @@ final class LinkKey {
    * The secret kept in {@code file}, made from {@link SecureRandom} bytes when the file does not
    * exist yet; owner-only where the file system has POSIX permissions.
    *
-   * @throws StorageException naming the file when it cannot be read or made, or is too short
+   * @throws StorageException when the file cannot be read or made, or is too short; the message
+   *     names the file by its place under the storage root, and the SLF4J log by its path
    */
   static LinkKey fromFile(Path file) {
     try {
@@ -63,13 +67,17 @@ final class LinkKey {
       }
       byte[] secret = Files.readAllBytes(file);
       if (secret.length < LocalStorageConfig.MIN_SIGNING_KEY_BYTES) {
-        throw new StorageException("link signing key " + file + " holds " + secret.length + " bytes, fewer than "
+        LOG.warn("the link signing key {} holds {} bytes, too few", file, secret.length);
+        throw new StorageException("the link signing key of local storage (" + LocalBlobStore.KEY_FILE_NAME
+            + " under its root) holds " + secret.length + " bytes, fewer than "
             + LocalStorageConfig.MIN_SIGNING_KEY_BYTES + "; delete it to make a new one, which invalidates the "
             + "links made so far", false);
       }
       return new LinkKey(secret);
     } catch (IOException e) {
-      throw LocalBlobStore.ioFailure("cannot read or create the link signing key " + file, e);
+      LOG.warn("cannot read or create the link signing key {}", file, e);
+      throw LocalBlobStore.ioFailure("cannot read or create the link signing key of local storage ("
+          + LocalBlobStore.KEY_FILE_NAME + " under its root)", e);
     }
   }
 

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -83,8 +84,9 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
   }
 
   @Test
-  void describeNamesTheRoot() {
-    assertThat(store.describe()).isEqualTo("local storage at " + root);
+  void describeNamesTheStoreAsUsersKnowItAndToStringNamesTheRootForOperators() {
+    assertThat(store.describe()).isEqualTo("local storage");
+    assertThat(store.toString()).isEqualTo("local storage at " + root);
   }
 
   // ------------------------------------------------------------------ atomic commit
@@ -354,7 +356,8 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
         () -> store.list(""), () -> store.delete("a.csv"), () -> store.deleteByPrefix("a/"))) {
       assertThatThrownBy(call::run)
           .isInstanceOf(StorageException.class)
-          .hasMessageContaining(root.toString())
+          .hasMessageContaining("the root of local storage is missing or not a directory")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()))
           .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
     }
     assertThat(root).doesNotExist();
@@ -364,11 +367,11 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
   void fileSystemFailuresAreMappedByWhetherRetryingCanHelp() {
     StorageException denied = LocalBlobStore.ioFailure("cannot open 'k'", new AccessDeniedException("/r/k"));
     assertThat(denied.isRetryable()).isFalse();
-    assertThat(denied).hasMessage("cannot open 'k': access denied (/r/k)");
+    assertThat(denied).hasMessage("cannot open 'k': access denied");
 
     StorageException missing = LocalBlobStore.ioFailure("cannot open 'k'", new NoSuchFileException("/r/k"));
     assertThat(missing.isRetryable()).isFalse();
-    assertThat(missing).hasMessage("cannot open 'k': no such file or directory (/r/k)");
+    assertThat(missing).hasMessage("cannot open 'k': no such file or directory");
 
     StorageException transientFailure = LocalBlobStore.ioFailure("cannot open 'k'", new IOException("i/o error"));
     assertThat(transientFailure.isRetryable()).isTrue();
@@ -381,7 +384,27 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     assertThatThrownBy(() -> LocalBlobStore.create(LocalStorageConfig.builder(file).build()))
         .isInstanceOf(StorageException.class)
-        .hasMessageContaining(file.toString())
+        .hasMessage("cannot create the root directory of local storage: exists and is not a directory")
         .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+  }
+
+  // ------------------------------------------------------------------ what users read
+
+  @Test
+  void failuresNameTheKeyAndLocalStorageButNoPath() throws IOException {
+    BlobUpload blocked = store.beginUpload("m/x.csv");
+    blocked.stream().write(bytes(10));
+    Files.createDirectories(root.resolve("m/x.csv/under"));
+    put(store, "m/file", bytes(1));
+
+    assertThatThrownBy(blocked::commit).isInstanceOf(StorageException.class)
+        .hasMessageStartingWith("cannot commit 'm/x.csv' in local storage: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()).doesNotContain(".tmp"));
+    assertThatThrownBy(() -> store.beginUpload("m/file/y.csv")).isInstanceOf(StorageException.class)
+        .hasMessage("cannot begin an upload of 'm/file/y.csv' in local storage: 'm/file' is an object, not a "
+            + "directory");
+    StorageException fileSystem = LocalBlobStore.ioFailure("cannot open 'k' in local storage",
+        new FileSystemException(root.resolve("k").toString(), root.resolve("l").toString(), "Is a directory"));
+    assertThat(fileSystem).hasMessage("cannot open 'k' in local storage: Is a directory");
   }
 }
