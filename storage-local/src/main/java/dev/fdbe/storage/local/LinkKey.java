@@ -10,8 +10,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -55,7 +53,8 @@ final class LinkKey {
 
   /**
    * The secret kept in {@code file}, made from {@link SecureRandom} bytes when the file does not
-   * exist yet; owner-only where the file system has POSIX permissions.
+   * exist yet; the file is created owner-only (0600, in a 0700 directory) where the file system has
+   * POSIX permissions.
    *
    * @throws StorageException when the file cannot be read or made, or is too short; the message
    *     names the file by its place under the storage root, and the SLF4J log by its path
@@ -83,14 +82,9 @@ final class LinkKey {
 
   private static void create(Path file) throws IOException {
     Path dir = file.getParent();
-    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     if (!Files.isDirectory(dir)) {
       try {
-        if (posix) {
-          Files.createDirectory(dir, ownerOnly("rwx------"));
-        } else {
-          Files.createDirectory(dir);
-        }
+        Files.createDirectory(dir, OwnerOnly.directory(dir));
       } catch (FileAlreadyExistsException e) {
         // made by another process meanwhile, or not a directory: the next step reports the latter
       }
@@ -98,10 +92,9 @@ final class LinkKey {
     byte[] secret = new byte[NEW_KEY_BYTES];
     RANDOM.nextBytes(secret);
     Path temp = dir.resolve("." + file.getFileName() + "." + HexFormat.of().toHexDigits(RANDOM.nextLong()) + ".tmp");
-    FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {ownerOnly("rw-------")} : new FileAttribute<?>[0];
     try {
       try (FileChannel channel = FileChannel.open(temp,
-          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
+          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file(temp))) {
         ByteBuffer buffer = ByteBuffer.wrap(secret);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -123,10 +116,6 @@ final class LinkKey {
     } finally {
       Files.deleteIfExists(temp);
     }
-  }
-
-  private static FileAttribute<?> ownerOnly(String permissions) {
-    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions));
   }
 
   /** The signature of a link to {@code key}, named {@code fileName}, valid until {@code expires}. */

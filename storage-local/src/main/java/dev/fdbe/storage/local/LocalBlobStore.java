@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * reader sees the old object or the new one, never a mix. A process that dies mid-upload leaves a
  * temporary file; it is never listed, and {@link #deleteByPrefix} removes it.
  *
+ * <p><b>Permissions.</b> Exported data is private to the account the store runs as: where the file
+ * system has POSIX permissions, temporary files (and so the objects renamed from them) and the link
+ * signing key are created with mode 0600, and the directories the store creates, the root included,
+ * with 0700 (less whatever the umask removes). A root that already exists keeps its mode. Other file
+ * systems get their defaults.
+ *
  * <p><b>Keys.</b> Besides the rules of {@link BlobStore#requireValidKey}, no key segment may start
  * with {@code .}: such names are kept for temporary files and for {@code <root>/.fdbe}, where the
  * store keeps its link signing key. Empty directories are removed as objects are deleted. Note: on a
@@ -103,7 +109,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
    * A store as configured: creates the root directory if it is missing and, unless the config
    * carries a signing key, reads {@code <root>/.fdbe/link-signing-key}, making it first if needed.
    * The store works on the root's real path, so a root that is a symbolic link keeps its target
-   * for the store's life.
+   * for the store's life. Directories it creates are owner-only (see the class comment).
    *
    * @throws StorageException when the root or the key file cannot be made or read; the SLF4J log
    *     names the path, the message does not
@@ -112,7 +118,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
     Objects.requireNonNull(config, "config");
     Path root;
     try {
-      Files.createDirectories(config.root());
+      Files.createDirectories(config.root(), OwnerOnly.directory(config.root()));
       root = config.root().toRealPath();
     } catch (IOException e) {
       LOG.warn("cannot create the local storage root {}", config.root(), e);
@@ -153,7 +159,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       requireRoot();
       Path temp = dir.resolve(tempName(name));
       try {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir, OwnerOnly.directory(dir));
         return new FileUpload(this, key, target, temp, FileUpload.open(temp));
       } catch (NoSuchFileException | FileAlreadyExistsException e) {
         // A concurrent delete pruned the directory just made, or the random name was taken.

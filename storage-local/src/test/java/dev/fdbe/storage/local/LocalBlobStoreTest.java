@@ -2,6 +2,7 @@ package dev.fdbe.storage.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fdbe.StorageException;
 import dev.fdbe.spi.BlobInfo;
@@ -16,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -406,5 +409,40 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     StorageException fileSystem = LocalBlobStore.ioFailure("cannot open 'k' in local storage",
         new FileSystemException(root.resolve("k").toString(), root.resolve("l").toString(), "Is a directory"));
     assertThat(fileSystem).hasMessage("cannot open 'k' in local storage: Is a directory");
+  }
+
+  // ------------------------------------------------------------------ permissions
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void filesAreOwnerOnlyFromTheirCreationAndDirectoriesTheStoreMakesToo() throws IOException {
+    assumeTrue(root.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    BlobUpload upload = store.beginUpload("p/q/c.jsonl");
+    upload.stream().write(bytes(100));
+    upload.stream().flush();
+    Path temp = root.resolve(filesUnderRoot().get(2));
+    assertThat(temp.getFileName().toString()).matches(String.format(TEMP_NAME, "c\\.jsonl"));
+
+    assertThat(mode(temp)).isEqualTo("rw-------");
+    upload.commit();
+
+    assertThat(mode(root.resolve("p/q/c.jsonl"))).isEqualTo("rw-------");
+    assertThat(mode(root.resolve("p"))).isEqualTo("rwx------");
+    assertThat(mode(root.resolve("p/q"))).isEqualTo("rwx------");
+    assertThat(mode(root)).as("the root, which create() made").isEqualTo("rwx------");
+  }
+
+  @Test
+  void aRootThatExistsKeepsItsMode() throws IOException {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-x---"));
+
+    LocalBlobStore.create(LocalStorageConfig.builder(shared).build());
+
+    assertThat(mode(shared)).isEqualTo("rwxr-x---");
   }
 }
