@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.CheckReturnValue;
 import dev.fdbe.internal.EngineSettings;
 import dev.fdbe.internal.Formats;
 import dev.fdbe.internal.Micros;
+import dev.fdbe.internal.Redactor;
 import dev.fdbe.internal.RequestValidator;
 import dev.fdbe.internal.RunLog;
 import dev.fdbe.internal.Transitions;
@@ -88,7 +89,7 @@ public final class ExportEngine implements AutoCloseable {
     this.settings = settings;
     this.store = settings.runStore();
     this.validator = new RequestValidator(settings.clock(), settings.maxIntervalLength(), settings.formats().available());
-    this.log = new RunLog(store, settings.clock());
+    this.log = new RunLog(store, settings.clock(), new Redactor(List.of(settings.instanceName())));
     this.workers = new Workers(settings, log);
   }
 
@@ -229,7 +230,9 @@ public final class ExportEngine implements AutoCloseable {
 
   /**
    * Stops a run as the operator: it ends {@code Terminated} with the reason as its error, whoever
-   * executes it. For administration; no caller is checked.
+   * executes it. For administration; no caller is checked. Users read the reason, so write it for
+   * them: like every run error and log line, it is stored without file system paths, host names
+   * or process ids (see {@link RunLogEntry}).
    *
    * @return whether the run was starting or running and is now terminated
    */
@@ -237,7 +240,7 @@ public final class ExportEngine implements AutoCloseable {
     Objects.requireNonNull(reason, "reason");
     RunRecord run = store.find(id).filter(r -> !r.isSlice())
         .orElseThrow(() -> new RunNotFoundException(id.toString()));
-    if (!store.stop(id, RunStatus.TERMINATED, reason, settings.clock().instant())) {
+    if (!store.stop(id, RunStatus.TERMINATED, log.forUsers(reason), settings.clock().instant())) {
       return false;
     }
     log.log(id, run.attemptId() == null ? RunLog.NO_ATTEMPT : run.attemptId(), LogLevel.INFO,
@@ -605,7 +608,10 @@ public final class ExportEngine implements AutoCloseable {
       return this;
     }
 
-    /** This engine's name in leases and logs; default host name, process id and a random suffix. */
+    /**
+     * This engine's name in leases, operator logs (SLF4J) and metrics; default host name, process id
+     * and a random suffix. Run logs and errors, which users read, never show it.
+     */
     public Builder instanceName(String value) {
       Objects.requireNonNull(value, "instanceName");
       if (value.isBlank() || value.length() > 200) {

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param request what the run exports
  * @param status the status
  * @param files the file downloads in key order; empty unless {@link RunStatus#COMPLETED}
- * @param error a human-readable reason when the status is a failure, else null
+ * @param error a human-readable reason when the status is a failure, else null; like a
+ *     {@link RunLogEntry} it names no path, host or process of the machines that ran the export
  * @param progress records, bytes and parts written so far
  * @param createdAt when the run was created
  * @param startedAt when the run first started running, or null

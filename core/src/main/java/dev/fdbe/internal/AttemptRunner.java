@@ -155,7 +155,9 @@ final class AttemptRunner {
     String cause = Failures.describe(failure);
     boolean retryable = Failures.isRetryable(failure);
     int maxAttempts = settings.retryPolicy().maxAttempts();
-    LOG.debug("run {} attempt {} failed", run.id(), lease.attemptNumber(), failure);
+    // Users read the failure's description; operators get the exception as it was thrown.
+    LOG.warn("run {} attempt {} failed{}", run.id(), lease.attemptNumber(),
+        retryable ? " with a transient error" : "", failure);
     discard(lease);
     if (!retryable) {
       end(active, RunStatus.FAILED, cause);
@@ -194,7 +196,8 @@ final class AttemptRunner {
     Lease lease = active.lease();
     RunRecord run = active.run();
     Transitions.check(RunStatus.RUNNING, status);
-    if (!store.fail(lease, status, error, settings.clock().instant())) {
+    String shown = log.forUsers(error);
+    if (!store.fail(lease, status, shown, settings.clock().instant())) {
       stop(active, StopReason.LEASE_LOST);
       return;
     }
@@ -204,7 +207,7 @@ final class AttemptRunner {
       case FAILED_RETRYABLE -> "Export failed, retryable: ";
       default -> "Export failed: ";
     };
-    log.log(run, lease.attemptId(), LogLevel.ERROR, prefix + error);
+    log.log(run, lease.attemptId(), LogLevel.ERROR, prefix + shown);
     cleanUpRun(run);
   }
 
@@ -242,8 +245,9 @@ final class AttemptRunner {
       case SHUTDOWN -> {
         discard(lease);
         if (store.release(lease, settings.clock().instant())) {
-          log.log(run, lease.attemptId(), LogLevel.INFO, "The engine " + lease.owner()
-              + " is shutting down; the export will restart on the next engine that claims it");
+          LOG.info("released run {} for another engine: {} is shutting down", run.id(), lease.owner());
+          log.log(run, lease.attemptId(), LogLevel.INFO, "The engine running the export is shutting down; "
+              + "the export will restart on the next engine that claims it");
         }
       }
       default -> throw new IllegalStateException("unhandled stop reason " + reason);
@@ -320,7 +324,7 @@ final class AttemptRunner {
         .append(", from ").append(settings.source().describe())
         .append(" to ").append(blobs.describe()).append(" under ")
         .append(PartKey.attemptPrefix(run.team(), run.id(), lease.epoch()))
-        .append(" (attempt ").append(lease.attemptNumber()).append(" on ").append(lease.owner()).append(')');
+        .append(" (attempt ").append(lease.attemptNumber()).append(')');
     return text.toString();
   }
 

@@ -13,6 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes run log lines (domain data, through the run store) and mirrors them to SLF4J for
  * operators. A line that cannot be stored is reported through SLF4J and does not fail the run.
+ *
+ * <p>Every text about a run that its users read passes through here: the lines it stores and, by
+ * {@link #forUsers}, the run's error. Users see them through {@link Redactor}, so no path, host or
+ * process id of this machine reaches them even when a message slipped one in; the SLF4J mirror
+ * keeps the text as it was written, for operators.
  */
 public final class RunLog {
   /** The instance id of lines written outside any attempt, such as the creation of a run. */
@@ -22,10 +27,17 @@ public final class RunLog {
 
   private final RunStore store;
   private final Clock clock;
+  private final Redactor redactor;
 
-  public RunLog(RunStore store, Clock clock) {
+  public RunLog(RunStore store, Clock clock, Redactor redactor) {
     this.store = store;
     this.clock = clock;
+    this.redactor = redactor;
+  }
+
+  /** The text as a run's users may read it, e.g. a run's error before it is stored. */
+  public String forUsers(String text) {
+    return redactor.redact(text);
   }
 
   /** Logs a line of the run; a slice's lines go to the log of the run it belongs to. */
@@ -40,7 +52,7 @@ public final class RunLog {
       default -> LOG.debug("run {}: {}", run, message);
     }
     try {
-      store.appendLog(run, attempt, level, message, clock.instant());
+      store.appendLog(run, attempt, level, redactor.redact(message), clock.instant());
     } catch (RuntimeException e) {
       LOG.warn("run {}: cannot store log line '{}'", run, message, e);
     }

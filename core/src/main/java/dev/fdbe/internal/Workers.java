@@ -245,9 +245,11 @@ public final class Workers {
           ActiveRun run = new ActiveRun(candidate, lease.get(), started.plus(settings.timeLimit()), now);
           metrics.claimed(candidate.status() == RunStatus.RUNNING);
           if (candidate.status() == RunStatus.RUNNING) {
-            log.log(candidate, lease.get().attemptId(), LogLevel.WARNING, "Taking the export over from "
-                + candidate.leaseOwner() + ", whose lease expired at " + candidate.leaseExpiresAt()
-                + "; starting again from the beginning");
+            // Engines are named for operators only; the run log says what happened, not where.
+            LOG.info("{} takes run {} over from {}, whose lease expired at {}", settings.instanceName(),
+                candidate.id(), candidate.leaseOwner(), candidate.leaseExpiresAt());
+            log.log(candidate, lease.get().attemptId(), LogLevel.WARNING, "Taking the export over from an engine "
+                + "whose lease expired at " + candidate.leaseExpiresAt() + "; starting again from the beginning");
           }
           active.put(candidate.id(), run);
           free--;

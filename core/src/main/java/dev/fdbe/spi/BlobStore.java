@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * Where a run's files are stored. Keys are relative paths of {@code [A-Za-z0-9._=-]} segments
  * joined by {@code /}. Implementations are thread-safe. Every method throws
  * {@link dev.fdbe.StorageException} when the store fails, with {@code isRetryable()} set when
- * trying again later may work.
+ * trying again later may work. Its message may reach the run's users (its log and error), so it
+ * names the store by {@link #describe()} and objects by key; paths and hosts belong in the cause
+ * and the SLF4J log.
  *
  * <p>Optional abilities have their own interfaces, tested with {@code instanceof}:
  * {@link DownloadLinkSigner} for time-limited download links.
@@ -37,7 +39,12 @@ public interface BlobStore {
   /** Deletes every object whose key starts with the prefix; idempotent. */
   void deleteByPrefix(String prefix);
 
-  /** Where the objects go, for run logs, e.g. {@code "local storage at /var/fdbe/files"}. */
+  /**
+   * Where the objects go, as the user configured it, for run logs and the messages users read: e.g.
+   * {@code "local storage"} or {@code "S3 bucket s3://acme-exports/fdbe/ (region eu-west-1)"}. It
+   * never names a file system path, a host or an endpoint; {@code toString()} may add those for
+   * operators.
+   */
   String describe();
 
   /**

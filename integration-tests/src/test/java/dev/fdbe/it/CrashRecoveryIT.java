@@ -81,7 +81,8 @@ class CrashRecoveryIT {
           .allMatch(p -> p.toString().contains("attempt-2"));
       assertThat(survivor.logs(CALLER, id, LogQuery.builder().limit(500).build()).items())
           .extracting(RunLogEntry::message)
-          .anyMatch(m -> m.startsWith("Taking the export over from doomed-child"));
+          .anyMatch(m -> m.startsWith("Taking the export over from an engine whose lease expired at "))
+          .noneMatch(m -> m.contains("doomed-child"));
     }
   }
 

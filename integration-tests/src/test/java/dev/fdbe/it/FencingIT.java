@@ -163,7 +163,8 @@ class FencingIT {
       assertThat(harness.runStore.files(id)).allMatch(f -> f.key().contains("/attempt-2/"));
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(harness.filesOnDisk()).hasSameSizeAs(run.files()));
       assertThat(healthy.logs(CALLER, id, LogQuery.builder().limit(500).build()).items()).extracting(RunLogEntry::message)
-          .anyMatch(m -> m.startsWith("Taking the export over from stalled"))
+          .anyMatch(m -> m.startsWith("Taking the export over from an engine whose lease expired at "))
+          .noneMatch(m -> m.contains("stalled"))
           .anyMatch(m -> m.startsWith("Attempt 1 lost its lease"));
     }
   }

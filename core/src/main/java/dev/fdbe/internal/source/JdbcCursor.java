@@ -6,6 +6,7 @@ import dev.fdbe.Schema;
 import dev.fdbe.SourceException;
 import dev.fdbe.internal.Micros;
 import dev.fdbe.internal.store.Dialect;
+import dev.fdbe.internal.store.SqlFailures;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.SourceQuery;
 import java.sql.Array;
@@ -347,9 +348,13 @@ public final class JdbcCursor implements RecordCursor {
     }
   }
 
-  /** A source failure for a SQL error, retryable when the error is about the connection or load. */
+  /**
+   * A source failure for a SQL error, retryable when the error is about the connection or load. Its
+   * message goes to the run's users, so it describes the error without the driver's host names and
+   * paths ({@link SqlFailures#describe}); the SQL exception is its cause.
+   */
   public static SourceException sourceFailure(String what, SQLException e) {
-    return new SourceException(what + ": " + e.getMessage(), e, isTransient(e));
+    return new SourceException(what + ": " + SqlFailures.describe(e), e, isTransient(e));
   }
 
   static boolean isTransient(SQLException e) {

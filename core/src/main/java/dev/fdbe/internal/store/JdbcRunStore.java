@@ -125,8 +125,9 @@ public final class JdbcRunStore implements RunStore {
     }
   }
 
+  /** The message may reach a run's log (a failed attempt), so it describes the SQL error for users. */
   private static ExportException failure(String what, SQLException e) {
-    return new ExportException("run store failed to " + what + ": " + e.getMessage(), e);
+    return new ExportException("run store failed to " + what + ": " + SqlFailures.describe(e), e);
   }
 
   // ---------------------------------------------------------------- runs

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -74,7 +75,7 @@ final class FileUpload implements BlobUpload {
       throw fail(e);
     }
     if (stored != stream.written) {
-      throw fail(new StorageException("cannot commit '" + key + "' to " + target + ": " + stream.written
+      throw fail(new StorageException("cannot commit '" + key + "' to " + store.describe() + ": " + stream.written
           + " bytes were written but " + stored + " are stored", true));
     }
     synchronized (lock) {
@@ -208,7 +209,9 @@ final class FileUpload implements BlobUpload {
     }
   }
 
+  /** Creates the temporary file, owner-only (0600) from the start where the file system has POSIX permissions. */
   static FileChannel open(Path temp) throws IOException {
-    return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        OwnerOnly.file(temp));
   }
 }

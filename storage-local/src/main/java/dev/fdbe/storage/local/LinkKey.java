@@ -10,8 +10,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -20,6 +18,8 @@ import java.util.HexFormat;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * The secret behind download link signatures, and the file that keeps it across restarts.
@@ -36,6 +36,7 @@ import javax.crypto.spec.SecretKeySpec;
  * code falls back to a move without REPLACE_EXISTING, which checks and renames in two steps.
  */
 final class LinkKey {
+  private static final Logger LOG = LoggerFactory.getLogger(LinkKey.class);
   private static final String ALGORITHM = "HmacSHA256";
   private static final int NEW_KEY_BYTES = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -52,9 +53,11 @@ final class LinkKey {
 
   /**
    * The secret kept in {@code file}, made from {@link SecureRandom} bytes when the file does not
-   * exist yet; owner-only where the file system has POSIX permissions.
+   * exist yet; the file is created owner-only (0600, in a 0700 directory) where the file system has
+   * POSIX permissions.
    *
-   * @throws StorageException naming the file when it cannot be read or made, or is too short
+   * @throws StorageException when the file cannot be read or made, or is too short; the message
+   *     names the file by its place under the storage root, and the SLF4J log by its path
    */
   static LinkKey fromFile(Path file) {
     try {
@@ -63,26 +66,25 @@ final class LinkKey {
       }
       byte[] secret = Files.readAllBytes(file);
       if (secret.length < LocalStorageConfig.MIN_SIGNING_KEY_BYTES) {
-        throw new StorageException("link signing key " + file + " holds " + secret.length + " bytes, fewer than "
+        LOG.warn("the link signing key {} holds {} bytes, too few", file, secret.length);
+        throw new StorageException("the link signing key of local storage (" + LocalBlobStore.KEY_FILE_NAME
+            + " under its root) holds " + secret.length + " bytes, fewer than "
             + LocalStorageConfig.MIN_SIGNING_KEY_BYTES + "; delete it to make a new one, which invalidates the "
             + "links made so far", false);
       }
       return new LinkKey(secret);
     } catch (IOException e) {
-      throw LocalBlobStore.ioFailure("cannot read or create the link signing key " + file, e);
+      LOG.warn("cannot read or create the link signing key {}", file, e);
+      throw LocalBlobStore.ioFailure("cannot read or create the link signing key of local storage ("
+          + LocalBlobStore.KEY_FILE_NAME + " under its root)", e);
     }
   }
 
   private static void create(Path file) throws IOException {
     Path dir = file.getParent();
-    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     if (!Files.isDirectory(dir)) {
       try {
-        if (posix) {
-          Files.createDirectory(dir, ownerOnly("rwx------"));
-        } else {
-          Files.createDirectory(dir);
-        }
+        Files.createDirectory(dir, OwnerOnly.directory(dir));
       } catch (FileAlreadyExistsException e) {
         // made by another process meanwhile, or not a directory: the next step reports the latter
       }
@@ -90,10 +92,9 @@ final class LinkKey {
     byte[] secret = new byte[NEW_KEY_BYTES];
     RANDOM.nextBytes(secret);
     Path temp = dir.resolve("." + file.getFileName() + "." + HexFormat.of().toHexDigits(RANDOM.nextLong()) + ".tmp");
-    FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {ownerOnly("rw-------")} : new FileAttribute<?>[0];
     try {
       try (FileChannel channel = FileChannel.open(temp,
-          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
+          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file(temp))) {
         ByteBuffer buffer = ByteBuffer.wrap(secret);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -115,10 +116,6 @@ final class LinkKey {
     } finally {
       Files.deleteIfExists(temp);
     }
-  }
-
-  private static FileAttribute<?> ownerOnly(String permissions) {
-    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions));
   }
 
   /** The signature of a link to {@code key}, named {@code fileName}, valid until {@code expires}. */

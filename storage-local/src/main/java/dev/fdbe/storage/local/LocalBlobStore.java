@@ -36,6 +36,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link BlobStore} on a local directory, with HMAC-signed download links. The object under key
@@ -53,6 +55,12 @@ import org.jspecify.annotations.Nullable;
  * reader sees the old object or the new one, never a mix. A process that dies mid-upload leaves a
  * temporary file; it is never listed, and {@link #deleteByPrefix} removes it.
  *
+ * <p><b>Permissions.</b> Exported data is private to the account the store runs as: where the file
+ * system has POSIX permissions, temporary files (and so the objects renamed from them) and the link
+ * signing key are created with mode 0600, and the directories the store creates, the root included,
+ * with 0700 (less whatever the umask removes). A root that already exists keeps its mode. Other file
+ * systems get their defaults.
+ *
  * <p><b>Keys.</b> Besides the rules of {@link BlobStore#requireValidKey}, no key segment may start
  * with {@code .}: such names are kept for temporary files and for {@code <root>/.fdbe}, where the
  * store keeps its link signing key. Empty directories are removed as objects are deleted. Note: on a
@@ -67,11 +75,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; several processes may share a root. Methods throw {@link StorageException} when
  * the file system fails: not retryable for access denied, a missing root or an object where a
- * directory is needed, retryable otherwise.
+ * directory is needed, retryable otherwise. Messages may reach users (a run's log and error, an HTTP
+ * answer), so they name the store as "local storage" and objects by key, never by path; the
+ * exception's cause and the SLF4J log have the paths, for operators.
  */
 public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalBlobStore.class);
   static final String INTERNAL_DIR_NAME = ".fdbe";
   static final String KEY_FILE_NAME = INTERNAL_DIR_NAME + "/link-signing-key";
+  /** What {@link #describe()} says. */
+  static final String DESCRIPTION = "local storage";
 
   private static final int MAX_UPLOAD_ATTEMPTS = 10;
   private static final int MAX_TEMP_NAME_PREFIX = 100;
@@ -96,18 +109,20 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
    * A store as configured: creates the root directory if it is missing and, unless the config
    * carries a signing key, reads {@code <root>/.fdbe/link-signing-key}, making it first if needed.
    * The store works on the root's real path, so a root that is a symbolic link keeps its target
-   * for the store's life.
+   * for the store's life. Directories it creates are owner-only (see the class comment).
    *
-   * @throws StorageException naming the path when the root or the key file cannot be made or read
+   * @throws StorageException when the root or the key file cannot be made or read; the SLF4J log
+   *     names the path, the message does not
    */
   public static LocalBlobStore create(LocalStorageConfig config) {
     Objects.requireNonNull(config, "config");
     Path root;
     try {
-      Files.createDirectories(config.root());
+      Files.createDirectories(config.root(), OwnerOnly.directory(config.root()));
       root = config.root().toRealPath();
     } catch (IOException e) {
-      throw ioFailure("cannot create the local storage root " + config.root(), e);
+      LOG.warn("cannot create the local storage root {}", config.root(), e);
+      throw ioFailure("cannot create the root directory of " + DESCRIPTION, e);
     }
     LinkKey key = config.signingKey().map(LinkKey::of)
         .orElseGet(() -> LinkKey.fromFile(root.resolve(KEY_FILE_NAME)));
@@ -144,7 +159,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       requireRoot();
       Path temp = dir.resolve(tempName(name));
       try {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir, OwnerOnly.directory(dir));
         return new FileUpload(this, key, target, temp, FileUpload.open(temp));
       } catch (NoSuchFileException | FileAlreadyExistsException e) {
         // A concurrent delete pruned the directory just made, or the random name was taken.
@@ -313,16 +328,16 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
     pruneEmptyDirectories(dir.getParent());
   }
 
-  /** {@code local storage at <root>}. */
+  /** {@code local storage}: users configured no more than that, and the root's path is the operator's. */
   @Override
   public String describe() {
-    return "local storage at " + root;
+    return DESCRIPTION;
   }
 
-  /** Same as {@link #describe()}. */
+  /** {@code local storage at <root>}, for operators. */
   @Override
   public String toString() {
-    return describe();
+    return DESCRIPTION + " at " + root;
   }
 
   /**
@@ -485,8 +500,9 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
   private Path resolve(String keyOrPrefix) {
     Path path = root.resolve(keyOrPrefix).normalize();
     if (!path.startsWith(root) || path.startsWith(internalDir)) {
+      LOG.warn("blob key '{}' resolves to {}, outside the objects under {}", keyOrPrefix, path, root);
       throw new IllegalArgumentException("blob key '" + keyOrPrefix + "' resolves outside the objects of "
-          + describe() + ": " + path);
+          + describe());
     }
     return path;
   }
@@ -521,6 +537,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
 
   private void requireRoot() {
     if (!Files.isDirectory(root)) {
+      LOG.warn("the local storage root {} is missing or not a directory", root);
       throw new StorageException("the root of " + describe() + " is missing or not a directory", false);
     }
   }
@@ -575,14 +592,16 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
     return cause == null ? new StorageException(message, false) : new StorageException(message, cause, false);
   }
 
-  /** A file system failure while acting on a key or prefix. */
+  /** A file system failure while acting on a key or prefix; the message names the key, the log the path. */
   StorageException failure(String action, String key, Path path, IOException e) {
+    LOG.debug("cannot {} '{}' at {}", action, key, path, e);
     Path object = objectAbove(path);
     if (object != null) {
       return new StorageException("cannot " + action + " '" + key + "' in " + describe() + ": '" + keyOf(object)
           + "' is an object, not a directory", e, false);
     }
     if (e instanceof NoSuchFileException && !Files.isDirectory(root)) {
+      LOG.warn("the local storage root {} is missing or not a directory", root);
       return new StorageException("cannot " + action + " '" + key + "': the root of " + describe()
           + " is missing or not a directory", e, false);
     }
@@ -591,7 +610,8 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
 
   /**
    * A file system failure, retryable unless trying again cannot help: access denied, a missing
-   * file or a file where a directory is needed, an unsupported operation.
+   * file or a file where a directory is needed, an unsupported operation. The message says what
+   * went wrong without the files the exception names; the exception is the cause.
    */
   static StorageException ioFailure(String context, IOException e) {
     boolean permanent = e instanceof AccessDeniedException
@@ -622,7 +642,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
     } else {
       what = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
     }
-    return f.getFile() == null ? what : what + " (" + f.getFile() + ")";
+    return what;
   }
 
   private static InvalidLinkException tampered(String message) {

@@ -315,6 +315,26 @@ class LocalBlobStoreLinkTest {
         .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(InvalidLinkException.Reason.GONE));
   }
 
+  @Test
+  void refusalsNameTheKeyAndNeverAPath() {
+    LocalBlobStore store = store("s");
+    put(store, KEY, "a");
+    put(store, "1/file", "a");
+    String query = store.signedLink(KEY, "a.csv", EXPIRES_AT).getRawQuery();
+    List<ThrowingCallable> refused = List.of(
+        verifying(store, KEY, query.replace("a.csv", "b.csv")),
+        verifying(store, KEY, null),
+        () -> store.verifyLink(KEY, query, EXPIRES_AT),
+        () -> verify(store, store.signedLink("1/run", "run", EXPIRES_AT), NOW),
+        () -> verify(store, store.signedLink("1/file/x.csv", "x.csv", EXPIRES_AT), NOW));
+
+    for (ThrowingCallable call : refused) {
+      assertThatThrownBy(call).isInstanceOf(InvalidLinkException.class)
+          .satisfies(e -> assertThat(e.getMessage()).contains("'1/").doesNotContain(dir.toString())
+              .doesNotContain(store.root().toString()));
+    }
+  }
+
   // ------------------------------------------------------------------ the secret
 
   @Test
@@ -411,8 +431,9 @@ class LocalBlobStoreLinkTest {
 
     assertThatThrownBy(() -> store("s"))
         .isInstanceOf(StorageException.class)
-        .hasMessageContaining(keyFile.getFileName().toString())
+        .hasMessageContaining(".fdbe/link-signing-key under its root")
         .hasMessageContaining("5 bytes")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()))
         .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
   }
 }

@@ -2,6 +2,7 @@ package dev.fdbe.storage.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fdbe.StorageException;
 import dev.fdbe.spi.BlobInfo;
@@ -14,10 +15,13 @@ import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -83,8 +87,9 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
   }
 
   @Test
-  void describeNamesTheRoot() {
-    assertThat(store.describe()).isEqualTo("local storage at " + root);
+  void describeNamesTheStoreAsUsersKnowItAndToStringNamesTheRootForOperators() {
+    assertThat(store.describe()).isEqualTo("local storage");
+    assertThat(store.toString()).isEqualTo("local storage at " + root);
   }
 
   // ------------------------------------------------------------------ atomic commit
@@ -354,7 +359,8 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
         () -> store.list(""), () -> store.delete("a.csv"), () -> store.deleteByPrefix("a/"))) {
       assertThatThrownBy(call::run)
           .isInstanceOf(StorageException.class)
-          .hasMessageContaining(root.toString())
+          .hasMessageContaining("the root of local storage is missing or not a directory")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()))
           .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
     }
     assertThat(root).doesNotExist();
@@ -364,11 +370,11 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
   void fileSystemFailuresAreMappedByWhetherRetryingCanHelp() {
     StorageException denied = LocalBlobStore.ioFailure("cannot open 'k'", new AccessDeniedException("/r/k"));
     assertThat(denied.isRetryable()).isFalse();
-    assertThat(denied).hasMessage("cannot open 'k': access denied (/r/k)");
+    assertThat(denied).hasMessage("cannot open 'k': access denied");
 
     StorageException missing = LocalBlobStore.ioFailure("cannot open 'k'", new NoSuchFileException("/r/k"));
     assertThat(missing.isRetryable()).isFalse();
-    assertThat(missing).hasMessage("cannot open 'k': no such file or directory (/r/k)");
+    assertThat(missing).hasMessage("cannot open 'k': no such file or directory");
 
     StorageException transientFailure = LocalBlobStore.ioFailure("cannot open 'k'", new IOException("i/o error"));
     assertThat(transientFailure.isRetryable()).isTrue();
@@ -381,7 +387,62 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     assertThatThrownBy(() -> LocalBlobStore.create(LocalStorageConfig.builder(file).build()))
         .isInstanceOf(StorageException.class)
-        .hasMessageContaining(file.toString())
+        .hasMessage("cannot create the root directory of local storage: exists and is not a directory")
         .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+  }
+
+  // ------------------------------------------------------------------ what users read
+
+  @Test
+  void failuresNameTheKeyAndLocalStorageButNoPath() throws IOException {
+    BlobUpload blocked = store.beginUpload("m/x.csv");
+    blocked.stream().write(bytes(10));
+    Files.createDirectories(root.resolve("m/x.csv/under"));
+    put(store, "m/file", bytes(1));
+
+    assertThatThrownBy(blocked::commit).isInstanceOf(StorageException.class)
+        .hasMessageStartingWith("cannot commit 'm/x.csv' in local storage: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()).doesNotContain(".tmp"));
+    assertThatThrownBy(() -> store.beginUpload("m/file/y.csv")).isInstanceOf(StorageException.class)
+        .hasMessage("cannot begin an upload of 'm/file/y.csv' in local storage: 'm/file' is an object, not a "
+            + "directory");
+    StorageException fileSystem = LocalBlobStore.ioFailure("cannot open 'k' in local storage",
+        new FileSystemException(root.resolve("k").toString(), root.resolve("l").toString(), "Is a directory"));
+    assertThat(fileSystem).hasMessage("cannot open 'k' in local storage: Is a directory");
+  }
+
+  // ------------------------------------------------------------------ permissions
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void filesAreOwnerOnlyFromTheirCreationAndDirectoriesTheStoreMakesToo() throws IOException {
+    assumeTrue(root.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    BlobUpload upload = store.beginUpload("p/q/c.jsonl");
+    upload.stream().write(bytes(100));
+    upload.stream().flush();
+    Path temp = root.resolve(filesUnderRoot().get(2));
+    assertThat(temp.getFileName().toString()).matches(String.format(TEMP_NAME, "c\\.jsonl"));
+
+    assertThat(mode(temp)).isEqualTo("rw-------");
+    upload.commit();
+
+    assertThat(mode(root.resolve("p/q/c.jsonl"))).isEqualTo("rw-------");
+    assertThat(mode(root.resolve("p"))).isEqualTo("rwx------");
+    assertThat(mode(root.resolve("p/q"))).isEqualTo("rwx------");
+    assertThat(mode(root)).as("the root, which create() made").isEqualTo("rwx------");
+  }
+
+  @Test
+  void aRootThatExistsKeepsItsMode() throws IOException {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-x---"));
+
+    LocalBlobStore.create(LocalStorageConfig.builder(shared).build());
+
+    assertThat(mode(shared)).isEqualTo("rwxr-x---");
   }
 }

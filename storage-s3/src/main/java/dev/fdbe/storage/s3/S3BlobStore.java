@@ -327,17 +327,21 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
     }
   }
 
-  /** {@code S3 bucket s3://bucket/prefix/ (region r[, endpoint e])}. */
+  /**
+   * {@code S3 bucket s3://bucket/prefix/ (region r)}: the location as users know it. An
+   * S3-compatible endpoint names a host of the operator's network, so only {@link #toString()}
+   * shows it.
+   */
   @Override
   public String describe() {
-    return "S3 bucket " + config.location() + " (region " + region.id()
-        + config.endpoint().map(e -> ", endpoint " + e).orElse("") + ")";
+    return "S3 bucket " + config.location() + " (region " + region.id() + ")";
   }
 
-  /** Same as {@link #describe()}. */
+  /** {@code S3 bucket s3://bucket/prefix/ (region r[, endpoint e])}, for operators. */
   @Override
   public String toString() {
-    return describe();
+    return "S3 bucket " + config.location() + " (region " + region.id()
+        + config.endpoint().map(e -> ", endpoint " + e).orElse("") + ")";
   }
 
   /**
