@@ -13,9 +13,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The embedded HTTP server: Jetty 12 with a bounded thread pool (64 threads), at most 1,024 open
- * connections, a 16 KiB header limit, a 30 s idle timeout (while reading headers and bodies too),
- * a 1 MiB body limit (enforced by {@link HttpApi}), and the API's JSON errors. Stopping stops accepting connections and lets requests in
- * flight finish; the engine is closed separately (see {@link Main}).
+ * connections and at most {@code maxConnectionsPerAddress} of them from one client address, a
+ * 16 KiB header limit, a request deadline (a request's line and headers within it of the request's
+ * first byte, the whole request within twice it), a 30 s idle timeout (while reading headers and
+ * bodies too), a 1 MiB body limit (enforced by {@link HttpApi}), and the API's JSON errors. The
+ * per-address limit and the deadline are {@link ClientLimits}. Stopping stops accepting connections
+ * and lets requests in flight finish; the engine is closed separately (see {@link Main}).
  */
 final class FdbeServer {
   /** The largest request body: API.md's 1 MiB. */
@@ -24,11 +27,21 @@ final class FdbeServer {
   static final int MAX_CONNECTIONS = 1024;
   static final int MAX_HEADER_BYTES = 16 * 1024;
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** The default request deadline: the line and headers of a request within 10 s, all of it within 20 s. */
+  static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(10);
+  /** The default share of one client address: 64 of the {@value #MAX_CONNECTIONS} connections. */
+  static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
   private final Server server;
   private final ServerConnector connector;
 
-  FdbeServer(String host, int port) {
+  /**
+   * @param requestDeadline how long a request's line and headers may take from its first byte (the
+   *     whole request twice that); at least a second
+   * @param maxConnectionsPerAddress the most connections one client address may have open, from 1
+   *     to {@value #MAX_CONNECTIONS}
+   */
+  FdbeServer(String host, int port, Duration requestDeadline, int maxConnectionsPerAddress) {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
     threads.setName("fdbe-http");
     server = new Server(threads);
@@ -40,6 +53,7 @@ final class FdbeServer {
     connector.setHost(host);
     connector.setPort(port);
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+    connector.addBean(new ClientLimits(requestDeadline, maxConnectionsPerAddress, connector.getScheduler()));
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
     server.setErrorHandler(new JsonErrorHandler());

@@ -310,7 +310,14 @@ final class HttpApi extends Handler.Abstract {
       throw ApiError.invalid(null, "the request body is " + declared + " bytes; at most " + maxBodyBytes + " are accepted");
     }
     try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] body = in.readNBytes((int) maxBodyBytes + 1);
+      byte[] body;
+      try {
+        body = in.readNBytes((int) maxBodyBytes + 1);
+      } catch (IOException e) {
+        // The client did not deliver the body: it went away, ended it early, or was too slow and
+        // ClientLimits closed its connection. Its failure, not the server's: no incident in the log.
+        throw ApiError.invalid(null, "the request body could not be read whole");
+      }
       if (body.length > maxBodyBytes) {
         throw ApiError.invalid(null, "the request body is larger than " + maxBodyBytes + " bytes");
       }

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 public final class Main {
   static final Set<String> SERVE_OPTIONS =
       Set.of("data-dir", "host", "port", "public-url", "demo-rows", "workers", "shutdown-grace", "storage",
-          "database-url", "max-connections", "auth-failures-per-minute");
+          "database-url", "max-connections", "auth-failures-per-minute", "request-deadline",
+          "max-connections-per-address");
   /** How long a {@code keys} command waits for a server that holds the data directory to start serving. */
   static final Duration KEYS_WAIT_FOR_SERVER = Duration.ofSeconds(120);
   static final Set<String> KEY_OPTIONS = Set.of("data-dir", "database-url", "team", "scopes", "label", "id");
@@ -41,6 +42,11 @@ public final class Main {
       "                   link; default http://<host>:<port>, and required when --host is not loopback)",
       "                   --auth-failures-per-minute N (default 20; failed authentications a client address",
       "                   may make a minute before it gets 429; 0 for no limit)",
+      "                   --request-deadline SECONDS (default 10; a request's line and headers must arrive",
+      "                   within it of its first byte, the whole request within twice it, or the",
+      "                   connection is closed)",
+      "                   --max-connections-per-address N (default 64; connections one client address may",
+      "                   have open, of 1024 in all; more are closed at once)",
       "                   --demo-rows N (default 100000; events generated on first start, 0 for none)",
       "                   --workers N (default 4)  --shutdown-grace SECONDS (default 30)",
       "                   --storage URI (default local files under the data directory; s3://bucket/prefix?...,",
@@ -127,7 +133,11 @@ public final class Main {
         Duration.ofSeconds(options.getInt("shutdown-grace", 30, 0, 86_400)),
         apiKey == null || apiKey.isBlank() ? null : apiKey, teams, storage, databaseUrl, maxConnections,
         databaseEnv(env), options.getInt("auth-failures-per-minute", AuthThrottle.DEFAULT_LIMIT_PER_MINUTE, 0,
-        1_000_000));
+        1_000_000),
+        Duration.ofSeconds(options.getInt("request-deadline", (int) FdbeServer.DEFAULT_REQUEST_DEADLINE.toSeconds(),
+            1, 3_600)),
+        options.getInt("max-connections-per-address", FdbeServer.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1,
+            FdbeServer.MAX_CONNECTIONS));
   }
 
   /**

@@ -43,13 +43,19 @@ final class ServerApp implements AutoCloseable {
    * @param databaseEnv {@code FDBE_DATABASE_USER} and {@code FDBE_DATABASE_PASSWORD}, if set
    * @param authFailuresPerMinute failed authentications a client address may make a minute
    *     ({@link AuthThrottle}); 0 turns the limit off
+   * @param requestDeadline how long a request's line and headers may take from its first byte, the
+   *     whole request twice that ({@link ClientLimits})
+   * @param maxConnectionsPerAddress the most connections one client address may have open
+   *     ({@link ClientLimits})
    */
   record Settings(Path dataDir, String host, int port, @Nullable URI publicUrl, int demoRows, int workers,
       Duration shutdownGrace, @Nullable String apiKey, Set<TeamId> apiKeyTeams, @Nullable URI storage,
-      @Nullable String databaseUrl, int maxConnections, Map<String, String> databaseEnv, int authFailuresPerMinute) {
+      @Nullable String databaseUrl, int maxConnections, Map<String, String> databaseEnv, int authFailuresPerMinute,
+      Duration requestDeadline, int maxConnectionsPerAddress) {
     Settings {
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(requestDeadline, "requestDeadline");
       apiKeyTeams = Set.copyOf(apiKeyTeams);
       databaseEnv = Map.copyOf(databaseEnv);
     }
@@ -94,7 +100,8 @@ final class ServerApp implements AutoCloseable {
     if (claim == null) {
       DataDirectory.makePrivate(settings.dataDir(), out);
     }
-    FdbeServer server = new FdbeServer(settings.host(), settings.port());
+    FdbeServer server = new FdbeServer(settings.host(), settings.port(), settings.requestDeadline(),
+        settings.maxConnectionsPerAddress());
     ServerDatabase database = null;
     EmbeddedDefaults defaults = null;
     try {

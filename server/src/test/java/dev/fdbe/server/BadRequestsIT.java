@@ -244,4 +244,18 @@ class BadRequestsIT {
     assertThat(status.apply(bearerWithoutKey)).contains("401");
     assertThat(bearerWithoutKey).contains("not_authenticated");
   }
+
+  @Test
+  void aBodyEndedEarlyIsTheClientsErrorNotAServerIncident() throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.base.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + server.key
+          + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"model\": ")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      socket.shutdownOutput(); // the client ends its side 90 bytes early
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(response).startsWith("HTTP/1.1 400").contains("the request body could not be read whole")
+          .doesNotContain("incident");
+    }
+  }
 }

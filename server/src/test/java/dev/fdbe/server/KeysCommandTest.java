@@ -119,6 +119,26 @@ class KeysCommandTest {
   }
 
   @Test
+  void theLimitsOnSlowAndGreedyClientsComeFromOptionsAndAWrongOneIsNamed() {
+    ServerApp.Settings defaults = Main.settings(Options.parse(List.of(), Main.SERVE_OPTIONS), Map.of());
+    assertThat(defaults.requestDeadline()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(defaults.maxConnectionsPerAddress()).isEqualTo(64);
+    ServerApp.Settings given = Main.settings(Options.parse(List.of("--request-deadline", "3",
+        "--max-connections-per-address", "500"), Main.SERVE_OPTIONS), Map.of());
+    assertThat(given.requestDeadline()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(given.maxConnectionsPerAddress()).isEqualTo(500);
+
+    assertThat(run("--request-deadline", "0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'--request-deadline' must be between 1 and 3600");
+    assertThat(run("--request-deadline", "10s")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'--request-deadline' must be an integer, got '10s'");
+    assertThat(run("--max-connections-per-address", "0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("'--max-connections-per-address' must be between 1 and 1024");
+    assertThat(run("--max-connections-per-address", "1025")).isEqualTo(2);
+  }
+
+  @Test
   void theDatabaseUrlComesFromTheOptionOrTheEnvironmentAndAWrongOneIsNamedWithoutItsPassword() {
     ServerApp.Settings settings = Main.settings(Options.parse(List.of("--workers", "6"), Main.SERVE_OPTIONS),
         Map.of("FDBE_DATABASE_URL", "jdbc:postgresql://db:5432/fdbe", "FDBE_DATABASE_PASSWORD", "pw"));

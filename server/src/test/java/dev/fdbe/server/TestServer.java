@@ -47,9 +47,17 @@ final class TestServer implements AutoCloseable {
 
   /** A server on the database the JDBC URL names, or on the embedded H2 file when it is null. */
   TestServer(Path directory, int demoRows, int workers, @Nullable String databaseUrl) throws Exception {
+    this(directory, demoRows, workers, databaseUrl, FdbeServer.DEFAULT_REQUEST_DEADLINE,
+        FdbeServer.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+  }
+
+  /** A server with the request deadline and the connections per address given (see {@link ClientLimits}). */
+  TestServer(Path directory, int demoRows, int workers, @Nullable String databaseUrl, Duration requestDeadline,
+      int maxConnectionsPerAddress) throws Exception {
     ServerApp.Settings settings = new ServerApp.Settings(directory, "127.0.0.1", 0, null, demoRows, workers,
         Duration.ofSeconds(5), KEY, Set.of(TeamId.of(1)), null, databaseUrl,
-        ServerApp.Settings.defaultMaxConnections(workers), Map.of(), AuthThrottle.DEFAULT_LIMIT_PER_MINUTE);
+        ServerApp.Settings.defaultMaxConnections(workers), Map.of(), AuthThrottle.DEFAULT_LIMIT_PER_MINUTE,
+        requestDeadline, maxConnectionsPerAddress);
     app = ServerApp.start(settings, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     base = app.publicUrl;
     readKey = app.keys.create(Set.of(TeamId.of(1)), EnumSet.of(Scope.READ), "read").secret();
