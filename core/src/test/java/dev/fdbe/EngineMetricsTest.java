@@ -90,29 +90,29 @@ class EngineMetricsTest {
   @Test
   void countsClaimsCompletionsFailuresAndStops() {
     RunId completed = create(Model.EVENTS);
-    assertThat(engine.awaitTerminal(CALLER, completed, Duration.ofSeconds(20)).status())
+    assertThat(engine.awaitTerminal(CALLER, completed, Duration.ofSeconds(60)).status())
         .isEqualTo(RunStatus.COMPLETED);
     RunId failed = create(Model.PERSONS);
-    assertThat(engine.awaitTerminal(CALLER, failed, Duration.ofSeconds(20)).status()).isEqualTo(RunStatus.FAILED);
+    assertThat(engine.awaitTerminal(CALLER, failed, Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.FAILED);
 
     RunId cancelled = create(Model.SESSIONS);
-    await().atMost(Duration.ofSeconds(20)).until(() -> active() == 1.0);
+    await().atMost(Duration.ofSeconds(60)).until(() -> active() == 1.0);
     engine.cancel(CALLER, cancelled);
     release.countDown();
-    await().atMost(Duration.ofSeconds(20)).until(() -> count("fdbe.runs.stopped", "reason", "cancelled") == 1.0);
+    await().atMost(Duration.ofSeconds(60)).until(() -> count("fdbe.runs.stopped", "reason", "cancelled") == 1.0);
 
     assertThat(count("fdbe.runs.claimed", "takeover", "false")).isEqualTo(3.0);
     assertThat(count("fdbe.runs.claimed", "takeover", "true")).isZero();
     assertThat(count("fdbe.runs.completed")).isEqualTo(1.0);
     assertThat(count("fdbe.runs.failed", "status", "failed")).isEqualTo(1.0);
     assertThat(count("fdbe.runs.retried")).isZero();
-    await().atMost(Duration.ofSeconds(5)).until(() -> active() == 0.0);
+    await().atMost(Duration.ofSeconds(60)).until(() -> active() == 0.0);
   }
 
   @Test
   void aClosedEngineLeavesNoMeters() {
     RunId id = create(Model.EVENTS);
-    engine.awaitTerminal(CALLER, id, Duration.ofSeconds(20));
+    engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60));
     assertThat(registry.find("fdbe.runs.active").tag("instance", instance).gauge()).isNotNull();
 
     engine.close();

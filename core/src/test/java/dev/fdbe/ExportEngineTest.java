@@ -68,7 +68,7 @@ class ExportEngineTest {
 
   private RunSnapshot runToEnd(RunId id) {
     engine.start();
-    RunSnapshot run = engine.awaitTerminal(ALL, id, Duration.ofSeconds(20));
+    RunSnapshot run = engine.awaitTerminal(ALL, id, Duration.ofSeconds(60));
     assertThat(run.status().isTerminal()).as("run ended: %s", run).isTrue();
     return run;
   }

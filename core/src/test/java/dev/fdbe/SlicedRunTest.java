@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.MultipartUploads;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.RunRecord;
@@ -19,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +46,9 @@ class SlicedRunTest {
   private ExportEngine engine(RecordSource source, Duration sliceLength, RetryPolicy retry) {
     ExportEngine.Builder builder = ExportEngine.builder().runStore(runStore).blobStore(blobStore).recordSource(source)
         .formats(List.of(new LinesFormat())).workers(3).pollInterval(Duration.ofMillis(20))
-        .leaseDuration(Duration.ofSeconds(5)).retryPolicy(retry);
+        // A lease far longer than any stall of a busy machine: two engines share the run store, and
+        // a lapsed lease would let one take a slice over from the other (a second attempt).
+        .leaseDuration(Duration.ofSeconds(60)).retryPolicy(retry);
     if (sliceLength != null) {
       builder.sliceLength(sliceLength);
     }
@@ -93,6 +98,72 @@ class SlicedRunTest {
     };
   }
 
+  /**
+   * The rows of the cursor, after which it holds the reader until it is cancelled and then fails as
+   * a cancelled read does: the slice reading it never completes unless something stops it. Gives up
+   * after two minutes, so that a stop that never comes fails the test instead of hanging it.
+   */
+  private static RecordCursor heldAtItsEnd(RecordCursor cursor) {
+    CountDownLatch cancelled = new CountDownLatch(1);
+    return new RecordCursor() {
+      @Override
+      public boolean next() {
+        if (cursor.next()) {
+          return true;
+        }
+        try {
+          if (!cancelled.await(2, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("the held slice was never stopped");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new SourceException("reading was cancelled", false);
+      }
+
+      @Override
+      public void cancel() {
+        cancelled.countDown();
+        cursor.cancel();
+      }
+
+      @Override
+      public void close() {
+        cursor.close();
+      }
+
+      @Override
+      public boolean isNull(int column) {
+        return cursor.isNull(column);
+      }
+
+      @Override
+      public String getString(int column) {
+        return cursor.getString(column);
+      }
+
+      @Override
+      public long getLong(int column) {
+        return cursor.getLong(column);
+      }
+
+      @Override
+      public boolean getBoolean(int column) {
+        return cursor.getBoolean(column);
+      }
+
+      @Override
+      public long getTimestampMicros(int column) {
+        return cursor.getTimestampMicros(column);
+      }
+
+      @Override
+      public List<String> getStringList(int column) {
+        return cursor.getStringList(column);
+      }
+    };
+  }
+
   @Test
   void aSlicedExportEqualsTheUnslicedOne() throws IOException {
     load(500);
@@ -105,8 +176,8 @@ class SlicedRunTest {
     RunId whole = plain.create(CALLER, day());
     RunId parts = sliced.create(CALLER, day());
 
-    assertThat(plain.awaitTerminal(CALLER, whole, Duration.ofSeconds(20)).status()).isEqualTo(RunStatus.COMPLETED);
-    RunSnapshot run = sliced.awaitTerminal(CALLER, parts, Duration.ofSeconds(20));
+    assertThat(plain.awaitTerminal(CALLER, whole, Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.COMPLETED);
+    RunSnapshot run = sliced.awaitTerminal(CALLER, parts, Duration.ofSeconds(60));
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(runStore.slices(parts)).hasSize(5).allMatch(s -> s.attempts() == 1);
     assertThat(run.files()).hasSize(5);
@@ -124,7 +195,7 @@ class SlicedRunTest {
     load(10);
     ExportEngine engine = engine(rows, Duration.ofHours(12), RetryPolicy.DEFAULT);
     RunId id = engine.create(CALLER, day());
-    engine.awaitTerminal(CALLER, id, Duration.ofSeconds(20));
+    engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60));
     RunId slice = runStore.slices(id).get(0).id();
 
     assertThat(engine.list(CALLER, PageRequest.FIRST).items()).extracting(RunSummary::id).containsExactly(id);
@@ -141,7 +212,7 @@ class SlicedRunTest {
         Duration.ofHours(5), new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(10)));
 
     RunId id = engine.create(CALLER, day());
-    RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofSeconds(20));
+    RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60));
 
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(run.progress().recordsCompleted()).isEqualTo(300);
@@ -154,95 +225,67 @@ class SlicedRunTest {
   void aPermanentFailureOfOneSliceFailsTheRun() {
     load(300);
     Instant second = DAY.plus(Duration.ofHours(5));
-    ExportEngine engine = engine(failing(q -> q.interval().start().equals(second), 100, false, new AtomicInteger()),
-        Duration.ofHours(5), RetryPolicy.DEFAULT);
+    // The second slice fails as it opens; the others write all their rows and are then held until
+    // stopped, so they are still running when it fails, on any machine. (A slice that completed
+    // before another failed would keep its files: the run's failure deletes only what the running
+    // slices wrote, so this test holds the others back rather than leave that to timing.)
+    RecordSource source = new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        if (query.interval().start().equals(second)) {
+          throw new SourceException("slice source unavailable", false);
+        }
+        return heldAtItsEnd(rows.open(query));
+      }
+
+      @Override
+      public String describe() {
+        return "failing and held source";
+      }
+    };
+    ExportEngine engine = engine(source, Duration.ofHours(5), RetryPolicy.DEFAULT);
 
     RunId id = engine.create(CALLER, day());
-    RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofSeconds(20));
+    RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60));
 
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.error()).isEqualTo("slice 2 of 5 (2026-11-20T05:00:00Z to 2026-11-20T10:00:00Z): "
         + "slice source unavailable");
     assertThat(run.files()).isEmpty();
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(runStore.slices(id)).allMatch(s -> s.status().isTerminal());
+      assertThat(engine.executingRuns()).isEmpty();
       assertThat(blobStore.list("")).isEmpty();
+      assertThat(((MultipartUploads) blobStore).openUploads("")).isEmpty();
     });
   }
 
   @Test
   void cancellingASlicedRunStopsItsSlices() {
     load(200);
-    RecordSource slow = new RecordSource() {
+    // Each slice reads its rows and is then held until stopped: a slice can end only by being
+    // stopped, however slow or fast the machine.
+    RecordSource stuck = new RecordSource() {
       @Override
       public RecordCursor open(SourceQuery query) {
-        RecordCursor cursor = rows.open(query);
-        return new RecordCursor() {
-          @Override
-          public boolean next() {
-            try {
-              Thread.sleep(20);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return cursor.next();
-          }
-
-          @Override
-          public void cancel() {
-            cursor.cancel();
-          }
-
-          @Override
-          public void close() {
-            cursor.close();
-          }
-
-          @Override
-          public boolean isNull(int column) {
-            return cursor.isNull(column);
-          }
-
-          @Override
-          public String getString(int column) {
-            return cursor.getString(column);
-          }
-
-          @Override
-          public long getLong(int column) {
-            return cursor.getLong(column);
-          }
-
-          @Override
-          public boolean getBoolean(int column) {
-            return cursor.getBoolean(column);
-          }
-
-          @Override
-          public long getTimestampMicros(int column) {
-            return cursor.getTimestampMicros(column);
-          }
-
-          @Override
-          public List<String> getStringList(int column) {
-            return cursor.getStringList(column);
-          }
-        };
+        return heldAtItsEnd(rows.open(query));
       }
 
       @Override
       public String describe() {
-        return "slow source";
+        return "held source";
       }
     };
-    ExportEngine engine = engine(slow, Duration.ofHours(6), RetryPolicy.DEFAULT);
+    ExportEngine engine = engine(stuck, Duration.ofHours(6), RetryPolicy.DEFAULT);
     RunId id = engine.create(CALLER, day());
-    await().atMost(Duration.ofSeconds(10)).until(() -> engine.executingRuns().size() == 3);
+    await().atMost(Duration.ofSeconds(60)).until(() -> engine.executingRuns().size() == 3);
 
     assertThat(engine.cancel(CALLER, id).status()).isEqualTo(RunStatus.CANCELLED);
-    await().atMost(Duration.ofSeconds(2)).until(() -> engine.executingRuns().isEmpty());
+    // The slices cannot end unless the cancel reaches them (they would stay held for minutes), so
+    // any limit well below that proves it does; 30 s holds on a loaded two-core machine.
+    await().atMost(Duration.ofSeconds(30)).until(() -> engine.executingRuns().isEmpty());
 
     assertThat(runStore.slices(id)).allMatch(s -> s.status() == RunStatus.CANCELLED);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(blobStore.list("")).isEmpty());
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(blobStore.list("")).isEmpty());
   }
 }

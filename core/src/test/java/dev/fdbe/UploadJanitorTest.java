@@ -9,6 +9,7 @@ import dev.fdbe.spi.MultipartUploads;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
 import dev.fdbe.spi.UploadJournal;
+import dev.fdbe.spi.UploadRecord;
 import dev.fdbe.testing.LinesFormat;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,7 @@ class UploadJanitorTest {
 
   private ExportEngine start() {
     engine = ExportEngine.builder().runStore(runStore).blobStore(blobStore).recordSource(source)
-        .formats(List.of(new LinesFormat())).pollInterval(Duration.ofMillis(20)).leaseDuration(Duration.ofSeconds(2))
+        .formats(List.of(new LinesFormat())).pollInterval(Duration.ofMillis(20)).leaseDuration(Duration.ofSeconds(60))
         .maintenanceInterval(Duration.ofMillis(50)).build();
     engine.start();
     return engine;
@@ -62,7 +63,7 @@ class UploadJanitorTest {
     }
     RunId id = start().create(CALLER, day());
 
-    assertThat(engine.awaitTerminal(CALLER, id, Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(multipart.openUploads("")).isEmpty();
     assertThat(runStore.uploads(10)).isEmpty();
   }
@@ -88,11 +89,11 @@ class UploadJanitorTest {
 
     start();
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(multipart.openUploads("")).isEmpty();
       assertThat(runStore.uploads(10)).isEmpty();
     });
-    assertThat(engine.awaitTerminal(CALLER, run.id(), Duration.ofSeconds(10)).status())
+    assertThat(engine.awaitTerminal(CALLER, run.id(), Duration.ofSeconds(60)).status())
         .isEqualTo(RunStatus.COMPLETED);
   }
 
@@ -106,7 +107,7 @@ class UploadJanitorTest {
 
     start();
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(multipart.openUploads("")).isEmpty();
       assertThat(runStore.find(run.id()).orElseThrow().storageCleaned()).isTrue();
     });
@@ -129,11 +130,43 @@ class UploadJanitorTest {
       public void closed(String uploadKey, String uploadId) {}
     });
     RunId other = start().create(CALLER, day());
-    engine.awaitTerminal(CALLER, other, Duration.ofSeconds(10));
-    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+    engine.awaitTerminal(CALLER, other, Duration.ofSeconds(60));
+    await().atMost(Duration.ofSeconds(60))
         .untilAsserted(() -> assertThat(runStore.find(other).orElseThrow().storageCleaned()).isTrue());
+    // Proof that the janitor looked at the live upload, rather than a pause long enough for it to:
+    // two orphans, the second recorded only once the first is gone. The sweep that aborts the
+    // second started after the one that aborted the first had ended, and that one saw the live
+    // upload (recorded before the engine started).
+    awaitAborted(orphanUpload(now));
+    awaitAborted(orphanUpload(now));
 
     assertThat(multipart.openUploads("")).hasSize(1);
     assertThat(runStore.uploads(10)).hasSize(1);
+  }
+
+  /** A recorded upload of a cancelled run: the janitor's to abort. Returns its upload id. */
+  private String orphanUpload(Instant now) {
+    RunRecord run = RunRecord.starting(RunId.random(), TEAM, day(), now);
+    runStore.insert(run, 10);
+    Lease lease = runStore.claim(run.id(), 0, AttemptId.random(), "engine-gone", now,
+        now.plus(Duration.ofHours(1))).orElseThrow();
+    String[] id = new String[1];
+    multipart.beginUpload(TEAM + "/" + run.id() + "/attempt-1/part.jsonl", new UploadJournal() {
+      @Override
+      public void opened(String uploadKey, String uploadId) {
+        assertThat(runStore.recordUpload(lease, uploadKey, uploadId, now)).isTrue();
+        id[0] = uploadId;
+      }
+
+      @Override
+      public void closed(String uploadKey, String uploadId) {}
+    });
+    runStore.stop(run.id(), RunStatus.CANCELLED, null, now);
+    return id[0];
+  }
+
+  private void awaitAborted(String uploadId) {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(runStore.uploads(10)).extracting(UploadRecord::uploadId).doesNotContain(uploadId));
   }
 }

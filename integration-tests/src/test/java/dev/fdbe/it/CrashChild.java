@@ -16,11 +16,14 @@ import dev.fdbe.TeamId;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 
 /**
- * The process {@link CrashRecoveryIT} kills: it creates a run and exports it slowly, printing
- * {@code RUN <id>} once the run exists. Arguments: database URL, storage URI.
+ * The process {@link CrashRecoveryIT} kills: it creates a run and exports it up to row 5,000 (about
+ * ten parts), where it stays until killed, printing {@code RUN <id>} once the run exists. It never
+ * finishes first, however slow the test that kills it. Its short lease is the one the survivor waits
+ * out; no other engine runs while it lives. Arguments: database URL, storage URI.
  */
 public final class CrashChild {
   public static void main(String[] args) throws Exception {
@@ -28,7 +31,8 @@ public final class CrashChild {
     ExportEngine engine = ExportEngine.builder()
         .runStore(RunStores.jdbc(dataSource))
         .blobStore(BlobStores.fromUri(URI.create(args[1])))
-        .recordSource(Sources.slow(JdbcRecordSource.of(dataSource), 200, Duration.ofMillis(20)))
+        .recordSource(Sources.gated(JdbcRecordSource.of(dataSource), 5_000, new CountDownLatch(1),
+            new CountDownLatch(1)))
         .instanceName("doomed-child")
         .pollInterval(Duration.ofMillis(100))
         .leaseDuration(Duration.ofSeconds(2))

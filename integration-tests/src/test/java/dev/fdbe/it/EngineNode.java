@@ -22,6 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -40,7 +41,8 @@ import java.util.stream.Collectors;
  * </pre>
  *
  * <p>Arguments: JDBC URL, storage URI, instance name, workers, rows between pauses of 10 ms (0 for
- * no pause), slice length in minutes (0 for none), runs allowed per team.
+ * no pause; -n to read n rows of each run and then stay stuck until the run is stopped), slice
+ * length in minutes (0 for none), runs allowed per team, lease in seconds.
  */
 public final class EngineNode {
   public static void main(String[] args) throws Exception {
@@ -51,6 +53,7 @@ public final class EngineNode {
     int rowsPerPause = Integer.parseInt(args[4]);
     int sliceMinutes = Integer.parseInt(args[5]);
     int perTeam = Integer.parseInt(args[6]);
+    int leaseSeconds = Integer.parseInt(args[7]);
 
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(url);
@@ -61,12 +64,13 @@ public final class EngineNode {
     ExportEngine.Builder builder = ExportEngine.builder()
         .runStore(RunStores.jdbc(dataSource))
         .blobStore(BlobStores.fromUri(storage))
-        .recordSource(rowsPerPause > 0 ? Sources.slow(rows, rowsPerPause, Duration.ofMillis(10)) : rows)
+        .recordSource(rowsPerPause > 0 ? Sources.slow(rows, rowsPerPause, Duration.ofMillis(10))
+            : rowsPerPause < 0 ? Sources.stuck(rows, -rowsPerPause, new CountDownLatch(1)) : rows)
         .instanceName(instance)
         .workers(workers)
         .maxActiveRunsPerTeam(perTeam)
         .pollInterval(Duration.ofMillis(100))
-        .leaseDuration(Duration.ofSeconds(3))
+        .leaseDuration(Duration.ofSeconds(leaseSeconds))
         .shutdownGrace(Duration.ofSeconds(1));
     if (sliceMinutes > 0) {
       builder.sliceLength(Duration.ofMinutes(sliceMinutes));

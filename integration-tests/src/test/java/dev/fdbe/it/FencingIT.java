@@ -140,7 +140,7 @@ class FencingIT {
       stalled.start();
       RunId id = stalled.create(CALLER, ExportRequest.builder(Model.EVENTS, DAY.start(), DAY.end())
           .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 1)).build());
-      await().atMost(Duration.ofSeconds(30)).until(() -> paused.getCount() == 0);
+      await().atMost(Duration.ofSeconds(60)).until(() -> paused.getCount() == 0);
       stalledStore.stalled = true; // the whole process "pauses": no heartbeats, no polling
       assertThat(stalled.retrieve(CALLER, id).progress().partsCompleted()).as("a part was committed before the pause")
           .isPositive();
@@ -151,8 +151,8 @@ class FencingIT {
       assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
 
       resume.countDown(); // the stalled worker wakes up and carries on writing
-      await().atMost(Duration.ofSeconds(30)).until(() -> stalledStore.refusedCommits.get() > 0);
-      await().atMost(Duration.ofSeconds(30)).until(() -> stalled.executingRuns().isEmpty());
+      await().atMost(Duration.ofSeconds(60)).until(() -> stalledStore.refusedCommits.get() > 0);
+      await().atMost(Duration.ofSeconds(60)).until(() -> stalled.executingRuns().isEmpty());
       stalledStore.pollerReleased.countDown();
       stalled.close();
 
@@ -161,7 +161,7 @@ class FencingIT {
       assertThat(after.files()).isEqualTo(run.files());
       assertThat(harness.read(after)).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, List.of(), List.of()));
       assertThat(harness.runStore.files(id)).allMatch(f -> f.key().contains("/attempt-2/"));
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(harness.filesOnDisk()).hasSameSizeAs(run.files()));
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(harness.filesOnDisk()).hasSameSizeAs(run.files()));
       assertThat(healthy.logs(CALLER, id, LogQuery.builder().limit(500).build()).items()).extracting(RunLogEntry::message)
           .anyMatch(m -> m.startsWith("Taking the export over from an engine whose lease expired at "))
           .noneMatch(m -> m.contains("stalled"))

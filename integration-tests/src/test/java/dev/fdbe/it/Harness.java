@@ -69,13 +69,18 @@ final class Harness implements AutoCloseable {
     this.blobStore = BlobStores.fromUri(storageRoot.toUri());
   }
 
-  /** An engine on this installation with test-friendly timings; closed with the harness. */
+  /**
+   * An engine on this installation with test-friendly timings; closed with the harness. Its lease
+   * is far longer than any stall of a busy machine, so that engines sharing the run store never
+   * take a run over from a live one; a test of a takeover gives the engine that stops (is killed,
+   * stalls, shuts down) its own short lease, or has it release the run.
+   */
   ExportEngine.Builder engine() {
     return ExportEngine.builder()
         .runStore(runStore)
         .blobStore(blobStore)
         .pollInterval(Duration.ofMillis(50))
-        .leaseDuration(Duration.ofSeconds(5))
+        .leaseDuration(Duration.ofSeconds(60))
         .shutdownGrace(Duration.ofSeconds(5));
   }
 

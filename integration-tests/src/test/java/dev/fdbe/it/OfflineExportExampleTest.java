@@ -53,7 +53,7 @@ class OfflineExportExampleTest {
           .include(List.of("$pageview"))
           .build());
 
-      RunSnapshot run = engine.awaitTerminal(caller, id, Duration.ofSeconds(10));
+      RunSnapshot run = engine.awaitTerminal(caller, id, Duration.ofMinutes(1));
       assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
 
       try (InputStream file = engine.openFile(caller, id, PartSelector.FIRST)) {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -128,18 +129,20 @@ class PostgresEndToEndIT {
   @Test
   void cancelReachesAWorkerOnPostgres() {
     harness.insert(TEAM, Model.EVENTS, data.rows(Model.EVENTS, TEAM, DAY, 10_000));
+    // Stuck after 1,000 rows until stopped: only the cancel can end the export.
     ExportEngine slow = harness.started(harness.engine().instanceName("slow")
-        .recordSource(Sources.slow(JdbcRecordSource.of(harness.dataSource), 100, Duration.ofMillis(20))).build());
+        .recordSource(Sources.stuck(JdbcRecordSource.of(harness.dataSource), 1_000, new CountDownLatch(1))).build());
     engine.close();
     RunId id = slow.create(CALLER, ExportRequest.builder(Model.EVENTS, DAY.start(), DAY.end())
         .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 1)).build());
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
         .until(() -> slow.retrieve(CALLER, id).status() == RunStatus.RUNNING);
 
     slow.cancel(CALLER, id);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> slow.executingRuns().isEmpty());
+    // The stuck export ends only if the cancel reaches it: 30 s proves it did, on a loaded machine too.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> slow.executingRuns().isEmpty());
 
     assertThat(slow.retrieve(CALLER, id).status()).isEqualTo(RunStatus.CANCELLED);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> harness.filesOnDisk().isEmpty());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> harness.filesOnDisk().isEmpty());
   }
 }

@@ -65,6 +65,39 @@ final class Sources {
     });
   }
 
+  /**
+   * Blocks at row {@code atRow} until the cursor is cancelled, then fails as a cancelled read does:
+   * an export of it ends only when something stops it, never by finishing first, however slow or
+   * fast the machine. Gives up after two minutes, so that a stop that never comes fails the test
+   * instead of hanging it.
+   */
+  static RecordSource stuck(RecordSource delegate, int atRow, CountDownLatch reached) {
+    return new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        return new Decorated(delegate.open(query), n -> {
+          if (n == atRow) {
+            reached.countDown();
+            try {
+              if (!cancelled.await(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the stuck cursor was never cancelled");
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            throw new SourceException("reading was cancelled", false);
+          }
+        }, cancelled::countDown);
+      }
+
+      @Override
+      public String describe() {
+        return "stuck test source over " + delegate.describe();
+      }
+    };
+  }
+
   interface RowHook {
     void afterRow(long n);
   }
@@ -102,9 +135,16 @@ final class Sources {
     private final RowHook hook;
     private final AtomicInteger rows = new AtomicInteger();
 
+    private final Runnable onCancel;
+
     Decorated(RecordCursor cursor, RowHook hook) {
+      this(cursor, hook, () -> { });
+    }
+
+    Decorated(RecordCursor cursor, RowHook hook, Runnable onCancel) {
       this.cursor = cursor;
       this.hook = hook;
+      this.onCancel = onCancel;
     }
 
     @Override
@@ -118,6 +158,7 @@ final class Sources {
 
     @Override
     public void cancel() {
+      onCancel.run();
       cursor.cancel();
     }
 

@@ -68,7 +68,9 @@ class GracefulShutdownIT {
 
     try (ServerProcess second = start(port)) {
       for (String id : ids) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // Generous: one worker exports them in turn, on a machine that may be busy; the first may
+        // also wait out the lease of an export the stopped server did not get to hand over.
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         JsonNode run;
         do {
           Thread.sleep(100);

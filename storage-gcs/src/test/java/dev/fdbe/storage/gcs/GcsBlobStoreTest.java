@@ -173,13 +173,15 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
         throw new java.io.UncheckedIOException(e);
       }
     });
-    assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(blocked.await(60, TimeUnit.SECONDS)).isTrue();
 
-    CompletableFuture.runAsync(upload::abort).get(5, TimeUnit.SECONDS); // does not wait for the write
+    // Does not wait for the write: the write stays blocked until release, after this line, so an
+    // abort that waited for it would time out however long the limit; 60 s suits a loaded machine.
+    CompletableFuture.runAsync(upload::abort).get(60, TimeUnit.SECONDS);
     assertThat(writer).isNotDone();
     release.countDown();
 
-    assertThatThrownBy(() -> writer.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(StorageException.class)
+    assertThatThrownBy(() -> writer.get(60, TimeUnit.SECONDS)).hasRootCauseInstanceOf(StorageException.class)
         .hasMessageContaining("aborted");
     assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class).hasMessageContaining("aborted");
     assertThat(gcs.uploads.finished).isEmpty();

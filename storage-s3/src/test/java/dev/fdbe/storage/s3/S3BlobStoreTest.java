@@ -104,7 +104,7 @@ class S3BlobStoreTest {
 
     assertThat(journal.opened()).hasSize(1);
     String uploadId = journal.opened().get(0);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(server.admin
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(server.admin
         .listParts(b -> b.bucket(bucket).key("1/run/attempt-1/big.parquet").uploadId(uploadId)).parts())
         .as("the two full parts are in S3 before commit").extracting(Part::partNumber).containsExactly(1, 2));
     List<Part> parts = server.admin.listParts(b -> b.bucket(bucket).key("1/run/attempt-1/big.parquet")
@@ -197,7 +197,7 @@ class S3BlobStoreTest {
       }
     });
     try {
-      await().atMost(Duration.ofSeconds(20)).until(() -> server.backend.heldUploadParts.get() == 3
+      await().atMost(Duration.ofSeconds(60)).until(() -> server.backend.heldUploadParts.get() == 3
           && writerThread[0] != null && writerThread[0].getState() == Thread.State.WAITING);
       assertThat(accepted[0]).as("3 parts in flight, and the writer waits for one to end before it takes more")
           .isEqualTo(3L * PART);
@@ -205,11 +205,13 @@ class S3BlobStoreTest {
 
       CompletableFuture<Void> abort = CompletableFuture.runAsync(upload::abort);
 
-      assertThatThrownBy(() -> writer.get(5, java.util.concurrent.TimeUnit.SECONDS))
+      // The parts stay held until release, after this line, so a write that waited for them would
+      // time out however long the limit: 60 s proves "at once" and suits a loaded machine.
+      assertThatThrownBy(() -> writer.get(60, java.util.concurrent.TimeUnit.SECONDS))
           .as("the blocked write fails at once, while parts are still held")
           .hasRootCauseInstanceOf(IOException.class).hasStackTraceContaining("was aborted");
       release.countDown();
-      abort.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      abort.get(60, java.util.concurrent.TimeUnit.SECONDS);
 
       assertThat(server.openUploads(bucket)).as("ListMultipartUploads after abort").isEmpty();
       assertThat(server.objects(bucket)).isEmpty();

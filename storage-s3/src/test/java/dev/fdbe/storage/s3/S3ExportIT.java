@@ -102,7 +102,8 @@ class S3ExportIT {
   private ExportEngine start(S3BlobStore blobs, RecordSource source) {
     engine = ExportEngine.builder().runStore(runStore).blobStore(blobs).recordSource(source)
         .formats(List.of(new ParquetFormat(), new JsonLinesFormat(), new CsvFormat()))
-        .pollInterval(Duration.ofMillis(50)).leaseDuration(Duration.ofSeconds(3))
+        // No test here expects a takeover: a lease far longer than any stall of a busy machine.
+        .pollInterval(Duration.ofMillis(50)).leaseDuration(Duration.ofSeconds(60))
         .maintenanceInterval(Duration.ofMillis(100)).shutdownGrace(Duration.ofSeconds(5)).build();
     engine.start();
     return engine;
@@ -177,8 +178,8 @@ class S3ExportIT {
 
     engine.cancel(CALLER, id);
 
-    assertThat(engine.awaitTerminal(CALLER, id, Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.CANCELLED);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    assertThat(engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.CANCELLED);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(engine.executingRuns()).doesNotContain(id);
       assertThat(server.openUploads(bucket)).as("ListMultipartUploads").isEmpty();
       assertThat(server.objects(bucket)).isEmpty();
@@ -269,11 +270,11 @@ class S3ExportIT {
 
     start(store, new GeneratedEvents(10, 100));
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(server.openUploads(bucket)).isEmpty();
       assertThat(runStore.uploads(10)).isEmpty();
     });
-    assertThat(engine.awaitTerminal(CALLER, run.id(), Duration.ofSeconds(30)).status())
+    assertThat(engine.awaitTerminal(CALLER, run.id(), Duration.ofSeconds(60)).status())
         .isEqualTo(RunStatus.COMPLETED);
   }
 }
