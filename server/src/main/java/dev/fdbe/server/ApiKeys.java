@@ -37,6 +37,10 @@ final class ApiKeys implements KeyAdmin {
   static final String KEY_PREFIX = "fdbe_";
   private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
   private static final int RANDOM_CHARS = 40;
+  /** The longest label: its column's width. */
+  static final int MAX_LABEL_LENGTH = 200;
+  /** The longest list of teams, written as {@code 1,2,3}: its column's width. */
+  static final int MAX_TEAMS_LENGTH = 4000;
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -82,6 +86,7 @@ final class ApiKeys implements KeyAdmin {
     if (secret.length() < 16 || !secret.chars().allMatch(c -> c > 32 && c < 127)) {
       throw new IllegalArgumentException("an API key must be at least 16 printable ASCII characters without spaces");
     }
+    checkFits(teams, label);
     Optional<ApiKey> existing = authenticate(secret);
     if (existing.isPresent()) {
       try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
@@ -106,6 +111,7 @@ final class ApiKeys implements KeyAdmin {
     if (scopes.isEmpty()) {
       throw new IllegalArgumentException("an API key needs at least one scope");
     }
+    checkFits(teams, label);
     ApiKey key = new ApiKey(UUID.randomUUID(), secret.substring(0, Math.min(12, secret.length())), label, teams, scopes,
         clock.instant().truncatedTo(ChronoUnit.MICROS), null);
     try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(
@@ -124,6 +130,19 @@ final class ApiKeys implements KeyAdmin {
       throw new IllegalStateException("cannot store the API key: " + e.getMessage(), e);
     }
     return key;
+  }
+
+  /** Refuses a label or teams wider than their columns, which the database would refuse with an error. */
+  private static void checkFits(Set<TeamId> teams, String label) {
+    if (label.length() > MAX_LABEL_LENGTH) {
+      throw new IllegalArgumentException("a key's label must be at most " + MAX_LABEL_LENGTH + " characters, got "
+          + label.length());
+    }
+    int teamsLength = joinTeams(teams).length();
+    if (teamsLength > MAX_TEAMS_LENGTH) {
+      throw new IllegalArgumentException("a key's teams, written as 1,2,3, must be at most " + MAX_TEAMS_LENGTH
+          + " characters, got " + teamsLength);
+    }
   }
 
   /** The key the secret belongs to, if it exists and is not revoked. */

@@ -17,6 +17,16 @@ import org.eclipse.jetty.util.Callback;
  * version it does not speak): {@code invalid_request}, never {@code server_error}.
  */
 final class JsonErrorHandler extends ErrorHandler {
+  /**
+   * Every method gets the envelope: Jetty's default writes a body only for GET, POST and HEAD, so
+   * a PUT, DELETE, PATCH or OPTIONS it refused (an ambiguous path, a bad Content-Length) got an
+   * empty 400.
+   */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) {

@@ -118,6 +118,8 @@ class BadRequestsIT {
     cases.add(field("max_size_mb as text", "file", "{\"max_size_mb\": \"10\"}", "'file.max_size_mb' must be null or a whole number"));
     cases.add(field("huge max_size_mb", "file", "{\"max_size_mb\": 1e30}", "'file.max_size_mb' is out of range"));
     cases.add(field("enormous max_size_mb", "file", "{\"max_size_mb\": 99999999999999999999999}", "out of range"));
+    cases.add(field("infinite max_size_mb", "file", "{\"max_size_mb\": 1e400}", "'file.max_size_mb' is out of range"));
+    cases.add(field("minus infinite max_size_mb", "file", "{\"max_size_mb\": -1e400}", "is out of range"));
     cases.add(field("max_size_mb above 1 TiB", "file", "{\"max_size_mb\": 2000000}", "at most 1048576"));
     cases.add(field("unknown file field", "file", "{\"extra\": 1}", "Unknown field 'file.extra'"));
     cases.add(field("include as a string", "include", "\"$pageview\"", "'include' must be a list"));
@@ -232,6 +234,11 @@ class BadRequestsIT {
         + "Connection: close\r\n\r\n");
     assertThat(status.apply(ambiguous)).contains("400");
     assertThat(ambiguous).contains("\"type\"").doesNotContain("<html");
+
+    String put = raw(port, "PUT /api/projects/1/file_download_batch_exports/%2e%2e/x HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n");
+    assertThat(status.apply(put)).contains("400");
+    assertThat(put).as("every method, not only GET and POST").contains("\"type\":\"invalid_request\"");
 
     String badEncoding = raw(port, "GET " + RUNS.replace("/file_download_batch_exports/", "/file_download_batch_exports/"
         + completed + "/logs/") + "?search=%ZZ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + server.key

@@ -73,6 +73,9 @@ class KeysCommandTest {
     assertThat(run("keys", "create", "--data-dir", directory.toString(), "--team", "zero", "--scopes", "*"))
         .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a valid team id: 'zero'");
+    assertThat(run("keys", "create", "--data-dir", directory.toString(), "--team", "1", "--scopes", "*", "--label",
+        "l".repeat(ApiKeys.MAX_LABEL_LENGTH + 1))).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("label must be at most 200 characters");
     assertThat(run("keys", "revoke", "--data-dir", directory.toString(), "--id", "fdbe_nothing")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("no active API key");
     assertThat(run("keys")).isEqualTo(2);
