@@ -197,13 +197,18 @@ final class WireParser {
     return value;
   }
 
-  /** A value for an error message: shortened, with control characters escaped. */
+  /**
+   * A value for an error message: shortened, with control characters, surrogates and invisible
+   * format characters (such as a right-to-left override, which could make a message read
+   * otherwise than it is) escaped as a backslash-u escape.
+   */
   static String shown(String value) {
     StringBuilder shown = new StringBuilder();
     int limit = Math.min(value.length(), 100);
     for (int i = 0; i < limit; i++) {
       char c = value.charAt(i);
-      shown.append(Character.isISOControl(c) || Character.isSurrogate(c) ? String.format("\\u%04x", (int) c) : c);
+      boolean hidden = Character.isISOControl(c) || Character.isSurrogate(c) || Character.getType(c) == Character.FORMAT;
+      shown.append(hidden ? String.format("\\u%04x", (int) c) : c);
     }
     return value.length() > limit ? shown + "..." : shown.toString();
   }

@@ -119,6 +119,7 @@ class WireParserTest {
   @Test
   void textForMessagesIsShortAndEscaped() {
     assertThat(WireParser.shown("a\u0000b")).isEqualTo("a\\u0000b");
+    assertThat(WireParser.shown("abc\u202edef")).isEqualTo("abc\\u202edef");
     assertThat(WireParser.shown("x".repeat(500))).hasSize(103);
     assertThatThrownBy(() -> WireParser.checkText("search", "a\u0000")).isInstanceOf(ApiError.class)
         .hasMessageContaining("NUL");
