@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -226,9 +227,8 @@ class SlicedRunTest {
     load(300);
     Instant second = DAY.plus(Duration.ofHours(5));
     // The second slice fails as it opens; the others write all their rows and are then held until
-    // stopped, so they are still running when it fails, on any machine. (A slice that completed
-    // before another failed would keep its files: the run's failure deletes only what the running
-    // slices wrote, so this test holds the others back rather than leave that to timing.)
+    // stopped, so they are still running when it fails, on any machine. (Slices that completed
+    // first are the next test's case.)
     RecordSource source = new RecordSource() {
       @Override
       public RecordCursor open(SourceQuery query) {
@@ -256,6 +256,47 @@ class SlicedRunTest {
       assertThat(runStore.slices(id)).allMatch(s -> s.status().isTerminal());
       assertThat(engine.executingRuns()).isEmpty();
       assertThat(blobStore.list("")).isEmpty();
+      assertThat(((MultipartUploads) blobStore).openUploads("")).isEmpty();
+    });
+  }
+
+  @Test
+  void slicesThatCompletedBeforeAnotherFailedLeaveNoFilesBehind() throws Exception {
+    load(300);
+    Instant second = DAY.plus(Duration.ofHours(5));
+    AtomicReference<RunId> run = new AtomicReference<>();
+    // The second slice fails only once every other slice has completed, so their files exist and
+    // will never be listed: the run's failure must hand them to the cleanup sweep.
+    RecordSource source = new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        if (query.interval().start().equals(second)) {
+          await().atMost(Duration.ofSeconds(60)).until(() -> run.get() != null && runStore.slices(run.get()).stream()
+              .filter(slice -> slice.sliceIndex() != 1).allMatch(slice -> slice.status() == RunStatus.COMPLETED));
+          throw new SourceException("slice source unavailable", false);
+        }
+        return rows.open(query);
+      }
+
+      @Override
+      public String describe() {
+        return "late failing source";
+      }
+    };
+    ExportEngine engine = ExportEngine.builder().runStore(runStore).blobStore(blobStore).recordSource(source)
+        .formats(List.of(new LinesFormat())).workers(3).pollInterval(Duration.ofMillis(20))
+        .leaseDuration(Duration.ofSeconds(60)).sliceLength(Duration.ofHours(5))
+        .maintenanceInterval(Duration.ofMillis(100)).build();
+    engines.add(engine);
+    engine.start();
+
+    run.set(engine.create(CALLER, day()));
+    RunSnapshot failed = engine.awaitTerminal(CALLER, run.get(), Duration.ofSeconds(120));
+
+    assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(runStore.slices(run.get())).filteredOn(slice -> slice.status() == RunStatus.COMPLETED).hasSize(4);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(blobStore.list("")).as("the completed slices' files").isEmpty();
       assertThat(((MultipartUploads) blobStore).openUploads("")).isEmpty();
     });
   }

@@ -292,7 +292,7 @@ public final class Workers {
         if (active.containsKey(run.id())) {
           continue;
         }
-        if (run.status() == RunStatus.COMPLETED) {
+        if (run.status() == RunStatus.COMPLETED && !isSliceOfAnUnfinishedRun(run)) {
           cleaner.deleteAttemptsBefore(run.team(), run.id(), run.leaseEpoch());
         } else {
           cleaner.deleteRun(run.team(), run.id());
@@ -303,6 +303,18 @@ public final class Workers {
     } catch (RuntimeException e) {
       LOG.warn("the maintenance sweep failed; retrying at the next one", e);
     }
+  }
+
+  /**
+   * Whether the run is a completed slice of a run that ended otherwise (a slice failed, or the run
+   * was cancelled, terminated or timed out): its files will never be listed, so they go.
+   */
+  private boolean isSliceOfAnUnfinishedRun(RunRecord run) {
+    if (!run.isSlice()) {
+      return false;
+    }
+    return store.find(run.parentId()).map(parent -> parent.status().isTerminal()
+        && parent.status() != RunStatus.COMPLETED).orElse(true);
   }
 
   /**

@@ -71,6 +71,11 @@ public final class InMemoryRunStore implements RunStore {
           leaseExpiresAt, attempts, true);
     }
 
+    Change toClean() {
+      return new Change(status, error, progress, startedAt, finishedAt, leaseEpoch, attemptId, leaseOwner,
+          leaseExpiresAt, attempts, false);
+    }
+
     RunRecord applyTo(RunRecord r) {
       return new RunRecord(r.id(), r.team(), r.request(), status, error, progress, r.createdAt(), startedAt,
           finishedAt, leaseEpoch, attemptId, leaseOwner, leaseExpiresAt, attempts, storageCleaned, r.parentId(),
@@ -179,10 +184,19 @@ public final class InMemoryRunStore implements RunStore {
     }
   }
 
+  /**
+   * Stops the active slices of a run that ends otherwise than completed, and hands its completed
+   * slices back to the cleanup sweep: their files will never be listed.
+   */
   private void stopSlices(RunId parent, @Nullable RunId except, RunStatus to, String error, Instant now) {
     for (RunRecord slice : List.copyOf(runs.values())) {
-      if (parent.equals(slice.parentId()) && !slice.id().equals(except) && !slice.status().isTerminal()) {
+      if (!parent.equals(slice.parentId()) || slice.id().equals(except)) {
+        continue;
+      }
+      if (!slice.status().isTerminal()) {
         put(slice, Change.of(slice).status(to, error, now));
+      } else if (slice.status() == RunStatus.COMPLETED) {
+        put(slice, Change.of(slice).toClean());
       }
     }
   }

@@ -341,7 +341,11 @@ public final class JdbcRunStore implements RunStore {
     });
   }
 
-  /** Stops the active slices of a sliced run, except {@code except}; the run's row is locked already. */
+  /**
+   * Stops the active slices of a sliced run that ends otherwise than completed, except
+   * {@code except}, and hands its completed slices back to the cleanup sweep: their files will never
+   * be listed. The run's row is locked already.
+   */
   private static void stopSlices(Connection connection, RunId parent, @Nullable RunId except, RunStatus to,
       String error, Instant now) throws SQLException {
     try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, error = ?, "
@@ -351,6 +355,11 @@ public final class JdbcRunStore implements RunStore {
       update.setLong(3, Micros.of(now));
       update.setObject(4, parent.value());
       update.setObject(5, except == null ? new UUID(0, 0) : except.value());
+      update.executeUpdate();
+    }
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE fdbe_runs SET storage_cleaned = FALSE WHERE parent_id = ? AND status = 'Completed'")) {
+      update.setObject(1, parent.value());
       update.executeUpdate();
     }
   }
