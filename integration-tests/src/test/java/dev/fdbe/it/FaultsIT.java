@@ -167,11 +167,15 @@ class FaultsIT {
     assertThat(harness.storedKeys()).as("parts of failed attempts are gone")
         .hasSameSizeAs(run.files()).allMatch(k -> k.contains("/attempt-3/"));
     assertThat(harness.filesOnDisk()).hasSameSizeAs(run.files());
-    assertThat(log(engine, id, LogLevel.WARNING)).filteredOn(m -> m.startsWith("Attempt")).containsExactly(
-        "Attempt 2 failed with a transient error: connection to the source reset by peer (attempt 2); "
-            + "retrying in 100ms (attempt 3 of 3)",
-        "Attempt 1 failed with a transient error: connection to the source reset by peer (attempt 1); "
-            + "retrying in 50ms (attempt 2 of 3)");
+    // Waits are fully jittered: anything from zero to the ceiling (50 ms, then 100 ms).
+    List<String> retries = log(engine, id, LogLevel.WARNING).stream().filter(m -> m.startsWith("Attempt")).toList();
+    assertThat(retries).hasSize(2);
+    assertThat(retries.get(0)).matches("Attempt 2 failed with a transient error: connection to the source reset by "
+        + "peer \\(attempt 2\\); retrying in ([0-9]{1,3}ms|0s) \\(attempt 3 of 3\\)");
+    assertThat(retries.get(1)).matches("Attempt 1 failed with a transient error: connection to the source reset by "
+        + "peer \\(attempt 1\\); retrying in ([0-9]{1,2}ms|0s) \\(attempt 2 of 3\\)");
+    assertThat(waitMillis(retries.get(0))).isBetween(0L, 100L);
+    assertThat(waitMillis(retries.get(1))).isBetween(0L, 50L);
     List<RunLogEntry> all = engine.logs(CALLER, id, LogQuery.builder().limit(500).build()).items();
     assertThat(all.stream().map(RunLogEntry::instanceId).distinct().count())
         .as("each attempt logs under its own instance id (plus the creation line)").isEqualTo(4);
@@ -277,5 +281,10 @@ class FaultsIT {
     assertThat(harness.read(run)).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, List.of(), List.of()));
     assertThat(harness.filesOnDisk()).hasSameSizeAs(run.files());
     assertThat(log(second, id)).anyMatch(m -> m.contains("is shutting down; the export will restart"));
+  }
+
+  private static long waitMillis(String retryLine) {
+    String wait = retryLine.replaceAll(".*retrying in ([0-9]+)(ms|s) .*", "$1");
+    return Long.parseLong(wait);
   }
 }
