@@ -105,6 +105,10 @@ final class CreateRequestParser {
     long maxSizeMb = 0;
     JsonNode sizeNode = node.get("max_size_mb");
     if (sizeNode != null && !sizeNode.isNull()) {
+      // 1e999 reads as an infinite double, which has no decimal value.
+      if (sizeNode.isFloatingPointNumber() && !Double.isFinite(sizeNode.doubleValue())) {
+        throw ApiError.invalid("file", "'file.max_size_mb' is out of range: " + sizeNode.asText());
+      }
       if (!sizeNode.isIntegralNumber() && !(sizeNode.isNumber() && sizeNode.decimalValue().stripTrailingZeros().scale() <= 0)) {
         throw ApiError.invalid("file", "'file.max_size_mb' must be null or a whole number of MiB, not " + kind(sizeNode));
       }

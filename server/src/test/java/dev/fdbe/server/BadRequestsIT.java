@@ -118,6 +118,7 @@ class BadRequestsIT {
     cases.add(field("max_size_mb as text", "file", "{\"max_size_mb\": \"10\"}", "'file.max_size_mb' must be null or a whole number"));
     cases.add(field("huge max_size_mb", "file", "{\"max_size_mb\": 1e30}", "'file.max_size_mb' is out of range"));
     cases.add(field("enormous max_size_mb", "file", "{\"max_size_mb\": 99999999999999999999999}", "out of range"));
+    cases.add(field("infinite max_size_mb", "file", "{\"max_size_mb\": 1e999}", "'file.max_size_mb' is out of range"));
     cases.add(field("max_size_mb above 1 TiB", "file", "{\"max_size_mb\": 2000000}", "at most 1048576"));
     cases.add(field("unknown file field", "file", "{\"extra\": 1}", "Unknown field 'file.extra'"));
     cases.add(field("include as a string", "include", "\"$pageview\"", "'include' must be a list"));
