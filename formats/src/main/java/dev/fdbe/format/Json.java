@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,11 @@ public final class Json {
 
   /**
    * Whether the text is exactly one valid JSON document (surrounding whitespace allowed), as
-   * Jackson's parser with this factory's constraints decides. A fast single pass settles the common
-   * case; anything it does not certify goes to the parser.
+   * Jackson's parsers with this factory's constraints decide. A fast single pass settles the common
+   * case; anything it does not certify goes to Jackson, which must then accept both the text and
+   * its UTF-8 bytes: Jackson's parser of text alone takes any character whose low byte is the code
+   * of a hex digit for that digit in a backslash-u escape (U+0363 for {@code c}), and such a value,
+   * embedded as is, would make the written file invalid JSON. Its parser of bytes refuses them.
    */
   public static boolean isValid(String text) {
     return isValid(text, text.getBytes(StandardCharsets.UTF_8));
@@ -36,20 +40,28 @@ public final class Json {
    * that stores them anyway), so they are not made twice.
    */
   public static boolean isValid(String text, byte[] utf8) {
-    return JsonSyntax.check(utf8) == JsonSyntax.VALID || parses(text);
+    return JsonSyntax.check(utf8) == JsonSyntax.VALID || parses(text, utf8);
   }
 
-  private static boolean parses(String text) {
-    try (JsonParser parser = FACTORY.createParser(text)) {
+  private static boolean parses(String text, byte[] utf8) {
+    try {
+      // Bytes that were a text Jackson accepts hold no NUL, so Jackson reads them as UTF-8.
+      return oneDocument(FACTORY.createParser(text)) && oneDocument(FACTORY.createParser(utf8));
+    } catch (JsonProcessingException | CharConversionException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the parser reads exactly one document to the end of its input; closes the parser. */
+  private static boolean oneDocument(JsonParser parser) throws IOException {
+    try (parser) {
       if (parser.nextToken() == null) {
         return false;
       }
       parser.skipChildren();
       return parser.nextToken() == null;
-    } catch (JsonProcessingException e) {
-      return false;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

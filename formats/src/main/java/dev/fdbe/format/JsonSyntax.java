@@ -8,7 +8,8 @@ package dev.fdbe.format;
  *
  * <p>It only ever short-circuits the answer "valid". A text it rejects, or one beyond the limits
  * where Jackson's read constraints could disagree (deep nesting, very long numbers or names), is
- * {@link #UNSURE} and goes to the parser, so {@link Json#isValid} answers exactly as Jackson does.
+ * {@link #UNSURE} and goes to Jackson, so {@link Json#isValid} answers exactly as Jackson's parsers
+ * do.
  * JSON columns are validated for every row of every export; this keeps that cheap. The bytes must
  * be well-formed UTF-8 (as {@code String.getBytes(UTF_8)} makes them): bytes of multi-byte
  * characters are only allowed inside strings, and never taken for syntax.

@@ -85,6 +85,20 @@ class JsonSyntaxTest {
     assertThat(Json.isValid(longNumber)).isEqualTo(jackson(longNumber)).isFalse();
   }
 
+  @Test
+  void refusesNonAsciiHexDigitsThatJacksonsTextParserTakes() {
+    // Found by JsonSyntaxFuzzTest: Jackson's parser of text masks a character to its low byte
+    // before looking it up as a hex digit, so U+0363 passes for 'c' and U+0130 for '0'.
+    for (String json : List.of("\"\\u00e\u0363\"", "[\"\\u\u0130\u0131\u0132\u0133\"]")) {
+      assertThat(jackson(json)).as(json).isTrue();
+      assertThat(JsonSyntax.check(utf8(json))).as(json).isEqualTo(JsonSyntax.UNSURE);
+      assertThat(Json.isValid(json)).as(json).isFalse();
+      assertThat(Json.isValid(json, utf8(json))).as(json).isFalse();
+    }
+    assertThat(Json.isValid("\"\\u00ec\"")).isTrue();
+    assertThat(Json.isValid("\ufeff{}")).as("a byte order mark, which Jackson's parser of bytes skips").isFalse();
+  }
+
   private static byte[] utf8(String text) {
     return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
