@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.MultipartUploads;
 import dev.fdbe.spi.RecordCursor;
+import dev.fdbe.testing.ForwardingCursor;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
@@ -106,7 +107,7 @@ class SlicedRunTest {
    */
   private static RecordCursor heldAtItsEnd(RecordCursor cursor) {
     CountDownLatch cancelled = new CountDownLatch(1);
-    return new RecordCursor() {
+    return new ForwardingCursor(cursor) {
       @Override
       public boolean next() {
         if (cursor.next()) {
@@ -126,41 +127,6 @@ class SlicedRunTest {
       public void cancel() {
         cancelled.countDown();
         cursor.cancel();
-      }
-
-      @Override
-      public void close() {
-        cursor.close();
-      }
-
-      @Override
-      public boolean isNull(int column) {
-        return cursor.isNull(column);
-      }
-
-      @Override
-      public String getString(int column) {
-        return cursor.getString(column);
-      }
-
-      @Override
-      public long getLong(int column) {
-        return cursor.getLong(column);
-      }
-
-      @Override
-      public boolean getBoolean(int column) {
-        return cursor.getBoolean(column);
-      }
-
-      @Override
-      public long getTimestampMicros(int column) {
-        return cursor.getTimestampMicros(column);
-      }
-
-      @Override
-      public List<String> getStringList(int column) {
-        return cursor.getStringList(column);
       }
     };
   }

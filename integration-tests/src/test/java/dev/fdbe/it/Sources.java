@@ -2,10 +2,10 @@ package dev.fdbe.it;
 
 import dev.fdbe.SourceException;
 import dev.fdbe.spi.RecordCursor;
+import dev.fdbe.testing.ForwardingCursor;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.SourceQuery;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -130,8 +130,7 @@ final class Sources {
   }
 
   /** A cursor that calls a hook after each row it returns. */
-  private static final class Decorated implements RecordCursor {
-    private final RecordCursor cursor;
+  private static final class Decorated extends ForwardingCursor {
     private final RowHook hook;
     private final AtomicInteger rows = new AtomicInteger();
 
@@ -142,7 +141,7 @@ final class Sources {
     }
 
     Decorated(RecordCursor cursor, RowHook hook, Runnable onCancel) {
-      this.cursor = cursor;
+      super(cursor);
       this.hook = hook;
       this.onCancel = onCancel;
     }
@@ -160,41 +159,6 @@ final class Sources {
     public void cancel() {
       onCancel.run();
       cursor.cancel();
-    }
-
-    @Override
-    public void close() {
-      cursor.close();
-    }
-
-    @Override
-    public boolean isNull(int column) {
-      return cursor.isNull(column);
-    }
-
-    @Override
-    public String getString(int column) {
-      return cursor.getString(column);
-    }
-
-    @Override
-    public long getLong(int column) {
-      return cursor.getLong(column);
-    }
-
-    @Override
-    public boolean getBoolean(int column) {
-      return cursor.getBoolean(column);
-    }
-
-    @Override
-    public long getTimestampMicros(int column) {
-      return cursor.getTimestampMicros(column);
-    }
-
-    @Override
-    public List<String> getStringList(int column) {
-      return cursor.getStringList(column);
     }
   }
 

@@ -25,6 +25,7 @@ import dev.fdbe.SourceException;
 import dev.fdbe.TeamId;
 import dev.fdbe.format.ExportFiles;
 import dev.fdbe.spi.RecordCursor;
+import dev.fdbe.testing.ForwardingCursor;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.SourceQuery;
 import java.io.IOException;
@@ -250,7 +251,7 @@ class GcsExportTest {
       RecordCursor cursor = delegate.open(query);
       CountDownLatch cancelled = new CountDownLatch(1);
       AtomicInteger served = new AtomicInteger();
-      return new RecordCursor() {
+      return new ForwardingCursor(cursor) {
         @Override
         public boolean next() {
           if (served.get() == gateAt) {
@@ -270,41 +271,6 @@ class GcsExportTest {
         public void cancel() {
           cancelled.countDown();
           cursor.cancel();
-        }
-
-        @Override
-        public void close() {
-          cursor.close();
-        }
-
-        @Override
-        public boolean isNull(int column) {
-          return cursor.isNull(column);
-        }
-
-        @Override
-        public String getString(int column) {
-          return cursor.getString(column);
-        }
-
-        @Override
-        public long getLong(int column) {
-          return cursor.getLong(column);
-        }
-
-        @Override
-        public boolean getBoolean(int column) {
-          return cursor.getBoolean(column);
-        }
-
-        @Override
-        public long getTimestampMicros(int column) {
-          return cursor.getTimestampMicros(column);
-        }
-
-        @Override
-        public List<String> getStringList(int column) {
-          return cursor.getStringList(column);
         }
       };
     }
