@@ -1,30 +1,30 @@
 package dev.fdbe;
 
+import dev.fdbe.internal.Transitions;
 import java.util.Optional;
 
 /**
  * The status of a run, spelled on the wire exactly as {@link #wireName()} returns.
  *
  * <p>{@code STARTING -> RUNNING -> COMPLETED} is the happy path; every other status is terminal
- * and never changes again. Declaration order carries no meaning.
+ * and never changes again. Declaration order carries no meaning. Which statuses are terminal is
+ * decided by the lifecycle's transition table: a status is terminal when it has no way out.
  */
 public enum RunStatus {
-  STARTING("Starting", false),
-  RUNNING("Running", false),
-  COMPLETED("Completed", true),
-  FAILED("Failed", true),
-  FAILED_RETRYABLE("FailedRetryable", true),
-  FAILED_BILLING("FailedBilling", true),
-  CANCELLED("Cancelled", true),
-  TERMINATED("Terminated", true),
-  TIMED_OUT("TimedOut", true);
+  STARTING("Starting"),
+  RUNNING("Running"),
+  COMPLETED("Completed"),
+  FAILED("Failed"),
+  FAILED_RETRYABLE("FailedRetryable"),
+  FAILED_BILLING("FailedBilling"),
+  CANCELLED("Cancelled"),
+  TERMINATED("Terminated"),
+  TIMED_OUT("TimedOut");
 
   private final String wireName;
-  private final boolean terminal;
 
-  RunStatus(String wireName, boolean terminal) {
+  RunStatus(String wireName) {
     this.wireName = wireName;
-    this.terminal = terminal;
   }
 
   /** The spelling used by the HTTP API and the run store, e.g. {@code "FailedRetryable"}. */
@@ -34,12 +34,12 @@ public enum RunStatus {
 
   /** Whether the status is final: a run in a terminal status never changes again. */
   public boolean isTerminal() {
-    return terminal;
+    return Transitions.isTerminal(this);
   }
 
   /** Whether a run in this status failed (any of the failure statuses that carry an error). */
   public boolean isFailure() {
-    return terminal && this != COMPLETED && this != CANCELLED;
+    return isTerminal() && this != COMPLETED && this != CANCELLED;
   }
 
   /** The status with the given wire name, if any; the match is exact (case-sensitive). */

@@ -18,22 +18,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class TransitionsTest {
-  /** The lifecycle of API.md, written out independently of the implementation's table. */
+  /**
+   * The lifecycle of API.md, written out independently of the implementation's table. Every status
+   * has a row, terminal ones an empty one: a new status fails {@link #theExpectedTableHasARowForEveryStatus}
+   * until it is classified here.
+   */
   private static final Map<RunStatus, Set<RunStatus>> EXPECTED = Map.of(
       STARTING, Set.of(RUNNING, CANCELLED, TERMINATED),
-      RUNNING, Set.of(COMPLETED, FAILED, FAILED_RETRYABLE, FAILED_BILLING, CANCELLED, TERMINATED, TIMED_OUT));
+      RUNNING, Set.of(COMPLETED, FAILED, FAILED_RETRYABLE, FAILED_BILLING, CANCELLED, TERMINATED, TIMED_OUT),
+      COMPLETED, Set.of(),
+      FAILED, Set.of(),
+      FAILED_RETRYABLE, Set.of(),
+      FAILED_BILLING, Set.of(),
+      CANCELLED, Set.of(),
+      TERMINATED, Set.of(),
+      TIMED_OUT, Set.of());
+
+  @Test
+  void theExpectedTableHasARowForEveryStatus() {
+    assertThat(EXPECTED.keySet()).containsExactlyInAnyOrder(RunStatus.values());
+  }
 
   static List<Arguments> everyPair() {
     List<Arguments> pairs = new ArrayList<>();
     for (RunStatus from : RunStatus.values()) {
       for (RunStatus to : RunStatus.values()) {
-        pairs.add(Arguments.of(from, to, EXPECTED.getOrDefault(from, Set.of()).contains(to)));
+        pairs.add(Arguments.of(from, to, EXPECTED.get(from).contains(to)));
       }
     }
     return pairs;
@@ -55,7 +72,50 @@ class TransitionsTest {
   @ParameterizedTest
   @EnumSource(RunStatus.class)
   void terminalStatusesHaveNoWayOut(RunStatus status) {
+    assertThat(Transitions.targets(status)).isEqualTo(EXPECTED.get(status));
     assertThat(Transitions.targets(status).isEmpty()).isEqualTo(status.isTerminal());
+  }
+
+  @ParameterizedTest
+  @EnumSource(RunStatus.class)
+  void everyStatusIsEitherActiveOrTerminal(RunStatus status) {
+    boolean terminal = EXPECTED.get(status).isEmpty();
+    assertThat(Transitions.isTerminal(status)).isEqualTo(terminal);
+    assertThat(status.isTerminal()).isEqualTo(terminal);
+    assertThat(Transitions.isActive(status)).isEqualTo(!terminal);
+    assertThat(Transitions.terminal().contains(status)).isEqualTo(terminal);
+    assertThat(Transitions.active().contains(status)).isEqualTo(!terminal);
+  }
+
+  @Test
+  void activeAndTerminalStatusesAreTheDocumentedOnes() {
+    assertThat(Transitions.active()).containsExactlyInAnyOrder(STARTING, RUNNING);
+    assertThat(Transitions.terminal()).containsExactlyInAnyOrder(
+        COMPLETED, FAILED, FAILED_RETRYABLE, FAILED_BILLING, CANCELLED, TERMINATED, TIMED_OUT);
+  }
+
+  @Test
+  void claimsStartStartingRunsAndTakeOverRunningRunsWhoseLeaseExpired() {
+    assertThat(Transitions.LEASED).isEqualTo(RUNNING);
+    assertThat(Transitions.unstartedStatuses()).containsExactly(STARTING);
+    assertThat(Transitions.claimableStatuses()).containsExactlyInAnyOrder(STARTING, RUNNING);
+    assertThat(Transitions.active()).containsAll(Transitions.claimableStatuses());
+  }
+
+  static List<Arguments> everyStatusAndLease() {
+    List<Arguments> cases = new ArrayList<>();
+    for (RunStatus status : RunStatus.values()) {
+      cases.add(Arguments.of(status, false, status == STARTING));
+      cases.add(Arguments.of(status, true, status == STARTING || status == RUNNING));
+    }
+    return cases;
+  }
+
+  @ParameterizedTest(name = "{0}, lease expired {1}: claimable {2}")
+  @MethodSource("everyStatusAndLease")
+  void claimableExactlyAsTheLifecycleSays(RunStatus status, boolean leaseExpired, boolean claimable) {
+    assertThat(Transitions.isClaimable(status, leaseExpired)).isEqualTo(claimable);
+    assertThat(Transitions.holdsLease(status)).isEqualTo(status == RUNNING);
   }
 
   @ParameterizedTest
