@@ -13,6 +13,7 @@ import dev.fdbe.RunStatus;
 import dev.fdbe.TeamId;
 import dev.fdbe.TooManyRunsException;
 import dev.fdbe.internal.Micros;
+import dev.fdbe.internal.Transitions;
 import dev.fdbe.spi.FileRecord;
 import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
@@ -119,7 +120,7 @@ public final class InMemoryRunStore implements RunStore {
 
   private void checkLimit(RunRecord run, int maxActivePerTeam) {
     long active = runs.values().stream()
-        .filter(r -> r.team().equals(run.team()) && !r.isSlice() && !r.status().isTerminal())
+        .filter(r -> r.team().equals(run.team()) && !r.isSlice() && Transitions.isActive(r.status()))
         .count();
     if (active >= maxActivePerTeam) {
       throw new TooManyRunsException(run.team(), maxActivePerTeam);
@@ -175,7 +176,7 @@ public final class InMemoryRunStore implements RunStore {
   public boolean stop(RunId id, RunStatus to, String error, Instant now) {
     synchronized (lock) {
       RunRecord run = runs.get(id);
-      if (run == null || run.status().isTerminal()) {
+      if (run == null || !Transitions.isActive(run.status())) {
         return false;
       }
       put(run, Change.of(run).status(to, error, now));
@@ -193,7 +194,7 @@ public final class InMemoryRunStore implements RunStore {
       if (!parent.equals(slice.parentId()) || slice.id().equals(except)) {
         continue;
       }
-      if (!slice.status().isTerminal()) {
+      if (Transitions.isActive(slice.status())) {
         put(slice, Change.of(slice).status(to, error, now));
       } else if (slice.status() == RunStatus.COMPLETED) {
         put(slice, Change.of(slice).toClean());
@@ -213,8 +214,8 @@ public final class InMemoryRunStore implements RunStore {
   }
 
   private static boolean isClaimable(RunRecord run, Instant now) {
-    return !run.isSliced() && (run.status() == RunStatus.STARTING
-        || (run.status() == RunStatus.RUNNING && run.leaseExpiresAt() != null && run.leaseExpiresAt().isBefore(now)));
+    return !run.isSliced() && Transitions.isClaimable(run.status(),
+        run.leaseExpiresAt() != null && run.leaseExpiresAt().isBefore(now));
   }
 
   @Override
@@ -227,9 +228,9 @@ public final class InMemoryRunStore implements RunStore {
       }
       Lease lease = startAttempt(run, attemptId, owner, now, leaseUntil);
       RunRecord parent = run.isSlice() ? runs.get(run.parentId()) : null;
-      if (parent != null && parent.status() == RunStatus.STARTING) {
+      if (parent != null && Transitions.unstartedStatuses().contains(parent.status())) {
         Change change = Change.of(parent);
-        put(parent, new Change(RunStatus.RUNNING, null, change.progress(),
+        put(parent, new Change(Transitions.LEASED, null, change.progress(),
             parent.startedAt() == null ? Micros.truncate(now) : parent.startedAt(), null, change.leaseEpoch(),
             change.attemptId(), change.leaseOwner(), change.leaseExpiresAt(), change.attempts(), false));
       }
@@ -252,7 +253,7 @@ public final class InMemoryRunStore implements RunStore {
     long epoch = run.leaseEpoch() + 1;
     Instant started = run.startedAt() == null ? Micros.truncate(now) : run.startedAt();
     Instant expiry = Micros.truncate(leaseUntil);
-    put(run, new Change(RunStatus.RUNNING, null, Progress.NONE, started, null, epoch, attemptId, owner, expiry,
+    put(run, new Change(Transitions.LEASED, null, Progress.NONE, started, null, epoch, attemptId, owner, expiry,
         run.attempts() + 1, false));
     return new Lease(run.id(), epoch, attemptId, run.attempts() + 1, owner, expiry);
   }
@@ -260,7 +261,7 @@ public final class InMemoryRunStore implements RunStore {
   /** The run if {@code lease} still holds it, else null. */
   private @Nullable RunRecord holding(Lease lease) {
     RunRecord run = runs.get(lease.runId());
-    if (run == null || run.status() != RunStatus.RUNNING || run.leaseEpoch() != lease.epoch()) {
+    if (run == null || !Transitions.holdsLease(run.status()) || run.leaseEpoch() != lease.epoch()) {
       return null;
     }
     return run;
@@ -339,7 +340,7 @@ public final class InMemoryRunStore implements RunStore {
 
   private void completeParentIfLast(RunRecord parent, Instant now) {
     List<RunRecord> slices = slices(parent.id());
-    if (parent.status().isTerminal() || slices.stream().anyMatch(s -> s.status() != RunStatus.COMPLETED)) {
+    if (!Transitions.isActive(parent.status()) || slices.stream().anyMatch(s -> s.status() != RunStatus.COMPLETED)) {
       return;
     }
     List<FileRecord> merged = new ArrayList<>();
@@ -363,7 +364,7 @@ public final class InMemoryRunStore implements RunStore {
       }
       put(run, Change.of(run).status(status, error, now));
       RunRecord parent = run.isSlice() ? runs.get(run.parentId()) : null;
-      if (parent != null && !parent.status().isTerminal()) {
+      if (parent != null && Transitions.isActive(parent.status())) {
         put(parent, Change.of(parent).status(status, "slice " + (run.sliceIndex() + 1) + " of " + parent.sliceCount()
             + " (" + run.request().dataIntervalStart() + " to " + run.request().dataIntervalEnd() + "): " + error, now));
         stopSlices(parent.id(), run.id(), RunStatus.TERMINATED, "another slice of the export failed", now);
@@ -436,7 +437,7 @@ public final class InMemoryRunStore implements RunStore {
   public List<RunRecord> uncleaned(int limit) {
     synchronized (lock) {
       return runs.values().stream()
-          .filter(r -> r.status().isTerminal() && !r.storageCleaned())
+          .filter(r -> Transitions.isTerminal(r.status()) && !r.storageCleaned())
           .sorted(Comparator.comparing(RunRecord::createdAt))
           .limit(limit)
           .toList();
