@@ -19,6 +19,7 @@ import dev.fdbe.RunStatus;
 import dev.fdbe.TeamId;
 import dev.fdbe.TooManyRunsException;
 import dev.fdbe.internal.Micros;
+import dev.fdbe.internal.Transitions;
 import dev.fdbe.spi.FileRecord;
 import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -58,7 +60,17 @@ public final class JdbcRunStore implements RunStore {
       + "attempts, storage_cleaned, parent_id, slice_index, slice_count";
   private static final String FILE_COLUMNS =
       "id, run_id, part_index, storage_key, file_name, size_bytes, records, sha256, expires_at_us, deleted_at_us";
-  private static final String ACTIVE = "('Starting', 'Running')";
+  /*
+   * Status lists, rendered once from the lifecycle table in Transitions: the wire names are enum
+   * constants, never input. Single statuses are bound as parameters instead.
+   */
+  /** The active statuses (Starting, Running): runs that may still change and count against the limit. */
+  private static final String ACTIVE = sqlList(Transitions.active());
+  /** The unstarted statuses (Starting): runs a claim starts. */
+  private static final String UNSTARTED = sqlList(Transitions.unstartedStatuses());
+  /** Which runs a claim may take; one parameter, the current time. */
+  private static final String CLAIMABLE = "(status IN " + UNSTARTED + " OR (status IN "
+      + sqlList(Set.of(Transitions.LEASED)) + " AND lease_expires_at_us < ?))";
   private static final int RUN_COLUMN_COUNT = 25;
 
   private final DataSource dataSource;
@@ -358,8 +370,9 @@ public final class JdbcRunStore implements RunStore {
       update.executeUpdate();
     }
     try (PreparedStatement update = connection.prepareStatement(
-        "UPDATE fdbe_runs SET storage_cleaned = FALSE WHERE parent_id = ? AND status = 'Completed'")) {
+        "UPDATE fdbe_runs SET storage_cleaned = FALSE WHERE parent_id = ? AND status = ?")) {
       update.setObject(1, parent.value());
+      update.setString(2, RunStatus.COMPLETED.wireName());
       update.executeUpdate();
     }
   }
@@ -393,8 +406,7 @@ public final class JdbcRunStore implements RunStore {
   public List<RunRecord> claimable(Instant now, int limit) {
     return withConnection("find runs to claim", connection -> {
       try (PreparedStatement select = connection.prepareStatement("SELECT " + RUN_COLUMNS + " FROM fdbe_runs "
-          + "WHERE slice_count = 0 AND (status = 'Starting' OR (status = 'Running' AND lease_expires_at_us < ?)) "
-          + "ORDER BY created_at_us, slice_index LIMIT ?")) {
+          + "WHERE slice_count = 0 AND " + CLAIMABLE + " ORDER BY created_at_us, slice_index LIMIT ?")) {
         select.setLong(1, Micros.of(now));
         select.setInt(2, limit);
         return readRuns(connection, select);
@@ -408,25 +420,27 @@ public final class JdbcRunStore implements RunStore {
     return inTransaction("claim run " + id, connection -> {
       UUID parent = lockParent(connection, id);
       int updated;
-      try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = 'Running', "
+      try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, "
           + "lease_epoch = lease_epoch + 1, attempt_id = ?, lease_owner = ?, lease_expires_at_us = ?, "
           + "attempts = attempts + 1, started_at_us = COALESCE(started_at_us, ?), records_completed = 0, "
           + "bytes_exported = 0, parts_completed = 0 WHERE id = ? AND lease_epoch = ? "
-          + "AND slice_count = 0 AND (status = 'Starting' OR (status = 'Running' AND lease_expires_at_us < ?))")) {
-        update.setObject(1, attemptId.value());
-        update.setString(2, owner);
-        update.setLong(3, Micros.of(leaseUntil));
-        update.setLong(4, Micros.of(now));
-        update.setObject(5, id.value());
-        update.setLong(6, expectedEpoch);
-        update.setLong(7, Micros.of(now));
+          + "AND slice_count = 0 AND " + CLAIMABLE)) {
+        update.setString(1, Transitions.LEASED.wireName());
+        update.setObject(2, attemptId.value());
+        update.setString(3, owner);
+        update.setLong(4, Micros.of(leaseUntil));
+        update.setLong(5, Micros.of(now));
+        update.setObject(6, id.value());
+        update.setLong(7, expectedEpoch);
+        update.setLong(8, Micros.of(now));
         updated = update.executeUpdate();
       }
       if (updated == 1 && parent != null) {
-        try (PreparedStatement start = connection.prepareStatement("UPDATE fdbe_runs SET status = 'Running', "
-            + "started_at_us = COALESCE(started_at_us, ?) WHERE id = ? AND status = 'Starting'")) {
-          start.setLong(1, Micros.of(now));
-          start.setObject(2, parent);
+        try (PreparedStatement start = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, "
+            + "started_at_us = COALESCE(started_at_us, ?) WHERE id = ? AND status IN " + UNSTARTED)) {
+          start.setString(1, Transitions.LEASED.wireName());
+          start.setLong(2, Micros.of(now));
+          start.setObject(3, parent);
           start.executeUpdate();
         }
       }
@@ -440,11 +454,12 @@ public final class JdbcRunStore implements RunStore {
       int updated;
       try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET lease_epoch = lease_epoch + 1, "
           + "attempt_id = ?, lease_expires_at_us = ?, attempts = attempts + 1, records_completed = 0, "
-          + "bytes_exported = 0, parts_completed = 0 WHERE id = ? AND lease_epoch = ? AND status = 'Running'")) {
+          + "bytes_exported = 0, parts_completed = 0 WHERE id = ? AND lease_epoch = ? AND status = ?")) {
         update.setObject(1, attemptId.value());
         update.setLong(2, Micros.of(leaseUntil));
         update.setObject(3, current.runId().value());
         update.setLong(4, current.epoch());
+        update.setString(5, Transitions.LEASED.wireName());
         updated = update.executeUpdate();
       }
       return updated == 1 ? Optional.of(readLease(connection, current.runId())) : Optional.<Lease>empty();
@@ -468,14 +483,14 @@ public final class JdbcRunStore implements RunStore {
   @Override
   public boolean renew(Lease lease, Instant until) {
     return updateHolding("renew the lease of run " + lease.runId(), lease,
-        "UPDATE fdbe_runs SET lease_expires_at_us = ? WHERE id = ? AND lease_epoch = ? AND status = 'Running'",
+        "UPDATE fdbe_runs SET lease_expires_at_us = ? WHERE id = ? AND lease_epoch = ? AND status = ?",
         Micros.of(until));
   }
 
   @Override
   public boolean release(Lease lease, Instant now) {
     return updateHolding("release the lease of run " + lease.runId(), lease,
-        "UPDATE fdbe_runs SET lease_expires_at_us = ? WHERE id = ? AND lease_epoch = ? AND status = 'Running'",
+        "UPDATE fdbe_runs SET lease_expires_at_us = ? WHERE id = ? AND lease_epoch = ? AND status = ?",
         Micros.of(now) - 1);
   }
 
@@ -485,6 +500,7 @@ public final class JdbcRunStore implements RunStore {
         update.setLong(1, micros);
         update.setObject(2, lease.runId().value());
         update.setLong(3, lease.epoch());
+        update.setString(4, Transitions.LEASED.wireName());
         return update.executeUpdate() == 1;
       }
     });
@@ -498,11 +514,12 @@ public final class JdbcRunStore implements RunStore {
     return inTransaction("register part " + part.key(), connection -> {
       try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET "
           + "records_completed = records_completed + ?, bytes_exported = bytes_exported + ?, "
-          + "parts_completed = parts_completed + 1 WHERE id = ? AND lease_epoch = ? AND status = 'Running'")) {
+          + "parts_completed = parts_completed + 1 WHERE id = ? AND lease_epoch = ? AND status = ?")) {
         update.setLong(1, part.records());
         update.setLong(2, part.sizeBytes());
         update.setObject(3, lease.runId().value());
         update.setLong(4, lease.epoch());
+        update.setString(5, Transitions.LEASED.wireName());
         if (update.executeUpdate() != 1) {
           return false;
         }
@@ -551,15 +568,17 @@ public final class JdbcRunStore implements RunStore {
     long bytes = files.stream().mapToLong(FileRecord::sizeBytes).sum();
     return inTransaction("complete run " + lease.runId(), connection -> {
       UUID parent = lockParent(connection, lease.runId());
-      try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = 'Completed', "
+      try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, "
           + "error = NULL, finished_at_us = ?, records_completed = ?, bytes_exported = ?, parts_completed = ? "
-          + "WHERE id = ? AND lease_epoch = ? AND status = 'Running'")) {
-        update.setLong(1, Micros.of(now));
-        update.setLong(2, records);
-        update.setLong(3, bytes);
-        update.setInt(4, files.size());
-        update.setObject(5, lease.runId().value());
-        update.setLong(6, lease.epoch());
+          + "WHERE id = ? AND lease_epoch = ? AND status = ?")) {
+        update.setString(1, RunStatus.COMPLETED.wireName());
+        update.setLong(2, Micros.of(now));
+        update.setLong(3, records);
+        update.setLong(4, bytes);
+        update.setInt(5, files.size());
+        update.setObject(6, lease.runId().value());
+        update.setLong(7, lease.epoch());
+        update.setString(8, Transitions.LEASED.wireName());
         if (update.executeUpdate() != 1) {
           return false;
         }
@@ -601,8 +620,9 @@ public final class JdbcRunStore implements RunStore {
    */
   private static void completeParentIfLast(Connection connection, UUID parent, Instant now) throws SQLException {
     try (PreparedStatement pending = connection.prepareStatement(
-        "SELECT COUNT(*) FROM fdbe_runs WHERE parent_id = ? AND status <> 'Completed'")) {
+        "SELECT COUNT(*) FROM fdbe_runs WHERE parent_id = ? AND status <> ?")) {
       pending.setObject(1, parent);
+      pending.setString(2, RunStatus.COMPLETED.wireName());
       try (ResultSet rs = pending.executeQuery()) {
         rs.next();
         if (rs.getLong(1) > 0) {
@@ -627,14 +647,15 @@ public final class JdbcRunStore implements RunStore {
       delete.executeUpdate();
     }
     insertFiles(connection, merged);
-    try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = 'Completed', "
+    try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, "
         + "error = NULL, finished_at_us = ?, records_completed = ?, bytes_exported = ?, parts_completed = ? "
         + "WHERE id = ? AND status IN " + ACTIVE)) {
-      update.setLong(1, Micros.of(now));
-      update.setLong(2, merged.stream().mapToLong(FileRecord::records).sum());
-      update.setLong(3, merged.stream().mapToLong(FileRecord::sizeBytes).sum());
-      update.setInt(4, merged.size());
-      update.setObject(5, parent);
+      update.setString(1, RunStatus.COMPLETED.wireName());
+      update.setLong(2, Micros.of(now));
+      update.setLong(3, merged.stream().mapToLong(FileRecord::records).sum());
+      update.setLong(4, merged.stream().mapToLong(FileRecord::sizeBytes).sum());
+      update.setInt(5, merged.size());
+      update.setObject(6, parent);
       update.executeUpdate();
     }
   }
@@ -652,12 +673,13 @@ public final class JdbcRunStore implements RunStore {
     return inTransaction("end run " + lease.runId() + " as " + status, connection -> {
       UUID parent = lockParent(connection, lease.runId());
       try (PreparedStatement update = connection.prepareStatement("UPDATE fdbe_runs SET status = ?, error = ?, "
-          + "finished_at_us = ? WHERE id = ? AND lease_epoch = ? AND status = 'Running'")) {
+          + "finished_at_us = ? WHERE id = ? AND lease_epoch = ? AND status = ?")) {
         update.setString(1, status.wireName());
         update.setString(2, error);
         update.setLong(3, Micros.of(now));
         update.setObject(4, lease.runId().value());
         update.setLong(5, lease.epoch());
+        update.setString(6, Transitions.LEASED.wireName());
         if (update.executeUpdate() != 1) {
           return false;
         }
@@ -702,9 +724,10 @@ public final class JdbcRunStore implements RunStore {
     return inTransaction("record upload " + uploadId + " of " + key, connection -> {
       // Locking the run's row orders this insert against claims: it holds only under the lease.
       try (PreparedStatement lock = connection.prepareStatement("UPDATE fdbe_runs SET lease_epoch = lease_epoch "
-          + "WHERE id = ? AND lease_epoch = ? AND status = 'Running'")) {
+          + "WHERE id = ? AND lease_epoch = ? AND status = ?")) {
         lock.setObject(1, lease.runId().value());
         lock.setLong(2, lease.epoch());
+        lock.setString(3, Transitions.LEASED.wireName());
         if (lock.executeUpdate() != 1) {
           return false;
         }
@@ -1009,6 +1032,28 @@ public final class JdbcRunStore implements RunStore {
         statement.setObject(i + 1, value);
       }
     }
+  }
+
+  /**
+   * Renders statuses as a parenthesized SQL list of quoted wire names in declaration order, such as
+   * the active ones as {@code (<Starting>, <Running>)} with each name in single quotes. Only for the
+   * fixed sets of the lifecycle: wire names are enum constants, not input.
+   */
+  static String sqlList(Set<RunStatus> statuses) {
+    if (statuses.isEmpty()) {
+      throw new IllegalArgumentException("an SQL status list needs at least one status");
+    }
+    StringBuilder out = new StringBuilder("(");
+    for (RunStatus status : RunStatus.values()) {
+      if (statuses.contains(status)) {
+        String name = status.wireName();
+        if (!name.matches("[A-Za-z]+")) {
+          throw new IllegalStateException("wire name " + name + " cannot be rendered into SQL");
+        }
+        out.append(out.length() == 1 ? "" : ", ").append('\'').append(name).append('\'');
+      }
+    }
+    return out.append(')').toString();
   }
 
   private static String placeholders(int count) {
