@@ -72,16 +72,18 @@ final class ServerApp implements AutoCloseable {
   /** The base URL of every absolute link: {@code --public-url}, or the loopback address listened on. */
   final URI publicUrl;
   private final FdbeServer server;
+  private final Readiness readiness;
   private final @Nullable DataDirectory claim;
   private boolean closed;
 
   private ServerApp(EmbeddedDefaults defaults, ApiKeys keys, ExportEngine engine, URI publicUrl, FdbeServer server,
-      @Nullable DataDirectory claim) {
+      Readiness readiness, @Nullable DataDirectory claim) {
     this.defaults = defaults;
     this.keys = keys;
     this.engine = engine;
     this.publicUrl = publicUrl;
     this.server = server;
+    this.readiness = readiness;
     this.claim = claim;
   }
 
@@ -104,6 +106,7 @@ final class ServerApp implements AutoCloseable {
         settings.maxConnectionsPerAddress());
     ServerDatabase database = null;
     EmbeddedDefaults defaults = null;
+    Readiness readiness = null;
     try {
       try {
         server.bind();
@@ -112,7 +115,7 @@ final class ServerApp implements AutoCloseable {
             + e.getMessage() + "); is another server running there? Choose another port with --port", e);
       }
       URI publicUrl = settings.publicUrl() != null ? settings.publicUrl()
-          : URI.create("http://" + urlHost(settings.host()) + ":" + server.port());
+          : localUrl(settings.host(), server.port());
       URI linkBase = URI.create(publicUrl.toString().replaceAll("/+$", "") + LocalDownloads.PATH.replaceAll("/+$", ""));
       database = ServerDatabase.open(settings.dataDir(), settings.databaseUrl(), settings.maxConnections(),
           settings.databaseEnv());
@@ -145,22 +148,26 @@ final class ServerApp implements AutoCloseable {
           .shutdownGrace(settings.shutdownGrace())
           .build();
       String adminToken = claim == null ? null : KeyAdminEndpoint.newToken();
+      readiness = new Readiness(defaults.runStore, defaults.blobStore, System::nanoTime);
       server.start(new HttpApi(engine, keys, publicUrl,
           new AuthThrottle(settings.authFailuresPerMinute(), System::nanoTime), FdbeServer.MAX_BODY_BYTES,
           defaults.localStore == null ? null : new LocalDownloads(defaults.localStore, clock),
           adminToken == null ? null : new KeyAdminEndpoint(keys, adminToken),
-          new Readiness(defaults.runStore, defaults.blobStore, System::nanoTime)));
+          readiness));
       engine.start();
       if (claim != null) {
         claim.record(new DataDirectory.Holder(ProcessHandle.current().pid(), "serve", clock.instant(),
-            URI.create("http://" + urlHost(settings.host()) + ":" + server.port()), adminToken));
+            localUrl(settings.host(), server.port()), adminToken));
       }
-      return new ServerApp(defaults, keys, engine, publicUrl, server, claim);
+      return new ServerApp(defaults, keys, engine, publicUrl, server, readiness, claim);
     } catch (Exception | Error e) {
       try {
         server.stop();
       } catch (Exception stopping) {
         e.addSuppressed(stopping);
+      }
+      if (readiness != null) {
+        readiness.close();
       }
       if (defaults != null) {
         defaults.close();
@@ -172,6 +179,11 @@ final class ServerApp implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** {@code http://<host>:<port>} of the listener, as this machine reaches it. */
+  private static URI localUrl(String host, int port) {
+    return URI.create("http://" + urlHost(host) + ":" + port);
   }
 
   /**
@@ -205,6 +217,7 @@ final class ServerApp implements AutoCloseable {
       org.slf4j.LoggerFactory.getLogger(ServerApp.class).warn("stopping the HTTP server failed", e);
     }
     engine.close();
+    readiness.close();
     defaults.close();
     if (claim != null) {
       claim.close();
