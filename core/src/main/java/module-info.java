@@ -12,6 +12,7 @@ module dev.fdbe {
 
   exports dev.fdbe;
   exports dev.fdbe.spi;
+  exports dev.fdbe.schema;
 
   uses dev.fdbe.spi.FormatProvider;
   uses dev.fdbe.spi.BlobStoreProvider;

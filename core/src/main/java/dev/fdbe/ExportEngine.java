@@ -5,6 +5,7 @@ import dev.fdbe.internal.EngineSettings;
 import dev.fdbe.internal.Formats;
 import dev.fdbe.internal.Micros;
 import dev.fdbe.internal.Redactor;
+import dev.fdbe.internal.RetryPolicy;
 import dev.fdbe.internal.RequestValidator;
 import dev.fdbe.internal.RunLog;
 import dev.fdbe.internal.Transitions;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * try (ExportEngine engine = ExportEngine.builder()
  *     .runStore(RunStores.h2(Path.of("fdbe-data")))
- *     .recordSource(JdbcRecordSource.of(dataSource))
+ *     .recordSource(RecordSources.jdbc(dataSource))
  *     .blobStore(BlobStores.fromUri(URI.create("file:///var/fdbe/files")))
  *     .build()) {
  *   engine.start();
@@ -49,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Every operation names a {@link Caller}: another team's run is "not found"
- * ({@link RunNotFoundException}) and a missing scope throws {@link PermissionDeniedException}.
+ * ({@link NotFoundException}) and a missing scope throws {@link PermissionDeniedException}.
  * Operations work whether or not the engine's workers are started, so a process may serve the API
  * while others execute runs on the same run store.
  *
@@ -74,6 +76,10 @@ public final class ExportEngine implements AutoCloseable {
   public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofMinutes(1);
   /** How long {@link #close()} waits for running exports, unless configured. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  /** Attempts of a run in all unless {@link Builder#retries} says otherwise. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+  /** The largest page {@link #list} returns; larger limits are capped to it. */
+  public static final int MAX_PAGE_LIMIT = 1000;
   /** Runs executed at once by one engine, unless configured. */
   public static final int DEFAULT_WORKERS = 4;
   /** The most slices a run is cut into; with a short slice length, slices are lengthened to this count. */
@@ -180,25 +186,35 @@ public final class ExportEngine implements AutoCloseable {
   }
 
   /**
-   * The caller's team's runs, newest first.
+   * A page of the caller's team's runs, newest first (by creation, then id), with the number of all
+   * its runs.
    *
+   * @param limit the most runs to return; values above {@value #MAX_PAGE_LIMIT} are capped to it
+   * @param offset how many of the newest runs to skip
    * @throws PermissionDeniedException without {@link Scope#READ}
+   * @throws InvalidRequestException naming {@code limit} or {@code offset} when it is negative
    */
-  public Page<RunSummary> list(Caller caller, PageRequest page) {
+  public Page<RunSnapshot> list(Caller caller, int limit, long offset) {
     caller.require(Scope.READ);
-    Page<RunRecord> runs = store.list(caller.team(), page);
-    List<RunSummary> summaries = new ArrayList<>(runs.items().size());
-    for (RunRecord run : runs.items()) {
-      summaries.add(new RunSummary(run.id(), run.status(), run.createdAt()));
+    if (limit < 0) {
+      throw new InvalidRequestException("limit", "'limit' must be a non-negative integer, got " + limit);
     }
-    return new Page<>(runs.count(), runs.offset(), runs.limit(), summaries);
+    if (offset < 0) {
+      throw new InvalidRequestException("offset", "'offset' must be a non-negative integer, got " + offset);
+    }
+    Page<RunRecord> runs = store.list(caller.team(), Math.min(limit, MAX_PAGE_LIMIT), offset);
+    List<RunSnapshot> snapshots = new ArrayList<>(runs.items().size());
+    for (RunRecord run : runs.items()) {
+      snapshots.add(snapshot(run));
+    }
+    return new Page<>(runs.count(), runs.offset(), runs.limit(), snapshots);
   }
 
   /**
    * One run: its status, its files once completed, its error once failed, and its progress.
    *
    * @throws PermissionDeniedException without {@link Scope#READ}
-   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws NotFoundException when no run of the caller's team has the id
    */
   public RunSnapshot retrieve(Caller caller, RunId id) {
     caller.require(Scope.READ);
@@ -213,8 +229,8 @@ public final class ExportEngine implements AutoCloseable {
    * @return the run after the cancel; its status is {@code Cancelled}, or the terminal status the
    *     run reached first
    * @throws PermissionDeniedException without {@link Scope#WRITE}
-   * @throws RunNotFoundException when no run of the caller's team has the id
-   * @throws IllegalRunTransitionException when the run had already finished
+   * @throws NotFoundException when no run of the caller's team has the id
+   * @throws InvalidRequestException when the run had already finished
    */
   public RunSnapshot cancel(Caller caller, RunId id) {
     caller.require(Scope.WRITE);
@@ -239,7 +255,7 @@ public final class ExportEngine implements AutoCloseable {
   public boolean terminate(RunId id, String reason) {
     Objects.requireNonNull(reason, "reason");
     RunRecord run = store.find(id).filter(r -> !r.isSlice())
-        .orElseThrow(() -> new RunNotFoundException(id.toString()));
+        .orElseThrow(() -> NotFoundException.run(id.toString()));
     if (!store.stop(id, RunStatus.TERMINATED, log.forUsers(reason), settings.clock().instant())) {
       return false;
     }
@@ -260,18 +276,33 @@ public final class ExportEngine implements AutoCloseable {
   }
 
   /**
-   * A time-limited link to one file of a completed run.
+   * A time-limited link to the file at a 0-based index in key order of a completed run (0 for the
+   * first). The link expires after the engine's link lifetime or with the file, whichever is first.
    *
-   * @param part the first file, a 0-based index in key order, or a file id
    * @throws PermissionDeniedException without {@link Scope#READ}
-   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws NotFoundException when no run of the caller's team has the id, or the run has no file at
+   *     the index (any index out of range, negative ones included)
    * @throws InvalidRequestException when the run is not completed, or the file expired
-   * @throws PartNotFoundException when the run has no such file
+   * @throws ExportException when the blob store cannot make links
    */
-  public DownloadLink download(Caller caller, RunId id, PartSelector part) {
+  public DownloadLink download(Caller caller, RunId id, long index) {
     caller.require(Scope.READ);
-    Objects.requireNonNull(part, "part");
-    FileRecord file = downloadable(find(caller, id), part);
+    return link(downloadable(find(caller, id), byIndex(index)));
+  }
+
+  /**
+   * A time-limited link to the file with the given id of a completed run; otherwise as
+   * {@link #download(Caller, RunId, long)}.
+   *
+   * @throws NotFoundException when no run of the caller's team has the id, or the run has no file
+   *     with that id
+   */
+  public DownloadLink download(Caller caller, RunId id, FileId file) {
+    caller.require(Scope.READ);
+    return link(downloadable(find(caller, id), byId(file)));
+  }
+
+  private DownloadLink link(FileRecord file) {
     Instant now = settings.clock().instant();
     BlobStore blobs = settings.blobStore();
     if (!(blobs instanceof DownloadLinkSigner signer)) {
@@ -284,27 +315,32 @@ public final class ExportEngine implements AutoCloseable {
   }
 
   /**
-   * Opens one file of a completed run for reading, with the same checks as {@link #download}: for
-   * a service that streams files itself, or to read an export back in tests. The caller closes the
-   * stream.
+   * Opens the file at a 0-based index in key order of a completed run for reading, with the same
+   * checks as {@link #download(Caller, RunId, long)}: for a service that streams files itself, or to
+   * read an export back in tests. The caller closes the stream.
    *
-   * @param part the first file, a 0-based index in key order, or a file id
    * @throws PermissionDeniedException without {@link Scope#READ}
-   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws NotFoundException when no run of the caller's team has the id, or no file the index
    * @throws InvalidRequestException when the run is not completed, or the file expired
-   * @throws PartNotFoundException when the run has no such file
    */
-  public InputStream openFile(Caller caller, RunId id, PartSelector part) {
+  public InputStream openFile(Caller caller, RunId id, long index) {
     caller.require(Scope.READ);
-    Objects.requireNonNull(part, "part");
-    FileRecord file = downloadable(find(caller, id), part);
-    return settings.blobStore().open(file.key());
+    return settings.blobStore().open(downloadable(find(caller, id), byIndex(index)).key());
+  }
+
+  /**
+   * Opens the file with the given id of a completed run for reading; otherwise as
+   * {@link #openFile(Caller, RunId, long)}.
+   */
+  public InputStream openFile(Caller caller, RunId id, FileId file) {
+    caller.require(Scope.READ);
+    return settings.blobStore().open(downloadable(find(caller, id), byId(file)).key());
   }
 
   /** The file a download selects, checked to be downloadable now. */
-  private FileRecord downloadable(RunRecord run, PartSelector part) {
+  private FileRecord downloadable(RunRecord run, Function<List<FileRecord>, FileRecord> selector) {
     requireCompleted(run);
-    FileRecord file = select(store.files(run.id()), part);
+    FileRecord file = selector.apply(store.files(run.id()));
     Instant now = settings.clock().instant();
     if (file.deletedAt() != null || !file.expiresAt().isAfter(now)) {
       throw new InvalidRequestException(null, "This file download has expired");
@@ -316,7 +352,7 @@ public final class ExportEngine implements AutoCloseable {
    * The run's log entries matching the query, newest first, with the number of all that match.
    *
    * @throws PermissionDeniedException without {@link Scope#READ}
-   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws NotFoundException when no run of the caller's team has the id
    */
   public Page<RunLogEntry> logs(Caller caller, RunId id, LogQuery query) {
     caller.require(Scope.READ);
@@ -329,7 +365,7 @@ public final class ExportEngine implements AutoCloseable {
    * What a consumer checks to know it has every file of a completed run and that each is intact.
    *
    * @throws PermissionDeniedException without {@link Scope#READ}
-   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws NotFoundException when no run of the caller's team has the id
    * @throws InvalidRequestException when the run is not completed
    */
   public RunManifest manifest(Caller caller, RunId id) {
@@ -355,7 +391,7 @@ public final class ExportEngine implements AutoCloseable {
    *
    * @return the run when it ended, or as it was when the timeout passed
    * @throws PermissionDeniedException without {@link Scope#READ}
-   * @throws RunNotFoundException when no run of the caller's team has the id
+   * @throws NotFoundException when no run of the caller's team has the id
    */
   public RunSnapshot awaitTerminal(Caller caller, RunId id, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -385,7 +421,7 @@ public final class ExportEngine implements AutoCloseable {
     Objects.requireNonNull(id, "id");
     return store.find(id)
         .filter(run -> run.team().equals(caller.team()) && !run.isSlice())
-        .orElseThrow(() -> new RunNotFoundException(id.toString()));
+        .orElseThrow(() -> NotFoundException.run(id.toString()));
   }
 
   private RunSnapshot snapshot(RunRecord run) {
@@ -423,18 +459,21 @@ public final class ExportEngine implements AutoCloseable {
     throw new InvalidRequestException(null, "Batch export run has failed");
   }
 
-  private static FileRecord select(List<FileRecord> files, PartSelector part) {
-    if (part instanceof PartSelector.ById byId) {
-      return files.stream()
-          .filter(f -> f.id().equals(byId.id()))
-          .findFirst()
-          .orElseThrow(() -> new PartNotFoundException("No file download with id '" + byId.id() + "' in this run"));
-    }
-    long index = part instanceof PartSelector.ByIndex byIndex ? byIndex.index() : 0;
-    if (index < 0 || index >= files.size()) {
-      throw new PartNotFoundException("No files with index " + index);
-    }
-    return files.get((int) index);
+  private static Function<List<FileRecord>, FileRecord> byId(FileId id) {
+    Objects.requireNonNull(id, "file");
+    return files -> files.stream()
+        .filter(f -> f.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new NotFoundException("No file download with id '" + id + "' in this run"));
+  }
+
+  private static Function<List<FileRecord>, FileRecord> byIndex(long index) {
+    return files -> {
+      if (index < 0 || index >= files.size()) {
+        throw new NotFoundException("No files with index " + index);
+      }
+      return files.get((int) index);
+    };
   }
 
   // ---------------------------------------------------------------- builder
@@ -525,8 +564,8 @@ public final class ExportEngine implements AutoCloseable {
     }
 
     /**
-     * The source of the random part of retry waits ({@link RetryPolicy#backoffAfter(int,
-     * RandomGenerator)}); default a fresh unseeded generator. A seeded one makes tests repeatable.
+     * The source of the random part of retry waits (see {@link #retries}); default a fresh unseeded
+     * generator. A seeded one makes tests repeatable.
      * The engine uses it from its worker threads one call at a time.
      */
     public Builder random(RandomGenerator value) {
@@ -574,9 +613,20 @@ public final class ExportEngine implements AutoCloseable {
       return this;
     }
 
-    /** How transient failures are retried; default {@link RetryPolicy#DEFAULT}. */
-    public Builder retryPolicy(RetryPolicy value) {
-      retryPolicy = once(retryPolicy, value, "retryPolicy");
+    /**
+     * How transient failures are retried: up to {@code maxAttempts} attempts in all, with exponential
+     * backoff and full jitter. The ceiling of the wait is {@code initialBackoff} after the first
+     * failure and doubles after each further one, never above {@code maxBackoff}; the wait itself is
+     * drawn uniformly between zero and that ceiling, so that engines on several machines that failed
+     * together do not retry in lockstep. When the attempts are used up the run ends
+     * {@link RunStatus#FAILED_RETRYABLE}. Default {@value #DEFAULT_MAX_ATTEMPTS} attempts, from 1 s up
+     * to 30 s; {@code retries(1, Duration.ZERO, Duration.ZERO)} never retries.
+     *
+     * @throws IllegalArgumentException when {@code maxAttempts} is below 1, a backoff is negative, or
+     *     {@code maxBackoff} is shorter than {@code initialBackoff}
+     */
+    public Builder retries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+      retryPolicy = once(retryPolicy, new RetryPolicy(maxAttempts, initialBackoff, maxBackoff), "retries");
       return this;
     }
 
@@ -657,8 +707,8 @@ public final class ExportEngine implements AutoCloseable {
             + "or RunStores.inMemory()");
       }
       if (recordSource == null) {
-        throw new IllegalStateException("recordSource is required: JdbcRecordSource.of(dataSource) or "
-            + "new InMemoryRecordSource()");
+        throw new IllegalStateException("recordSource is required: RecordSources.jdbc(dataSource) or "
+            + "RecordSources.inMemory()...build()");
       }
       if (blobStore == null) {
         throw new IllegalStateException("blobStore is required: BlobStores.fromUri(uri) or BlobStores.inMemory()");

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import dev.fdbe.schema.Schema;
 
 /** What a run exports. Each model has a fixed {@link Schema} of exported columns. */
 public enum Model {

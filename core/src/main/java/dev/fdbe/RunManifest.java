@@ -3,6 +3,7 @@ package dev.fdbe;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import dev.fdbe.schema.Schema;
 
 /**
  * What a consumer checks to know it has every part of a completed run and that each is intact.

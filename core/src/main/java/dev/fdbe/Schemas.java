@@ -1,13 +1,15 @@
 package dev.fdbe;
 
-import static dev.fdbe.ColumnType.BOOLEAN;
-import static dev.fdbe.ColumnType.INT64;
-import static dev.fdbe.ColumnType.JSON;
-import static dev.fdbe.ColumnType.STRING;
-import static dev.fdbe.ColumnType.STRING_LIST;
-import static dev.fdbe.ColumnType.TIMESTAMP;
+import static dev.fdbe.schema.ColumnType.BOOLEAN;
+import static dev.fdbe.schema.ColumnType.INT64;
+import static dev.fdbe.schema.ColumnType.JSON;
+import static dev.fdbe.schema.ColumnType.STRING;
+import static dev.fdbe.schema.ColumnType.STRING_LIST;
+import static dev.fdbe.schema.ColumnType.TIMESTAMP;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.schema.Column;
 
-/** The exported columns of each model, as API.md lists them. */
+/** The exported columns of each model, in the order files hold them. */
 final class Schemas {
   static final Schema EVENTS = Schema.of(
       Column.required("uuid", STRING),

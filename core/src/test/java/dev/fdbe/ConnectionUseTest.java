@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import dev.fdbe.internal.source.InMemoryRecordSource;
 
 /** The run store borrows connections per statement: none is held while an export writes rows. */
 class ConnectionUseTest {

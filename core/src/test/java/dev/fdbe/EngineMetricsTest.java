@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.fdbe.internal.source.InMemoryRecordSource;
 
 /** The meters an engine publishes through Micrometer's global registry. */
 class EngineMetricsTest {
@@ -44,7 +45,7 @@ class EngineMetricsTest {
       @Override
       public RecordCursor open(SourceQuery query) {
         if (query.model() == Model.PERSONS) {
-          throw new SourceException("persons table is gone", false);
+          throw new ExportException("persons table is gone", false);
         }
         if (query.model() == Model.SESSIONS) {
           try {

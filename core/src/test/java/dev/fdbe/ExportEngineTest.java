@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.fdbe.internal.source.InMemoryRecordSource;
 
 /** The facade's rules, on in-memory stores with a hand-moved clock. */
 class ExportEngineTest {
@@ -84,7 +85,7 @@ class ExportEngineTest {
     assertThat(run.files()).isEmpty();
     assertThat(run.error()).isNull();
     assertThat(run.createdAt()).isEqualTo(NOW);
-    assertThat(engine.list(ALL, PageRequest.FIRST).items()).extracting(RunSummary::id).containsExactly(id);
+    assertThat(engine.list(ALL, 100, 0).items()).extracting(RunSnapshot::id).containsExactly(id);
   }
 
   @Test
@@ -117,7 +118,7 @@ class ExportEngineTest {
         .file(new FileConfig(FileFormat.JSON_LINES, Compression.ZSTD, 0)).build()))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("compression 'zstd' is not available for format 'JSONLines'");
-    assertThat(engine.list(ALL, PageRequest.FIRST).count()).as("nothing was stored").isZero();
+    assertThat(engine.list(ALL, 100, 0).count()).as("nothing was stored").isZero();
   }
 
   @Test
@@ -126,7 +127,7 @@ class ExportEngineTest {
     engine.create(ALL, jsonLines(NOW.minusSeconds(60), NOW).build());
     engine.create(ALL, jsonLines(DAY_START, DAY_START.plusNanos(1000)).build());
 
-    assertThat(engine.list(ALL, PageRequest.FIRST).count()).isEqualTo(3);
+    assertThat(engine.list(ALL, 100, 0).count()).isEqualTo(3);
   }
 
   private void assertInvalid(ExportRequest request, String attr, String message) {
@@ -152,7 +153,7 @@ class ExportEngineTest {
 
     assertThatThrownBy(() -> engine.create(ALL, day())).isInstanceOf(TooManyRunsException.class);
     engine.create(STRANGER, day());
-    RunId first = engine.list(ALL, PageRequest.FIRST).items().get(0).id();
+    RunId first = engine.list(ALL, 100, 0).items().get(0).id();
     engine.cancel(ALL, first);
     engine.create(ALL, day());
   }
@@ -169,9 +170,9 @@ class ExportEngineTest {
     assertThatThrownBy(() -> engine.cancel(READER, id)).isInstanceOf(PermissionDeniedException.class);
     for (Runnable call : List.<Runnable>of(
         () -> engine.retrieve(WRITER, id),
-        () -> engine.list(WRITER, PageRequest.FIRST),
+        () -> engine.list(WRITER, 100, 0),
         () -> engine.logs(WRITER, id, LogQuery.NEWEST),
-        () -> engine.download(WRITER, id, PartSelector.FIRST),
+        () -> engine.download(WRITER, id, 0),
         () -> engine.manifest(WRITER, id))) {
       assertThatThrownBy(call::run)
           .isInstanceOf(PermissionDeniedException.class)
@@ -189,12 +190,12 @@ class ExportEngineTest {
         () -> engine.retrieve(STRANGER, id),
         () -> engine.cancel(STRANGER, id),
         () -> engine.logs(STRANGER, id, LogQuery.NEWEST),
-        () -> engine.download(STRANGER, id, PartSelector.FIRST),
+        () -> engine.download(STRANGER, id, 0),
         () -> engine.manifest(STRANGER, id),
         () -> engine.retrieve(ALL, RunId.random()))) {
-      assertThatThrownBy(call::run).isInstanceOf(RunNotFoundException.class);
+      assertThatThrownBy(call::run).isInstanceOf(NotFoundException.class);
     }
-    assertThat(engine.list(STRANGER, PageRequest.FIRST).count()).isZero();
+    assertThat(engine.list(STRANGER, 100, 0).count()).isZero();
     assertThat(engine.retrieve(ALL, id).status()).isEqualTo(RunStatus.STARTING);
   }
 
@@ -206,19 +207,19 @@ class ExportEngineTest {
     clock.advance(Duration.ofSeconds(1));
     RunId newer = engine.create(ALL, day());
 
-    Page<RunSummary> first = engine.list(ALL, PageRequest.of(1, 0));
-    Page<RunSummary> second = engine.list(ALL, PageRequest.of(1, 1));
+    Page<RunSnapshot> first = engine.list(ALL, 1, 0);
+    Page<RunSnapshot> second = engine.list(ALL, 1, 1);
 
-    assertThat(first.items()).extracting(RunSummary::id).containsExactly(newer);
+    assertThat(first.items()).extracting(RunSnapshot::id).containsExactly(newer);
     assertThat(first.count()).isEqualTo(2);
     assertThat(first.hasNext()).isTrue();
-    assertThat(second.items()).extracting(RunSummary::id).containsExactly(older);
+    assertThat(second.items()).extracting(RunSnapshot::id).containsExactly(older);
     assertThat(second.hasNext()).isFalse();
     assertThat(second.hasPrevious()).isTrue();
-    assertThat(PageRequest.of(5000, 0).limit()).isEqualTo(PageRequest.MAX_LIMIT);
-    assertThatThrownBy(() -> PageRequest.of(-1, 0)).isInstanceOf(InvalidRequestException.class)
+    assertThat(engine.list(ALL, 5000, 0).limit()).isEqualTo(ExportEngine.MAX_PAGE_LIMIT);
+    assertThatThrownBy(() -> engine.list(ALL, -1, 0)).isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("'limit'");
-    assertThatThrownBy(() -> PageRequest.of(1, -1)).isInstanceOf(InvalidRequestException.class)
+    assertThatThrownBy(() -> engine.list(ALL, 1, -1)).isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("'offset'");
   }
 
@@ -234,7 +235,7 @@ class ExportEngineTest {
     assertThat(cancelled.error()).isNull();
     assertThat(cancelled.files()).isEmpty();
     assertThatThrownBy(() -> engine.cancel(ALL, id))
-        .isInstanceOf(IllegalRunTransitionException.class)
+        .isInstanceOf(InvalidRequestException.class)
         .hasMessage("Cannot cancel a run that is in 'Cancelled' status");
     assertThat(engine.logs(ALL, id, LogQuery.NEWEST).items()).extracting(RunLogEntry::message)
         .contains("Cancellation requested by the user");
@@ -247,7 +248,7 @@ class ExportEngineTest {
     runToEnd(id);
 
     assertThatThrownBy(() -> engine.cancel(ALL, id))
-        .isInstanceOf(IllegalRunTransitionException.class)
+        .isInstanceOf(InvalidRequestException.class)
         .hasMessage("Cannot cancel a run that is in 'Completed' status");
   }
 
@@ -261,7 +262,7 @@ class ExportEngineTest {
     RunSnapshot run = engine.retrieve(ALL, id);
     assertThat(run.status()).isEqualTo(RunStatus.TERMINATED);
     assertThat(run.error()).isEqualTo("maintenance window");
-    assertThatThrownBy(() -> engine.terminate(RunId.random(), "x")).isInstanceOf(RunNotFoundException.class);
+    assertThatThrownBy(() -> engine.terminate(RunId.random(), "x")).isInstanceOf(NotFoundException.class);
   }
 
   // ---------------------------------------------------------------- a whole run
@@ -291,10 +292,10 @@ class ExportEngineTest {
       assertThat(f.sha256()).hasSize(64);
       assertThat(f.expiresAt()).isEqualTo(NOW.plus(ExportEngine.DEFAULT_FILE_RETENTION));
     });
-    DownloadLink link = engine.download(ALL, id, PartSelector.FIRST);
+    DownloadLink link = engine.download(ALL, id, 0);
     assertThat(link.fileName()).isEqualTo(manifest.files().get(0).name());
     assertThat(link.expiresAt()).isEqualTo(NOW.plus(ExportEngine.DEFAULT_LINK_LIFETIME));
-    try (InputStream in = engine.openFile(ALL, id, new PartSelector.ById(run.files().get(0)))) {
+    try (InputStream in = engine.openFile(ALL, id, run.files().get(0))) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()).hasSize(2);
     }
     List<String> log = engine.logs(ALL, id, LogQuery.builder().limit(500).build()).items().stream()
@@ -312,8 +313,8 @@ class ExportEngineTest {
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(run.files()).isEmpty();
     assertThat(blobStore.list("")).isEmpty();
-    assertThatThrownBy(() -> engine.download(ALL, id, PartSelector.FIRST))
-        .isInstanceOf(PartNotFoundException.class)
+    assertThatThrownBy(() -> engine.download(ALL, id, 0))
+        .isInstanceOf(NotFoundException.class)
         .hasMessage("No files with index 0");
     assertThat(engine.manifest(ALL, id).files()).isEmpty();
   }
@@ -331,20 +332,20 @@ class ExportEngineTest {
     RunId other = engine.create(ALL, day());
     RunSnapshot otherRun = runToEnd(other);
 
-    assertThat(engine.download(ALL, id, new PartSelector.ByIndex(0)).fileId()).isEqualTo(run.files().get(0));
-    assertThat(engine.download(ALL, id, new PartSelector.ById(run.files().get(0))).fileId())
+    assertThat(engine.download(ALL, id, 0).fileId()).isEqualTo(run.files().get(0));
+    assertThat(engine.download(ALL, id, run.files().get(0)).fileId())
         .isEqualTo(run.files().get(0));
     assertThat(otherRun.files()).hasSize(1).doesNotContainAnyElementsOf(run.files());
-    assertThatThrownBy(() -> engine.download(ALL, id, new PartSelector.ByIndex(1)))
-        .isInstanceOf(PartNotFoundException.class).hasMessage("No files with index 1");
-    assertThatThrownBy(() -> engine.download(ALL, id, new PartSelector.ByIndex(-1)))
-        .isInstanceOf(PartNotFoundException.class).hasMessage("No files with index -1");
-    assertThatThrownBy(() -> engine.download(ALL, id, new PartSelector.ById(FileId.random())))
-        .isInstanceOf(PartNotFoundException.class);
-    assertThatThrownBy(() -> engine.download(ALL, other, new PartSelector.ById(run.files().get(0))))
-        .isInstanceOf(PartNotFoundException.class);
-    assertThatThrownBy(() -> engine.download(ALL, id, new PartSelector.ById(otherRun.files().get(0))))
-        .isInstanceOf(PartNotFoundException.class);
+    assertThatThrownBy(() -> engine.download(ALL, id, 1))
+        .isInstanceOf(NotFoundException.class).hasMessage("No files with index 1");
+    assertThatThrownBy(() -> engine.download(ALL, id, -1))
+        .isInstanceOf(NotFoundException.class).hasMessage("No files with index -1");
+    assertThatThrownBy(() -> engine.download(ALL, id, FileId.random()))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> engine.download(ALL, other, run.files().get(0)))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> engine.download(ALL, id, otherRun.files().get(0)))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test
@@ -361,11 +362,11 @@ class ExportEngineTest {
   }
 
   private void assertDownloadRefused(RunId id, String message) {
-    assertThatThrownBy(() -> engine.download(ALL, id, PartSelector.FIRST))
+    assertThatThrownBy(() -> engine.download(ALL, id, 0))
         .isInstanceOf(InvalidRequestException.class).hasMessage(message);
     assertThatThrownBy(() -> engine.manifest(ALL, id))
         .isInstanceOf(InvalidRequestException.class).hasMessage(message);
-    assertThatThrownBy(() -> engine.openFile(ALL, id, PartSelector.FIRST))
+    assertThatThrownBy(() -> engine.openFile(ALL, id, 0))
         .isInstanceOf(InvalidRequestException.class).hasMessage(message);
   }
 
@@ -377,17 +378,17 @@ class ExportEngineTest {
     Instant fileExpiry = engine.manifest(ALL, id).files().get(0).expiresAt();
 
     clock.set(fileExpiry.minus(Duration.ofMinutes(10)));
-    assertThat(engine.download(ALL, id, PartSelector.FIRST).expiresAt()).isEqualTo(fileExpiry);
+    assertThat(engine.download(ALL, id, 0).expiresAt()).isEqualTo(fileExpiry);
 
     clock.set(fileExpiry.minus(Duration.ofHours(3)));
-    assertThat(engine.download(ALL, id, PartSelector.FIRST).expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+    assertThat(engine.download(ALL, id, 0).expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
 
     clock.set(fileExpiry);
-    assertThatThrownBy(() -> engine.download(ALL, id, PartSelector.FIRST))
+    assertThatThrownBy(() -> engine.download(ALL, id, 0))
         .isInstanceOf(InvalidRequestException.class).hasMessage("This file download has expired");
-    assertThatThrownBy(() -> engine.openFile(ALL, id, PartSelector.FIRST))
+    assertThatThrownBy(() -> engine.openFile(ALL, id, 0))
         .isInstanceOf(InvalidRequestException.class).hasMessage("This file download has expired");
-    assertThatThrownBy(() -> engine.openFile(STRANGER, id, PartSelector.FIRST)).isInstanceOf(RunNotFoundException.class);
+    assertThatThrownBy(() -> engine.openFile(STRANGER, id, 0)).isInstanceOf(NotFoundException.class);
   }
 
   // ---------------------------------------------------------------- builder

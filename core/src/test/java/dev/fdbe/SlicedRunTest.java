@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.fdbe.internal.RetryPolicy;
+import dev.fdbe.internal.source.InMemoryRecordSource;
 
 /** Runs cut into time slices that engines export in parallel, merged back into one run. */
 class SlicedRunTest {
@@ -50,7 +52,8 @@ class SlicedRunTest {
         .formats(List.of(new LinesFormat())).workers(3).pollInterval(Duration.ofMillis(20))
         // A lease far longer than any stall of a busy machine: two engines share the run store, and
         // a lapsed lease would let one take a slice over from the other (a second attempt).
-        .leaseDuration(Duration.ofSeconds(60)).retryPolicy(retry);
+        .leaseDuration(Duration.ofSeconds(60))
+        .retries(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff());
     if (sliceLength != null) {
       builder.sliceLength(sliceLength);
     }
@@ -75,7 +78,7 @@ class SlicedRunTest {
   private String content(ExportEngine engine, RunId id) throws IOException {
     StringBuilder all = new StringBuilder();
     for (ManifestFile file : engine.manifest(CALLER, id).files()) {
-      try (InputStream in = engine.openFile(CALLER, id, new PartSelector.ById(file.id()))) {
+      try (InputStream in = engine.openFile(CALLER, id, file.id())) {
         all.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       }
     }
@@ -88,7 +91,7 @@ class SlicedRunTest {
       @Override
       public RecordCursor open(SourceQuery query) {
         if (which.test(query) && opened.incrementAndGet() <= failures) {
-          throw new SourceException("slice source unavailable", retryable);
+          throw new ExportException("slice source unavailable", retryable);
         }
         return rows.open(query);
       }
@@ -120,7 +123,7 @@ class SlicedRunTest {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        throw new SourceException("reading was cancelled", false);
+        throw new ExportException("reading was cancelled", false);
       }
 
       @Override
@@ -165,9 +168,9 @@ class SlicedRunTest {
     engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60));
     RunId slice = runStore.slices(id).get(0).id();
 
-    assertThat(engine.list(CALLER, PageRequest.FIRST).items()).extracting(RunSummary::id).containsExactly(id);
-    assertThatThrownBy(() -> engine.retrieve(CALLER, slice)).isInstanceOf(RunNotFoundException.class);
-    assertThatThrownBy(() -> engine.terminate(slice, "x")).isInstanceOf(RunNotFoundException.class);
+    assertThat(engine.list(CALLER, 100, 0).items()).extracting(RunSnapshot::id).containsExactly(id);
+    assertThatThrownBy(() -> engine.retrieve(CALLER, slice)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> engine.terminate(slice, "x")).isInstanceOf(NotFoundException.class);
   }
 
   @Test
@@ -199,7 +202,7 @@ class SlicedRunTest {
       @Override
       public RecordCursor open(SourceQuery query) {
         if (query.interval().start().equals(second)) {
-          throw new SourceException("slice source unavailable", false);
+          throw new ExportException("slice source unavailable", false);
         }
         return heldAtItsEnd(rows.open(query));
       }
@@ -239,7 +242,7 @@ class SlicedRunTest {
         if (query.interval().start().equals(second)) {
           await().atMost(Duration.ofSeconds(60)).until(() -> run.get() != null && runStore.slices(run.get()).stream()
               .filter(slice -> slice.sliceIndex() != 1).allMatch(slice -> slice.status() == RunStatus.COMPLETED));
-          throw new SourceException("slice source unavailable", false);
+          throw new ExportException("slice source unavailable", false);
         }
         return rows.open(query);
       }

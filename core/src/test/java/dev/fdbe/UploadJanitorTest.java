@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.fdbe.internal.source.InMemoryRecordSource;
 
 /**
  * Multipart uploads never outlive their attempt: each is recorded under the lease before data is

@@ -42,7 +42,7 @@ class UserFacingTextTest {
         .blobStore(BlobStores.inMemory())
         .formats(List.of(new LinesFormat()))
         .pollInterval(Duration.ofMillis(20))
-        .retryPolicy(new RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10)))
+        .retries(1, Duration.ofMillis(10), Duration.ofMillis(10))
         .build();
   }
 

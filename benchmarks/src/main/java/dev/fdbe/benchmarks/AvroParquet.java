@@ -2,7 +2,7 @@ package dev.fdbe.benchmarks;
 
 import dev.fdbe.Compression;
 import dev.fdbe.format.parquet.BenchmarkAccess;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,9 @@
 package dev.fdbe.benchmarks;
 
-import dev.fdbe.Column;
+import dev.fdbe.schema.Column;
 import dev.fdbe.Model;
-import dev.fdbe.Schema;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.schema.Row;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +94,7 @@ public final class EventRows {
       Column column = SCHEMA.column(i);
       if (row.isNull(i)) {
         values.put(column.name(), null);
-      } else if (column.type() == dev.fdbe.ColumnType.TIMESTAMP) {
+      } else if (column.type() == dev.fdbe.schema.ColumnType.TIMESTAMP) {
         long micros = row.getTimestampMicros(i);
         values.put(column.name(), Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
             Math.floorMod(micros, 1_000_000L) * 1_000L));

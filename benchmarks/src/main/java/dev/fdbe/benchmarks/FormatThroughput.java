@@ -5,7 +5,7 @@ import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.RecordWriter;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.util.List;

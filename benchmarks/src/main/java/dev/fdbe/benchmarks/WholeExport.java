@@ -3,6 +3,7 @@ package dev.fdbe.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fdbe.RecordSources;
 import dev.fdbe.BlobStores;
 import dev.fdbe.Caller;
 import dev.fdbe.Compression;
@@ -10,9 +11,7 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.JdbcRecordSource;
 import dev.fdbe.Model;
-import dev.fdbe.ReferenceTables;
 import dev.fdbe.RunId;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
@@ -138,7 +137,7 @@ public final class WholeExport {
         Path files = directory.resolve("files");
         try (ExportEngine engine = ExportEngine.builder()
             .runStore(RunStores.jdbc(dataSource))
-            .recordSource(JdbcRecordSource.of(dataSource))
+            .recordSource(RecordSources.jdbc(dataSource))
             .blobStore(BlobStores.fromUri(Files.createDirectories(files).toUri()))
             .workers(1)
             .pollInterval(Duration.ofMillis(20))
@@ -174,7 +173,7 @@ public final class WholeExport {
 
   /** Inserts the events unless the database already holds exactly that many. */
   private static void seed(DataSource dataSource, long rows) throws SQLException {
-    ReferenceTables.create(dataSource);
+    RecordSources.createReferenceTables(dataSource);
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
       try (ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM events")) {
         count.next();
@@ -182,7 +181,7 @@ public final class WholeExport {
           return;
         }
       }
-      // Loading is faster without the indexes; ReferenceTables.create builds them again afterwards.
+      // Loading is faster without the indexes; RecordSources.createReferenceTables builds them again afterwards.
       statement.execute("DELETE FROM events");
       statement.execute("DROP INDEX IF EXISTS events_team_time");
       statement.execute("DROP INDEX IF EXISTS events_team_uuid");
@@ -204,8 +203,8 @@ public final class WholeExport {
         return EventRows.asMap(EventRows.next(random, startMicros + next++ * step));
       }
     };
-    ReferenceTables.insert(dataSource, TEAM, Model.EVENTS, generated);
-    ReferenceTables.create(dataSource);
+    RecordSources.insertReferenceRows(dataSource, TEAM, Model.EVENTS, generated);
+    RecordSources.createReferenceTables(dataSource);
     System.err.printf("seeded %,d events in %.1f s%n", rows, (System.nanoTime() - started) / 1e9);
   }
 
@@ -217,7 +216,7 @@ public final class WholeExport {
     long rows = 0;
     SourceQuery query = new SourceQuery(TEAM, Model.EVENTS, new TimeRange(START, START.plus(SPAN)), List.of(),
         List.of());
-    try (RecordCursor cursor = JdbcRecordSource.of(dataSource).open(query)) {
+    try (RecordCursor cursor = RecordSources.jdbc(dataSource).open(query)) {
       while (cursor.next()) {
         rows++;
       }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
 import dev.fdbe.format.ExportFiles;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

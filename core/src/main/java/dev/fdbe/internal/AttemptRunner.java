@@ -94,7 +94,7 @@ final class AttemptRunner {
     RunRecord run = active.run();
     FileConfig file = run.request().file();
     FormatProvider format = settings.formats().provider(file.format())
-        .orElseThrow(() -> new dev.fdbe.FormatException("file format " + file.format()
+        .orElseThrow(() -> new dev.fdbe.ExportException("file format " + file.format()
             + " is not available in this engine; add its provider (fdbe-formats) to the class path"));
     log.log(run, lease.attemptId(), LogLevel.INFO, describeStart(run, lease));
     SourceQuery query = new SourceQuery(run.team(), run.request().model(), PartRoller.intervalOf(run),

@@ -1,6 +1,5 @@
 package dev.fdbe.internal;
 
-import dev.fdbe.RetryPolicy;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.QuotaCheck;
 import dev.fdbe.spi.RecordSource;

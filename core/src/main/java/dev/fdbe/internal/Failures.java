@@ -1,9 +1,6 @@
 package dev.fdbe.internal;
 
 import dev.fdbe.ExportException;
-import dev.fdbe.FormatException;
-import dev.fdbe.SourceException;
-import dev.fdbe.StorageException;
 import dev.fdbe.internal.store.SqlFailures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,20 +17,10 @@ import java.util.Set;
 final class Failures {
   /** Whether trying the attempt again later may succeed. */
   static boolean isRetryable(Throwable failure) {
-    if (failure instanceof StorageException e) {
+    if (failure instanceof ExportException e) {
       return e.isRetryable();
     }
-    if (failure instanceof SourceException e) {
-      return e.isRetryable();
-    }
-    if (failure instanceof FormatException) {
-      return false;
-    }
-    if (failure instanceof IOException || failure instanceof UncheckedIOException) {
-      return true;
-    }
-    // The run store failing (a dropped connection, a restart) is worth waiting out.
-    return failure instanceof ExportException && failure.getCause() instanceof SQLException;
+    return failure instanceof IOException || failure instanceof UncheckedIOException;
   }
 
   /**

@@ -1,9 +1,8 @@
 package dev.fdbe.internal;
 
 import dev.fdbe.FileConfig;
-import dev.fdbe.FormatException;
+import dev.fdbe.ExportException;
 import dev.fdbe.LogLevel;
-import dev.fdbe.StorageException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
@@ -12,7 +11,7 @@ import dev.fdbe.spi.MultipartUploads;
 import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
 import dev.fdbe.spi.RecordWriter;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
 import dev.fdbe.spi.UploadJournal;
@@ -131,7 +130,7 @@ final class PartRoller {
   private void openPart() throws IOException {
     int index = parts.size();
     if (index >= PartKey.MAX_PARTS) {
-      throw new FormatException("the export needs more than " + PartKey.MAX_PARTS
+      throw new ExportException("the export needs more than " + PartKey.MAX_PARTS
           + " files; raise 'max_size_mb' (now " + run.request().file().maxSizeMb() + ") or narrow the interval");
     }
     FileConfig file = run.request().file();
@@ -156,7 +155,7 @@ final class PartRoller {
     upload = null;
     writer = null;
     if (stored.sizeBytes() != written) {
-      throw new StorageException("stored size of " + key + " is " + stored.sizeBytes() + " bytes but "
+      throw new ExportException("stored size of " + key + " is " + stored.sizeBytes() + " bytes but "
           + written + " were written", true);
     }
     PartRecord part = new PartRecord(run.id(), lease.epoch(), key.index(), key.key(), key.fileName(), written,

@@ -10,7 +10,7 @@ import static dev.fdbe.RunStatus.STARTING;
 import static dev.fdbe.RunStatus.TERMINATED;
 import static dev.fdbe.RunStatus.TIMED_OUT;
 
-import dev.fdbe.IllegalRunTransitionException;
+import dev.fdbe.InvalidRequestException;
 import dev.fdbe.RunStatus;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -97,12 +97,20 @@ public final class Transitions {
   /**
    * Checks a status change.
    *
-   * @throws IllegalRunTransitionException when the lifecycle does not allow it
+   * @throws InvalidRequestException naming both statuses when the lifecycle does not allow it, e.g.
+   *     {@code "Cannot cancel a run that is in 'Completed' status"}
    */
   public static void check(RunStatus from, RunStatus to) {
     if (!allowed(from, to)) {
-      throw new IllegalRunTransitionException(from, to);
+      throw new InvalidRequestException(null, refusal(from, to));
     }
+  }
+
+  private static String refusal(RunStatus from, RunStatus to) {
+    if (to == RunStatus.CANCELLED) {
+      return "Cannot cancel a run that is in '" + from.wireName() + "' status";
+    }
+    return "Cannot move a run from '" + from.wireName() + "' to '" + to.wireName() + "' status";
   }
 
   /** The statuses a run in {@code from} may move to. */

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * Where a run's files are stored. Keys are relative paths of {@code [A-Za-z0-9._=-]} segments
  * joined by {@code /}. Implementations are thread-safe. Every method throws
- * {@link dev.fdbe.StorageException} when the store fails, with {@code isRetryable()} set when
+ * {@link dev.fdbe.ExportException} when the store fails, with {@code isRetryable()} set when
  * trying again later may work. Its message may reach the run's users (its log and error), so it
  * names the store by {@link #describe()} and objects by key; paths and hosts belong in the cause
  * and the SLF4J log.
@@ -26,7 +26,7 @@ public interface BlobStore {
   /**
    * Opens a stored object for reading.
    *
-   * @throws dev.fdbe.StorageException when there is no object under the key (not retryable)
+   * @throws dev.fdbe.ExportException when there is no object under the key (not retryable)
    */
   InputStream open(String key);
 

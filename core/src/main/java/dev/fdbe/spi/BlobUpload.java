@@ -16,7 +16,7 @@ public interface BlobUpload {
    * Makes the object visible under its key, atomically.
    *
    * @return the stored object's key and size
-   * @throws dev.fdbe.StorageException when the store refuses or fails; nothing is visible then
+   * @throws dev.fdbe.ExportException when the store refuses or fails; nothing is visible then
    */
   BlobInfo commit();
 

@@ -2,7 +2,7 @@ package dev.fdbe.spi;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Set;

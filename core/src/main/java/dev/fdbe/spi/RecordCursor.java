@@ -1,5 +1,7 @@
 package dev.fdbe.spi;
 
+import dev.fdbe.schema.Row;
+
 /**
  * A forward-only stream of rows from a {@link RecordSource}; the cursor itself is the current row.
  *
@@ -11,7 +13,7 @@ public interface RecordCursor extends Row, AutoCloseable {
    * Moves to the next row.
    *
    * @return false when there are no more rows
-   * @throws dev.fdbe.SourceException when reading fails; {@code isRetryable()} says whether trying
+   * @throws dev.fdbe.ExportException when reading fails; {@code isRetryable()} says whether trying
    *     again later may work
    */
   boolean next();

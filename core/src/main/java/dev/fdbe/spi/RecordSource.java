@@ -14,7 +14,7 @@ public interface RecordSource {
    * Opens a cursor over the rows the query selects. Rows are streamed; a source never holds the
    * whole result in memory.
    *
-   * @throws dev.fdbe.SourceException when the query cannot start
+   * @throws dev.fdbe.ExportException when the query cannot start
    */
   RecordCursor open(SourceQuery query);
 

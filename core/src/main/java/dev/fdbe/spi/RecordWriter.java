@@ -1,6 +1,7 @@
 package dev.fdbe.spi;
 
 import java.io.IOException;
+import dev.fdbe.schema.Row;
 
 /**
  * Writes the rows of one file. Rows are added in two steps so that the part roller can keep every
@@ -17,7 +18,7 @@ public interface RecordWriter {
    *
    * @return an upper bound of the file's stored size if this row were committed and the file
    *     finished right after; exact for uncompressed streams
-   * @throws dev.fdbe.FormatException when the row cannot be written in this format
+   * @throws dev.fdbe.ExportException when the row cannot be written in this format
    */
   long stage(Row row) throws IOException;
 

@@ -5,7 +5,6 @@ import dev.fdbe.FileId;
 import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Page;
-import dev.fdbe.PageRequest;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunStatus;
@@ -52,8 +51,14 @@ public interface RunStore {
   /** The runs among {@code ids} that exist, in no particular order. */
   List<RunRecord> findAll(Collection<RunId> ids);
 
-  /** A team's runs (slices not included), newest first ({@code createdAt}, then id), with the total count. */
-  Page<RunRecord> list(TeamId team, PageRequest page);
+  /**
+   * A page of a team's runs (slices not included), newest first ({@code createdAt}, then id), with the
+   * count of all of them.
+   *
+   * @param limit the most runs to return, not negative (the engine caps it)
+   * @param offset how many of the newest runs to skip, not negative
+   */
+  Page<RunRecord> list(TeamId team, int limit, long offset);
 
   /**
    * Moves a {@code Starting} or {@code Running} run to {@code to} (cancel, terminate), whoever

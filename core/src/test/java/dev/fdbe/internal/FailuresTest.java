@@ -2,7 +2,7 @@ package dev.fdbe.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fdbe.SourceException;
+import dev.fdbe.ExportException;
 import dev.fdbe.internal.source.JdbcCursor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class FailuresTest {
   @Test
   void ourOwnMessagesAreTakenAsTheyAre() {
-    assertThat(Failures.describe(new SourceException("connection to the source reset by peer", true)))
+    assertThat(Failures.describe(new ExportException("connection to the source reset by peer", true)))
         .isEqualTo("connection to the source reset by peer");
   }
 

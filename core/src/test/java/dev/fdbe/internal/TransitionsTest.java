@@ -12,7 +12,7 @@ import static dev.fdbe.RunStatus.TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fdbe.IllegalRunTransitionException;
+import dev.fdbe.InvalidRequestException;
 import dev.fdbe.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +64,7 @@ class TransitionsTest {
       Transitions.check(from, to);
     } else {
       assertThatThrownBy(() -> Transitions.check(from, to))
-          .isInstanceOf(IllegalRunTransitionException.class)
+          .isInstanceOf(InvalidRequestException.class)
           .hasMessageContaining(from.wireName());
     }
   }

@@ -3,7 +3,7 @@ package dev.fdbe.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -152,9 +152,9 @@ public abstract class BlobStoreContractTest {
   @Test
   void openingAMissingObjectIsANonRetryableStorageError() {
     assertThatThrownBy(() -> store.open("missing/a.csv"))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("missing/a.csv")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
 
   @Test

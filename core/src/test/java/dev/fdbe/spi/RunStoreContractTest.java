@@ -13,7 +13,6 @@ import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Model;
 import dev.fdbe.Page;
-import dev.fdbe.PageRequest;
 import dev.fdbe.Progress;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
@@ -113,10 +112,10 @@ public abstract class RunStoreContractTest {
     }
     insert(OTHER_TEAM, T0.plusSeconds(100));
 
-    Page<RunRecord> first = store.list(TEAM, PageRequest.of(3, 0));
-    Page<RunRecord> last = store.list(TEAM, PageRequest.of(3, 6));
-    Page<RunRecord> beyond = store.list(TEAM, PageRequest.of(3, 50));
-    Page<RunRecord> zero = store.list(TEAM, PageRequest.of(0, 0));
+    Page<RunRecord> first = store.list(TEAM, 3, 0);
+    Page<RunRecord> last = store.list(TEAM, 3, 6);
+    Page<RunRecord> beyond = store.list(TEAM, 3, 50);
+    Page<RunRecord> zero = store.list(TEAM, 0, 0);
 
     assertThat(first.count()).isEqualTo(7);
     assertThat(first.items()).extracting(RunRecord::id)
@@ -129,7 +128,7 @@ public abstract class RunStoreContractTest {
     assertThat(beyond.items()).isEmpty();
     assertThat(beyond.count()).isEqualTo(7);
     assertThat(zero.items()).isEmpty();
-    assertThat(store.list(TeamId.of(99), PageRequest.FIRST).count()).isZero();
+    assertThat(store.list(TeamId.of(99), 100, 0).count()).isZero();
   }
 
   @Test
@@ -137,10 +136,10 @@ public abstract class RunStoreContractTest {
     for (int i = 0; i < 5; i++) {
       insert(TEAM, T0);
     }
-    List<RunId> once = store.list(TEAM, PageRequest.FIRST).items().stream().map(RunRecord::id).toList();
+    List<RunId> once = store.list(TEAM, 100, 0).items().stream().map(RunRecord::id).toList();
     List<RunId> paged = new ArrayList<>();
     for (int offset = 0; offset < 5; offset += 2) {
-      store.list(TEAM, PageRequest.of(2, offset)).items().forEach(r -> paged.add(r.id()));
+      store.list(TEAM, 2, offset).items().forEach(r -> paged.add(r.id()));
     }
     assertThat(paged).isEqualTo(once);
   }
@@ -159,7 +158,7 @@ public abstract class RunStoreContractTest {
 
     store.stop(a.id(), RunStatus.CANCELLED, null, T0);
     store.insert(RunRecord.starting(RunId.random(), TEAM, request(), T0), 2);
-    assertThat(store.list(TEAM, PageRequest.FIRST).count()).isEqualTo(3);
+    assertThat(store.list(TEAM, 100, 0).count()).isEqualTo(3);
   }
 
   @Test
@@ -186,7 +185,7 @@ public abstract class RunStoreContractTest {
         admitted += result.get(60, TimeUnit.SECONDS) ? 1 : 0;
       }
       assertThat(admitted).isEqualTo(limit);
-      assertThat(store.list(TEAM, PageRequest.FIRST).count()).isEqualTo(limit);
+      assertThat(store.list(TEAM, 100, 0).count()).isEqualTo(limit);
     } finally {
       pool.shutdownNow();
     }
@@ -495,7 +494,7 @@ public abstract class RunStoreContractTest {
     insert(TEAM, T0);
 
     assertThatThrownBy(() -> insertSliced(2, 2)).isInstanceOf(TooManyRunsException.class);
-    assertThat(store.list(TEAM, PageRequest.FIRST).items()).extracting(RunRecord::id).contains(runs[0].id())
+    assertThat(store.list(TEAM, 100, 0).items()).extracting(RunRecord::id).contains(runs[0].id())
         .doesNotContain(runs[1].id(), runs[2].id(), runs[3].id());
     assertThat(store.slices(runs[0].id())).extracting(RunRecord::id)
         .containsExactly(runs[1].id(), runs[2].id(), runs[3].id());

@@ -2,10 +2,10 @@ package dev.fdbe.testing;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.RecordWriter;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package dev.fdbe.format;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.compress.StreamCodec;
 import dev.fdbe.format.csv.CsvReader;
 import dev.fdbe.format.jsonl.JsonLinesReader;
@@ -25,7 +25,7 @@ public final class ExportFiles {
   /**
    * A reader of one exported file. The reader closes {@code in} when it is closed.
    *
-   * @throws dev.fdbe.FormatException when the file is not of the format or does not hold the schema's
+   * @throws dev.fdbe.ExportException when the file is not of the format or does not hold the schema's
    *     columns
    */
   public static RowReader open(InputStream in, FileFormat format, Compression compression, Schema schema)

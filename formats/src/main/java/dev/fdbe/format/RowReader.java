@@ -15,7 +15,7 @@ public interface RowReader extends Closeable {
   /**
    * The next row, or null at the end of the file.
    *
-   * @throws dev.fdbe.FormatException when the file does not hold rows of the schema
+   * @throws dev.fdbe.ExportException when the file does not hold rows of the schema
    */
   @Nullable
   Map<String, Object> next() throws IOException;

@@ -4,7 +4,7 @@ import dev.fdbe.Compression;
 import dev.fdbe.format.compress.CompressedOutput;
 import dev.fdbe.format.compress.StreamCodec;
 import dev.fdbe.spi.RecordWriter;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;

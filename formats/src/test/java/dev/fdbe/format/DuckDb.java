@@ -1,8 +1,8 @@
 package dev.fdbe.format;
 
-import dev.fdbe.Column;
-import dev.fdbe.ColumnType;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.ColumnType;
+import dev.fdbe.schema.Schema;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;

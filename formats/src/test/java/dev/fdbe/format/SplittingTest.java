@@ -9,10 +9,10 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.InMemoryRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.ManifestFile;
 import dev.fdbe.Model;
-import dev.fdbe.PartSelector;
 import dev.fdbe.RunId;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
@@ -87,7 +87,7 @@ class SplittingTest {
   void partsStayWithinTheLimitAndTogetherEqualTheSource(FileFormat format, Compression compression, int maxSizeMb)
       throws Exception {
     List<Map<String, Object>> rows = events(2_500 * maxSizeMb, maxSizeMb * 31L + compression.ordinal());
-    InMemoryRecordSource source = new InMemoryRecordSource().addAll(TEAM, Model.EVENTS, rows);
+    RecordSource source = RecordSources.inMemory().addAll(TEAM, Model.EVENTS, rows).build();
     Caller caller = Caller.of(TEAM, Scope.ALL);
     long limit = maxSizeMb * FileConfig.BYTES_PER_MB;
     List<Map<String, Object>> read = new ArrayList<>();
@@ -107,7 +107,7 @@ class SplittingTest {
           assertThat(file.bytes()).as("part %d is at least half full", file.index()).isGreaterThanOrEqualTo(limit / 2);
         }
         Path path = directory.resolve(file.name());
-        try (InputStream in = engine.openFile(caller, id, new PartSelector.ById(file.id()))) {
+        try (InputStream in = engine.openFile(caller, id, file.id())) {
           Files.copy(in, path);
         }
         assertThat(Files.size(path)).isEqualTo(file.bytes());

@@ -1,8 +1,8 @@
 package dev.fdbe.format;
 
-import dev.fdbe.Column;
-import dev.fdbe.Schema;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.schema.Row;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +56,7 @@ public final class TestRows {
     Map<String, Object> row = new LinkedHashMap<>();
     for (Column column : schema.columns()) {
       Object value = values.get(column.name());
-      if (value != null && column.type() == dev.fdbe.ColumnType.JSON) {
+      if (value != null && column.type() == dev.fdbe.schema.ColumnType.JSON) {
         String compact = Json.compact((String) value);
         value = compact != null ? compact : Json.compact(quote((String) value));
       }

@@ -2,12 +2,12 @@ package dev.fdbe.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fdbe.Column;
+import dev.fdbe.schema.Column;
 import dev.fdbe.Compression;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.compress.StreamCodec;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.RecordWriter;
@@ -110,7 +110,7 @@ class TextFormatsDuckDbTest {
         .map(c -> DuckDb.literal(c.name()) + ": " + DuckDb.literal(duckType(c, format)))
         .collect(Collectors.joining(", ", "{", "}"));
     String select = schema.columns().stream()
-        .map(c -> format == FileFormat.CSV && c.type() == dev.fdbe.ColumnType.STRING_LIST
+        .map(c -> format == FileFormat.CSV && c.type() == dev.fdbe.schema.ColumnType.STRING_LIST
             ? "from_json(\"" + c.name() + "\", '[\"VARCHAR\"]') AS \"" + c.name() + "\""
             : "\"" + c.name() + "\"")
         .collect(Collectors.joining(", "));

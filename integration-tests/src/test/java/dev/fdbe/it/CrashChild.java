@@ -7,7 +7,8 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.Model;
 import dev.fdbe.RunId;
 import dev.fdbe.RunStores;
@@ -31,7 +32,7 @@ public final class CrashChild {
     ExportEngine engine = ExportEngine.builder()
         .runStore(RunStores.jdbc(dataSource))
         .blobStore(BlobStores.fromUri(URI.create(args[1])))
-        .recordSource(Sources.gated(JdbcRecordSource.of(dataSource), 5_000, new CountDownLatch(1),
+        .recordSource(Sources.gated(RecordSources.jdbc(dataSource), 5_000, new CountDownLatch(1),
             new CountDownLatch(1)))
         .instanceName("doomed-child")
         .pollInterval(Duration.ofMillis(100))

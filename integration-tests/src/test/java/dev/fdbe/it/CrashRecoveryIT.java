@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fdbe.ExportEngine;
-import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Model;
 import dev.fdbe.RunId;
@@ -61,13 +62,13 @@ class CrashRecoveryIT {
     assertThat(leftovers).as("the killed process left parts behind").hasSizeGreaterThanOrEqualTo(2);
 
     try (Harness after = new Harness(directory)) {
-      ExportEngine api = after.engine().recordSource(JdbcRecordSource.of(after.dataSource)).build();
+      ExportEngine api = after.engine().recordSource(RecordSources.jdbc(after.dataSource)).build();
       RunSnapshot orphaned = api.retrieve(CALLER, id);
       assertThat(orphaned.status()).isEqualTo(RunStatus.RUNNING);
       assertThat(orphaned.files()).as("nothing is listed after the crash").isEmpty();
       assertThat(after.runStore.files(id)).isEmpty();
 
-      ExportEngine survivor = after.started(after.engine().recordSource(JdbcRecordSource.of(after.dataSource))
+      ExportEngine survivor = after.started(after.engine().recordSource(RecordSources.jdbc(after.dataSource))
           .instanceName("survivor").build());
       RunSnapshot run = after.await(survivor, id);
 

@@ -1,9 +1,9 @@
 package dev.fdbe.it;
 
-import dev.fdbe.Column;
-import dev.fdbe.ColumnType;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.Model;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.TeamId;
 import dev.fdbe.TimeRange;
 import dev.fdbe.format.Json;

@@ -10,7 +10,8 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.LogQuery;
 import dev.fdbe.ManifestFile;
 import dev.fdbe.Model;
@@ -59,7 +60,7 @@ class EndToEndIT {
   @BeforeEach
   void setUp() throws IOException {
     harness = new Harness(directory);
-    engine = harness.started(harness.engine().recordSource(JdbcRecordSource.of(harness.dataSource)).build());
+    engine = harness.started(harness.engine().recordSource(RecordSources.jdbc(harness.dataSource)).build());
   }
 
   @AfterEach
@@ -154,7 +155,7 @@ class EndToEndIT {
     List<Map<String, Object>> rows =
         Data.withLaterCopies(data.rows(Model.EVENTS, TEAM, DAY, 600), 7, Duration.ofHours(5));
     harness.insert(TEAM, Model.EVENTS, rows);
-    ExportEngine sliced = harness.started(harness.engine().recordSource(JdbcRecordSource.of(harness.dataSource))
+    ExportEngine sliced = harness.started(harness.engine().recordSource(RecordSources.jdbc(harness.dataSource))
         .sliceLength(Duration.ofHours(3)).instanceName("slicing").build());
 
     RunId id = sliced.create(CALLER, ExportRequest.builder(Model.EVENTS, DAY.start(), DAY.end())
@@ -266,7 +267,7 @@ class EndToEndIT {
     // not when a busy machine happens to get round to it.
     MutableClock clock = new MutableClock(Instant.now());
     ExportEngine shortLived = harness.started(harness.engine().instanceName("short-lived")
-        .recordSource(JdbcRecordSource.of(harness.dataSource))
+        .recordSource(RecordSources.jdbc(harness.dataSource))
         .clock(clock)
         .fileRetention(Duration.ofSeconds(1))
         .maintenanceInterval(Duration.ofMillis(200))
@@ -283,7 +284,7 @@ class EndToEndIT {
         .until(() -> harness.storedKeys().isEmpty());
     assertThat(harness.runStore.files(id).get(0).deletedAt()).isNotNull();
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> shortLived.download(CALLER, id, dev.fdbe.PartSelector.FIRST))
+            () -> shortLived.download(CALLER, id, dev.fdbe.0))
         .hasMessage("This file download has expired");
     assertThat(shortLived.retrieve(CALLER, id).files()).as("expired files stay listed").hasSize(1);
   }

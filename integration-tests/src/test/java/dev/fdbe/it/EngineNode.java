@@ -9,7 +9,8 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.Model;
 import dev.fdbe.RunId;
 import dev.fdbe.RunStores;
@@ -60,7 +61,7 @@ public final class EngineNode {
     pool.setPoolName(instance);
     pool.setMaximumPoolSize(workers * 2 + 2);
     HikariDataSource dataSource = new HikariDataSource(pool);
-    JdbcRecordSource rows = JdbcRecordSource.builder(dataSource).fetchSize(100).build();
+    RecordSource rows = RecordSources.jdbcBuilder(dataSource).fetchSize(100).build();
     ExportEngine.Builder builder = ExportEngine.builder()
         .runStore(RunStores.jdbc(dataSource))
         .blobStore(BlobStores.fromUri(storage))

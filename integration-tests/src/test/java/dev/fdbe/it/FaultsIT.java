@@ -10,17 +10,16 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Model;
-import dev.fdbe.RetryPolicy;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
 import dev.fdbe.TimeRange;
-import dev.fdbe.spi.RecordSource;
 import dev.fdbe.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,8 +58,8 @@ class FaultsIT {
     harness.close();
   }
 
-  private JdbcRecordSource jdbc() {
-    return JdbcRecordSource.of(harness.dataSource);
+  private RecordSource jdbc() {
+    return RecordSources.jdbc(harness.dataSource);
   }
 
   private static ExportRequest splitRequest() {
@@ -156,7 +155,7 @@ class FaultsIT {
     AtomicInteger opened = new AtomicInteger();
     RecordSource flaky = Sources.failing(jdbc(), 2, 15_000, true, opened);
     ExportEngine engine = harness.started(harness.engine().recordSource(flaky)
-        .retryPolicy(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(100))).build());
+        .retries(3, Duration.ofMillis(50), Duration.ofMillis(100)).build());
 
     RunId id = engine.create(CALLER, splitRequest());
     RunSnapshot run = harness.await(engine, id);
@@ -187,7 +186,7 @@ class FaultsIT {
   void transientFailureThatNeverRecoversEndsFailedRetryable() {
     RecordSource broken = Sources.failing(jdbc(), -1, 10, true, new AtomicInteger());
     ExportEngine engine = harness.started(harness.engine().recordSource(broken)
-        .retryPolicy(new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(20))).build());
+        .retries(3, Duration.ofMillis(20), Duration.ofMillis(20)).build());
 
     RunId id = engine.create(CALLER, splitRequest());
     RunSnapshot run = harness.await(engine, id);
@@ -219,7 +218,7 @@ class FaultsIT {
   @Test
   void missingSourceTableIsAPermanentFailureNamingIt() {
     ExportEngine engine = harness.started(harness.engine()
-        .recordSource(JdbcRecordSource.builder(harness.dataSource).table(Model.EVENTS, "no_such_events").build())
+        .recordSource(RecordSources.jdbcBuilder(harness.dataSource).table(Model.EVENTS, "no_such_events").build())
         .build());
 
     RunId id = engine.create(CALLER, splitRequest());

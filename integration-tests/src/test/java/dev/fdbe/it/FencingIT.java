@@ -10,7 +10,8 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Model;
 import dev.fdbe.RunId;
@@ -131,7 +132,7 @@ class FencingIT {
       ExportEngine stalled = dev.fdbe.ExportEngine.builder()
           .runStore(stalledStore)
           .blobStore(harness.blobStore)
-          .recordSource(Sources.gated(JdbcRecordSource.of(harness.dataSource), 12_000, paused, resume))
+          .recordSource(Sources.gated(RecordSources.jdbc(harness.dataSource), 12_000, paused, resume))
           .instanceName("stalled")
           .pollInterval(Duration.ofMillis(50))
           .leaseDuration(Duration.ofSeconds(1))
@@ -145,7 +146,7 @@ class FencingIT {
       assertThat(stalled.retrieve(CALLER, id).progress().partsCompleted()).as("a part was committed before the pause")
           .isPositive();
 
-      ExportEngine healthy = harness.started(harness.engine().recordSource(JdbcRecordSource.of(harness.dataSource))
+      ExportEngine healthy = harness.started(harness.engine().recordSource(RecordSources.jdbc(harness.dataSource))
           .instanceName("healthy").build());
       RunSnapshot run = harness.await(healthy, id);
       assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);

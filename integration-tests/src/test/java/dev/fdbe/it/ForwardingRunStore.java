@@ -5,7 +5,6 @@ import dev.fdbe.FileId;
 import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Page;
-import dev.fdbe.PageRequest;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunStatus;
@@ -55,8 +54,8 @@ class ForwardingRunStore implements RunStore {
   }
 
   @Override
-  public Page<RunRecord> list(TeamId team, PageRequest page) {
-    return delegate.list(team, page);
+  public Page<RunRecord> list(TeamId team, int limit, long offset) {
+    return delegate.list(team, limit, offset);
   }
 
   @Override

@@ -6,7 +6,8 @@ import dev.fdbe.BlobStores;
 import dev.fdbe.Caller;
 import dev.fdbe.ExportEngine;
 import dev.fdbe.Model;
-import dev.fdbe.ReferenceTables;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.RunId;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStores;
@@ -64,7 +65,7 @@ final class Harness implements AutoCloseable {
     this.storageRoot = Files.createDirectories(directory.resolve("files"));
     this.databaseUrl = databaseUrl;
     this.dataSource = database != null ? database : RunStores.h2DataSource(databaseUrl);
-    ReferenceTables.create(dataSource);
+    RecordSources.createReferenceTables(dataSource);
     this.runStore = RunStores.jdbc(dataSource);
     this.blobStore = BlobStores.fromUri(storageRoot.toUri());
   }
@@ -91,7 +92,7 @@ final class Harness implements AutoCloseable {
   }
 
   void insert(TeamId team, Model model, List<Map<String, Object>> rows) {
-    ReferenceTables.insert(dataSource, team, model, rows);
+    RecordSources.insertReferenceRows(dataSource, team, model, rows);
   }
 
   RunSnapshot await(ExportEngine engine, RunId id) {

@@ -9,9 +9,9 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.InMemoryRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.Model;
-import dev.fdbe.PartSelector;
 import dev.fdbe.RunId;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
@@ -32,13 +32,14 @@ class OfflineExportExampleTest {
   @Test
   void exportsOnlyThePageviewsOfTheDay() throws Exception {
     TeamId team = TeamId.of(1);
-    InMemoryRecordSource source = new InMemoryRecordSource()
+    RecordSource source = RecordSources.inMemory()
         .add(team, Model.EVENTS, Map.of("uuid", "0190a1b2-0000-7000-8000-000000000001", "event", "$pageview",
             "timestamp", Instant.parse("2026-11-20T09:30:00Z"), "properties", "{\"$browser\": \"Firefox\"}"))
         .add(team, Model.EVENTS, Map.of("uuid", "0190a1b2-0000-7000-8000-000000000002", "event", "$autocapture",
             "timestamp", Instant.parse("2026-11-20T09:31:00Z")))
         .add(team, Model.EVENTS, Map.of("uuid", "0190a1b2-0000-7000-8000-000000000003", "event", "$pageview",
-            "timestamp", Instant.parse("2026-11-21T00:00:00Z"))); // the next day: outside the interval
+            "timestamp", Instant.parse("2026-11-21T00:00:00Z"))) // the next day: outside the interval
+        .build();
 
     try (ExportEngine engine = ExportEngine.builder()
         .runStore(RunStores.inMemory())
@@ -56,7 +57,7 @@ class OfflineExportExampleTest {
       RunSnapshot run = engine.awaitTerminal(caller, id, Duration.ofMinutes(1));
       assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
 
-      try (InputStream file = engine.openFile(caller, id, PartSelector.FIRST)) {
+      try (InputStream file = engine.openFile(caller, id, 0)) {
         List<Map<String, Object>> rows =
             ExportFiles.readAll(file, FileFormat.JSON_LINES, Compression.NONE, Model.EVENTS.schema());
         assertThat(rows).extracting(row -> row.get("uuid")).containsExactly("0190a1b2-0000-7000-8000-000000000001");

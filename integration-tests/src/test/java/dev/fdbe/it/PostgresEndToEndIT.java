@@ -10,7 +10,8 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.Model;
 import dev.fdbe.RunId;
 import dev.fdbe.RunSnapshot;
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Whole exports with PostgreSQL as both the run store and the source (reference tables created by
- * ReferenceTables on PostgreSQL, streamed through a cursor). Runs when FDBE_TEST_POSTGRES_URL is set.
+ * reference tables on PostgreSQL, streamed through a cursor). Runs when FDBE_TEST_POSTGRES_URL is set.
  */
 @Tag("postgres")
 class PostgresEndToEndIT {
@@ -58,7 +59,7 @@ class PostgresEndToEndIT {
     schema = TestDatabases.postgres();
     harness = new Harness(directory, schema.dataSource());
     engine = harness.started(harness.engine()
-        .recordSource(JdbcRecordSource.builder(harness.dataSource).fetchSize(100).build()).build());
+        .recordSource(RecordSources.jdbcBuilder(harness.dataSource).fetchSize(100).build()).build());
   }
 
   @AfterEach
@@ -111,7 +112,7 @@ class PostgresEndToEndIT {
     List<Map<String, Object>> rows =
         Data.withLaterCopies(data.rows(Model.EVENTS, TEAM, DAY, 600), 7, Duration.ofHours(5));
     harness.insert(TEAM, Model.EVENTS, rows);
-    ExportEngine sliced = harness.started(harness.engine().recordSource(JdbcRecordSource.of(harness.dataSource))
+    ExportEngine sliced = harness.started(harness.engine().recordSource(RecordSources.jdbc(harness.dataSource))
         .sliceLength(Duration.ofHours(3)).instanceName("slicing").build());
 
     RunId id = sliced.create(CALLER, ExportRequest.builder(Model.EVENTS, DAY.start(), DAY.end())
@@ -131,7 +132,7 @@ class PostgresEndToEndIT {
     harness.insert(TEAM, Model.EVENTS, data.rows(Model.EVENTS, TEAM, DAY, 10_000));
     // Stuck after 1,000 rows until stopped: only the cancel can end the export.
     ExportEngine slow = harness.started(harness.engine().instanceName("slow")
-        .recordSource(Sources.stuck(JdbcRecordSource.of(harness.dataSource), 1_000, new CountDownLatch(1))).build());
+        .recordSource(Sources.stuck(RecordSources.jdbc(harness.dataSource), 1_000, new CountDownLatch(1))).build());
     engine.close();
     RunId id = slow.create(CALLER, ExportRequest.builder(Model.EVENTS, DAY.start(), DAY.end())
         .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 1)).build());

@@ -9,7 +9,8 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Model;
 import dev.fdbe.RunId;
@@ -80,7 +81,7 @@ class ScaleOutIT {
   void setUp() throws IOException {
     schema = TestDatabases.postgres();
     harness = new Harness(directory, schema.dataSource());
-    api = harness.engine().recordSource(JdbcRecordSource.of(harness.dataSource)).build();
+    api = harness.engine().recordSource(RecordSources.jdbc(harness.dataSource)).build();
   }
 
   @AfterEach
@@ -271,7 +272,7 @@ class ScaleOutIT {
     List<Map<String, Object>> rows = Data.withLaterCopies(data.rows(Model.EVENTS, TEAM, day(3), 6_000), 9,
         Duration.ofHours(7));
     harness.insert(TEAM, Model.EVENTS, rows);
-    ExportEngine unsliced = harness.started(harness.engine().recordSource(JdbcRecordSource.of(harness.dataSource))
+    ExportEngine unsliced = harness.started(harness.engine().recordSource(RecordSources.jdbc(harness.dataSource))
         .instanceName("in-test").build());
     RunId whole = unsliced.create(CALLER, ExportRequest.builder(Model.EVENTS, day(3).start(), day(3).end())
         .file(FileConfig.of(FileFormat.JSON_LINES)).build());

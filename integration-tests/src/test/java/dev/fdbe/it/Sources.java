@@ -1,6 +1,6 @@
 package dev.fdbe.it;
 
-import dev.fdbe.SourceException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.testing.ForwardingCursor;
 import dev.fdbe.spi.RecordSource;
@@ -36,7 +36,7 @@ final class Sources {
         }
         return new Decorated(cursor, n -> {
           if (n == atRow) {
-            throw new SourceException(
+            throw new ExportException(
                 "connection to the source reset by peer (attempt " + attempt + ")", retryable);
           }
         });
@@ -86,7 +86,7 @@ final class Sources {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
-            throw new SourceException("reading was cancelled", false);
+            throw new ExportException("reading was cancelled", false);
           }
         }, cancelled::countDown);
       }

@@ -7,9 +7,9 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.JdbcRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.Model;
-import dev.fdbe.PageRequest;
 import dev.fdbe.TooManyRunsException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,7 +31,7 @@ class TeamLimitIT {
   @Test
   void fiftyConcurrentCreatesAdmitExactlyTheLimit() throws Exception {
     try (Harness harness = new Harness(directory)) {
-      ExportEngine engine = harness.engine().recordSource(JdbcRecordSource.of(harness.dataSource)).build();
+      ExportEngine engine = harness.engine().recordSource(RecordSources.jdbc(harness.dataSource)).build();
       ExportRequest request = ExportRequest.builder(Model.EVENTS, Instant.parse("2026-11-20T00:00:00Z"),
           Instant.parse("2026-11-21T00:00:00Z")).file(FileConfig.of(FileFormat.JSON_LINES)).build();
       ExecutorService pool = Executors.newFixedThreadPool(50);
@@ -55,7 +55,7 @@ class TeamLimitIT {
           admitted += result.get(60, TimeUnit.SECONDS) ? 1 : 0;
         }
         assertThat(admitted).isEqualTo(ExportEngine.DEFAULT_MAX_ACTIVE_RUNS_PER_TEAM);
-        assertThat(engine.list(CALLER, PageRequest.FIRST).count()).isEqualTo(ExportEngine.DEFAULT_MAX_ACTIVE_RUNS_PER_TEAM);
+        assertThat(engine.list(CALLER, 100, 0).count()).isEqualTo(ExportEngine.DEFAULT_MAX_ACTIVE_RUNS_PER_TEAM);
       } finally {
         pool.shutdownNow();
       }

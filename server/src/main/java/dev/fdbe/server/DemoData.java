@@ -1,7 +1,7 @@
 package dev.fdbe.server;
 
+import dev.fdbe.RecordSources;
 import dev.fdbe.Model;
-import dev.fdbe.ReferenceTables;
 import dev.fdbe.TeamId;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -46,16 +46,16 @@ final class DemoData {
    * the teams), one person per 20 events and one session per 10.
    */
   static void generate(DataSource dataSource, int events, Instant now, long seed) {
-    ReferenceTables.create(dataSource);
+    RecordSources.createReferenceTables(dataSource);
     Instant end = now.truncatedTo(ChronoUnit.SECONDS);
     Instant start = end.minus(Duration.ofDays(7));
     for (TeamId team : TEAMS) {
       int share = events / TEAMS.size();
       Random random = new Random(seed + team.value());
-      ReferenceTables.insert(dataSource, team, Model.EVENTS, rows(share, i -> event(random, start, end)));
-      ReferenceTables.insert(dataSource, team, Model.PERSONS,
+      RecordSources.insertReferenceRows(dataSource, team, Model.EVENTS, rows(share, i -> event(random, start, end)));
+      RecordSources.insertReferenceRows(dataSource, team, Model.PERSONS,
           rows(Math.max(1, share / 20), i -> person(random, team, start, end)));
-      ReferenceTables.insert(dataSource, team, Model.SESSIONS,
+      RecordSources.insertReferenceRows(dataSource, team, Model.SESSIONS,
           rows(Math.max(1, share / 10), i -> session(random, team, start, end)));
     }
   }

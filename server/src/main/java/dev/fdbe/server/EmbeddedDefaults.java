@@ -1,8 +1,8 @@
 package dev.fdbe.server;
 
+import dev.fdbe.RecordSources;
 import dev.fdbe.BlobStores;
 import dev.fdbe.ExportEngine;
-import dev.fdbe.JdbcRecordSource;
 import dev.fdbe.RunStores;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.RunStore;
@@ -73,7 +73,7 @@ final class EmbeddedDefaults implements AutoCloseable {
     return ExportEngine.builder()
         .runStore(runStore)
         .blobStore(blobStore)
-        .recordSource(JdbcRecordSource.of(dataSource));
+        .recordSource(RecordSources.jdbc(dataSource));
   }
 
   /** Closes the database cleanly. */

@@ -1,10 +1,8 @@
 package dev.fdbe.server;
 
-import dev.fdbe.IllegalRunTransitionException;
 import dev.fdbe.InvalidRequestException;
-import dev.fdbe.PartNotFoundException;
+import dev.fdbe.NotFoundException;
 import dev.fdbe.PermissionDeniedException;
-import dev.fdbe.RunNotFoundException;
 import dev.fdbe.TooManyRunsException;
 import dev.fdbe.storage.local.InvalidLinkException;
 import java.util.UUID;
@@ -22,10 +20,7 @@ final class ErrorMapping {
     if (failure instanceof InvalidRequestException e) {
       return ApiError.invalid(e.attr(), e.getMessage());
     }
-    if (failure instanceof IllegalRunTransitionException e) {
-      return ApiError.invalid(null, e.getMessage());
-    }
-    if (failure instanceof RunNotFoundException || failure instanceof PartNotFoundException) {
+    if (failure instanceof NotFoundException) {
       return ApiError.notFound(failure.getMessage());
     }
     if (failure instanceof PermissionDeniedException e) {

@@ -1,5 +1,6 @@
 package dev.fdbe.server;
 
+import dev.fdbe.RecordSources;
 import dev.fdbe.Caller;
 import dev.fdbe.Compression;
 import dev.fdbe.ExportEngine;
@@ -8,7 +9,6 @@ import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Model;
-import dev.fdbe.ReferenceTables;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunSnapshot;
@@ -52,7 +52,7 @@ final class ExampleExport {
       PrintStream out) throws SQLException {
     EmbeddedDefaults defaults = new EmbeddedDefaults(claim.path, URI.create("http://127.0.0.1:8000/fdbe/local-downloads"));
     Instant now = Clock.systemUTC().instant();
-    ReferenceTables.create(defaults.dataSource);
+    RecordSources.createReferenceTables(defaults.dataSource);
     if (!DemoData.present(defaults.dataSource)) {
       out.println("Generating demo data (" + demoRows + " events for teams 1 and 2 over the last 7 days) in "
           + defaults.dataDir + " ...");

@@ -8,10 +8,9 @@ import dev.fdbe.ExportRequest;
 import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Page;
-import dev.fdbe.PageRequest;
+import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
-import dev.fdbe.RunSummary;
 import dev.fdbe.TeamId;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  * without a trailing slash. No export logic lives here.
  */
 final class HttpApi extends Handler.Abstract {
+  /** Runs per page of a listing when the request gives no limit. */
+  private static final int DEFAULT_PAGE_LIMIT = 100;
   private static final Pattern ROUTE = Pattern.compile(
       "/api/(projects|environments)/([^/]+)/file_download_batch_exports"
           + "(?:/([^/]+)(?:/(cancel|download|logs|manifest)(?:/([^/]+))?)?)?");
@@ -146,7 +147,11 @@ final class HttpApi extends Handler.Abstract {
       case "download" -> {
         requireMethod(method, "GET");
         Caller caller = caller(request, team);
-        DownloadLink link = engine.download(caller, WireParser.run(run), WireParser.part(part));
+        RunId id = WireParser.run(run);
+        WireParser.Part file = WireParser.part(part);
+        DownloadLink link = file.id() != null
+            ? engine.download(caller, id, file.id())
+            : engine.download(caller, id, file.index());
         response.setStatus(302);
         response.getHeaders().put(HttpHeader.LOCATION, link.uri().toString());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -175,9 +180,9 @@ final class HttpApi extends Handler.Abstract {
 
   private void list(Request request, Response response, Callback callback, Caller caller) {
     Fields query = query(request);
-    int limit = (int) Math.min(Integer.MAX_VALUE, nonNegative(query, "limit", PageRequest.DEFAULT_LIMIT));
+    int limit = (int) Math.min(Integer.MAX_VALUE, nonNegative(query, "limit", DEFAULT_PAGE_LIMIT));
     long offset = nonNegative(query, "offset", 0);
-    Page<RunSummary> page = engine.list(caller, PageRequest.of(limit, offset));
+    Page<RunSnapshot> page = engine.list(caller, limit, offset);
     String next = page.hasNext() ? pageUrl(request, page.limit(), page.offset() + page.limit()) : null;
     String previous = page.hasPrevious()
         ? pageUrl(request, page.limit(), Math.max(0, Math.min(page.offset(), page.count()) - page.limit()))

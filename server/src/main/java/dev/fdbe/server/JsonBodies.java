@@ -7,14 +7,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fdbe.Column;
+import dev.fdbe.schema.Column;
 import dev.fdbe.FileId;
 import dev.fdbe.ManifestFile;
 import dev.fdbe.Page;
 import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunManifest;
 import dev.fdbe.RunSnapshot;
-import dev.fdbe.RunSummary;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -40,13 +39,13 @@ final class JsonBodies {
     return MAPPER.createObjectNode().put("id", id.toString());
   }
 
-  static ObjectNode runs(Page<RunSummary> page, @Nullable String next, @Nullable String previous) {
+  static ObjectNode runs(Page<RunSnapshot> page, @Nullable String next, @Nullable String previous) {
     ObjectNode body = MAPPER.createObjectNode();
     body.put("count", page.count());
     body.put("next", next);
     body.put("previous", previous);
     ArrayNode results = body.putArray("results");
-    for (RunSummary run : page.items()) {
+    for (RunSnapshot run : page.items()) {
       results.addObject().put("id", run.id().toString()).put("status", run.status().wireName());
     }
     return body;

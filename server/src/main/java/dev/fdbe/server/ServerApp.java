@@ -1,7 +1,7 @@
 package dev.fdbe.server;
 
+import dev.fdbe.RecordSources;
 import dev.fdbe.ExportEngine;
-import dev.fdbe.ReferenceTables;
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
 import java.io.PrintStream;
@@ -124,7 +124,7 @@ final class ServerApp implements AutoCloseable {
       // Instances starting together on one PostgreSQL database take turns, so tables are created,
       // demo data generated and a first key made once.
       ApiKeys keys = database.setUp(() -> {
-        ReferenceTables.create(ready.dataSource);
+        RecordSources.createReferenceTables(ready.dataSource);
         if (settings.demoRows() > 0 && !DemoData.present(ready.dataSource)) {
           out.println("Generating demo data: " + settings.demoRows() + " events, with persons and sessions, for teams"
               + " 1 and 2 over the last 7 days ...");

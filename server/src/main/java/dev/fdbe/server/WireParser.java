@@ -2,10 +2,8 @@ package dev.fdbe.server;
 
 import dev.fdbe.AttemptId;
 import dev.fdbe.FileId;
-import dev.fdbe.PartNotFoundException;
-import dev.fdbe.PartSelector;
+import dev.fdbe.NotFoundException;
 import dev.fdbe.RunId;
-import dev.fdbe.RunNotFoundException;
 import dev.fdbe.TeamId;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -106,33 +104,39 @@ final class WireParser {
   /**
    * The run of a URL's path.
    *
-   * @throws RunNotFoundException when the segment is not a UUID
+   * @throws NotFoundException when the segment is not a UUID
    */
   static RunId run(String segment) {
-    return RunId.tryParse(segment).orElseThrow(() -> new RunNotFoundException(shown(segment)));
+    return RunId.tryParse(segment).orElseThrow(() -> NotFoundException.run(shown(segment)));
   }
+
+  /**
+   * A file of a run as a download URL names it: by id when {@code id} is set, else by its 0-based
+   * index in key order.
+   */
+  record Part(@Nullable FileId id, long index) {}
 
   /**
    * The part of a download URL: absent or empty for the first file, a UUID for a file id, a
    * canonical number for an index.
    *
    * @throws ApiError 400 {@code Invalid file id or index: '<part>'} for anything else
-   * @throws PartNotFoundException {@code No files with index <n>} for a number beyond any index
+   * @throws NotFoundException {@code No files with index <n>} for a number beyond any index
    */
-  static PartSelector part(@Nullable String segment) {
+  static Part part(@Nullable String segment) {
     if (segment == null || segment.isEmpty()) {
-      return PartSelector.FIRST;
+      return new Part(null, 0);
     }
     var id = FileId.tryParse(segment);
     if (id.isPresent()) {
-      return new PartSelector.ById(id.get());
+      return new Part(id.get(), 0);
     }
     OptionalLong index = decimal(segment);
     if (index.isPresent()) {
-      return new PartSelector.ByIndex(index.getAsLong());
+      return new Part(null, index.getAsLong());
     }
     if (DECIMAL.matcher(segment).matches()) {
-      throw new PartNotFoundException("No files with index " + segment);
+      throw new NotFoundException("No files with index " + segment);
     }
     throw ApiError.invalid("part", "Invalid file id or index: '" + shown(segment) + "'");
   }

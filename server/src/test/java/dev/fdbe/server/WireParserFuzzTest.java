@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.fdbe.AttemptId;
 import dev.fdbe.FileId;
-import dev.fdbe.PartNotFoundException;
-import dev.fdbe.PartSelector;
+import dev.fdbe.NotFoundException;
 import dev.fdbe.RunId;
-import dev.fdbe.RunNotFoundException;
 import dev.fdbe.TeamId;
 import dev.fdbe.testing.FuzzText;
 import java.math.BigInteger;
@@ -115,22 +113,22 @@ class WireParserFuzzTest {
     try {
       RunId run = WireParser.run(text);
       assertThat(run.toString()).isEqualToIgnoringCase(text);
-    } catch (RunNotFoundException e) {
+    } catch (NotFoundException e) {
       assertThat(RunId.tryParse(text)).isEmpty();
     }
   }
 
   private static void checkPart(String text, Long decimal) {
     try {
-      PartSelector part = WireParser.part(text);
+      WireParser.Part part = WireParser.part(text);
       if (text.isEmpty()) {
-        assertThat(part).isEqualTo(PartSelector.FIRST);
-      } else if (part instanceof PartSelector.ById byId) {
-        assertThat(byId.id()).isEqualTo(FileId.parse(text));
+        assertThat(part).isEqualTo(new WireParser.Part(null, 0));
+      } else if (part.id() != null) {
+        assertThat(part.id()).isEqualTo(FileId.parse(text));
       } else {
-        assertThat(part).isEqualTo(new PartSelector.ByIndex(decimal));
+        assertThat(part).isEqualTo(new WireParser.Part(null, decimal));
       }
-    } catch (PartNotFoundException e) {
+    } catch (NotFoundException e) {
       assertThat(decimal).as("part('%s') not found", text).isNull();
       assertThat(text).matches("[1-9][0-9]*");
     } catch (ApiError e) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fdbe.FileId;
-import dev.fdbe.PartNotFoundException;
-import dev.fdbe.PartSelector;
-import dev.fdbe.RunNotFoundException;
+import dev.fdbe.NotFoundException;
 import dev.fdbe.TeamId;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -90,19 +88,19 @@ class WireParserTest {
     String id = "497f6eca-6276-4993-bfeb-53cbbbba6f08";
     assertThat(WireParser.run(id.toUpperCase()).toString()).isEqualTo(id);
     for (String bad : new String[] {"1-1-1-1-1", id.substring(1), id + "0", "{" + id + "}", id.replace("-", "")}) {
-      assertThatThrownBy(() -> WireParser.run(bad)).as(bad).isInstanceOf(RunNotFoundException.class);
+      assertThatThrownBy(() -> WireParser.run(bad)).as(bad).isInstanceOf(NotFoundException.class);
     }
   }
 
   @Test
   void partsAreTheFirstFileAnIdOrAnIndex() {
     String id = "497f6eca-6276-4993-bfeb-53cbbbba6f08";
-    assertThat(WireParser.part(null)).isEqualTo(PartSelector.FIRST);
-    assertThat(WireParser.part("")).isEqualTo(PartSelector.FIRST);
-    assertThat(WireParser.part(id.toUpperCase())).isEqualTo(new PartSelector.ById(FileId.parse(id)));
-    assertThat(WireParser.part("0")).isEqualTo(new PartSelector.ByIndex(0));
-    assertThat(WireParser.part("12")).isEqualTo(new PartSelector.ByIndex(12));
-    assertThatThrownBy(() -> WireParser.part("99999999999999999999999")).isInstanceOf(PartNotFoundException.class)
+    assertThat(WireParser.part(null)).isEqualTo(0);
+    assertThat(WireParser.part("")).isEqualTo(0);
+    assertThat(WireParser.part(id.toUpperCase())).isEqualTo(FileId.parse(id));
+    assertThat(WireParser.part("0")).isEqualTo(0);
+    assertThat(WireParser.part("12")).isEqualTo(12);
+    assertThatThrownBy(() -> WireParser.part("99999999999999999999999")).isInstanceOf(NotFoundException.class)
         .hasMessage("No files with index 99999999999999999999999");
   }
 

@@ -1,6 +1,6 @@
 package dev.fdbe.internal.blob;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
@@ -68,7 +68,7 @@ public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner, M
         }
         if (open.remove(uploadId) == null) {
           done = true;
-          throw new StorageException("upload " + uploadId + " of " + key + " was aborted", false);
+          throw new ExportException("upload " + uploadId + " of " + key + " was aborted", false);
         }
         done = true;
         byte[] bytes = buffer.toByteArray();
@@ -113,7 +113,7 @@ public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner, M
   public InputStream open(String key) {
     byte[] bytes = objects.get(BlobStore.requireValidKey(key));
     if (bytes == null) {
-      throw new StorageException("no object '" + key + "' in memory storage", false);
+      throw new ExportException("no object '" + key + "' in memory storage", false);
     }
     return new ByteArrayInputStream(bytes);
   }

@@ -1,6 +1,6 @@
 package dev.fdbe.internal.source;
 
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import java.util.List;
 
 /** A {@link Row} over values normalized by {@link RowValues}. */

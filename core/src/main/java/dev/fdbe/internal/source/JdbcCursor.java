@@ -1,9 +1,9 @@
 package dev.fdbe.internal.source;
 
-import dev.fdbe.ColumnType;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.Model;
-import dev.fdbe.Schema;
-import dev.fdbe.SourceException;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.ExportException;
 import dev.fdbe.internal.Micros;
 import dev.fdbe.internal.store.Dialect;
 import dev.fdbe.internal.store.SqlFailures;
@@ -198,13 +198,13 @@ public final class JdbcCursor implements RecordCursor {
   public boolean next() {
     if (rs == null) {
       if (cancelled) {
-        throw new SourceException("reading was cancelled", false);
+        throw new ExportException("reading was cancelled", false);
       }
       try {
         rs = statement.executeQuery();
       } catch (SQLException e) {
         if (cancelled) {
-          throw new SourceException("reading was cancelled", e, false);
+          throw new ExportException("reading was cancelled", e, false);
         }
         throw sourceFailure("cannot query the table " + table, e);
       }
@@ -212,7 +212,7 @@ public final class JdbcCursor implements RecordCursor {
     try {
       while (true) {
         if (cancelled) {
-          throw new SourceException("reading was cancelled", false);
+          throw new ExportException("reading was cancelled", false);
         }
         if (!rs.next()) {
           return false;
@@ -229,7 +229,7 @@ public final class JdbcCursor implements RecordCursor {
       }
     } catch (SQLException e) {
       if (cancelled) {
-        throw new SourceException("reading was cancelled", e, false);
+        throw new ExportException("reading was cancelled", e, false);
       }
       throw sourceFailure("reading rows of table " + table + " failed", e);
     }
@@ -353,8 +353,8 @@ public final class JdbcCursor implements RecordCursor {
    * message goes to the run's users, so it describes the error without the driver's host names and
    * paths ({@link SqlFailures#describe}); the SQL exception is its cause.
    */
-  public static SourceException sourceFailure(String what, SQLException e) {
-    return new SourceException(what + ": " + SqlFailures.describe(e), e, isTransient(e));
+  public static ExportException sourceFailure(String what, SQLException e) {
+    return new ExportException(what + ": " + SqlFailures.describe(e), e, isTransient(e));
   }
 
   static boolean isTransient(SQLException e) {

@@ -1,8 +1,8 @@
 package dev.fdbe.internal.source;
 
-import dev.fdbe.ColumnType;
-import dev.fdbe.Schema;
-import dev.fdbe.SourceException;
+import dev.fdbe.schema.ColumnType;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.RecordCursor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -113,7 +113,7 @@ public final class PrefetchingCursor implements RecordCursor {
         }
       }
     } catch (InterruptedException e) {
-      offerQuietly(new Failure(new SourceException("reading the source was interrupted", e, true)));
+      offerQuietly(new Failure(new ExportException("reading the source was interrupted", e, true)));
     } finally {
       try {
         source.close();
@@ -154,14 +154,14 @@ public final class PrefetchingCursor implements RecordCursor {
     }
     while (true) {
       if (cancelled) {
-        throw new SourceException("reading was cancelled", false);
+        throw new ExportException("reading was cancelled", false);
       }
       Object item;
       try {
         item = full.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new SourceException("interrupted while waiting for rows from the source", e, true);
+        throw new ExportException("interrupted while waiting for rows from the source", e, true);
       }
       if (item == null) {
         continue;

@@ -1,7 +1,7 @@
 package dev.fdbe.internal.source;
 
-import dev.fdbe.Column;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.internal.Micros;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -5,7 +5,6 @@ import dev.fdbe.FileId;
 import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Page;
-import dev.fdbe.PageRequest;
 import dev.fdbe.Progress;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
@@ -159,16 +158,16 @@ public final class InMemoryRunStore implements RunStore {
   }
 
   @Override
-  public Page<RunRecord> list(TeamId team, PageRequest page) {
+  public Page<RunRecord> list(TeamId team, int limit, long offset) {
     synchronized (lock) {
       List<RunRecord> all = runs.values().stream()
           .filter(r -> r.team().equals(team) && !r.isSlice())
           .sorted(Comparator.comparing(RunRecord::createdAt).reversed()
               .thenComparing(r -> r.id().toString(), Comparator.reverseOrder()))
           .toList();
-      int from = (int) Math.min(page.offset(), all.size());
-      int to = (int) Math.min((long) from + page.limit(), all.size());
-      return new Page<>(all.size(), page.offset(), page.limit(), all.subList(from, to));
+      int from = (int) Math.min(offset, all.size());
+      int to = (int) Math.min((long) from + limit, all.size());
+      return new Page<>(all.size(), offset, limit, all.subList(from, to));
     }
   }
 

@@ -11,7 +11,6 @@ import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Model;
 import dev.fdbe.Page;
-import dev.fdbe.PageRequest;
 import dev.fdbe.Progress;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
@@ -96,7 +95,7 @@ public final class JdbcRunStore implements RunStore {
       Migrations.apply(dataSource, dialect);
       return new JdbcRunStore(dataSource, dialect);
     } catch (SQLException e) {
-      throw new ExportException("cannot open the run store: " + e.getMessage(), e);
+      throw new ExportException("cannot open the run store: " + e.getMessage(), e, true);
     }
   }
 
@@ -137,9 +136,12 @@ public final class JdbcRunStore implements RunStore {
     }
   }
 
-  /** The message may reach a run's log (a failed attempt), so it describes the SQL error for users. */
+  /**
+   * The message may reach a run's log (a failed attempt), so it describes the SQL error for users.
+   * Retryable: a run store failing (a dropped connection, a restart) is worth waiting out.
+   */
   private static ExportException failure(String what, SQLException e) {
-    return new ExportException("run store failed to " + what + ": " + SqlFailures.describe(e), e);
+    return new ExportException("run store failed to " + what + ": " + SqlFailures.describe(e), e, true);
   }
 
   // ---------------------------------------------------------------- runs
@@ -310,7 +312,7 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public Page<RunRecord> list(TeamId team, PageRequest page) {
+  public Page<RunRecord> list(TeamId team, int limit, long offset) {
     return withConnection("list runs of team " + team, connection -> {
       long count;
       try (PreparedStatement select = connection.prepareStatement(
@@ -326,11 +328,11 @@ public final class JdbcRunStore implements RunStore {
           + " FROM fdbe_runs WHERE team_id = ? AND parent_id IS NULL ORDER BY created_at_us DESC, id DESC "
           + "LIMIT ? OFFSET ?")) {
         select.setLong(1, team.value());
-        select.setInt(2, page.limit());
-        select.setLong(3, page.offset());
+        select.setInt(2, limit);
+        select.setLong(3, offset);
         runs = readRuns(connection, select);
       }
-      return new Page<>(count, page.offset(), page.limit(), runs);
+      return new Page<>(count, offset, limit, runs);
     });
   }
 

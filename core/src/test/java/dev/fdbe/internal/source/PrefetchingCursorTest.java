@@ -3,10 +3,10 @@ package dev.fdbe.internal.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fdbe.Column;
-import dev.fdbe.ColumnType;
-import dev.fdbe.Schema;
-import dev.fdbe.SourceException;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.ColumnType;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.RecordCursor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,7 +77,7 @@ class PrefetchingCursorTest {
       while (cursor.next()) {
         // the ten rows before the source blocks may or may not arrive first
       }
-    }).isInstanceOf(SourceException.class).hasMessageContaining("cancelled");
+    }).isInstanceOf(ExportException.class).hasMessageContaining("cancelled");
     // Without the cancel, next() would wait forever for a source that never returns; 30 s proves it
     // returned because of the cancel, with room for a loaded two-core machine (the source spins).
     assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(30));
@@ -113,7 +113,7 @@ class PrefetchingCursorTest {
   private static final class FakeSource implements RecordCursor {
     final long count;
     final long failAt;
-    final SourceException failure = new SourceException("the database went away", true);
+    final ExportException failure = new ExportException("the database went away", true);
     final CountDownLatch blocked = new CountDownLatch(1);
     final List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile long blockAfter = -1;
@@ -137,7 +137,7 @@ class PrefetchingCursorTest {
         while (!cancelled) {
           Thread.onSpinWait();
         }
-        throw new SourceException("reading was cancelled", false);
+        throw new ExportException("reading was cancelled", false);
       }
       if (row + 1 == failAt) {
         throw failure;

@@ -2,7 +2,7 @@ package dev.fdbe.format.csv;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.WriterContext;

@@ -2,9 +2,9 @@ package dev.fdbe.format.csv;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.fdbe.Column;
-import dev.fdbe.FormatException;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Column;
+import dev.fdbe.ExportException;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.IsoTimestamps;
 import dev.fdbe.format.Json;
 import dev.fdbe.format.RowReader;
@@ -36,11 +36,11 @@ public final class CsvReader implements RowReader {
     this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
     this.schema = schema;
     if (!readRecord()) {
-      throw new FormatException("the CSV file is empty: it has no header row");
+      throw new ExportException("the CSV file is empty: it has no header row");
     }
     List<String> expected = schema.columns().stream().map(Column::name).toList();
     if (!fields.equals(expected)) {
-      throw new FormatException("the CSV header is " + fields + " but the columns are " + expected);
+      throw new ExportException("the CSV header is " + fields + " but the columns are " + expected);
     }
   }
 
@@ -51,7 +51,7 @@ public final class CsvReader implements RowReader {
     }
     record++;
     if (fields.size() != schema.size()) {
-      throw new FormatException("record " + record + " has " + fields.size() + " fields, not " + schema.size());
+      throw new ExportException("record " + record + " has " + fields.size() + " fields, not " + schema.size());
     }
     Map<String, Object> row = new LinkedHashMap<>();
     for (int i = 0; i < schema.size(); i++) {
@@ -83,7 +83,7 @@ public final class CsvReader implements RowReader {
         case STRING_LIST -> list(text);
       };
     } catch (IllegalArgumentException e) {
-      throw new FormatException("record " + record + ", column '" + column.name() + "': " + e.getMessage(), e);
+      throw new ExportException("record " + record + ", column '" + column.name() + "': " + e.getMessage(), e);
     }
   }
 
@@ -121,7 +121,7 @@ public final class CsvReader implements RowReader {
         while (true) {
           c = in.read();
           if (c < 0) {
-            throw new FormatException("record " + (record + 1) + " ends inside a quoted field");
+            throw new ExportException("record " + (record + 1) + " ends inside a quoted field");
           }
           if (c == '"') {
             c = in.read();
@@ -134,7 +134,7 @@ public final class CsvReader implements RowReader {
       } else {
         while (c >= 0 && c != ',' && c != '\r' && c != '\n') {
           if (c == '"') {
-            throw new FormatException("record " + (record + 1) + " has a quote inside an unquoted field");
+            throw new ExportException("record " + (record + 1) + " has a quote inside an unquoted field");
           }
           field.append((char) c);
           c = in.read();
@@ -149,14 +149,14 @@ public final class CsvReader implements RowReader {
       if (c == '\r') {
         c = in.read();
         if (c != '\n') {
-          throw new FormatException("record " + (record + 1) + " ends with CR not followed by LF");
+          throw new ExportException("record " + (record + 1) + " ends with CR not followed by LF");
         }
         return true;
       }
       if (c == '\n' || c < 0) {
         return true;
       }
-      throw new FormatException("record " + (record + 1) + " has text after a closing quote");
+      throw new ExportException("record " + (record + 1) + " has text after a closing quote");
     }
   }
 

@@ -1,14 +1,14 @@
 package dev.fdbe.format.csv;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.fdbe.ColumnType;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.Compression;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.IsoTimestamps;
 import dev.fdbe.format.Json;
 import dev.fdbe.format.RowBuffer;
 import dev.fdbe.format.TextRecordWriter;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,9 +3,9 @@ package dev.fdbe.format.jsonl;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.fdbe.Column;
-import dev.fdbe.FormatException;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Column;
+import dev.fdbe.ExportException;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.IsoTimestamps;
 import dev.fdbe.format.Json;
 import dev.fdbe.format.RowReader;
@@ -37,7 +37,7 @@ public final class JsonLinesReader implements RowReader {
       }
       line++;
       if (token != JsonToken.START_OBJECT) {
-        throw new FormatException("row " + line + " is not a JSON object");
+        throw new ExportException("row " + line + " is not a JSON object");
       }
       Map<String, Object> row = new LinkedHashMap<>();
       for (Column column : schema.columns()) {
@@ -48,7 +48,7 @@ public final class JsonLinesReader implements RowReader {
         String name = parser.currentName();
         int index = schema.indexOf(name);
         if (index < 0) {
-          throw new FormatException("row " + line + " has unknown column '" + name + "'");
+          throw new ExportException("row " + line + " has unknown column '" + name + "'");
         }
         seen.add(name);
         parser.nextToken();
@@ -58,11 +58,11 @@ public final class JsonLinesReader implements RowReader {
         List<String> missing = new ArrayList<>();
         schema.columns().forEach(c -> missing.add(c.name()));
         missing.removeAll(seen);
-        throw new FormatException("row " + line + " lacks columns " + missing);
+        throw new ExportException("row " + line + " lacks columns " + missing);
       }
       return row;
     } catch (JsonParseException e) {
-      throw new FormatException("row " + (line + 1) + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new ExportException("row " + (line + 1) + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -102,7 +102,7 @@ public final class JsonLinesReader implements RowReader {
         }
       };
     } catch (IllegalArgumentException e) {
-      throw new FormatException("row " + line + ", column '" + column.name() + "': " + e.getMessage(), e);
+      throw new ExportException("row " + line + ", column '" + column.name() + "': " + e.getMessage(), e);
     }
   }
 
@@ -113,8 +113,8 @@ public final class JsonLinesReader implements RowReader {
     return value;
   }
 
-  private FormatException mismatch(Column column, JsonToken token) {
-    return new FormatException("row " + line + ", column '" + column.name() + "' of type " + column.type()
+  private ExportException mismatch(Column column, JsonToken token) {
+    return new ExportException("row " + line + ", column '" + column.name() + "' of type " + column.type()
         + " holds " + token);
   }
 

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import dev.fdbe.ColumnType;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.Compression;
-import dev.fdbe.FormatException;
-import dev.fdbe.Schema;
+import dev.fdbe.ExportException;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.IsoTimestamps;
 import dev.fdbe.format.Json;
 import dev.fdbe.format.RowBuffer;
 import dev.fdbe.format.TextRecordWriter;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -72,7 +72,7 @@ final class JsonLinesWriter extends TextRecordWriter {
       generator.writeEndObject();
       generator.flush();
     } catch (JsonGenerationException e) {
-      throw new FormatException("cannot write a row as JSON: " + e.getOriginalMessage(), e);
+      throw new ExportException("cannot write a row as JSON: " + e.getOriginalMessage(), e);
     }
     into.write('\n');
   }

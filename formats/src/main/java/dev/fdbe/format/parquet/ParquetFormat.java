@@ -2,7 +2,7 @@ package dev.fdbe.format.parquet;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.WriterContext;
@@ -49,7 +49,7 @@ public final class ParquetFormat implements FormatProvider {
    * The writer never closes {@code out}; its {@code finish()} writes the footer and flushes.
    *
    * @throws IllegalArgumentException when the compression is not supported
-   * @throws dev.fdbe.FormatException naming the column when a column name cannot be a Parquet or
+   * @throws dev.fdbe.ExportException naming the column when a column name cannot be a Parquet or
    *     Avro field name
    */
   @Override

@@ -1,8 +1,8 @@
 package dev.fdbe.format.parquet;
 
-import dev.fdbe.FormatException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.RecordWriter;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -96,7 +96,7 @@ final class ParquetPartWriter implements RecordWriter {
       // parquet-java aborts the file; it takes no more rows and writes no footer.
       finished = true;
       codecs.release();
-      throw new FormatException("cannot write a row to Parquet: " + e.getMessage(), e);
+      throw new ExportException("cannot write a row to Parquet: " + e.getMessage(), e);
     }
     records++;
     extraFooterBytes += staged.untruncatableBytes();
@@ -123,7 +123,7 @@ final class ParquetPartWriter implements RecordWriter {
     try {
       writer.close();
     } catch (RuntimeException e) {
-      throw new FormatException("cannot finish the Parquet file: " + e.getMessage(), e);
+      throw new ExportException("cannot finish the Parquet file: " + e.getMessage(), e);
     }
     out.flush();
   }

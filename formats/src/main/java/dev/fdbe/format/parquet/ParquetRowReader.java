@@ -1,8 +1,8 @@
 package dev.fdbe.format.parquet;
 
-import dev.fdbe.Column;
-import dev.fdbe.FormatException;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Column;
+import dev.fdbe.ExportException;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.Json;
 import dev.fdbe.format.RowReader;
 import java.io.IOException;
@@ -54,7 +54,7 @@ public final class ParquetRowReader implements RowReader {
   /**
    * Opens a Parquet file and checks its columns against the schema.
    *
-   * @throws FormatException when the file is not a Parquet file, or its columns differ from the
+   * @throws ExportException when the file is not a Parquet file, or its columns differ from the
    *     schema's (naming the first column that differs)
    * @throws IOException when the file cannot be read
    */
@@ -68,7 +68,7 @@ public final class ParquetRowReader implements RowReader {
     try {
       file = ParquetFileReader.open(new LocalInputFile(path), options);
     } catch (RuntimeException e) {
-      throw new FormatException("'" + path + "' is not a readable Parquet file: " + e.getMessage(), e);
+      throw new ExportException("'" + path + "' is not a readable Parquet file: " + e.getMessage(), e);
     }
     try {
       MessageType actual = file.getFooter().getFileMetaData().getSchema();
@@ -87,13 +87,13 @@ public final class ParquetRowReader implements RowReader {
       Type field = i < fields.size() ? fields.get(i) : null;
       Type want = i < wanted.size() ? wanted.get(i) : null;
       if (field == null) {
-        throw new FormatException("'" + path + "' lacks column '" + want.getName() + "' (" + want + ")");
+        throw new ExportException("'" + path + "' lacks column '" + want.getName() + "' (" + want + ")");
       }
       if (want == null) {
-        throw new FormatException("'" + path + "' has an unexpected column '" + field.getName() + "' (" + field + ")");
+        throw new ExportException("'" + path + "' has an unexpected column '" + field.getName() + "' (" + field + ")");
       }
       if (!field.equals(want)) {
-        throw new FormatException("column " + i + " of '" + path + "' is " + field + " but the schema expects "
+        throw new ExportException("column " + i + " of '" + path + "' is " + field + " but the schema expects "
             + want);
       }
     }
@@ -115,10 +115,10 @@ public final class ParquetRowReader implements RowReader {
       row++;
       return values(group);
     } catch (RuntimeException e) {
-      if (e instanceof FormatException) {
+      if (e instanceof ExportException) {
         throw e;
       }
-      throw new FormatException("row " + (row + 1) + " cannot be read: " + e.getMessage(), e);
+      throw new ExportException("row " + (row + 1) + " cannot be read: " + e.getMessage(), e);
     }
   }
 

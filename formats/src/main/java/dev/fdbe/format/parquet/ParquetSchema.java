@@ -1,8 +1,8 @@
 package dev.fdbe.format.parquet;
 
-import dev.fdbe.Column;
-import dev.fdbe.FormatException;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Column;
+import dev.fdbe.ExportException;
+import dev.fdbe.schema.Schema;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.AvroRuntimeException;
@@ -34,7 +34,7 @@ record ParquetSchema(Schema schema, org.apache.avro.Schema avro, MessageType mes
   /**
    * The schemas of the columns.
    *
-   * @throws FormatException naming the column when a column name is not a valid Avro name
+   * @throws ExportException naming the column when a column name is not a valid Avro name
    */
   static ParquetSchema of(Schema schema) {
     List<org.apache.avro.Schema.Field> fields = new ArrayList<>(schema.size());
@@ -46,7 +46,7 @@ record ParquetSchema(Schema schema, org.apache.avro.Schema avro, MessageType mes
                 org.apache.avro.Schema.Field.NULL_DEFAULT_VALUE)
             : new org.apache.avro.Schema.Field(column.name(), type, doc(column)));
       } catch (AvroRuntimeException e) {
-        throw new FormatException("column '" + column.name() + "' cannot be written to Parquet: " + e.getMessage(), e);
+        throw new ExportException("column '" + column.name() + "' cannot be written to Parquet: " + e.getMessage(), e);
       }
     }
     org.apache.avro.Schema avro = org.apache.avro.Schema.createRecord(RECORD_NAME, null, RECORD_NAMESPACE, false,

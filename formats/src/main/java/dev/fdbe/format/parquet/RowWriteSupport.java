@@ -1,7 +1,7 @@
 package dev.fdbe.format.parquet;
 
-import dev.fdbe.ColumnType;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.ColumnType;
+import dev.fdbe.schema.Row;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;

@@ -1,7 +1,7 @@
 package dev.fdbe.format.parquet;
 
-import dev.fdbe.Column;
-import dev.fdbe.ColumnType;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.ColumnType;
 import java.nio.charset.StandardCharsets;
 
 /**

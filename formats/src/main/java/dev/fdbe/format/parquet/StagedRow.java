@@ -1,10 +1,10 @@
 package dev.fdbe.format.parquet;
 
-import dev.fdbe.ColumnType;
-import dev.fdbe.FormatException;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.ColumnType;
+import dev.fdbe.ExportException;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.Json;
-import dev.fdbe.spi.Row;
+import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -55,7 +55,7 @@ final class StagedRow {
   /**
    * Takes the row's values.
    *
-   * @throws FormatException naming the column when a required column holds null
+   * @throws ExportException naming the column when a required column holds null
    */
   void set(Row row) {
     this.row = row;
@@ -64,7 +64,7 @@ final class StagedRow {
     for (int i = 0; i < types.length; i++) {
       if (row.isNull(i)) {
         if (!nullable[i]) {
-          throw new FormatException("column '" + schema.column(i).name() + "' is required but the row holds null");
+          throw new ExportException("column '" + schema.column(i).name() + "' is required but the row holds null");
         }
         raw += types[i] == ColumnType.STRING_LIST ? 2 : 1;
         continue;

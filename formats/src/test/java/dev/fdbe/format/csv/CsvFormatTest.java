@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.ExportFiles;
 import dev.fdbe.format.TestRows;
 import dev.fdbe.spi.FormatProvider;

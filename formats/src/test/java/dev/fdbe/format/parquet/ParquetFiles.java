@@ -1,7 +1,7 @@
 package dev.fdbe.format.parquet;
 
 import dev.fdbe.Compression;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.DuckDb;
 import dev.fdbe.format.TestRows;
 import dev.fdbe.spi.RecordWriter;

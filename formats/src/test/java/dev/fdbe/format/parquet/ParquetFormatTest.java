@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
-import dev.fdbe.FormatException;
+import dev.fdbe.ExportException;
 import dev.fdbe.Model;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.DuckDb;
 import dev.fdbe.format.HardRows;
 import dev.fdbe.format.TestRows;
@@ -141,7 +141,7 @@ class ParquetFormatTest {
     RecordWriter writer = new ParquetFormat().open(new ByteArrayOutputStream(), EVENTS, Compression.NONE,
         WriterContext.NONE);
     assertThatThrownBy(() -> writer.stage(TestRows.row(EVENTS, row)))
-        .isInstanceOf(FormatException.class).hasMessageContaining("'uuid'");
+        .isInstanceOf(ExportException.class).hasMessageContaining("'uuid'");
     assertThat(writer.records()).isZero();
   }
 
@@ -251,20 +251,20 @@ class ParquetFormatTest {
   void theReaderRefusesAFileOfAnotherSchema() throws Exception {
     Path file = ParquetFiles.write(dir.resolve("events.parquet"), EVENTS, Compression.NONE, EventRows.rows(6, 3));
     assertThatThrownBy(() -> ParquetRowReader.open(file, Model.PERSONS.schema()))
-        .isInstanceOf(FormatException.class).hasMessageContaining("team_id");
+        .isInstanceOf(ExportException.class).hasMessageContaining("team_id");
   }
 
   @Test
   void theReaderRefusesAFileThatIsNotParquet() throws Exception {
     Path file = Files.writeString(dir.resolve("text.parquet"), "not a parquet file at all");
     assertThatThrownBy(() -> ParquetRowReader.open(file, EVENTS))
-        .isInstanceOf(FormatException.class).hasMessageContaining("text.parquet");
+        .isInstanceOf(ExportException.class).hasMessageContaining("text.parquet");
   }
 
   @Test
   void aColumnNameAvroCannotHoldIsNamed() {
-    Schema schema = Schema.of(dev.fdbe.Column.required("$bad-name", dev.fdbe.ColumnType.STRING));
+    Schema schema = Schema.of(dev.fdbe.schema.Column.required("$bad-name", dev.fdbe.schema.ColumnType.STRING));
     assertThatThrownBy(() -> new ParquetFormat().open(new ByteArrayOutputStream(), schema, Compression.NONE,
-        WriterContext.NONE)).isInstanceOf(FormatException.class).hasMessageContaining("'$bad-name'");
+        WriterContext.NONE)).isInstanceOf(ExportException.class).hasMessageContaining("'$bad-name'");
   }
 }

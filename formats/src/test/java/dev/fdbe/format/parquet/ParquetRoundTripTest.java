@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fdbe.Compression;
 import dev.fdbe.Model;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.DuckDb;
 import dev.fdbe.format.HardRows;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.fdbe.format.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fdbe.Column;
+import dev.fdbe.schema.Column;
 import dev.fdbe.Compression;
 import dev.fdbe.Model;
-import dev.fdbe.Schema;
+import dev.fdbe.schema.Schema;
 import dev.fdbe.format.DuckDb;
 import dev.fdbe.format.HardRows;
 import java.nio.file.Path;

@@ -16,7 +16,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageBatch;
 import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.StorageRetryStrategy;
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
@@ -57,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  * when the session is finalized, on commit; an aborted upload is never finalized and leaves no
  * object (the unfinished session lapses on the service's side after a week). Commit then checks
  * the object's size, CRC32C and, when the service reports it, MD5 against what was written; a
- * mismatch deletes the object and is a retryable {@link StorageException}.
+ * mismatch deletes the object and is a retryable {@link ExportException}.
  *
  * <p><b>Expiry.</b> {@link BlobInfo#expiresAt()} is when the bucket's lifecycle deletes the object:
  * its creation time plus the age of the first lifecycle Delete rule that applies to it, no earlier
@@ -68,7 +68,7 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Errors.</b> The client retries transient failures itself, by its retry settings (a store
  * that builds its own client retries every operation, which is safe here: each attempt writes
  * under its own keys and deletes are idempotent). What still fails becomes a
- * {@link StorageException} naming the bucket and object: retryable for timeouts, throttling
+ * {@link ExportException} naming the bucket and object: retryable for timeouts, throttling
  * (408, 429), server errors (5xx) and network failures; not retryable for a missing bucket or
  * object, denied access (401, 403) and invalid requests.
  *
@@ -113,7 +113,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
    * A store as configured: the given client, or one built from the settings. Building reads the
    * credentials (the key file, or Application Default Credentials) but sends no request.
    *
-   * @throws StorageException naming the file when the key file cannot be read or is not a
+   * @throws ExportException naming the file when the key file cannot be read or is not a
    *     service-account key, or when no credentials are given and none can be found (not retryable)
    */
   public static GcsBlobStore create(GcsStorageConfig config) {
@@ -139,7 +139,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
       try (InputStream in = Files.newInputStream(file)) {
         return ServiceAccountCredentials.fromStream(in);
       } catch (IOException e) {
-        throw new StorageException("cannot read the service-account key " + file + " for gs://" + config.bucket()
+        throw new ExportException("cannot read the service-account key " + file + " for gs://" + config.bucket()
             + ": " + e.getMessage(), e, false);
       }
     }
@@ -150,7 +150,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
     try {
       return GoogleCredentials.getApplicationDefault();
     } catch (IOException e) {
-      throw new StorageException("no credentials for gs://" + config.bucket() + ": Application Default Credentials "
+      throw new ExportException("no credentials for gs://" + config.bucket() + ": Application Default Credentials "
           + "were not found (" + e.getMessage() + "); set GOOGLE_APPLICATION_CREDENTIALS or give a key file", e,
           false);
     }
@@ -170,7 +170,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
    * {@inheritDoc}
    *
    * <p>Starts the resumable upload session at once, so that a missing bucket or missing
-   * permission fails here, as a non-retryable {@link StorageException}, before anything is
+   * permission fails here, as a non-retryable {@link ExportException}, before anything is
    * written.
    *
    * @throws IllegalArgumentException naming the key when it is invalid
@@ -220,7 +220,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
     try {
       Blob blob = storage.get(BlobId.of(bucket, name));
       if (!isObject(blob)) {
-        throw new StorageException("no object '" + key + "' in " + describe() + " (gs://" + bucket + "/" + name + ")",
+        throw new ExportException("no object '" + key + "' in " + describe() + " (gs://" + bucket + "/" + name + ")",
             false);
       }
       ReadChannel reader = storage.reader(BlobId.of(bucket, name, blob.getGeneration()));
@@ -277,7 +277,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
    * stay.
    *
    * @throws IllegalArgumentException naming the prefix when it is invalid
-   * @throws StorageException naming the first object that could not be deleted
+   * @throws ExportException naming the first object that could not be deleted
    */
   @Override
   public void deleteByPrefix(String prefix) {
@@ -361,7 +361,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
    * @throws IllegalArgumentException naming the value when the key is invalid, the file name is
    *     empty or holds a control character, {@code /}, {@code \} or {@code "}, or
    *     {@code expiresAt} is less than a second away
-   * @throws StorageException when there are no credentials that can sign (not retryable), or
+   * @throws ExportException when there are no credentials that can sign (not retryable), or
    *     signing fails
    */
   @Override
@@ -382,7 +382,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
     seconds = Math.min(seconds, MAX_LINK_LIFETIME.getSeconds());
     String name = objectName(key);
     if (linkSigner == null) {
-      throw new StorageException("cannot sign a download link for gs://" + bucket + "/" + name + ": the credentials "
+      throw new ExportException("cannot sign a download link for gs://" + bucket + "/" + name + ": the credentials "
           + "of " + describe() + " cannot sign; give a service-account key (credentialsFile) or a link signer", false);
     }
     List<Storage.SignUrlOption> options = new ArrayList<>(List.of(
@@ -400,7 +400,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
       url = storage.signUrl(com.google.cloud.storage.BlobInfo.newBuilder(bucket, name).build(), seconds,
           TimeUnit.SECONDS, options.toArray(Storage.SignUrlOption[]::new));
     } catch (ServiceAccountSigner.SigningException e) {
-      throw new StorageException("cannot sign a download link for gs://" + bucket + "/" + name + " as "
+      throw new ExportException("cannot sign a download link for gs://" + bucket + "/" + name + " as "
           + linkSigner.getAccount() + ": " + e.getMessage(), e, false);
     }
     try {
@@ -493,19 +493,19 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
     return chunkSizeBytes;
   }
 
-  /** A failure of the client while acting on an object, as the {@link StorageException} to throw. */
-  StorageException failure(String action, String name, RuntimeException e) {
-    if (e instanceof StorageException own) {
+  /** A failure of the client while acting on an object, as the {@link ExportException} to throw. */
+  ExportException failure(String action, String name, RuntimeException e) {
+    if (e instanceof ExportException own) {
       return own;
     }
     String where = "gs://" + bucket + "/" + name;
     if (e instanceof com.google.cloud.storage.StorageException gcs) {
-      return new StorageException("cannot " + action + " " + where + ": " + reason(gcs), e, isRetryable(gcs));
+      return new ExportException("cannot " + action + " " + where + ": " + reason(gcs), e, isRetryable(gcs));
     }
     if (e instanceof UncheckedIOException io) {
-      return new StorageException("cannot " + action + " " + where + ": " + io.getCause().getMessage(), e, true);
+      return new ExportException("cannot " + action + " " + where + ": " + io.getCause().getMessage(), e, true);
     }
-    return new StorageException("cannot " + action + " " + where + ": " + e, e, false);
+    return new ExportException("cannot " + action + " " + where + ": " + e, e, false);
   }
 
   private String reason(com.google.cloud.storage.StorageException e) {

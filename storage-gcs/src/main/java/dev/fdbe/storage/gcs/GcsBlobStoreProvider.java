@@ -61,7 +61,7 @@ public final class GcsBlobStoreProvider implements BlobStoreProvider {
    * @throws IllegalArgumentException naming the location and the problem when it is not a
    *     {@code gs://bucket[/prefix]} URI with a valid bucket name and prefix, or its query holds an
    *     unknown, repeated, empty or invalid parameter
-   * @throws dev.fdbe.StorageException when the key file cannot be read, or no credentials are found
+   * @throws dev.fdbe.ExportException when the key file cannot be read, or no credentials are found
    */
   @Override
   public BlobStore create(URI location) {

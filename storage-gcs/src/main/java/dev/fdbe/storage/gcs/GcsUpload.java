@@ -4,7 +4,7 @@ import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobUpload;
 import java.io.IOException;
@@ -47,7 +47,7 @@ final class GcsUpload implements BlobUpload {
   private final MessageDigest md5;
   private final Object lock = new Object();
   private State state = State.OPEN;
-  private @Nullable StorageException failure;
+  private @Nullable ExportException failure;
   private long written;
   private @Nullable String writtenCrc32c;
   private @Nullable String writtenMd5;
@@ -96,13 +96,13 @@ final class GcsUpload implements BlobUpload {
       throw fail(e instanceof IOException io ? wrap(io) : store.failure("finish uploading", name, (RuntimeException) e));
     }
     if (blob == null || blob.getSize() == null) {
-      throw fail(new StorageException("cannot finish uploading " + where() + ": the service reports no object after "
+      throw fail(new ExportException("cannot finish uploading " + where() + ": the service reports no object after "
           + "the upload was finalized", true));
     }
     String mismatch = mismatch(blob);
     if (mismatch != null) {
       delete(blob.getGeneration());
-      throw fail(new StorageException("upload of " + where() + " was corrupted: " + mismatch
+      throw fail(new ExportException("upload of " + where() + " was corrupted: " + mismatch
           + "; the object was deleted", true));
     }
     synchronized (lock) {
@@ -167,7 +167,7 @@ final class GcsUpload implements BlobUpload {
     }
   }
 
-  private StorageException fail(StorageException cause) {
+  private ExportException fail(ExportException cause) {
     synchronized (lock) {
       boolean abortedMeanwhile = state == State.ABORTED;
       if (state != State.COMMITTED) {
@@ -181,17 +181,17 @@ final class GcsUpload implements BlobUpload {
     return cause;
   }
 
-  private StorageException wrap(IOException e) {
+  private ExportException wrap(IOException e) {
     if (e.getCause() instanceof RuntimeException runtime) {
       return store.failure("upload", name, runtime);
     }
-    return new StorageException("cannot upload " + where() + ": " + e.getMessage(), e, true);
+    return new ExportException("cannot upload " + where() + ": " + e.getMessage(), e, true);
   }
 
-  private StorageException aborted() {
+  private ExportException aborted() {
     String message = "upload of " + where() + " was aborted; nothing is stored";
-    StorageException cause = failure;
-    return cause == null ? new StorageException(message, false) : new StorageException(message, cause, false);
+    ExportException cause = failure;
+    return cause == null ? new ExportException(message, false) : new ExportException(message, cause, false);
   }
 
   private String where() {
@@ -206,7 +206,7 @@ final class GcsUpload implements BlobUpload {
 
   /**
    * Passes bytes to the channel, counting and hashing them. Failures are IOExceptions carrying the
-   * {@link StorageException} as their cause: format writers (Parquet's among them) turn runtime
+   * {@link ExportException} as their cause: format writers (Parquet's among them) turn runtime
    * exceptions into format errors, which the engine would not retry, while a failed chunk is
    * usually transient. A permanent failure shows again, as itself, when the next attempt starts
    * its upload.
@@ -233,9 +233,9 @@ final class GcsUpload implements BlobUpload {
           channel.write(source);
         }
       } catch (IOException | RuntimeException e) {
-        StorageException mapped = e instanceof IOException io ? wrap(io)
+        ExportException mapped = e instanceof IOException io ? wrap(io)
             : store.failure("upload", name, (RuntimeException) e);
-        StorageException thrown = fail(mapped);
+        ExportException thrown = fail(mapped);
         throw new IOException(thrown.getMessage(), thrown);
       }
       requireOpen();
@@ -253,7 +253,7 @@ final class GcsUpload implements BlobUpload {
 
     private void requireOpen() throws IOException {
       if (!isOpen()) {
-        StorageException thrown = aborted();
+        ExportException thrown = aborted();
         throw new IOException(thrown.getMessage(), thrown);
       }
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fdbe.BlobStores;
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobStore;
 import java.net.URI;
 import java.nio.file.Files;
@@ -85,9 +85,9 @@ class GcsBlobStoreProviderTest {
     Path missing = dir.resolve("missing.json");
 
     assertThatThrownBy(() -> BlobStores.fromUri(URI.create("gs://my-exports?credentialsFile=" + missing)))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining(missing.toString())
         .hasMessageContaining("gs://my-exports")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
 }

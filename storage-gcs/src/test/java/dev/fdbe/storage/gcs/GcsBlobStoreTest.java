@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobStoreContractTest;
@@ -140,7 +140,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
 
     assertThatThrownBy(() -> upload.stream().write(1)).isInstanceOf(IOException.class).hasMessageContaining("aborted");
     assertThatThrownBy(upload::commit)
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/a/x.csv was aborted");
     assertThat(gcs.uploads.started).containsExactly("exports/test/a/x.csv");
     assertThat(gcs.uploads.finished).as("sessions finalized").isEmpty();
@@ -181,9 +181,9 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     assertThat(writer).isNotDone();
     release.countDown();
 
-    assertThatThrownBy(() -> writer.get(60, TimeUnit.SECONDS)).hasRootCauseInstanceOf(StorageException.class)
+    assertThatThrownBy(() -> writer.get(60, TimeUnit.SECONDS)).hasRootCauseInstanceOf(ExportException.class)
         .hasMessageContaining("aborted");
-    assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class).hasMessageContaining("aborted");
+    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class).hasMessageContaining("aborted");
     assertThat(gcs.uploads.finished).isEmpty();
     assertThat(gcs.objectNames()).isEmpty();
   }
@@ -200,7 +200,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     upload[0] = hooked.beginUpload("late/x.csv");
     upload[0].stream().write(bytes(1000));
 
-    assertThatThrownBy(upload[0]::commit).isInstanceOf(StorageException.class).hasMessageContaining("aborted");
+    assertThatThrownBy(upload[0]::commit).isInstanceOf(ExportException.class).hasMessageContaining("aborted");
     assertThat(gcs.uploads.finished).containsExactly("exports/test/late/x.csv");
     assertThat(gcs.objectNames()).as("the finalized object was deleted").isEmpty();
   }
@@ -225,11 +225,11 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     upload.stream().write(bytes(5000));
 
     assertThatThrownBy(upload::commit)
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/crc/x.csv")
         .hasMessageContaining("CRC32C")
         .hasMessageContaining("AAAAAA==")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isTrue());
     assertThat(gcs.objectNames()).isEmpty();
   }
 
@@ -297,10 +297,10 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
         + "storage.objects.create access"));
 
     assertThatThrownBy(() -> store.beginUpload("1/run/a.csv"))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/1/run/a.csv")
         .hasMessageContaining("access denied (403)")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
     assertThat(gcs.rpcCalls("open")).as("not retried").isEqualTo(1);
   }
 
@@ -309,10 +309,10 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     gcs.failRpc("open", FakeGcs.serviceError(404, "The specified bucket does not exist."));
 
     assertThatThrownBy(() -> store.beginUpload("1/run/a.csv"))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/1/run/a.csv")
         .hasMessageContaining("The specified bucket does not exist")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
 
   @Test
@@ -329,9 +329,9 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     assertThatThrownBy(() -> out.write(bytes(10)))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/w/x.csv")
-        .hasCauseInstanceOf(StorageException.class)
-        .satisfies(e -> assertThat(((StorageException) e.getCause()).isRetryable()).isTrue());
-    assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class);
+        .hasCauseInstanceOf(ExportException.class)
+        .satisfies(e -> assertThat(((ExportException) e.getCause()).isRetryable()).isTrue());
+    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class);
     assertThat(gcs.uploads.finished).isEmpty();
   }
 
@@ -379,9 +379,9 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     gcs.failRpc("batchDelete", FakeGcs.serviceError(403, "Forbidden"));
 
     assertThatThrownBy(() -> store.deleteByPrefix("d/"))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/d/a.csv")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
 
   @Test

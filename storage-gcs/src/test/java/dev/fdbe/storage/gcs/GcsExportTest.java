@@ -10,23 +10,21 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.InMemoryRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.ManifestFile;
 import dev.fdbe.Model;
-import dev.fdbe.PartSelector;
-import dev.fdbe.RetryPolicy;
 import dev.fdbe.RunId;
 import dev.fdbe.RunManifest;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
 import dev.fdbe.RunStores;
 import dev.fdbe.Scope;
-import dev.fdbe.SourceException;
+import dev.fdbe.ExportException;
 import dev.fdbe.TeamId;
 import dev.fdbe.format.ExportFiles;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.testing.ForwardingCursor;
-import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.SourceQuery;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,15 +121,15 @@ class GcsExportTest {
         .blobStore(store)
         .recordSource(source)
         .pollInterval(Duration.ofMillis(20))
-        .retryPolicy(new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(50)))
+        .retries(4, Duration.ofMillis(10), Duration.ofMillis(50))
         .build();
     engines.add(engine);
     engine.start();
     return engine;
   }
 
-  private InMemoryRecordSource source() {
-    return new InMemoryRecordSource().addAll(TEAM, Model.EVENTS, rows);
+  private RecordSource source() {
+    return RecordSources.inMemory().addAll(TEAM, Model.EVENTS, rows).build();
   }
 
   private static RunId create(ExportEngine engine, FileFormat format, long maxSizeMb) {
@@ -166,7 +164,7 @@ class GcsExportTest {
 
     List<Map<String, Object>> read = new ArrayList<>();
     for (int i = 0; i < manifest.files().size(); i++) {
-      try (InputStream in = engine.openFile(CALLER, id, new PartSelector.ByIndex(i))) {
+      try (InputStream in = engine.openFile(CALLER, id, i)) {
         byte[] bytes = in.readAllBytes();
         ManifestFile file = manifest.files().get(i);
         assertThat(bytes).hasSize((int) file.bytes());
@@ -179,7 +177,7 @@ class GcsExportTest {
     assertThat(duckDbUuids(format)).as("read by DuckDB").isEqualTo(expected().stream().map(r -> r.get("uuid")).sorted()
         .toList());
 
-    DownloadLink link = engine.download(CALLER, id, new PartSelector.ByIndex(1));
+    DownloadLink link = engine.download(CALLER, id, 1);
     assertThat(link.uri().toString())
         .startsWith("https://storage.googleapis.com/" + FakeGcs.BUCKET + "/" + PREFIX + "/1/" + id + "/attempt-1/")
         // the engine's default link lifetime, an hour, measured again by the store a moment later
@@ -261,7 +259,7 @@ class GcsExportTest {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
-            throw new SourceException("reading was cancelled", false);
+            throw new ExportException("reading was cancelled", false);
           }
           served.incrementAndGet();
           return cursor.next();
@@ -306,7 +304,7 @@ class GcsExportTest {
         .allSatisfy(name -> assertThat(name).startsWith(PREFIX + "/1/" + id + "/attempt-3/"));
     List<Map<String, Object>> read = new ArrayList<>();
     for (int i = 0; i < run.files().size(); i++) {
-      try (InputStream in = engine.openFile(CALLER, id, new PartSelector.ByIndex(i))) {
+      try (InputStream in = engine.openFile(CALLER, id, i)) {
         read.addAll(ExportFiles.readAll(in, FileFormat.PARQUET, Compression.NONE, Model.EVENTS.schema()));
       }
     }

@@ -3,7 +3,7 @@ package dev.fdbe.storage.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -116,10 +116,10 @@ class GcsSignedLinkTest {
         .clock(CLOCK).build());
 
     assertThatThrownBy(() -> unsigned.signedLink("a/b.csv", "b.csv", NOW.plusSeconds(60)))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("gs://" + FakeGcs.BUCKET + "/a/b.csv")
         .hasMessageContaining("cannot sign")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
 
   @Test

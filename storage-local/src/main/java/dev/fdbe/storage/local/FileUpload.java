@@ -1,6 +1,6 @@
 package dev.fdbe.storage.local;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobUpload;
 import java.io.IOException;
@@ -75,7 +75,7 @@ final class FileUpload implements BlobUpload {
       throw fail(e);
     }
     if (stored != stream.written) {
-      throw fail(new StorageException("cannot commit '" + key + "' to " + store.describe() + ": " + stream.written
+      throw fail(new ExportException("cannot commit '" + key + "' to " + store.describe() + ": " + stream.written
           + " bytes were written but " + stored + " are stored", true));
     }
     synchronized (lock) {
@@ -108,7 +108,7 @@ final class FileUpload implements BlobUpload {
     discard();
   }
 
-  private StorageException fail(Exception cause) {
+  private ExportException fail(Exception cause) {
     boolean abortedMeanwhile;
     synchronized (lock) {
       abortedMeanwhile = state == State.ABORTED;
@@ -118,14 +118,14 @@ final class FileUpload implements BlobUpload {
     if (abortedMeanwhile) {
       return aborted(cause);
     }
-    return cause instanceof StorageException storage
+    return cause instanceof ExportException storage
         ? storage
         : store.failure("commit", key, target, (IOException) cause);
   }
 
-  private StorageException aborted(@Nullable Exception cause) {
+  private ExportException aborted(@Nullable Exception cause) {
     String message = "upload of '" + key + "' was aborted; nothing is stored";
-    return cause == null ? new StorageException(message, false) : new StorageException(message, cause, false);
+    return cause == null ? new ExportException(message, false) : new ExportException(message, cause, false);
   }
 
   private void discard() {

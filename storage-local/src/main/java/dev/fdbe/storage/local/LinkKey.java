@@ -1,6 +1,6 @@
 package dev.fdbe.storage.local;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -56,7 +56,7 @@ final class LinkKey {
    * exist yet; the file is created owner-only (0600, in a 0700 directory) where the file system has
    * POSIX permissions.
    *
-   * @throws StorageException when the file cannot be read or made, or is too short; the message
+   * @throws ExportException when the file cannot be read or made, or is too short; the message
    *     names the file by its place under the storage root, and the SLF4J log by its path
    */
   static LinkKey fromFile(Path file) {
@@ -67,7 +67,7 @@ final class LinkKey {
       byte[] secret = Files.readAllBytes(file);
       if (secret.length < LocalStorageConfig.MIN_SIGNING_KEY_BYTES) {
         LOG.warn("the link signing key {} holds {} bytes, too few", file, secret.length);
-        throw new StorageException("the link signing key of local storage (" + LocalBlobStore.KEY_FILE_NAME
+        throw new ExportException("the link signing key of local storage (" + LocalBlobStore.KEY_FILE_NAME
             + " under its root) holds " + secret.length + " bytes, fewer than "
             + LocalStorageConfig.MIN_SIGNING_KEY_BYTES + "; delete it to make a new one, which invalidates the "
             + "links made so far", false);

@@ -1,6 +1,6 @@
 package dev.fdbe.storage.local;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
@@ -73,7 +73,7 @@ import org.slf4j.LoggerFactory;
  * {@code <root>/.fdbe/link-signing-key}, so links survive restarts and every store on the same root
  * accepts them.
  *
- * <p>Thread-safe; several processes may share a root. Methods throw {@link StorageException} when
+ * <p>Thread-safe; several processes may share a root. Methods throw {@link ExportException} when
  * the file system fails: not retryable for access denied, a missing root or an object where a
  * directory is needed, retryable otherwise. Messages may reach users (a run's log and error, an HTTP
  * answer), so they name the store as "local storage" and objects by key, never by path; the
@@ -111,7 +111,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
    * The store works on the root's real path, so a root that is a symbolic link keeps its target
    * for the store's life. Directories it creates are owner-only (see the class comment).
    *
-   * @throws StorageException when the root or the key file cannot be made or read; the SLF4J log
+   * @throws ExportException when the root or the key file cannot be made or read; the SLF4J log
    *     names the path, the message does not
    */
   public static LocalBlobStore create(LocalStorageConfig config) {
@@ -146,7 +146,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
    * read-only root fails here rather than at commit.
    *
    * @throws IllegalArgumentException naming the key when it is invalid or a segment starts with {@code .}
-   * @throws StorageException when the file cannot be created, e.g. because an object is stored
+   * @throws ExportException when the file cannot be created, e.g. because an object is stored
    *     where the key needs a directory (not retryable)
    */
   @Override
@@ -386,7 +386,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
    * @throws InvalidLinkException when the link is malformed, its signature does not match (it was
    *     changed, or made by a store with another secret), it expired, or its object is gone;
    *     {@link InvalidLinkException#reason()} tells which
-   * @throws StorageException when the object's file cannot be checked
+   * @throws ExportException when the object's file cannot be checked
    */
   public VerifiedDownload verifyLink(String key, String fileName, String expires, String signature, Instant now) {
     Objects.requireNonNull(key, "key");
@@ -432,7 +432,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
    * @param rawQuery the request's raw query, or null when it has none
    * @param now the time to check the expiry against
    * @throws InvalidLinkException when the link is malformed, tampered with, expired or its object is gone
-   * @throws StorageException when the object's file cannot be checked
+   * @throws ExportException when the object's file cannot be checked
    */
   public VerifiedDownload verifyLink(String path, @Nullable String rawQuery, Instant now) {
     Objects.requireNonNull(path, "path");
@@ -538,7 +538,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
   private void requireRoot() {
     if (!Files.isDirectory(root)) {
       LOG.warn("the local storage root {} is missing or not a directory", root);
-      throw new StorageException("the root of " + describe() + " is missing or not a directory", false);
+      throw new ExportException("the root of " + describe() + " is missing or not a directory", false);
     }
   }
 
@@ -587,22 +587,22 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
 
   // ------------------------------------------------------------------ errors
 
-  private StorageException missing(String key, @Nullable IOException cause) {
+  private ExportException missing(String key, @Nullable IOException cause) {
     String message = "no object '" + key + "' in " + describe();
-    return cause == null ? new StorageException(message, false) : new StorageException(message, cause, false);
+    return cause == null ? new ExportException(message, false) : new ExportException(message, cause, false);
   }
 
   /** A file system failure while acting on a key or prefix; the message names the key, the log the path. */
-  StorageException failure(String action, String key, Path path, IOException e) {
+  ExportException failure(String action, String key, Path path, IOException e) {
     LOG.debug("cannot {} '{}' at {}", action, key, path, e);
     Path object = objectAbove(path);
     if (object != null) {
-      return new StorageException("cannot " + action + " '" + key + "' in " + describe() + ": '" + keyOf(object)
+      return new ExportException("cannot " + action + " '" + key + "' in " + describe() + ": '" + keyOf(object)
           + "' is an object, not a directory", e, false);
     }
     if (e instanceof NoSuchFileException && !Files.isDirectory(root)) {
       LOG.warn("the local storage root {} is missing or not a directory", root);
-      return new StorageException("cannot " + action + " '" + key + "': the root of " + describe()
+      return new ExportException("cannot " + action + " '" + key + "': the root of " + describe()
           + " is missing or not a directory", e, false);
     }
     return ioFailure("cannot " + action + " '" + key + "' in " + describe(), e);
@@ -613,7 +613,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
    * file or a file where a directory is needed, an unsupported operation. The message says what
    * went wrong without the files the exception names; the exception is the cause.
    */
-  static StorageException ioFailure(String context, IOException e) {
+  static ExportException ioFailure(String context, IOException e) {
     boolean permanent = e instanceof AccessDeniedException
         || e instanceof NoSuchFileException
         || e instanceof NotDirectoryException
@@ -621,7 +621,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
         || e instanceof DirectoryNotEmptyException
         || e instanceof AtomicMoveNotSupportedException
         || e instanceof FileSystemLoopException;
-    return new StorageException(context + ": " + reason(e), e, !permanent);
+    return new ExportException(context + ": " + reason(e), e, !permanent);
   }
 
   private static String reason(IOException e) {

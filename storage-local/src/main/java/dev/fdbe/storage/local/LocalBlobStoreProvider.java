@@ -36,7 +36,7 @@ public final class LocalBlobStoreProvider implements BlobStoreProvider {
    * @throws IllegalArgumentException naming the location and the problem when it is not a
    *     {@code file:} URI of an absolute path without host or fragment, or its query holds anything
    *     but one well-formed {@code linkBaseUrl}
-   * @throws dev.fdbe.StorageException when the directory or its signing key cannot be made or read
+   * @throws dev.fdbe.ExportException when the directory or its signing key cannot be made or read
    */
   @Override
   public BlobStore create(URI location) {

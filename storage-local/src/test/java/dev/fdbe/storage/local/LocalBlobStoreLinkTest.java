@@ -3,7 +3,7 @@ package dev.fdbe.storage.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobUpload;
 import java.io.IOException;
 import java.net.URI;
@@ -430,10 +430,10 @@ class LocalBlobStoreLinkTest {
     Files.write(keyFile, new byte[5]);
 
     assertThatThrownBy(() -> store("s"))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining(".fdbe/link-signing-key under its root")
         .hasMessageContaining("5 bytes")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()))
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobStoreContractTest;
@@ -141,7 +141,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     }
 
     assertThatThrownBy(upload::commit)
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("short/x.csv")
         .hasMessageContaining("100 bytes were written but 10 are stored");
     assertThat(store.stat("short/x.csv")).isEmpty();
@@ -165,10 +165,10 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     upload.abort();
 
     assertThatThrownBy(upload::commit)
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("ab/x.csv")
         .hasMessageContaining("aborted")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
     assertThat(filesUnderRoot()).containsExactly("ab");
     assertThat(store.stat("ab/x.csv")).isEmpty();
   }
@@ -210,7 +210,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     upload.abort();
 
     assertThat(writer.get(30, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
-    assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class).hasMessageContaining("aborted");
+    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class).hasMessageContaining("aborted");
     assertThat(filesUnderRoot()).containsExactly("race");
     assertThat(store.list("")).isEmpty();
   }
@@ -240,7 +240,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     store.deleteByPrefix("1/");
 
-    assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class).hasMessageContaining("1/r/a.csv");
+    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class).hasMessageContaining("1/r/a.csv");
     assertThat(filesUnderRoot()).isEmpty();
   }
 
@@ -278,7 +278,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     assertThat(store.stat("d")).isEmpty();
     assertThatThrownBy(() -> store.open("d"))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("no object 'd'");
     store.delete("d");
     assertThat(store.stat("d/e.csv")).isPresent();
@@ -338,12 +338,12 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     put(store, "a/b", bytes(1));
 
     assertThatThrownBy(() -> store.beginUpload("a/b/c.csv"))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessageContaining("a/b/c.csv")
         .hasMessageContaining("'a/b' is an object")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
     assertThat(store.stat("a/b/c.csv")).isEmpty();
-    assertThatThrownBy(() -> store.open("a/b/c.csv")).isInstanceOf(StorageException.class)
+    assertThatThrownBy(() -> store.open("a/b/c.csv")).isInstanceOf(ExportException.class)
         .hasMessageContaining("no object 'a/b/c.csv'");
     store.delete("a/b/c.csv");
     assertThat(store.list("a/b/")).isEmpty();
@@ -358,25 +358,25 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
         () -> store.beginUpload("a.csv"), () -> store.stat("a.csv"), () -> store.open("a.csv"),
         () -> store.list(""), () -> store.delete("a.csv"), () -> store.deleteByPrefix("a/"))) {
       assertThatThrownBy(call::run)
-          .isInstanceOf(StorageException.class)
+          .isInstanceOf(ExportException.class)
           .hasMessageContaining("the root of local storage is missing or not a directory")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()))
-          .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+          .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
     }
     assertThat(root).doesNotExist();
   }
 
   @Test
   void fileSystemFailuresAreMappedByWhetherRetryingCanHelp() {
-    StorageException denied = LocalBlobStore.ioFailure("cannot open 'k'", new AccessDeniedException("/r/k"));
+    ExportException denied = LocalBlobStore.ioFailure("cannot open 'k'", new AccessDeniedException("/r/k"));
     assertThat(denied.isRetryable()).isFalse();
     assertThat(denied).hasMessage("cannot open 'k': access denied");
 
-    StorageException missing = LocalBlobStore.ioFailure("cannot open 'k'", new NoSuchFileException("/r/k"));
+    ExportException missing = LocalBlobStore.ioFailure("cannot open 'k'", new NoSuchFileException("/r/k"));
     assertThat(missing.isRetryable()).isFalse();
     assertThat(missing).hasMessage("cannot open 'k': no such file or directory");
 
-    StorageException transientFailure = LocalBlobStore.ioFailure("cannot open 'k'", new IOException("i/o error"));
+    ExportException transientFailure = LocalBlobStore.ioFailure("cannot open 'k'", new IOException("i/o error"));
     assertThat(transientFailure.isRetryable()).isTrue();
     assertThat(transientFailure).hasMessage("cannot open 'k': i/o error").hasCauseInstanceOf(IOException.class);
   }
@@ -386,9 +386,9 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     Path file = Files.write(dir.resolve("file"), bytes(1));
 
     assertThatThrownBy(() -> LocalBlobStore.create(LocalStorageConfig.builder(file).build()))
-        .isInstanceOf(StorageException.class)
+        .isInstanceOf(ExportException.class)
         .hasMessage("cannot create the root directory of local storage: exists and is not a directory")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
 
   // ------------------------------------------------------------------ what users read
@@ -400,13 +400,13 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     Files.createDirectories(root.resolve("m/x.csv/under"));
     put(store, "m/file", bytes(1));
 
-    assertThatThrownBy(blocked::commit).isInstanceOf(StorageException.class)
+    assertThatThrownBy(blocked::commit).isInstanceOf(ExportException.class)
         .hasMessageStartingWith("cannot commit 'm/x.csv' in local storage: ")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()).doesNotContain(".tmp"));
-    assertThatThrownBy(() -> store.beginUpload("m/file/y.csv")).isInstanceOf(StorageException.class)
+    assertThatThrownBy(() -> store.beginUpload("m/file/y.csv")).isInstanceOf(ExportException.class)
         .hasMessage("cannot begin an upload of 'm/file/y.csv' in local storage: 'm/file' is an object, not a "
             + "directory");
-    StorageException fileSystem = LocalBlobStore.ioFailure("cannot open 'k' in local storage",
+    ExportException fileSystem = LocalBlobStore.ioFailure("cannot open 'k' in local storage",
         new FileSystemException(root.resolve("k").toString(), root.resolve("l").toString(), "Is a directory"));
     assertThat(fileSystem).hasMessage("cannot open 'k' in local storage: Is a directory");
   }

@@ -7,9 +7,9 @@ import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
-import dev.fdbe.InMemoryRecordSource;
+import dev.fdbe.RecordSources;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.Model;
-import dev.fdbe.RetryPolicy;
 import dev.fdbe.RunId;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
@@ -44,7 +44,6 @@ class LocalExportRunTextTest {
   private static final String FILE_NAME = "2026-11-20T000000Z-2026-11-21T000000Z-00000.jsonl";
 
   private final RunStore runStore = RunStores.inMemory();
-  private final InMemoryRecordSource rows = new InMemoryRecordSource();
   private LocalBlobStore local;
   private ExportEngine engine;
 
@@ -54,19 +53,20 @@ class LocalExportRunTextTest {
   @BeforeEach
   void createEngine() {
     local = LocalBlobStore.create(LocalStorageConfig.builder(dir.resolve("files")).build());
-    // The default instance name, which holds the host name and the process id.
-    engine = ExportEngine.builder()
-        .runStore(runStore)
-        .recordSource(rows)
-        .blobStore(local)
-        .formats(List.of(new LinesFormat()))
-        .pollInterval(Duration.ofMillis(20))
-        .retryPolicy(new RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10)))
-        .build();
+    RecordSources.InMemoryBuilder rows = RecordSources.inMemory();
     for (int i = 0; i < 3; i++) {
       rows.add(TEAM, Model.EVENTS, Map.of("uuid", UUID.randomUUID().toString(), "event", "$pageview",
           "timestamp", DAY.plusSeconds(60L * i)));
     }
+    // The default instance name, which holds the host name and the process id.
+    engine = ExportEngine.builder()
+        .runStore(runStore)
+        .recordSource(rows.build())
+        .blobStore(local)
+        .formats(List.of(new LinesFormat()))
+        .pollInterval(Duration.ofMillis(20))
+        .retries(1, Duration.ofMillis(10), Duration.ofMillis(10))
+        .build();
   }
 
   @AfterEach

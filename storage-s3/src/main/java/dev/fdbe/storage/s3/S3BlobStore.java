@@ -1,6 +1,6 @@
 package dev.fdbe.storage.s3;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
@@ -78,7 +78,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *
  * <p><b>Errors.</b> The SDK retries 5xx answers, throttling, timeouts and I/O errors with backoff
  * (up to {@value #MAX_ATTEMPTS} attempts per request). What still fails throws a
- * {@link StorageException} naming the bucket and object: retryable for those transient causes, not
+ * {@link ExportException} naming the bucket and object: retryable for those transient causes, not
  * retryable for access denied, unknown or mismatched keys, a missing bucket or a KMS key that
  * cannot be used.
  *
@@ -203,7 +203,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
    * most one part is put at commit without one. When the journal refuses, the upload is aborted
    * and its exception is thrown, unchanged, from the stream's write. The stream's
    * {@code write} blocks while {@link S3StorageConfig#inFlightParts()} parts are held; it throws a
-   * {@link StorageException} when a part failed (the upload is then aborted) and an
+   * {@link ExportException} when a part failed (the upload is then aborted) and an
    * {@link java.io.IOException} once the upload is aborted.
    *
    * @throws IllegalArgumentException naming the key when it is invalid
@@ -242,7 +242,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
       return body;
     } catch (SdkException e) {
       if (S3Failures.isNotFound(e)) {
-        throw new StorageException("no object '" + key + "' in " + location(name), e, false);
+        throw new ExportException("no object '" + key + "' in " + location(name), e, false);
       }
       throw S3Failures.map("read", location(name), e);
     }
@@ -321,7 +321,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
     if (!errors.isEmpty()) {
       S3Error first = errors.get(0);
       boolean retryable = !"AccessDenied".equals(first.code());
-      throw new StorageException("cannot delete " + errors.size() + " of the objects under "
+      throw new ExportException("cannot delete " + errors.size() + " of the objects under "
           + location(config.objectName(prefix)) + ", e.g. " + location(first.key()) + ": " + first.code() + ": "
           + first.message(), retryable);
     }
@@ -467,7 +467,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
       return CompletedPart.builder().partNumber(part.number()).eTag(response.eTag()).checksumCRC32C(crc32c).build();
     } catch (SdkException e) {
       if (S3Failures.isNotFound(e)) {
-        throw new StorageException("cannot upload part " + part.number() + " of " + location(objectName)
+        throw new ExportException("cannot upload part " + part.number() + " of " + location(objectName)
             + ": multipart upload " + uploadId + " is gone (aborted from outside)", e, true);
       }
       throw S3Failures.map("upload part " + part.number() + " of", location(objectName), e);
@@ -480,7 +480,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
           .multipartUpload(m -> m.parts(completed)));
     } catch (SdkException e) {
       if (S3Failures.isNotFound(e)) {
-        throw new StorageException("cannot complete the upload of " + location(objectName) + ": multipart upload "
+        throw new ExportException("cannot complete the upload of " + location(objectName) + ": multipart upload "
             + uploadId + " is gone (aborted from outside, e.g. by the janitor after a lost lease)", e, true);
       }
       throw S3Failures.map("complete the upload of", location(objectName), e);
@@ -508,7 +508,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   /** S3 answers with the checksum it stored; one that differs from the one sent means corruption on the way. */
   private void checkEcho(@Nullable String stored, String sent, String what, String objectName) {
     if (stored != null && !stored.equals(sent)) {
-      throw new StorageException("cannot write " + what + (what.isEmpty() ? "" : " ") + location(objectName)
+      throw new ExportException("cannot write " + what + (what.isEmpty() ? "" : " ") + location(objectName)
           + ": S3 stored CRC32C " + stored + " but " + sent + " was sent", true);
     }
   }

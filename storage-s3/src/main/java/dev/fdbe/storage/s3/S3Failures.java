@@ -1,6 +1,6 @@
 package dev.fdbe.storage.s3;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import java.io.IOException;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -36,8 +36,8 @@ final class S3Failures {
    * @param action what was tried, e.g. {@code "upload part 3 of"}
    * @param location the object or prefix, e.g. {@code s3://bucket/prefix/key}
    */
-  static StorageException map(String action, String location, SdkException e) {
-    return new StorageException("cannot " + action + " " + location + ": " + reason(e), e, isRetryable(e));
+  static ExportException map(String action, String location, SdkException e) {
+    return new ExportException("cannot " + action + " " + location + ": " + reason(e), e, isRetryable(e));
   }
 
   /** Whether a failure may go away when a later attempt tries again. */

@@ -1,6 +1,6 @@
 package dev.fdbe.storage.s3;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobUpload;
 import dev.fdbe.spi.UploadJournal;
@@ -102,7 +102,7 @@ final class S3Upload implements BlobUpload {
    * <p>Waits for the parts in flight, sends the last one and completes the multipart upload (or
    * puts the whole object when it fits in one part), then checks the stored size with HeadObject.
    *
-   * @throws StorageException when S3 fails or refuses (the upload is then aborted), when the
+   * @throws ExportException when S3 fails or refuses (the upload is then aborted), when the
    *     stored size differs from the bytes written (retryable; the object is deleted), or when the
    *     upload was aborted (not retryable)
    * @throws IllegalStateException when it was already committed
@@ -251,7 +251,7 @@ final class S3Upload implements BlobUpload {
   /** Waits for a free slot in the window and takes it for the next part. */
   private PartBuffer acquireBuffer() throws IOException {
     if (nextPart > S3StorageConfig.MAX_PARTS_PER_UPLOAD) {
-      fail(new StorageException("cannot write " + store.location(objectName) + ": the object is larger than "
+      fail(new ExportException("cannot write " + store.location(objectName) + ": the object is larger than "
           + S3StorageConfig.MAX_PARTS_PER_UPLOAD + " parts of " + partSizeBytes + " bytes, the most one S3 upload "
           + "takes; raise the part size (partSizeMb)", false));
     }
@@ -312,7 +312,7 @@ final class S3Upload implements BlobUpload {
     try {
       store.partExecutor().execute(() -> upload(upload, part));
     } catch (RejectedExecutionException e) {
-      partEnded(part, null, new StorageException("cannot upload part " + part.number() + " of "
+      partEnded(part, null, new ExportException("cannot upload part " + part.number() + " of "
           + store.location(objectName) + ": the store was closed", e, false));
       checkWritable();
     }
@@ -323,7 +323,7 @@ final class S3Upload implements BlobUpload {
     String id;
     try {
       id = store.createMultipartUpload(objectName);
-    } catch (StorageException e) {
+    } catch (ExportException e) {
       fail(e);
       throw e;
     }
@@ -370,10 +370,10 @@ final class S3Upload implements BlobUpload {
       if (!cancelled) {
         response = store.uploadPart(objectName, id, part, () -> cancelled);
       }
-    } catch (StorageException e) {
+    } catch (ExportException e) {
       error = e;
     } catch (RuntimeException e) {
-      error = new StorageException("cannot upload part " + part.number() + " of " + store.location(objectName)
+      error = new ExportException("cannot upload part " + part.number() + " of " + store.location(objectName)
           + ": " + e, e, true);
     }
     partEnded(part, response, cancelled ? null : error);
@@ -439,7 +439,7 @@ final class S3Upload implements BlobUpload {
           send(last);
         }
       } catch (IOException e) {
-        throw new StorageException("cannot upload the last part of " + store.location(objectName) + ": " + e, e,
+        throw new ExportException("cannot upload the last part of " + store.location(objectName) + ": " + e, e,
             true);
       }
       List<CompletedPart> parts = awaitParts();
@@ -452,12 +452,12 @@ final class S3Upload implements BlobUpload {
       }
       closeInJournal(id);
     }
-    HeadObjectResponse head = store.head(objectName).orElseThrow(() -> new StorageException("cannot commit "
+    HeadObjectResponse head = store.head(objectName).orElseThrow(() -> new ExportException("cannot commit "
         + store.location(objectName) + ": the object is missing right after it was written", true));
     long stored = head.contentLength() == null ? -1 : head.contentLength();
     if (stored != written) {
       store.deleteObjectQuietly(objectName);
-      throw new StorageException("cannot commit " + store.location(objectName) + ": " + written
+      throw new ExportException("cannot commit " + store.location(objectName) + ": " + written
           + " bytes were written but " + stored + " are stored; the object was deleted", true);
     }
     return new BlobInfo(key, stored, Expiration.parse(head.expiration()));
@@ -537,11 +537,11 @@ final class S3Upload implements BlobUpload {
     current = null;
   }
 
-  private StorageException ended(@Nullable Exception cause) {
+  private ExportException ended(@Nullable Exception cause) {
     String message = "upload of '" + key + "' to " + store.location(objectName) + " was "
         + (abortedByCaller ? "aborted" : "ended by an earlier failure") + "; nothing is stored";
     Throwable reason = cause != null ? cause : failure;
-    return reason == null ? new StorageException(message, false) : new StorageException(message, reason, false);
+    return reason == null ? new ExportException(message, false) : new ExportException(message, reason, false);
   }
 
   /** The stream of the upload; writing blocks while the window of parts is full. */

@@ -1,8 +1,8 @@
 package dev.fdbe.storage.s3;
 
 import dev.fdbe.Model;
-import dev.fdbe.Schema;
-import dev.fdbe.SourceException;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.SourceQuery;
@@ -87,10 +87,10 @@ final class GeneratedEvents implements RecordSource {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        throw new SourceException("reading was cancelled", false);
+        throw new ExportException("reading was cancelled", false);
       }
       if (cancelled.getCount() == 0) {
-        throw new SourceException("reading was cancelled", false);
+        throw new ExportException("reading was cancelled", false);
       }
       if (row + 1 >= rows) {
         return false;

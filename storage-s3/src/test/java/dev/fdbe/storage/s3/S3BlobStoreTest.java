@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobUpload;
 import dev.fdbe.spi.OpenUpload;
@@ -165,10 +165,10 @@ class S3BlobStoreTest {
       BlobUpload upload = store.beginUpload("1/r/attempt-1/failing.csv", journal);
       writeInSmallPieces(upload.stream(), data);
       upload.commit();
-    }).isInstanceOf(StorageException.class)
+    }).isInstanceOf(ExportException.class)
         .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/failing.csv")
         .hasMessageContaining("InternalError")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isTrue());
 
     assertThat(server.backend.uploadPartCalls.get()).as("the SDK retried").isGreaterThanOrEqualTo(S3BlobStore.MAX_ATTEMPTS);
     assertThat(server.openUploads(bucket)).isEmpty();
@@ -216,7 +216,7 @@ class S3BlobStoreTest {
       assertThat(server.openUploads(bucket)).as("ListMultipartUploads after abort").isEmpty();
       assertThat(server.objects(bucket)).isEmpty();
       assertThat(journal.closed()).containsExactlyElementsOf(journal.opened()).hasSize(1);
-      assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class).hasMessageContaining("aborted");
+      assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class).hasMessageContaining("aborted");
     } finally {
       release.countDown();
       narrow.close();
@@ -231,17 +231,17 @@ class S3BlobStoreTest {
     try {
       BlobUpload small = denied.beginUpload("1/r/attempt-1/small.csv");
       small.stream().write(data(1000, 6));
-      assertThatThrownBy(small::commit).isInstanceOf(StorageException.class)
+      assertThatThrownBy(small::commit).isInstanceOf(ExportException.class)
           .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/small.csv")
           .hasMessageContaining("SignatureDoesNotMatch")
-          .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+          .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
 
       BlobUpload large = denied.beginUpload("1/r/attempt-1/large.csv");
       assertThatThrownBy(() -> writeInSmallPieces(large.stream(), data(PART + 1, 7)))
           .as("the multipart upload is refused when the first part is handed over")
-          .isInstanceOf(StorageException.class)
+          .isInstanceOf(ExportException.class)
           .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/large.csv")
-          .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+          .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
     } finally {
       denied.close();
     }
@@ -252,10 +252,10 @@ class S3BlobStoreTest {
   void aMissingBucketIsAPermanentFailureNamingIt() {
     S3BlobStore missing = S3BlobStore.create(server.config("no-such-bucket-here").build());
     try {
-      assertThatThrownBy(() -> missing.list("")).isInstanceOf(StorageException.class)
+      assertThatThrownBy(() -> missing.list("")).isInstanceOf(ExportException.class)
           .hasMessageContaining("s3://no-such-bucket-here/")
           .hasMessageContaining("NoSuchBucket")
-          .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isFalse());
+          .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
     } finally {
       missing.close();
     }
@@ -308,10 +308,10 @@ class S3BlobStoreTest {
     BlobUpload upload = store.beginUpload("1/r/attempt-1/short.csv", UploadJournal.NONE);
     writeInSmallPieces(upload.stream(), data(PART + 100, 10));
 
-    assertThatThrownBy(upload::commit).isInstanceOf(StorageException.class)
+    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class)
         .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/short.csv")
         .hasMessageContaining((PART + 100) + " bytes were written but " + (PART + 99) + " are stored")
-        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isTrue());
     assertThat(server.objects(bucket)).isEmpty();
     assertThat(server.openUploads(bucket)).isEmpty();
   }

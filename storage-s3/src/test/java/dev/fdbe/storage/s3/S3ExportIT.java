@@ -12,7 +12,6 @@ import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
-import dev.fdbe.PartSelector;
 import dev.fdbe.RunId;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
@@ -137,7 +136,7 @@ class S3ExportIT {
     int row = 0;
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       for (int i = 0; i < files.size(); i++) {
-        DownloadLink link = engine.download(CALLER, id, new PartSelector.ByIndex(i));
+        DownloadLink link = engine.download(CALLER, id, i);
         assertThat(link.uri().getScheme()).isEqualTo("http");
         assertThat(link.uri().getQuery()).contains("X-Amz-Signature=");
         Path local = directory.resolve(link.fileName());
@@ -198,7 +197,7 @@ class S3ExportIT {
     assertThat(run.status()).as("error: %s", run.error()).isEqualTo(RunStatus.COMPLETED);
     assertThat(server.backend.failedUploadParts).as("three UploadPart calls failed with 500").hasValue(3);
     List<Map<String, Object>> read;
-    try (InputStream in = engine.openFile(CALLER, id, new PartSelector.ByIndex(0))) {
+    try (InputStream in = engine.openFile(CALLER, id, 0)) {
       read = ExportFiles.readAll(in, FileFormat.JSON_LINES, Compression.NONE, Model.EVENTS.schema());
     }
     assertThat(read).hasSize(rows);

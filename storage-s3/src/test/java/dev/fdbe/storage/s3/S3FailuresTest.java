@@ -2,7 +2,7 @@ package dev.fdbe.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fdbe.StorageException;
+import dev.fdbe.ExportException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +30,7 @@ class S3FailuresTest {
       "403, RequestTimeTooSkewed, true", "409, OperationAborted, true", "429, TooManyRequests, true",
       "502, BadGateway, true"})
   void retryableOnlyWhenALaterAttemptMayWork(int status, String code, boolean retryable) {
-    StorageException mapped = S3Failures.map("put", "s3://b/k/x.csv", answer(status, code));
+    ExportException mapped = S3Failures.map("put", "s3://b/k/x.csv", answer(status, code));
 
     assertThat(mapped.isRetryable()).as(code).isEqualTo(retryable);
     assertThat(mapped).hasMessageStartingWith("cannot put s3://b/k/x.csv: " + code + " (HTTP " + status + ")")

@@ -1,4 +1,4 @@
-package dev.fdbe;
+package dev.fdbe.schema;
 
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.fdbe;
+package dev.fdbe.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

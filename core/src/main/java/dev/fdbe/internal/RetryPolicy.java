@@ -1,11 +1,13 @@
-package dev.fdbe;
+package dev.fdbe.internal;
 
+import dev.fdbe.ExportEngine;
+import dev.fdbe.RunStatus;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * How the engine retries a run after a transient error: up to {@code maxAttempts} attempts in all,
+ * How the engine retries a run after a transient error (set with {@link ExportEngine.Builder#retries}): up to {@code maxAttempts} attempts in all,
  * with exponential backoff and full jitter. The ceiling of the wait is {@code initialBackoff} after
  * the first failure and doubles after each further one, never above {@code maxBackoff}; the wait
  * itself is drawn uniformly between zero and that ceiling ({@link #backoffAfter(int,
@@ -18,7 +20,7 @@ import java.util.random.RandomGenerator;
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
   /** 5 attempts, waiting up to 1 s, 2 s, 4 s and 8 s between them. */
-  public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(30));
+  public static final RetryPolicy DEFAULT = new RetryPolicy(ExportEngine.DEFAULT_MAX_ATTEMPTS, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   public RetryPolicy {
     if (maxAttempts < 1) {

@@ -1,4 +1,4 @@
-package dev.fdbe;
+package dev.fdbe.schema;
 
 /**
  * The type of an exported column. Each format maps these types as API.md describes: timestamps are
@@ -6,17 +6,17 @@ package dev.fdbe;
  * string lists are Parquet lists, JSON arrays in JSONLines and JSON text in CSV.
  */
 public enum ColumnType {
-  /** UTF-8 text. Read with {@link dev.fdbe.spi.Row#getString(int)}. */
+  /** UTF-8 text. Read with {@link dev.fdbe.schema.Row#getString(int)}. */
   STRING("string"),
-  /** A signed 64-bit integer. Read with {@link dev.fdbe.spi.Row#getLong(int)}. */
+  /** A signed 64-bit integer. Read with {@link dev.fdbe.schema.Row#getLong(int)}. */
   INT64("int64"),
-  /** A boolean. Read with {@link dev.fdbe.spi.Row#getBoolean(int)}. */
+  /** A boolean. Read with {@link dev.fdbe.schema.Row#getBoolean(int)}. */
   BOOLEAN("boolean"),
-  /** A UTC instant with microsecond precision. Read with {@link dev.fdbe.spi.Row#getTimestampMicros(int)}. */
+  /** A UTC instant with microsecond precision. Read with {@link dev.fdbe.schema.Row#getTimestampMicros(int)}. */
   TIMESTAMP("timestamp"),
-  /** A JSON document held as text. Read with {@link dev.fdbe.spi.Row#getString(int)}. */
+  /** A JSON document held as text. Read with {@link dev.fdbe.schema.Row#getString(int)}. */
   JSON("json"),
-  /** A list of strings. Read with {@link dev.fdbe.spi.Row#getStringList(int)}. */
+  /** A list of strings. Read with {@link dev.fdbe.schema.Row#getStringList(int)}. */
   STRING_LIST("list<string>");
 
   private final String wireName;

@@ -1,8 +1,6 @@
-package dev.fdbe;
+package dev.fdbe.internal.source;
 
 import dev.fdbe.internal.Micros;
-import dev.fdbe.internal.source.ArrayRow;
-import dev.fdbe.internal.source.RowValues;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.SourceQuery;
@@ -14,18 +12,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.ExportException;
+import dev.fdbe.Model;
+import dev.fdbe.TeamId;
 
 /**
- * A {@link RecordSource} holding rows in memory, so that export logic can be tested offline with no
- * database. It selects rows exactly as the JDBC source does: the team's rows whose time column
- * ({@link Model#defaultTimeColumn()}) lies in the interval, event filters applied, each event uuid
- * once, ordered by time then key.
- *
- * <pre>{@code
- * InMemoryRecordSource source = new InMemoryRecordSource();
- * source.add(TeamId.of(1), Model.EVENTS, Map.of(
- *     "uuid", "018f...", "event", "$pageview", "timestamp", Instant.parse("2026-11-20T10:00:00Z")));
- * }</pre>
+ * The source {@link dev.fdbe.RecordSources#inMemory()} builds (core's own tests use it directly):
+ * rows in memory, selected exactly as the JDBC source selects them — the team's rows whose time
+ * column ({@link Model#defaultTimeColumn()}) lies in the interval, event filters applied, each event
+ * uuid once, ordered by time then key.
  *
  * <p>Thread-safe: rows may be added while cursors are open; a cursor sees the rows present when it
  * was opened.
@@ -47,6 +43,15 @@ public final class InMemoryRecordSource implements RecordSource {
         .computeIfAbsent(model, m -> new CopyOnWriteArrayList<>())
         .add(row);
     return this;
+  }
+
+  /** A source holding the rows this one holds now; rows added to either later stay apart. */
+  public InMemoryRecordSource copy() {
+    InMemoryRecordSource copy = new InMemoryRecordSource();
+    rows.forEach((team, models) -> models.forEach((model, list) ->
+        copy.rows.computeIfAbsent(team, t -> new ConcurrentHashMap<>())
+            .put(model, new CopyOnWriteArrayList<>(list))));
+    return copy;
   }
 
   /** Adds several rows; see {@link #add(TeamId, Model, Map)}. */
@@ -111,7 +116,7 @@ public final class InMemoryRecordSource implements RecordSource {
     @Override
     public boolean next() {
       if (cancelled) {
-        throw new SourceException("reading was cancelled", false);
+        throw new ExportException("reading was cancelled", false);
       }
       if (position + 1 >= selected.size()) {
         return false;

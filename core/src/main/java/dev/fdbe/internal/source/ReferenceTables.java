@@ -1,7 +1,6 @@
-package dev.fdbe;
+package dev.fdbe.internal.source;
 
 import dev.fdbe.internal.Micros;
-import dev.fdbe.internal.source.RowValues;
 import dev.fdbe.internal.store.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.schema.Column;
+import dev.fdbe.ExportException;
+import dev.fdbe.Model;
+import dev.fdbe.TeamId;
 
 /**
  * The reference tables {@link JdbcRecordSource} reads: {@code events}, {@code persons} and

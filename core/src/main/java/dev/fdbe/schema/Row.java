@@ -1,10 +1,11 @@
-package dev.fdbe.spi;
+package dev.fdbe.schema;
 
 import java.util.List;
+import dev.fdbe.spi.RecordCursor;
 
 /**
  * The current row of a {@link RecordCursor}, read by column index in the model's
- * {@link dev.fdbe.Schema} order with the accessor that matches the column's type. Writers read
+ * {@link dev.fdbe.schema.Schema} order with the accessor that matches the column's type. Writers read
  * typed fields straight from the row: no map, no boxing per value.
  *
  * <p>Calling an accessor on a null value, or one that does not match the column's type, is

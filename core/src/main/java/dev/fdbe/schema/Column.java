@@ -1,4 +1,4 @@
-package dev.fdbe;
+package dev.fdbe.schema;
 
 import java.util.Objects;
 
