@@ -536,7 +536,7 @@ public final class ExportEngine implements AutoCloseable {
       return this;
     }
 
-    /** Where rows come from (required): {@link JdbcRecordSource} or {@link InMemoryRecordSource}. */
+    /** Where rows come from (required): one of {@link RecordSources}, or your own. */
     public Builder recordSource(RecordSource value) {
       recordSource = once(recordSource, value, "recordSource");
       return this;

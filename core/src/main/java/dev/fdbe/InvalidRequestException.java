@@ -3,8 +3,10 @@ package dev.fdbe;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request that API.md refuses (HTTP 400): a validation rule, a run that cannot be downloaded yet,
- * an expired file. The message is the one API.md gives, written for the user who sent the request.
+ * A request the library refuses (HTTP 400): a validation rule broken (with {@link #attr()} naming
+ * the field), a status change the lifecycle does not allow (cancelling a run that already ended), a
+ * run that cannot be downloaded yet, an expired file. The message is written for the user who sent
+ * the request, in the HTTP API's words.
  */
 public class InvalidRequestException extends ExportException {
   private static final long serialVersionUID = 1L;

@@ -7,7 +7,7 @@ package dev.fdbe;
 public class TooManyRunsException extends ExportException {
   private static final long serialVersionUID = 1L;
 
-  /** The error code of API.md. */
+  /** The error code the HTTP API answers with. */
   public static final String CODE = "too_many_concurrent_file_downloads";
 
   private final TeamId team;

@@ -1,8 +1,11 @@
 /**
- * The API for callers: {@link dev.fdbe.ExportEngine} (create, list, retrieve, cancel, download,
- * logs, manifest), the request and run value types, and the built-in run stores, blob stores and
- * record sources ({@link dev.fdbe.RunStores}, {@link dev.fdbe.BlobStores},
- * {@link dev.fdbe.internal.source.JdbcRecordSource}, {@link dev.fdbe.internal.source.InMemoryRecordSource}).
+ * The API for callers. Start at {@link dev.fdbe.ExportEngine} (create, list, retrieve, cancel,
+ * download, logs, manifest) and its builder; a run is asked for with an {@link dev.fdbe.ExportRequest}
+ * and its {@link dev.fdbe.FileConfig}, and read back as a {@link dev.fdbe.RunSnapshot} in a
+ * {@link dev.fdbe.RunStatus}. The refusals a caller catches extend {@link dev.fdbe.ExportException}.
+ * The built-in implementations are reached through factories: {@link dev.fdbe.RunStores},
+ * {@link dev.fdbe.RecordSources} and {@link dev.fdbe.BlobStores}. The repository's
+ * {@code docs/architecture.md} shows how a run flows through them.
  */
 @NullMarked
 package dev.fdbe;

@@ -1,7 +1,7 @@
 package dev.fdbe.schema;
 
 /**
- * The type of an exported column. Each format maps these types as API.md describes: timestamps are
+ * The type of an exported column. Each format maps these types the same way: timestamps are
  * UTC with microsecond precision, JSON columns are nested objects in JSONLines and text elsewhere,
  * string lists are Parquet lists, JSON arrays in JSONLines and JSON text in CSV.
  */

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class TransitionsTest {
   /**
-   * The lifecycle of API.md, written out independently of the implementation's table. Every status
+   * The run lifecycle as the HTTP API documents it, written out independently of the implementation's table. Every status
    * has a row, terminal ones an empty one: a new status fails {@link #theExpectedTableHasARowForEveryStatus}
    * until it is classified here.
    */

@@ -5,7 +5,7 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Timestamps as ISO-8601 UTC text with exactly six fractional digits and a {@code Z}, e.g.
- * {@code 2026-11-20T12:34:56.123456Z}, the form API.md prescribes for CSV and JSONLines. Formatting
+ * {@code 2026-11-20T12:34:56.123456Z}, the form CSV and JSON Lines files hold. Formatting
  * writes into a caller's buffer without allocating.
  */
 public final class IsoTimestamps {

@@ -21,7 +21,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * and lets requests in flight finish; the engine is closed separately (see {@link Main}).
  */
 final class FdbeServer {
-  /** The largest request body: API.md's 1 MiB. */
+  /** The largest request body the API accepts: 1 MiB. */
   static final long MAX_BODY_BYTES = 1024 * 1024;
   static final int MAX_THREADS = 64;
   static final int MAX_CONNECTIONS = 1024;

@@ -34,7 +34,7 @@ import org.eclipse.jetty.util.Fields;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The HTTP API of API.md over {@link ExportEngine}: routing, authentication with personal API keys,
+ * The HTTP API (docs/http-api.md) over {@link ExportEngine}: routing, authentication with personal API keys,
  * parsing of paths, queries and bodies, and JSON responses. Both URL families
  * ({@code /api/projects/{id}/...} and {@code /api/environments/{id}/...}) behave the same, with or
  * without a trailing slash. No export logic lives here.

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every error path of API.md over HTTP, with its status, envelope and message. */
+/** Every error path of the HTTP API (docs/http-api.md) over HTTP, with its status, envelope and message. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorPathsIT {
   private static final String RUNS = "/api/projects/1/file_download_batch_exports/";

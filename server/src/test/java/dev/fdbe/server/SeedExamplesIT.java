@@ -27,9 +27,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The seed page's {@code curl} examples, sent as curl sends them (method, headers, body) with only
- * the host, ids and key changed, for both URL families. Where the seed and API.md disagree, API.md
- * wins: a download answers 302 with the link, not 200.
+ * The public reference page's {@code curl} examples, sent as curl sends them (method, headers, body)
+ * with only the host, ids and key changed, for both URL families. Where that page and our documented
+ * API (docs/http-api.md) differ, ours wins: a download answers 302 with the link, not 200.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SeedExamplesIT {

@@ -11,7 +11,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /*
- * The one place where SDK exceptions become StorageExceptions. By the time an exception gets here
+ * The one place where SDK exceptions become ExportExceptions. By the time an exception gets here
  * the SDK has already retried it with backoff (5xx, throttling, timeouts, I/O), so "retryable"
  * means "a later attempt of the run may work", not "try this request again now".
  *
