@@ -8,6 +8,7 @@ import dev.fdbe.internal.Redactor;
 import dev.fdbe.internal.RetryPolicy;
 import dev.fdbe.internal.RequestValidator;
 import dev.fdbe.internal.RunLog;
+import dev.fdbe.internal.RunViews;
 import dev.fdbe.internal.Transitions;
 import dev.fdbe.internal.Workers;
 import dev.fdbe.spi.BlobStore;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -90,6 +90,7 @@ public final class ExportEngine implements AutoCloseable {
   private final RequestValidator validator;
   private final RunLog log;
   private final Workers workers;
+  private final RunViews views;
 
   private ExportEngine(EngineSettings settings) {
     this.settings = settings;
@@ -97,6 +98,7 @@ public final class ExportEngine implements AutoCloseable {
     this.validator = new RequestValidator(settings.clock(), settings.maxIntervalLength(), settings.formats().available());
     this.log = new RunLog(store, settings.clock(), new Redactor(List.of(settings.instanceName())));
     this.workers = new Workers(settings, log);
+    this.views = new RunViews(store, settings.clock());
   }
 
   /** A builder; the run store, record source and blob store are required. */
@@ -205,7 +207,7 @@ public final class ExportEngine implements AutoCloseable {
     Page<RunRecord> runs = store.list(caller.team(), Math.min(limit, MAX_PAGE_LIMIT), offset);
     List<RunSnapshot> snapshots = new ArrayList<>(runs.items().size());
     for (RunRecord run : runs.items()) {
-      snapshots.add(snapshot(run));
+      snapshots.add(views.snapshot(run));
     }
     return new Page<>(runs.count(), runs.offset(), runs.limit(), snapshots);
   }
@@ -218,7 +220,7 @@ public final class ExportEngine implements AutoCloseable {
    */
   public RunSnapshot retrieve(Caller caller, RunId id) {
     caller.require(Scope.READ);
-    return snapshot(find(caller, id));
+    return views.snapshot(find(caller, id));
   }
 
   /**
@@ -241,7 +243,7 @@ public final class ExportEngine implements AutoCloseable {
           "Cancellation requested by the user");
       stopLocal(run, RunStatus.CANCELLED);
     }
-    return snapshot(find(caller, id));
+    return views.snapshot(find(caller, id));
   }
 
   /**
@@ -287,7 +289,7 @@ public final class ExportEngine implements AutoCloseable {
    */
   public DownloadLink download(Caller caller, RunId id, long index) {
     caller.require(Scope.READ);
-    return link(downloadable(find(caller, id), byIndex(index)));
+    return link(views.downloadable(find(caller, id), RunViews.byIndex(index)));
   }
 
   /**
@@ -299,7 +301,7 @@ public final class ExportEngine implements AutoCloseable {
    */
   public DownloadLink download(Caller caller, RunId id, FileId file) {
     caller.require(Scope.READ);
-    return link(downloadable(find(caller, id), byId(file)));
+    return link(views.downloadable(find(caller, id), RunViews.byId(file)));
   }
 
   private DownloadLink link(FileRecord file) {
@@ -325,7 +327,7 @@ public final class ExportEngine implements AutoCloseable {
    */
   public InputStream openFile(Caller caller, RunId id, long index) {
     caller.require(Scope.READ);
-    return settings.blobStore().open(downloadable(find(caller, id), byIndex(index)).key());
+    return settings.blobStore().open(views.downloadable(find(caller, id), RunViews.byIndex(index)).key());
   }
 
   /**
@@ -334,18 +336,7 @@ public final class ExportEngine implements AutoCloseable {
    */
   public InputStream openFile(Caller caller, RunId id, FileId file) {
     caller.require(Scope.READ);
-    return settings.blobStore().open(downloadable(find(caller, id), byId(file)).key());
-  }
-
-  /** The file a download selects, checked to be downloadable now. */
-  private FileRecord downloadable(RunRecord run, Function<List<FileRecord>, FileRecord> selector) {
-    requireCompleted(run);
-    FileRecord file = selector.apply(store.files(run.id()));
-    Instant now = settings.clock().instant();
-    if (file.deletedAt() != null || !file.expiresAt().isAfter(now)) {
-      throw new InvalidRequestException(null, "This file download has expired");
-    }
-    return file;
+    return settings.blobStore().open(views.downloadable(find(caller, id), RunViews.byId(file)).key());
   }
 
   /**
@@ -370,20 +361,7 @@ public final class ExportEngine implements AutoCloseable {
    */
   public RunManifest manifest(Caller caller, RunId id) {
     caller.require(Scope.READ);
-    RunRecord run = find(caller, id);
-    requireCompleted(run);
-    List<ManifestFile> files = new ArrayList<>();
-    long records = 0;
-    long bytes = 0;
-    for (FileRecord file : store.files(id)) {
-      files.add(new ManifestFile(file.id(), file.index(), file.fileName(), file.records(), file.sizeBytes(),
-          file.sha256(), file.expiresAt()));
-      records += file.records();
-      bytes += file.sizeBytes();
-    }
-    ExportRequest request = run.request();
-    return new RunManifest(id, request.model(), request.file().format(), request.file().compression(),
-        request.dataIntervalStart(), request.dataIntervalEnd(), records, bytes, request.model().schema(), files);
+    return views.manifest(find(caller, id));
   }
 
   /**
@@ -422,58 +400,6 @@ public final class ExportEngine implements AutoCloseable {
     return store.find(id)
         .filter(run -> run.team().equals(caller.team()) && !run.isSlice())
         .orElseThrow(() -> NotFoundException.run(id.toString()));
-  }
-
-  private RunSnapshot snapshot(RunRecord run) {
-    List<FileId> files = run.status() == RunStatus.COMPLETED
-        ? store.files(run.id()).stream().map(FileRecord::id).toList()
-        : List.of();
-    String error = run.status().isFailure() ? (run.error() == null ? run.status().wireName() : run.error()) : null;
-    Progress progress = run.progress();
-    if (run.isSliced() && run.status() != RunStatus.COMPLETED) {
-      long records = 0;
-      long bytes = 0;
-      int parts = 0;
-      for (RunRecord slice : store.slices(run.id())) {
-        records += slice.progress().recordsCompleted();
-        bytes += slice.progress().bytesExported();
-        parts += slice.progress().partsCompleted();
-      }
-      progress = new Progress(records, bytes, parts);
-    }
-    return new RunSnapshot(run.id(), run.team(), run.request(), run.status(), files, error, progress,
-        run.createdAt(), run.startedAt(), run.finishedAt());
-  }
-
-  private static void requireCompleted(RunRecord run) {
-    RunStatus status = run.status();
-    if (status == RunStatus.COMPLETED) {
-      return;
-    }
-    if (!status.isTerminal()) {
-      throw new InvalidRequestException(null, "Batch export run is still in progress");
-    }
-    if (status == RunStatus.CANCELLED) {
-      throw new InvalidRequestException(null, "Batch export run was cancelled");
-    }
-    throw new InvalidRequestException(null, "Batch export run has failed");
-  }
-
-  private static Function<List<FileRecord>, FileRecord> byId(FileId id) {
-    Objects.requireNonNull(id, "file");
-    return files -> files.stream()
-        .filter(f -> f.id().equals(id))
-        .findFirst()
-        .orElseThrow(() -> new NotFoundException("No file download with id '" + id + "' in this run"));
-  }
-
-  private static Function<List<FileRecord>, FileRecord> byIndex(long index) {
-    return files -> {
-      if (index < 0 || index >= files.size()) {
-        throw new NotFoundException("No files with index " + index);
-      }
-      return files.get((int) index);
-    };
   }
 
   // ---------------------------------------------------------------- builder

@@ -8,7 +8,6 @@ import dev.fdbe.format.ExportFiles;
 import dev.fdbe.schema.Row;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

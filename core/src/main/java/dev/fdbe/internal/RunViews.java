@@ -1,0 +1,128 @@
+package dev.fdbe.internal;
+
+import dev.fdbe.ExportRequest;
+import dev.fdbe.FileId;
+import dev.fdbe.InvalidRequestException;
+import dev.fdbe.ManifestFile;
+import dev.fdbe.NotFoundException;
+import dev.fdbe.Progress;
+import dev.fdbe.RunManifest;
+import dev.fdbe.RunSnapshot;
+import dev.fdbe.RunStatus;
+import dev.fdbe.spi.FileRecord;
+import dev.fdbe.spi.RunRecord;
+import dev.fdbe.spi.RunStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What callers read of a run, built from the run store's records: the snapshot (a sliced run's
+ * progress summed over its slices until it completes), the manifest of a completed run, and the file
+ * a download selects with the refusals of a run that is not downloadable. The engine checks the
+ * caller's team and scope before it asks.
+ */
+public final class RunViews {
+  private final RunStore store;
+  private final Clock clock;
+
+  public RunViews(RunStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** The run as a caller sees it now. */
+  public RunSnapshot snapshot(RunRecord run) {
+    List<FileId> files = run.status() == RunStatus.COMPLETED
+        ? store.files(run.id()).stream().map(FileRecord::id).toList()
+        : List.of();
+    String error = run.status().isFailure() ? (run.error() == null ? run.status().wireName() : run.error()) : null;
+    Progress progress = run.progress();
+    if (run.isSliced() && run.status() != RunStatus.COMPLETED) {
+      long records = 0;
+      long bytes = 0;
+      int parts = 0;
+      for (RunRecord slice : store.slices(run.id())) {
+        records += slice.progress().recordsCompleted();
+        bytes += slice.progress().bytesExported();
+        parts += slice.progress().partsCompleted();
+      }
+      progress = new Progress(records, bytes, parts);
+    }
+    return new RunSnapshot(run.id(), run.team(), run.request(), run.status(), files, error, progress,
+        run.createdAt(), run.startedAt(), run.finishedAt());
+  }
+
+  /**
+   * The manifest of a completed run: every file with its records, bytes and digest, and the totals.
+   *
+   * @throws InvalidRequestException when the run is not completed
+   */
+  public RunManifest manifest(RunRecord run) {
+    requireCompleted(run);
+    List<ManifestFile> files = new ArrayList<>();
+    long records = 0;
+    long bytes = 0;
+    for (FileRecord file : store.files(run.id())) {
+      files.add(new ManifestFile(file.id(), file.index(), file.fileName(), file.records(), file.sizeBytes(),
+          file.sha256(), file.expiresAt()));
+      records += file.records();
+      bytes += file.sizeBytes();
+    }
+    ExportRequest request = run.request();
+    return new RunManifest(run.id(), request.model(), request.file().format(), request.file().compression(),
+        request.dataIntervalStart(), request.dataIntervalEnd(), records, bytes, request.model().schema(), files);
+  }
+
+  /**
+   * The file the selector picks among the run's files, checked to be downloadable now.
+   *
+   * @throws InvalidRequestException when the run is not completed, or the file expired
+   * @throws NotFoundException when the selector finds no such file
+   */
+  public FileRecord downloadable(RunRecord run, Function<List<FileRecord>, FileRecord> selector) {
+    requireCompleted(run);
+    FileRecord file = selector.apply(store.files(run.id()));
+    Instant now = clock.instant();
+    if (file.deletedAt() != null || !file.expiresAt().isAfter(now)) {
+      throw new InvalidRequestException(null, "This file download has expired");
+    }
+    return file;
+  }
+
+  /** Selects the file with the id. */
+  public static Function<List<FileRecord>, FileRecord> byId(FileId id) {
+    Objects.requireNonNull(id, "file");
+    return files -> files.stream()
+        .filter(f -> f.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new NotFoundException("No file download with id '" + id + "' in this run"));
+  }
+
+  /** Selects the file at a 0-based index in key order; any index out of range is "not found". */
+  public static Function<List<FileRecord>, FileRecord> byIndex(long index) {
+    return files -> {
+      if (index < 0 || index >= files.size()) {
+        throw new NotFoundException("No files with index " + index);
+      }
+      return files.get((int) index);
+    };
+  }
+
+  private static void requireCompleted(RunRecord run) {
+    RunStatus status = run.status();
+    if (status == RunStatus.COMPLETED) {
+      return;
+    }
+    if (!status.isTerminal()) {
+      throw new InvalidRequestException(null, "Batch export run is still in progress");
+    }
+    if (status == RunStatus.CANCELLED) {
+      throw new InvalidRequestException(null, "Batch export run was cancelled");
+    }
+    throw new InvalidRequestException(null, "Batch export run has failed");
+  }
+}
