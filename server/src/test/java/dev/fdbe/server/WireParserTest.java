@@ -95,11 +95,11 @@ class WireParserTest {
   @Test
   void partsAreTheFirstFileAnIdOrAnIndex() {
     String id = "497f6eca-6276-4993-bfeb-53cbbbba6f08";
-    assertThat(WireParser.part(null)).isEqualTo(0);
-    assertThat(WireParser.part("")).isEqualTo(0);
-    assertThat(WireParser.part(id.toUpperCase())).isEqualTo(FileId.parse(id));
-    assertThat(WireParser.part("0")).isEqualTo(0);
-    assertThat(WireParser.part("12")).isEqualTo(12);
+    assertThat(WireParser.part(null)).isEqualTo(new WireParser.Part(null, 0));
+    assertThat(WireParser.part("")).isEqualTo(new WireParser.Part(null, 0));
+    assertThat(WireParser.part(id.toUpperCase())).isEqualTo(new WireParser.Part(FileId.parse(id), 0));
+    assertThat(WireParser.part("0")).isEqualTo(new WireParser.Part(null, 0));
+    assertThat(WireParser.part("12")).isEqualTo(new WireParser.Part(null, 12));
     assertThatThrownBy(() -> WireParser.part("99999999999999999999999")).isInstanceOf(NotFoundException.class)
         .hasMessage("No files with index 99999999999999999999999");
   }
