@@ -152,7 +152,7 @@ public abstract class BlobStoreContractTest {
   @Test
   void openingAMissingObjectIsANonRetryableStorageError() {
     assertThatThrownBy(() -> store.open("missing/a.csv"))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("missing/a.csv")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }

@@ -141,7 +141,7 @@ class ParquetFormatTest {
     RecordWriter writer = new ParquetFormat().open(new ByteArrayOutputStream(), EVENTS, Compression.NONE,
         WriterContext.NONE);
     assertThatThrownBy(() -> writer.stage(TestRows.row(EVENTS, row)))
-        .isInstanceOf(ExportException.class).hasMessageContaining("'uuid'");
+        .isExactlyInstanceOf(ExportException.class).hasMessageContaining("'uuid'");
     assertThat(writer.records()).isZero();
   }
 
@@ -251,20 +251,20 @@ class ParquetFormatTest {
   void theReaderRefusesAFileOfAnotherSchema() throws Exception {
     Path file = ParquetFiles.write(dir.resolve("events.parquet"), EVENTS, Compression.NONE, EventRows.rows(6, 3));
     assertThatThrownBy(() -> ParquetRowReader.open(file, Model.PERSONS.schema()))
-        .isInstanceOf(ExportException.class).hasMessageContaining("team_id");
+        .isExactlyInstanceOf(ExportException.class).hasMessageContaining("team_id");
   }
 
   @Test
   void theReaderRefusesAFileThatIsNotParquet() throws Exception {
     Path file = Files.writeString(dir.resolve("text.parquet"), "not a parquet file at all");
     assertThatThrownBy(() -> ParquetRowReader.open(file, EVENTS))
-        .isInstanceOf(ExportException.class).hasMessageContaining("text.parquet");
+        .isExactlyInstanceOf(ExportException.class).hasMessageContaining("text.parquet");
   }
 
   @Test
   void aColumnNameAvroCannotHoldIsNamed() {
     Schema schema = Schema.of(dev.fdbe.schema.Column.required("$bad-name", dev.fdbe.schema.ColumnType.STRING));
     assertThatThrownBy(() -> new ParquetFormat().open(new ByteArrayOutputStream(), schema, Compression.NONE,
-        WriterContext.NONE)).isInstanceOf(ExportException.class).hasMessageContaining("'$bad-name'");
+        WriterContext.NONE)).isExactlyInstanceOf(ExportException.class).hasMessageContaining("'$bad-name'");
   }
 }

@@ -85,7 +85,7 @@ class GcsBlobStoreProviderTest {
     Path missing = dir.resolve("missing.json");
 
     assertThatThrownBy(() -> BlobStores.fromUri(URI.create("gs://my-exports?credentialsFile=" + missing)))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining(missing.toString())
         .hasMessageContaining("gs://my-exports")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());

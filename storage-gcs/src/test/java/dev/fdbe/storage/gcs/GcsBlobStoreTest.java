@@ -140,7 +140,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
 
     assertThatThrownBy(() -> upload.stream().write(1)).isInstanceOf(IOException.class).hasMessageContaining("aborted");
     assertThatThrownBy(upload::commit)
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/a/x.csv was aborted");
     assertThat(gcs.uploads.started).containsExactly("exports/test/a/x.csv");
     assertThat(gcs.uploads.finished).as("sessions finalized").isEmpty();
@@ -183,7 +183,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
 
     assertThatThrownBy(() -> writer.get(60, TimeUnit.SECONDS)).hasRootCauseInstanceOf(ExportException.class)
         .hasMessageContaining("aborted");
-    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class).hasMessageContaining("aborted");
+    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class).hasMessageContaining("aborted");
     assertThat(gcs.uploads.finished).isEmpty();
     assertThat(gcs.objectNames()).isEmpty();
   }
@@ -200,7 +200,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     upload[0] = hooked.beginUpload("late/x.csv");
     upload[0].stream().write(bytes(1000));
 
-    assertThatThrownBy(upload[0]::commit).isInstanceOf(ExportException.class).hasMessageContaining("aborted");
+    assertThatThrownBy(upload[0]::commit).isExactlyInstanceOf(ExportException.class).hasMessageContaining("aborted");
     assertThat(gcs.uploads.finished).containsExactly("exports/test/late/x.csv");
     assertThat(gcs.objectNames()).as("the finalized object was deleted").isEmpty();
   }
@@ -225,7 +225,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     upload.stream().write(bytes(5000));
 
     assertThatThrownBy(upload::commit)
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/crc/x.csv")
         .hasMessageContaining("CRC32C")
         .hasMessageContaining("AAAAAA==")
@@ -297,7 +297,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
         + "storage.objects.create access"));
 
     assertThatThrownBy(() -> store.beginUpload("1/run/a.csv"))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/1/run/a.csv")
         .hasMessageContaining("access denied (403)")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
@@ -309,7 +309,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     gcs.failRpc("open", FakeGcs.serviceError(404, "The specified bucket does not exist."));
 
     assertThatThrownBy(() -> store.beginUpload("1/run/a.csv"))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/1/run/a.csv")
         .hasMessageContaining("The specified bucket does not exist")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
@@ -331,7 +331,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/w/x.csv")
         .hasCauseInstanceOf(ExportException.class)
         .satisfies(e -> assertThat(((ExportException) e.getCause()).isRetryable()).isTrue());
-    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class);
+    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class);
     assertThat(gcs.uploads.finished).isEmpty();
   }
 
@@ -379,7 +379,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     gcs.failRpc("batchDelete", FakeGcs.serviceError(403, "Forbidden"));
 
     assertThatThrownBy(() -> store.deleteByPrefix("d/"))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/d/a.csv")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }

@@ -116,7 +116,7 @@ class GcsSignedLinkTest {
         .clock(CLOCK).build());
 
     assertThatThrownBy(() -> unsigned.signedLink("a/b.csv", "b.csv", NOW.plusSeconds(60)))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("gs://" + FakeGcs.BUCKET + "/a/b.csv")
         .hasMessageContaining("cannot sign")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());

@@ -430,7 +430,7 @@ class LocalBlobStoreLinkTest {
     Files.write(keyFile, new byte[5]);
 
     assertThatThrownBy(() -> store("s"))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining(".fdbe/link-signing-key under its root")
         .hasMessageContaining("5 bytes")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()))

@@ -141,7 +141,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     }
 
     assertThatThrownBy(upload::commit)
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("short/x.csv")
         .hasMessageContaining("100 bytes were written but 10 are stored");
     assertThat(store.stat("short/x.csv")).isEmpty();
@@ -165,7 +165,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     upload.abort();
 
     assertThatThrownBy(upload::commit)
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("ab/x.csv")
         .hasMessageContaining("aborted")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
@@ -210,7 +210,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     upload.abort();
 
     assertThat(writer.get(30, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
-    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class).hasMessageContaining("aborted");
+    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class).hasMessageContaining("aborted");
     assertThat(filesUnderRoot()).containsExactly("race");
     assertThat(store.list("")).isEmpty();
   }
@@ -240,7 +240,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     store.deleteByPrefix("1/");
 
-    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class).hasMessageContaining("1/r/a.csv");
+    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class).hasMessageContaining("1/r/a.csv");
     assertThat(filesUnderRoot()).isEmpty();
   }
 
@@ -278,7 +278,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     assertThat(store.stat("d")).isEmpty();
     assertThatThrownBy(() -> store.open("d"))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("no object 'd'");
     store.delete("d");
     assertThat(store.stat("d/e.csv")).isPresent();
@@ -338,12 +338,12 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     put(store, "a/b", bytes(1));
 
     assertThatThrownBy(() -> store.beginUpload("a/b/c.csv"))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("a/b/c.csv")
         .hasMessageContaining("'a/b' is an object")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
     assertThat(store.stat("a/b/c.csv")).isEmpty();
-    assertThatThrownBy(() -> store.open("a/b/c.csv")).isInstanceOf(ExportException.class)
+    assertThatThrownBy(() -> store.open("a/b/c.csv")).isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("no object 'a/b/c.csv'");
     store.delete("a/b/c.csv");
     assertThat(store.list("a/b/")).isEmpty();
@@ -358,7 +358,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
         () -> store.beginUpload("a.csv"), () -> store.stat("a.csv"), () -> store.open("a.csv"),
         () -> store.list(""), () -> store.delete("a.csv"), () -> store.deleteByPrefix("a/"))) {
       assertThatThrownBy(call::run)
-          .isInstanceOf(ExportException.class)
+          .isExactlyInstanceOf(ExportException.class)
           .hasMessageContaining("the root of local storage is missing or not a directory")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()))
           .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
@@ -386,7 +386,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     Path file = Files.write(dir.resolve("file"), bytes(1));
 
     assertThatThrownBy(() -> LocalBlobStore.create(LocalStorageConfig.builder(file).build()))
-        .isInstanceOf(ExportException.class)
+        .isExactlyInstanceOf(ExportException.class)
         .hasMessage("cannot create the root directory of local storage: exists and is not a directory")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
@@ -400,10 +400,10 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     Files.createDirectories(root.resolve("m/x.csv/under"));
     put(store, "m/file", bytes(1));
 
-    assertThatThrownBy(blocked::commit).isInstanceOf(ExportException.class)
+    assertThatThrownBy(blocked::commit).isExactlyInstanceOf(ExportException.class)
         .hasMessageStartingWith("cannot commit 'm/x.csv' in local storage: ")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()).doesNotContain(".tmp"));
-    assertThatThrownBy(() -> store.beginUpload("m/file/y.csv")).isInstanceOf(ExportException.class)
+    assertThatThrownBy(() -> store.beginUpload("m/file/y.csv")).isExactlyInstanceOf(ExportException.class)
         .hasMessage("cannot begin an upload of 'm/file/y.csv' in local storage: 'm/file' is an object, not a "
             + "directory");
     ExportException fileSystem = LocalBlobStore.ioFailure("cannot open 'k' in local storage",

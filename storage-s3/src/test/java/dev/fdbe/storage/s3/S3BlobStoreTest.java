@@ -165,7 +165,7 @@ class S3BlobStoreTest {
       BlobUpload upload = store.beginUpload("1/r/attempt-1/failing.csv", journal);
       writeInSmallPieces(upload.stream(), data);
       upload.commit();
-    }).isInstanceOf(ExportException.class)
+    }).isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/failing.csv")
         .hasMessageContaining("InternalError")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isTrue());
@@ -216,7 +216,7 @@ class S3BlobStoreTest {
       assertThat(server.openUploads(bucket)).as("ListMultipartUploads after abort").isEmpty();
       assertThat(server.objects(bucket)).isEmpty();
       assertThat(journal.closed()).containsExactlyElementsOf(journal.opened()).hasSize(1);
-      assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class).hasMessageContaining("aborted");
+      assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class).hasMessageContaining("aborted");
     } finally {
       release.countDown();
       narrow.close();
@@ -231,7 +231,7 @@ class S3BlobStoreTest {
     try {
       BlobUpload small = denied.beginUpload("1/r/attempt-1/small.csv");
       small.stream().write(data(1000, 6));
-      assertThatThrownBy(small::commit).isInstanceOf(ExportException.class)
+      assertThatThrownBy(small::commit).isExactlyInstanceOf(ExportException.class)
           .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/small.csv")
           .hasMessageContaining("SignatureDoesNotMatch")
           .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
@@ -239,7 +239,7 @@ class S3BlobStoreTest {
       BlobUpload large = denied.beginUpload("1/r/attempt-1/large.csv");
       assertThatThrownBy(() -> writeInSmallPieces(large.stream(), data(PART + 1, 7)))
           .as("the multipart upload is refused when the first part is handed over")
-          .isInstanceOf(ExportException.class)
+          .isExactlyInstanceOf(ExportException.class)
           .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/large.csv")
           .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
     } finally {
@@ -252,7 +252,7 @@ class S3BlobStoreTest {
   void aMissingBucketIsAPermanentFailureNamingIt() {
     S3BlobStore missing = S3BlobStore.create(server.config("no-such-bucket-here").build());
     try {
-      assertThatThrownBy(() -> missing.list("")).isInstanceOf(ExportException.class)
+      assertThatThrownBy(() -> missing.list("")).isExactlyInstanceOf(ExportException.class)
           .hasMessageContaining("s3://no-such-bucket-here/")
           .hasMessageContaining("NoSuchBucket")
           .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
@@ -308,7 +308,7 @@ class S3BlobStoreTest {
     BlobUpload upload = store.beginUpload("1/r/attempt-1/short.csv", UploadJournal.NONE);
     writeInSmallPieces(upload.stream(), data(PART + 100, 10));
 
-    assertThatThrownBy(upload::commit).isInstanceOf(ExportException.class)
+    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/short.csv")
         .hasMessageContaining((PART + 100) + " bytes were written but " + (PART + 99) + " are stored")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isTrue());
