@@ -7,9 +7,12 @@ import dev.fdbe.TimeRange;
 import java.util.Optional;
 
 /**
- * A host's billing or quota check, asked before a run starts exporting. A refusal ends the run
- * {@code FailedBilling} with the given reason as its error. Implementations are thread-safe; an
- * exception counts as a transient failure and is retried like any other.
+ * A host's billing or quota check, asked before every attempt of a run exports anything (its first
+ * attempt, each retry and takeover, and each slice of a sliced run). A refusal ends the run
+ * {@code FailedBilling} with the given reason as its error. Implementations are thread-safe. An
+ * exception is a failure of the attempt like any other: an {@link dev.fdbe.ExportException} that
+ * {@link dev.fdbe.ExportException#isRetryable() is retryable} (or an {@link java.io.IOException})
+ * is retried, anything else ends the run {@code Failed}.
  */
 @FunctionalInterface
 public interface QuotaCheck {
