@@ -269,24 +269,22 @@ public final class InMemoryRunStore implements RunStore {
 
   @Override
   public boolean renew(Lease lease, Instant until) {
-    synchronized (lock) {
-      RunRecord run = holding(lease);
-      if (run == null) {
-        return false;
-      }
-      put(run, Change.of(run).leaseExpiry(Micros.truncate(until)));
-      return true;
-    }
+    return moveLeaseExpiry(lease, Micros.truncate(until));
   }
 
+  /** Releasing lets the lease lapse one microsecond before {@code now}, so that a claim at {@code now} wins. */
   @Override
   public boolean release(Lease lease, Instant now) {
+    return moveLeaseExpiry(lease, Micros.truncate(now).minusNanos(1000));
+  }
+
+  private boolean moveLeaseExpiry(Lease lease, Instant expiry) {
     synchronized (lock) {
       RunRecord run = holding(lease);
       if (run == null) {
         return false;
       }
-      put(run, Change.of(run).leaseExpiry(Micros.truncate(now).minusNanos(1000)));
+      put(run, Change.of(run).leaseExpiry(expiry));
       return true;
     }
   }
