@@ -105,12 +105,7 @@ public final class JdbcRunStore implements RunStore {
     return dialect;
   }
 
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private <T> T withConnection(String what, SqlWork<T> work) {
+  private <T> T withConnection(String what, Transactions.Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       return work.run(connection);
     } catch (SQLException e) {
@@ -118,20 +113,9 @@ public final class JdbcRunStore implements RunStore {
     }
   }
 
-  private <T> T inTransaction(String what, SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
+  private <T> T inTransaction(String what, Transactions.Work<T> work) {
+    try {
+      return Transactions.inTransaction(dataSource, work);
     } catch (SQLException e) {
       throw failure(what, e);
     }

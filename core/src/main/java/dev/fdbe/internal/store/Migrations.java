@@ -3,7 +3,6 @@ package dev.fdbe.internal.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,9 +34,7 @@ final class Migrations {
   }
 
   private static void applyLocked(DataSource dataSource, Dialect dialect) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
+    Transactions.inTransaction(dataSource, connection -> {
       try (Statement statement = connection.createStatement()) {
         if (dialect == Dialect.POSTGRESQL) {
           statement.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")");
@@ -59,14 +56,9 @@ final class Migrations {
           }
           statement.execute("INSERT INTO fdbe_schema_version (version) VALUES (" + version + ")");
         }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
       }
-    }
+      return null;
+    });
   }
 
   /** The statements of a migration script: split at semicolons ending a line, comments dropped. */
