@@ -11,6 +11,7 @@ import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunStatus;
 import dev.fdbe.TeamId;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -126,16 +127,32 @@ public interface RunStore {
   boolean fail(Lease lease, RunStatus status, String error, Instant now);
 
   /**
-   * Records an upload an attempt opened in the blob store, if its lease still holds.
+   * The journal of the uploads that the attempt holding the run under {@code epoch} leaves open in
+   * a blob store ({@link MultipartUploads}) until it completes or aborts them. An attempt passes its
+   * lease's run and epoch and hands the journal to {@link MultipartUploads#beginUpload(String,
+   * UploadJournal)}; the janitor, which holds no lease, closes in it an upload that {@link #uploads}
+   * listed once the upload is aborted. Getting a journal reads and writes nothing.
    *
-   * @return false when the lease was lost; nothing is recorded then
+   * <ul>
+   *   <li>{@link UploadJournal#opened opened} records the upload with the run, {@code epoch} and
+   *       the time {@code clock} tells, if the run is still {@code Running} under {@code epoch}:
+   *       the check and the insert are atomic, so a claim that advances the epoch either sees the
+   *       upload recorded or makes the record fail. Otherwise, also when the run does not exist,
+   *       it records nothing and throws {@link IllegalStateException}. Not idempotent: each upload
+   *       is opened once.
+   *   <li>{@link UploadJournal#closed closed} forgets the run's recorded upload of that id,
+   *       whichever attempt recorded it and whatever the run's status; idempotent, and closing an
+   *       upload that is not recorded does nothing.
+   * </ul>
+   *
+   * <p>The journal is thread-safe, and holds no connection or lock between calls.
    */
-  boolean recordUpload(Lease lease, String key, String uploadId, Instant now);
+  UploadJournal uploadJournal(RunId runId, long epoch, InstantSource clock);
 
-  /** Forgets a recorded upload once it was completed or aborted; idempotent. */
-  void forgetUpload(RunId id, String uploadId);
-
-  /** Recorded uploads, oldest first. */
+  /**
+   * Recorded uploads that no journal closed yet, oldest ({@code recordedAt}) first, at most
+   * {@code limit}; empty when there are none.
+   */
   List<UploadRecord> uploads(int limit);
 
   /** The run's file downloads in index order; empty unless it completed. */

@@ -25,6 +25,7 @@ import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.UploadJournal;
 import dev.fdbe.spi.UploadRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,12 +33,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -704,42 +707,54 @@ public final class JdbcRunStore implements RunStore {
   // ---------------------------------------------------------------- open uploads
 
   @Override
-  public boolean recordUpload(Lease lease, String key, String uploadId, Instant now) {
-    return inTransaction("record upload " + uploadId + " of " + key, connection -> {
-      // Locking the run's row orders this insert against claims: it holds only under the lease.
-      try (PreparedStatement lock = connection.prepareStatement("UPDATE fdbe_runs SET lease_epoch = lease_epoch "
-          + "WHERE id = ? AND lease_epoch = ? AND status = ?")) {
-        lock.setObject(1, lease.runId().value());
-        lock.setLong(2, lease.epoch());
-        lock.setString(3, Transitions.LEASED.wireName());
-        if (lock.executeUpdate() != 1) {
-          return false;
+  public UploadJournal uploadJournal(RunId runId, long epoch, InstantSource clock) {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(clock, "clock");
+    return new UploadJournal() {
+      @Override
+      public void opened(String key, String uploadId) {
+        Instant now = clock.instant();
+        boolean recorded = inTransaction("record upload " + uploadId + " of " + key, connection -> {
+          // Locking the run's row orders this insert against claims: it holds only under the lease.
+          try (PreparedStatement lock = connection.prepareStatement("UPDATE fdbe_runs SET lease_epoch = lease_epoch "
+              + "WHERE id = ? AND lease_epoch = ? AND status = ?")) {
+            lock.setObject(1, runId.value());
+            lock.setLong(2, epoch);
+            lock.setString(3, Transitions.LEASED.wireName());
+            if (lock.executeUpdate() != 1) {
+              return false;
+            }
+          }
+          try (PreparedStatement insert = connection.prepareStatement("INSERT INTO fdbe_uploads (run_id, epoch, "
+              + "storage_key, upload_id, recorded_at_us) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setObject(1, runId.value());
+            insert.setLong(2, epoch);
+            insert.setString(3, key);
+            insert.setString(4, uploadId);
+            insert.setLong(5, Micros.of(now));
+            insert.executeUpdate();
+          }
+          return true;
+        });
+        if (!recorded) {
+          throw new IllegalStateException("upload " + uploadId + " of " + key + " is not recorded: run " + runId
+                + " is no longer running under lease epoch " + epoch);
         }
       }
-      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO fdbe_uploads (run_id, epoch, "
-          + "storage_key, upload_id, recorded_at_us) VALUES (?, ?, ?, ?, ?)")) {
-        insert.setObject(1, lease.runId().value());
-        insert.setLong(2, lease.epoch());
-        insert.setString(3, key);
-        insert.setString(4, uploadId);
-        insert.setLong(5, Micros.of(now));
-        insert.executeUpdate();
-      }
-      return true;
-    });
-  }
 
-  @Override
-  public void forgetUpload(RunId id, String uploadId) {
-    withConnection("forget upload " + uploadId, connection -> {
-      try (PreparedStatement delete = connection.prepareStatement(
-          "DELETE FROM fdbe_uploads WHERE run_id = ? AND upload_id = ?")) {
-        delete.setObject(1, id.value());
-        delete.setString(2, uploadId);
-        delete.executeUpdate();
+      @Override
+      public void closed(String key, String uploadId) {
+        withConnection("forget upload " + uploadId, connection -> {
+          try (PreparedStatement delete = connection.prepareStatement(
+              "DELETE FROM fdbe_uploads WHERE run_id = ? AND upload_id = ?")) {
+            delete.setObject(1, runId.value());
+            delete.setString(2, uploadId);
+            delete.executeUpdate();
+          }
+          return null;
+        });
       }
-      return null;
-    });
+    };
   }
 
   @Override
