@@ -33,7 +33,8 @@ import java.util.List;
  * next one (a row alone larger than the limit still gets a part of its own). A sealed part is
  * committed to the blob store, then registered in the run store under the attempt's lease; a lost
  * lease stops the attempt before anything else is written. A store with multipart uploads reports
- * each upload it opens to the journal, which records it under the lease before its first part.
+ * each upload it opens to the run store's journal of the attempt, which records it under the lease
+ * before its first part; a journal that refuses because the lease was lost stops the attempt.
  */
 final class PartRoller {
   private static final int BUFFER_BYTES = 64 * 1024;

@@ -17,14 +17,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Keeps runs, leases, parts, file downloads and run logs. The store is the single source of truth
- * that engines in one or many processes coordinate through: every change is a conditional update,
- * so that two engines can never both claim a run and an attempt that lost its lease can never
- * commit.
+ * Keeps runs, leases, parts, file downloads, run logs and the uploads attempts leave open in a blob
+ * store. The store is the single source of truth that engines in one or many processes coordinate
+ * through: every change is a conditional update, so that two engines can never both claim a run and
+ * an attempt that lost its lease can never commit.
  *
- * <p>Implementations are thread-safe. "Not found" is an empty result, never an exception. Store
- * failures surface as {@link dev.fdbe.ExportException}. Instants are kept with microsecond
- * precision.
+ * <p>Implementations are thread-safe. "Not found" is an empty result, never an exception, except
+ * that an {@link #uploadJournal upload journal} refuses to record for a run that is gone as it does
+ * for a lost lease. Store failures surface as {@link dev.fdbe.ExportException}. Instants are kept
+ * with microsecond precision.
  */
 public interface RunStore {
   /**
