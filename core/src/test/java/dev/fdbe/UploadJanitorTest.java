@@ -13,6 +13,7 @@ import dev.fdbe.spi.UploadRecord;
 import dev.fdbe.testing.LinesFormat;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -77,15 +78,7 @@ class UploadJanitorTest {
     Lease crashed = runStore.claim(run.id(), 0, AttemptId.random(), "crashed-engine", now.minusSeconds(60),
         now.minusSeconds(30)).orElseThrow();
     String key = TEAM + "/" + run.id() + "/attempt-1/part.jsonl";
-    multipart.beginUpload(key, new UploadJournal() {
-      @Override
-      public void opened(String uploadKey, String uploadId) {
-        assertThat(runStore.recordUpload(crashed, uploadKey, uploadId, now)).isTrue();
-      }
-
-      @Override
-      public void closed(String uploadKey, String uploadId) {}
-    });
+    multipart.beginUpload(key, runStore.uploadJournal(crashed.runId(), crashed.epoch(), InstantSource.fixed(now)));
     assertThat(multipart.openUploads("")).hasSize(1);
 
     start();
@@ -121,15 +114,8 @@ class UploadJanitorTest {
     runStore.insert(run, 10);
     Lease live = runStore.claim(run.id(), 0, AttemptId.random(), "engine-elsewhere", now,
         now.plus(Duration.ofHours(1))).orElseThrow();
-    multipart.beginUpload(TEAM + "/" + run.id() + "/attempt-1/part.jsonl", new UploadJournal() {
-      @Override
-      public void opened(String uploadKey, String uploadId) {
-        runStore.recordUpload(live, uploadKey, uploadId, now);
-      }
-
-      @Override
-      public void closed(String uploadKey, String uploadId) {}
-    });
+    multipart.beginUpload(TEAM + "/" + run.id() + "/attempt-1/part.jsonl",
+        runStore.uploadJournal(live.runId(), live.epoch(), InstantSource.fixed(now)));
     RunId other = start().create(CALLER, day());
     engine.awaitTerminal(CALLER, other, Duration.ofSeconds(60));
     await().atMost(Duration.ofSeconds(60))
@@ -151,11 +137,12 @@ class UploadJanitorTest {
     runStore.insert(run, 10);
     Lease lease = runStore.claim(run.id(), 0, AttemptId.random(), "engine-gone", now,
         now.plus(Duration.ofHours(1))).orElseThrow();
+    UploadJournal recorded = runStore.uploadJournal(lease.runId(), lease.epoch(), InstantSource.fixed(now));
     String[] id = new String[1];
     multipart.beginUpload(TEAM + "/" + run.id() + "/attempt-1/part.jsonl", new UploadJournal() {
       @Override
       public void opened(String uploadKey, String uploadId) {
-        assertThat(runStore.recordUpload(lease, uploadKey, uploadId, now)).isTrue();
+        recorded.opened(uploadKey, uploadId);
         id[0] = uploadId;
       }
 

@@ -32,13 +32,13 @@ import java.util.List;
  * next one (a row alone larger than the limit still gets a part of its own). A sealed part is
  * committed to the blob store, then registered in the run store under the attempt's lease; a lost
  * lease stops the attempt before anything else is written. A store with multipart uploads reports
- * each upload it opens to the journal, which records it under the lease before its first part.
+ * each upload it opens to the run store's journal of the attempt, which records it under the lease
+ * before its first part; a journal that refuses because the lease was lost stops the attempt.
  */
 final class PartRoller {
   private static final int BUFFER_BYTES = 64 * 1024;
 
   private final RunStore store;
-  private final Clock clock;
   private final BlobStore blobs;
   private final FormatProvider format;
   private final RunRecord run;
@@ -59,7 +59,6 @@ final class PartRoller {
   PartRoller(RunStore store, BlobStore blobs, FormatProvider format, RunRecord run, ActiveRun active, Lease lease,
       RunLog log, Clock clock) {
     this.store = store;
-    this.clock = clock;
     this.blobs = blobs;
     this.format = format;
     this.run = run;
@@ -67,17 +66,20 @@ final class PartRoller {
     this.lease = lease;
     this.log = log;
     this.maxPartBytes = run.request().file().maxPartBytes();
+    UploadJournal recorded = store.uploadJournal(lease.runId(), lease.epoch(), clock);
     this.journal = new UploadJournal() {
       @Override
       public void opened(String uploadKey, String uploadId) {
-        if (!store.recordUpload(lease, uploadKey, uploadId, clock.instant())) {
+        try {
+          recorded.opened(uploadKey, uploadId);
+        } catch (IllegalStateException leaseLost) {
           throw new AttemptStoppedException(StopReason.LEASE_LOST);
         }
       }
 
       @Override
       public void closed(String uploadKey, String uploadId) {
-        store.forgetUpload(run.id(), uploadId);
+        recorded.closed(uploadKey, uploadId);
       }
     };
     this.context = new WriterContext() {

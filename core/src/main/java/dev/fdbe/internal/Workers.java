@@ -338,7 +338,7 @@ public final class Workers {
         continue;
       }
       multipart.abortUpload(upload.key(), upload.uploadId());
-      store.forgetUpload(upload.runId(), upload.uploadId());
+      store.uploadJournal(upload.runId(), upload.epoch(), settings.clock()).closed(upload.key(), upload.uploadId());
       LOG.info("aborted upload {} of {}: no live attempt of run {} owns it", upload.uploadId(), upload.key(),
           upload.runId());
     }

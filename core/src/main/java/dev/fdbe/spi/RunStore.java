@@ -10,19 +10,21 @@ import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunStatus;
 import dev.fdbe.TeamId;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Keeps runs, leases, parts, file downloads and run logs. The store is the single source of truth
- * that engines in one or many processes coordinate through: every change is a conditional update,
- * so that two engines can never both claim a run and an attempt that lost its lease can never
- * commit.
+ * Keeps runs, leases, parts, file downloads, run logs and the uploads attempts leave open in a blob
+ * store. The store is the single source of truth that engines in one or many processes coordinate
+ * through: every change is a conditional update, so that two engines can never both claim a run and
+ * an attempt that lost its lease can never commit.
  *
- * <p>Implementations are thread-safe. "Not found" is an empty result, never an exception. Store
- * failures surface as {@link dev.fdbe.ExportException}. Instants are kept with microsecond
- * precision.
+ * <p>Implementations are thread-safe. "Not found" is an empty result, never an exception, except
+ * that an {@link #uploadJournal upload journal} refuses to record for a run that is gone as it does
+ * for a lost lease. Store failures surface as {@link dev.fdbe.ExportException}. Instants are kept
+ * with microsecond precision.
  */
 public interface RunStore {
   /**
@@ -131,16 +133,32 @@ public interface RunStore {
   boolean fail(Lease lease, RunStatus status, String error, Instant now);
 
   /**
-   * Records an upload an attempt opened in the blob store, if its lease still holds.
+   * The journal of the uploads that the attempt holding the run under {@code epoch} leaves open in
+   * a blob store ({@link MultipartUploads}) until it completes or aborts them. An attempt passes its
+   * lease's run and epoch and hands the journal to {@link MultipartUploads#beginUpload(String,
+   * UploadJournal)}; the janitor, which holds no lease, closes in it an upload that {@link #uploads}
+   * listed once the upload is aborted. Getting a journal reads and writes nothing.
    *
-   * @return false when the lease was lost; nothing is recorded then
+   * <ul>
+   *   <li>{@link UploadJournal#opened opened} records the upload with the run, {@code epoch} and
+   *       the time {@code clock} tells, if the run is still {@code Running} under {@code epoch}:
+   *       the check and the insert are atomic, so a claim that advances the epoch either sees the
+   *       upload recorded or makes the record fail. Otherwise, also when the run does not exist,
+   *       it records nothing and throws {@link IllegalStateException}. Not idempotent: each upload
+   *       is opened once.
+   *   <li>{@link UploadJournal#closed closed} forgets the run's recorded upload of that id,
+   *       whichever attempt recorded it and whatever the run's status; idempotent, and closing an
+   *       upload that is not recorded does nothing.
+   * </ul>
+   *
+   * <p>The journal is thread-safe, and holds no connection or lock between calls.
    */
-  boolean recordUpload(Lease lease, String key, String uploadId, Instant now);
+  UploadJournal uploadJournal(RunId runId, long epoch, InstantSource clock);
 
-  /** Forgets a recorded upload once it was completed or aborted; idempotent. */
-  void forgetUpload(RunId id, String uploadId);
-
-  /** Recorded uploads, oldest first. */
+  /**
+   * Recorded uploads that no journal closed yet, oldest ({@code recordedAt}) first, at most
+   * {@code limit}; empty when there are none.
+   */
   List<UploadRecord> uploads(int limit);
 
   /** The run's file downloads in index order; empty unless it completed. */

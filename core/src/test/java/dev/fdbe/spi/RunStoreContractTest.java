@@ -19,8 +19,10 @@ import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunStatus;
 import dev.fdbe.TeamId;
 import dev.fdbe.TooManyRunsException;
+import dev.fdbe.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -575,21 +577,75 @@ public abstract class RunStoreContractTest {
   void uploadsAreRecordedOnlyUnderTheLeaseAndForgotten() {
     RunRecord run = insert(TEAM, T0);
     Lease lease = claim(run, T0);
+    MutableClock clock = new MutableClock(T0);
+    UploadJournal journal = store.uploadJournal(run.id(), lease.epoch(), clock);
 
-    assertThat(store.recordUpload(lease, "1/r/attempt-1/a.csv", "upload-1", T0)).isTrue();
-    assertThat(store.recordUpload(lease, "1/r/attempt-1/b.csv", "upload-2", T0.plusSeconds(1))).isTrue();
+    journal.opened("1/r/attempt-1/a.csv", "upload-1");
+    clock.advance(Duration.ofSeconds(1));
+    journal.opened("1/r/attempt-1/b.csv", "upload-2");
     assertThat(store.uploads(10)).extracting(UploadRecord::uploadId).containsExactly("upload-1", "upload-2");
     assertThat(store.uploads(10).get(0)).isEqualTo(
         new UploadRecord(run.id(), lease.epoch(), "1/r/attempt-1/a.csv", "upload-1", T0));
 
-    store.forgetUpload(run.id(), "upload-1");
-    store.forgetUpload(run.id(), "upload-1"); // idempotent
+    journal.closed("1/r/attempt-1/a.csv", "upload-1");
+    journal.closed("1/r/attempt-1/a.csv", "upload-1"); // idempotent
     assertThat(store.uploads(10)).extracting(UploadRecord::uploadId).containsExactly("upload-2");
 
     Instant later = T0.plusSeconds(31);
+    clock.set(later);
     store.claim(run.id(), lease.epoch(), AttemptId.random(), "engine-b", later, later.plusSeconds(30)).orElseThrow();
-    assertThat(store.recordUpload(lease, "1/r/attempt-1/c.csv", "upload-3", later)).as("the lease was lost").isFalse();
+    assertThatThrownBy(() -> journal.opened("1/r/attempt-1/c.csv", "upload-3")).as("the lease was lost")
+        .isInstanceOf(IllegalStateException.class);
     assertThat(store.uploads(10)).extracting(UploadRecord::uploadId).containsExactly("upload-2");
+  }
+
+  @Test
+  void noUploadIsRecordedForARunThatIsMissingOrNotRunningUnderTheEpoch() {
+    InstantSource clock = InstantSource.fixed(T0);
+    UploadJournal missing = store.uploadJournal(RunId.random(), 1, clock);
+    RunRecord starting = insert(TEAM, T0);
+    UploadJournal unclaimed = store.uploadJournal(starting.id(), starting.leaseEpoch(), clock);
+    RunRecord stopped = insert(TEAM, T0);
+    Lease lease = claim(stopped, T0);
+    store.stop(stopped.id(), RunStatus.CANCELLED, null, T0);
+    UploadJournal ended = store.uploadJournal(stopped.id(), lease.epoch(), clock);
+
+    assertThatThrownBy(() -> missing.opened("k", "upload-1")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> unclaimed.opened("k", "upload-2")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ended.opened("k", "upload-3")).isInstanceOf(IllegalStateException.class);
+    missing.closed("k", "upload-1"); // never recorded: nothing to forget
+    assertThat(store.uploads(10)).isEmpty();
+  }
+
+  @Test
+  void aRecordedUploadIsForgottenInItsRunsJournalAfterTheRunEnded() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    store.uploadJournal(run.id(), lease.epoch(), InstantSource.fixed(T0)).opened("1/r/attempt-1/a.csv", "upload-1");
+    store.stop(run.id(), RunStatus.CANCELLED, null, T0.plusSeconds(1));
+
+    UploadRecord orphan = store.uploads(10).get(0);
+    store.uploadJournal(orphan.runId(), orphan.epoch(), InstantSource.fixed(T0.plusSeconds(2)))
+        .closed(orphan.key(), orphan.uploadId());
+
+    assertThat(store.uploads(10)).isEmpty();
+  }
+
+  @Test
+  void recordedUploadsAreListedOldestFirstUpToTheLimit() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    MutableClock clock = new MutableClock(T0.plusSeconds(2));
+    UploadJournal journal = store.uploadJournal(run.id(), lease.epoch(), clock);
+    journal.opened("1/r/attempt-1/c.csv", "upload-c");
+    clock.set(T0);
+    journal.opened("1/r/attempt-1/a.csv", "upload-a");
+    clock.set(T0.plusSeconds(1));
+    journal.opened("1/r/attempt-1/b.csv", "upload-b");
+
+    assertThat(store.uploads(2)).extracting(UploadRecord::uploadId).containsExactly("upload-a", "upload-b");
+    assertThat(store.uploads(10)).extracting(UploadRecord::recordedAt)
+        .containsExactly(T0, T0.plusSeconds(1), T0.plusSeconds(2));
   }
 
   @Test

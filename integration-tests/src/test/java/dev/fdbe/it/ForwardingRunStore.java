@@ -14,8 +14,10 @@ import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.UploadJournal;
 import dev.fdbe.spi.UploadRecord;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -110,13 +112,8 @@ class ForwardingRunStore implements RunStore {
   }
 
   @Override
-  public boolean recordUpload(Lease lease, String key, String uploadId, Instant now) {
-    return delegate.recordUpload(lease, key, uploadId, now);
-  }
-
-  @Override
-  public void forgetUpload(RunId id, String uploadId) {
-    delegate.forgetUpload(id, uploadId);
+  public UploadJournal uploadJournal(RunId runId, long epoch, InstantSource clock) {
+    return delegate.uploadJournal(runId, epoch, clock);
   }
 
   @Override

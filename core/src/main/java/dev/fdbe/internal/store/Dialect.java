@@ -2,10 +2,12 @@ package dev.fdbe.internal.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Locale;
 
-/** The databases the JDBC run store and source support, and what differs between them. */
+/**
+ * The databases the JDBC run store and source support. The run store's statements that differ by
+ * dialect are in {@link StoreSql}.
+ */
 public enum Dialect {
   H2,
   POSTGRESQL;
@@ -31,15 +33,5 @@ public enum Dialect {
   /** Whether a SQLState says a unique or primary key constraint was violated. */
   static boolean isUniqueViolation(SQLException e) {
     return "23505".equals(e.getSQLState());
-  }
-
-  /** Prepares a connection for a transaction that waits on row locks under contention. */
-  void prepareLockingTransaction(Connection connection) throws SQLException {
-    if (this == H2) {
-      // H2's default lock timeout (1 s on some versions) is too short for 50 concurrent creates.
-      try (Statement statement = connection.createStatement()) {
-        statement.execute("SET LOCK_TIMEOUT 30000");
-      }
-    }
   }
 }

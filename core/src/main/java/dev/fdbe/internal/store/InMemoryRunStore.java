@@ -18,8 +18,10 @@ import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.UploadJournal;
 import dev.fdbe.spi.UploadRecord;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -259,8 +262,13 @@ public final class InMemoryRunStore implements RunStore {
 
   /** The run if {@code lease} still holds it, else null. */
   private @Nullable RunRecord holding(Lease lease) {
-    RunRecord run = runs.get(lease.runId());
-    if (run == null || !Transitions.holdsLease(run.status()) || run.leaseEpoch() != lease.epoch()) {
+    return holding(lease.runId(), lease.epoch());
+  }
+
+  /** The run if the lease of {@code epoch} still holds it, else null. */
+  private @Nullable RunRecord holding(RunId id, long epoch) {
+    RunRecord run = runs.get(id);
+    if (run == null || !Transitions.holdsLease(run.status()) || run.leaseEpoch() != epoch) {
       return null;
     }
     return run;
@@ -268,24 +276,22 @@ public final class InMemoryRunStore implements RunStore {
 
   @Override
   public boolean renew(Lease lease, Instant until) {
-    synchronized (lock) {
-      RunRecord run = holding(lease);
-      if (run == null) {
-        return false;
-      }
-      put(run, Change.of(run).leaseExpiry(Micros.truncate(until)));
-      return true;
-    }
+    return moveLeaseExpiry(lease, Micros.truncate(until));
   }
 
+  /** Releasing lets the lease lapse one microsecond before {@code now}, so that a claim at {@code now} wins. */
   @Override
   public boolean release(Lease lease, Instant now) {
+    return moveLeaseExpiry(lease, Micros.truncate(now).minusNanos(1000));
+  }
+
+  private boolean moveLeaseExpiry(Lease lease, Instant expiry) {
     synchronized (lock) {
       RunRecord run = holding(lease);
       if (run == null) {
         return false;
       }
-      put(run, Change.of(run).leaseExpiry(Micros.truncate(now).minusNanos(1000)));
+      put(run, Change.of(run).leaseExpiry(expiry));
       return true;
     }
   }
@@ -373,21 +379,29 @@ public final class InMemoryRunStore implements RunStore {
   }
 
   @Override
-  public boolean recordUpload(Lease lease, String key, String uploadId, Instant now) {
-    synchronized (lock) {
-      if (holding(lease) == null) {
-        return false;
+  public UploadJournal uploadJournal(RunId runId, long epoch, InstantSource clock) {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(clock, "clock");
+    return new UploadJournal() {
+      @Override
+      public void opened(String key, String uploadId) {
+        Instant now = clock.instant();
+        synchronized (lock) {
+          if (holding(runId, epoch) == null) {
+            throw new IllegalStateException("upload " + uploadId + " of " + key + " is not recorded: run " + runId
+                + " is no longer running under lease epoch " + epoch);
+          }
+          uploads.add(new UploadRecord(runId, epoch, key, uploadId, Micros.truncate(now)));
+        }
       }
-      uploads.add(new UploadRecord(lease.runId(), lease.epoch(), key, uploadId, Micros.truncate(now)));
-      return true;
-    }
-  }
 
-  @Override
-  public void forgetUpload(RunId id, String uploadId) {
-    synchronized (lock) {
-      uploads.removeIf(u -> u.runId().equals(id) && u.uploadId().equals(uploadId));
-    }
+      @Override
+      public void closed(String key, String uploadId) {
+        synchronized (lock) {
+          uploads.removeIf(u -> u.runId().equals(runId) && u.uploadId().equals(uploadId));
+        }
+      }
+    };
   }
 
   @Override

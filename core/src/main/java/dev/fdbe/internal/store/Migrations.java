@@ -3,25 +3,24 @@ package dev.fdbe.internal.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
  * Creates and upgrades the run store's schema on first use. Version {@code n} is the script
  * {@code migrations/V<n>.sql}; {@code fdbe_schema_version} holds the highest applied. On PostgreSQL
  * the upgrade runs in one transaction under an advisory lock, so processes starting together apply
- * it once.
+ * it once. The statements around the scripts, the lock among them, are in {@link StoreSql}.
  */
 final class Migrations {
   /** The schema version this code expects. */
   static final int LATEST = 3;
 
-  private static final long ADVISORY_LOCK_KEY = 0x66646265L; // "fdbe"
   private static final Object H2_LOCK = new Object();
 
   static void apply(DataSource dataSource, Dialect dialect) throws SQLException {
@@ -35,16 +34,15 @@ final class Migrations {
   }
 
   private static void applyLocked(DataSource dataSource, Dialect dialect) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
+    Optional<String> lock = StoreSql.lockForMigration(dialect);
+    Transactions.inTransaction(dataSource, connection -> {
       try (Statement statement = connection.createStatement()) {
-        if (dialect == Dialect.POSTGRESQL) {
-          statement.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")");
+        if (lock.isPresent()) {
+          statement.execute(lock.get());
         }
-        statement.execute("CREATE TABLE IF NOT EXISTS fdbe_schema_version (version INT NOT NULL)");
+        statement.execute(StoreSql.CREATE_SCHEMA_VERSION);
         int current = 0;
-        try (ResultSet rs = statement.executeQuery("SELECT MAX(version) FROM fdbe_schema_version")) {
+        try (ResultSet rs = statement.executeQuery(StoreSql.SELECT_SCHEMA_VERSION)) {
           if (rs.next()) {
             current = rs.getInt(1);
           }
@@ -57,16 +55,11 @@ final class Migrations {
           for (String sql : statements(version)) {
             statement.execute(sql);
           }
-          statement.execute("INSERT INTO fdbe_schema_version (version) VALUES (" + version + ")");
+          Database.update(connection, StoreSql.INSERT_SCHEMA_VERSION, version);
         }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
       }
-    }
+      return null;
+    });
   }
 
   /** The statements of a migration script: split at semicolons ending a line, comments dropped. */

@@ -11,17 +11,17 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The SQL status lists of {@link JdbcRunStore} come from the lifecycle table, spelled by wire name. */
+/** The SQL status lists of the JDBC run store ({@link StoreSql}) come from the lifecycle table, spelled by wire name. */
 class StatusSqlTest {
   @Test
   void rendersTheActiveStatusesAsQuotedWireNames() {
-    assertThat(JdbcRunStore.sqlList(Transitions.active())).isEqualTo("('Starting', 'Running')");
-    assertThat(JdbcRunStore.sqlList(Set.of(RUNNING, STARTING))).isEqualTo("('Starting', 'Running')");
+    assertThat(StoreSql.sqlList(Transitions.active())).isEqualTo("('Starting', 'Running')");
+    assertThat(StoreSql.sqlList(Set.of(RUNNING, STARTING))).isEqualTo("('Starting', 'Running')");
   }
 
   @Test
   void rendersEveryStatus() {
-    String all = JdbcRunStore.sqlList(EnumSet.allOf(RunStatus.class));
+    String all = StoreSql.sqlList(EnumSet.allOf(RunStatus.class));
     for (RunStatus status : RunStatus.values()) {
       assertThat(all).contains("'" + status.wireName() + "'");
     }
@@ -29,6 +29,6 @@ class StatusSqlTest {
 
   @Test
   void refusesAnEmptyList() {
-    assertThatThrownBy(() -> JdbcRunStore.sqlList(Set.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StoreSql.sqlList(Set.of())).isInstanceOf(IllegalArgumentException.class);
   }
 }

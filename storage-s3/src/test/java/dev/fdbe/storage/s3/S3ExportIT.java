@@ -28,7 +28,6 @@ import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
-import dev.fdbe.spi.UploadJournal;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +40,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -254,15 +254,8 @@ class S3ExportIT {
     Lease crashed = runStore.claim(run.id(), 0, AttemptId.random(), "crashed-engine", now.minusSeconds(60),
         now.minusSeconds(30)).orElseThrow();
     String key = TEAM + "/" + run.id() + "/attempt-1/part.jsonl";
-    BlobUpload upload = store.beginUpload(key, new UploadJournal() {
-      @Override
-      public void opened(String uploadKey, String uploadId) {
-        assertThat(runStore.recordUpload(crashed, uploadKey, uploadId, now)).isTrue();
-      }
-
-      @Override
-      public void closed(String uploadKey, String uploadId) {}
-    });
+    BlobUpload upload = store.beginUpload(key,
+        runStore.uploadJournal(crashed.runId(), crashed.epoch(), InstantSource.fixed(now)));
     upload.stream().write(new byte[(int) S3StorageConfig.MIN_PART_BYTES + 1]);
     assertThat(server.openUploads(bucket)).as("a real multipart upload, left open by the crash").hasSize(1);
     assertThat(runStore.uploads(10)).hasSize(1);

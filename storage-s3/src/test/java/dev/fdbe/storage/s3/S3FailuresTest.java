@@ -13,7 +13,7 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** How S3's answers become StorageExceptions, once the SDK has given up retrying them. */
+/** How S3's answers become ExportExceptions, once the SDK has given up retrying them. */
 class S3FailuresTest {
   private static S3Exception answer(int status, String code) {
     return (S3Exception) S3Exception.builder().statusCode(status).requestId("REQ1")
