@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  * @param files the file downloads in key order; empty unless {@link RunStatus#COMPLETED}
  * @param error a human-readable reason when the status is a failure, else null; like a
  *     {@link RunLogEntry} it names no path, host or process of the machines that ran the export
- * @param progress records, bytes and parts written so far
+ * @param recordsCompleted rows in the parts committed so far (by the current attempt, summed over the
+ *     slices of a sliced run), or in all files once completed
+ * @param bytesExported stored bytes of those parts or files
+ * @param partsCompleted how many parts or files those are
  * @param createdAt when the run was created
  * @param startedAt when the run first started running, or null
  * @param finishedAt when the run reached its terminal status, or null
@@ -28,7 +31,9 @@ public record RunSnapshot(
     RunStatus status,
     List<FileId> files,
     @Nullable String error,
-    Progress progress,
+    long recordsCompleted,
+    long bytesExported,
+    int partsCompleted,
     Instant createdAt,
     @Nullable Instant startedAt,
     @Nullable Instant finishedAt) {
@@ -39,7 +44,10 @@ public record RunSnapshot(
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(status, "status");
     files = List.copyOf(Objects.requireNonNull(files, "files"));
-    Objects.requireNonNull(progress, "progress");
+    if (recordsCompleted < 0 || bytesExported < 0 || partsCompleted < 0) {
+      throw new IllegalArgumentException("progress counts must not be negative: records " + recordsCompleted
+          + ", bytes " + bytesExported + ", parts " + partsCompleted);
+    }
     Objects.requireNonNull(createdAt, "createdAt");
   }
 }

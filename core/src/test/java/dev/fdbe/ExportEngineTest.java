@@ -279,7 +279,7 @@ class ExportEngineTest {
 
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(run.files()).hasSize(1);
-    assertThat(run.progress().recordsCompleted()).isEqualTo(2);
+    assertThat(run.recordsCompleted()).isEqualTo(2);
     assertThat(run.startedAt()).isNotNull();
     assertThat(run.finishedAt()).isNotNull();
     RunManifest manifest = engine.manifest(ALL, id);

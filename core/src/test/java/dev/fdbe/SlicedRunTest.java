@@ -151,7 +151,7 @@ class SlicedRunTest {
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(runStore.slices(parts)).hasSize(5).allMatch(s -> s.attempts() == 1);
     assertThat(run.files()).hasSize(5);
-    assertThat(run.progress().recordsCompleted()).isEqualTo(500);
+    assertThat(run.recordsCompleted()).isEqualTo(500);
     assertThat(content(sliced, parts)).isEqualTo(content(plain, whole)).doesNotContain("\"copy\"");
     List<ManifestFile> files = sliced.manifest(CALLER, parts).files();
     assertThat(files).extracting(ManifestFile::name).isSorted().first().asString()
@@ -185,7 +185,7 @@ class SlicedRunTest {
     RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60));
 
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
-    assertThat(run.progress().recordsCompleted()).isEqualTo(300);
+    assertThat(run.recordsCompleted()).isEqualTo(300);
     assertThat(runStore.slices(id)).extracting(RunRecord::attempts).containsExactly(1, 1, 2, 1, 1);
     assertThat(engine.logs(CALLER, id, LogQuery.builder().levels(List.of(LogLevel.WARNING)).build()).items())
         .singleElement().satisfies(e -> assertThat(e.message()).contains("slice source unavailable"));

@@ -149,9 +149,9 @@ public final class WholeExport {
                 .file(new FileConfig(format, compression, 0)).build());
             RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofHours(2));
             check(run.status() == RunStatus.COMPLETED, "export " + id + " ended " + run.status() + ": " + run.error());
-            check(run.progress().recordsCompleted() == rows,
-                "export " + id + " wrote " + run.progress().recordsCompleted() + " rows, not " + rows);
-            return run.progress().bytesExported();
+            check(run.recordsCompleted() == rows,
+                "export " + id + " wrote " + run.recordsCompleted() + " rows, not " + rows);
+            return run.bytesExported();
           }));
         } finally {
           deleteTree(files);

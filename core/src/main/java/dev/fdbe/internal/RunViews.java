@@ -5,7 +5,6 @@ import dev.fdbe.FileId;
 import dev.fdbe.InvalidRequestException;
 import dev.fdbe.ManifestFile;
 import dev.fdbe.NotFoundException;
-import dev.fdbe.Progress;
 import dev.fdbe.RunManifest;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
@@ -40,19 +39,20 @@ public final class RunViews {
         ? store.files(run.id()).stream().map(FileRecord::id).toList()
         : List.of();
     String error = run.status().isFailure() ? (run.error() == null ? run.status().wireName() : run.error()) : null;
-    Progress progress = run.progress();
+    long records = run.recordsCompleted();
+    long bytes = run.bytesExported();
+    int parts = run.partsCompleted();
     if (run.isSliced() && run.status() != RunStatus.COMPLETED) {
-      long records = 0;
-      long bytes = 0;
-      int parts = 0;
+      records = 0;
+      bytes = 0;
+      parts = 0;
       for (RunRecord slice : store.slices(run.id())) {
-        records += slice.progress().recordsCompleted();
-        bytes += slice.progress().bytesExported();
-        parts += slice.progress().partsCompleted();
+        records += slice.recordsCompleted();
+        bytes += slice.bytesExported();
+        parts += slice.partsCompleted();
       }
-      progress = new Progress(records, bytes, parts);
     }
-    return new RunSnapshot(run.id(), run.team(), run.request(), run.status(), files, error, progress,
+    return new RunSnapshot(run.id(), run.team(), run.request(), run.status(), files, error, records, bytes, parts,
         run.createdAt(), run.startedAt(), run.finishedAt());
   }
 

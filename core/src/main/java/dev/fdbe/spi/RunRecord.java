@@ -2,7 +2,6 @@ package dev.fdbe.spi;
 
 import dev.fdbe.AttemptId;
 import dev.fdbe.ExportRequest;
-import dev.fdbe.Progress;
 import dev.fdbe.RunId;
 import dev.fdbe.RunStatus;
 import dev.fdbe.TeamId;
@@ -18,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param request what the run exports (interval truncated to microseconds)
  * @param status the status
  * @param error the failure reason, or null
- * @param progress what the current attempt has committed, or the totals once completed
+ * @param recordsCompleted rows in the parts the current attempt has committed, or in all files once completed
+ * @param bytesExported stored bytes of those parts or files
+ * @param partsCompleted how many parts or files those are
  * @param createdAt when it was created
  * @param startedAt when it first ran, or null
  * @param finishedAt when it reached a terminal status, or null
@@ -39,7 +40,9 @@ public record RunRecord(
     ExportRequest request,
     RunStatus status,
     @Nullable String error,
-    Progress progress,
+    long recordsCompleted,
+    long bytesExported,
+    int partsCompleted,
     Instant createdAt,
     @Nullable Instant startedAt,
     @Nullable Instant finishedAt,
@@ -58,7 +61,10 @@ public record RunRecord(
     Objects.requireNonNull(team, "team");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(progress, "progress");
+    if (recordsCompleted < 0 || bytesExported < 0 || partsCompleted < 0) {
+      throw new IllegalArgumentException("progress counts must not be negative: records " + recordsCompleted
+          + ", bytes " + bytesExported + ", parts " + partsCompleted);
+    }
     Objects.requireNonNull(createdAt, "createdAt");
     if (sliceIndex < 0 || sliceCount < 0) {
       throw new IllegalArgumentException("slice index and count must not be negative, got " + sliceIndex + " and "
@@ -71,16 +77,16 @@ public record RunRecord(
 
   /** A run as the store had it before slices existed: not sliced, not a slice. */
   public RunRecord(RunId id, TeamId team, ExportRequest request, RunStatus status, @Nullable String error,
-      Progress progress, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, long leaseEpoch,
+      long recordsCompleted, long bytesExported, int partsCompleted, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, long leaseEpoch,
       @Nullable AttemptId attemptId, @Nullable String leaseOwner, @Nullable Instant leaseExpiresAt, int attempts,
       boolean storageCleaned) {
-    this(id, team, request, status, error, progress, createdAt, startedAt, finishedAt, leaseEpoch, attemptId,
+    this(id, team, request, status, error, recordsCompleted, bytesExported, partsCompleted, createdAt, startedAt, finishedAt, leaseEpoch, attemptId,
         leaseOwner, leaseExpiresAt, attempts, storageCleaned, null, 0, 0);
   }
 
   /** A new run in {@code Starting}, never claimed. */
   public static RunRecord starting(RunId id, TeamId team, ExportRequest request, Instant createdAt) {
-    return new RunRecord(id, team, request, RunStatus.STARTING, null, Progress.NONE, createdAt,
+    return new RunRecord(id, team, request, RunStatus.STARTING, null, 0, 0, 0, createdAt,
         null, null, 0, null, null, null, 0, false);
   }
 
@@ -89,13 +95,13 @@ public record RunRecord(
     if (sliceCount < 2) {
       throw new IllegalArgumentException("a sliced run has at least 2 slices, got " + sliceCount);
     }
-    return new RunRecord(id, team, request, RunStatus.STARTING, null, Progress.NONE, createdAt,
+    return new RunRecord(id, team, request, RunStatus.STARTING, null, 0, 0, 0, createdAt,
         null, null, 0, null, null, null, 0, false, null, 0, sliceCount);
   }
 
   /** A new slice of a sliced run, exporting the part of its interval given in {@code request}. */
   public static RunRecord slice(RunId id, RunRecord parent, int sliceIndex, ExportRequest request) {
-    return new RunRecord(id, parent.team(), request, RunStatus.STARTING, null, Progress.NONE, parent.createdAt(),
+    return new RunRecord(id, parent.team(), request, RunStatus.STARTING, null, 0, 0, 0, parent.createdAt(),
         null, null, 0, null, null, null, 0, false, parent.id(), sliceIndex, 0);
   }
 

@@ -13,7 +13,6 @@ import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Model;
 import dev.fdbe.Page;
-import dev.fdbe.Progress;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunStatus;
@@ -256,7 +255,9 @@ public abstract class RunStoreContractTest {
 
     assertThat(taken.epoch()).isEqualTo(old.epoch() + 1);
     assertThat(taken.attemptNumber()).isEqualTo(2);
-    assertThat(store.find(run.id()).orElseThrow().progress()).isEqualTo(Progress.NONE);
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted)
+        .containsExactly(0L, 0L, 0);
     assertThat(store.renew(old, later.plusSeconds(60))).isFalse();
     assertThat(store.registerPart(old, part(old, 1, 10, 100))).isFalse();
     assertThat(store.complete(old, List.of(), later)).isFalse();
@@ -303,7 +304,9 @@ public abstract class RunStoreContractTest {
     assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
     assertThat(second.attemptId()).isEqualTo(attempt);
     assertThat(second.attemptNumber()).isEqualTo(2);
-    assertThat(store.find(run.id()).orElseThrow().progress()).isEqualTo(Progress.NONE);
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted)
+        .containsExactly(0L, 0L, 0);
     assertThat(store.registerPart(first, part(first, 1, 5, 50))).isFalse();
     assertThat(store.parts(run.id(), first.epoch())).hasSize(1);
   }
@@ -316,7 +319,9 @@ public abstract class RunStoreContractTest {
     store.registerPart(lease, part(lease, 1, 20, 2000));
     store.registerPart(lease, part(lease, 0, 10, 1000));
 
-    assertThat(store.find(run.id()).orElseThrow().progress()).isEqualTo(new Progress(30, 3000, 2));
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted)
+        .containsExactly(30L, 3000L, 2);
     assertThat(store.parts(run.id(), lease.epoch())).extracting(PartRecord::index).containsExactly(0, 1);
     assertThat(store.parts(run.id(), lease.epoch() + 1)).isEmpty();
   }
@@ -345,7 +350,8 @@ public abstract class RunStoreContractTest {
     RunRecord done = store.find(run.id()).orElseThrow();
     assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(done.finishedAt()).isEqualTo(T0.plusSeconds(10));
-    assertThat(done.progress()).isEqualTo(new Progress(15, 1500, 2));
+    assertThat(done).extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted)
+        .containsExactly(15L, 1500L, 2);
     assertThat(store.files(run.id())).extracting(FileRecord::index).containsExactly(0, 1);
     assertThat(store.files(run.id()).get(0)).isEqualTo(files.get(1));
     assertThat(store.complete(lease, files, T0.plusSeconds(11))).isFalse();
@@ -359,7 +365,9 @@ public abstract class RunStoreContractTest {
     assertThat(store.complete(lease, List.of(), T0.plusSeconds(1))).isTrue();
 
     assertThat(store.files(run.id())).isEmpty();
-    assertThat(store.find(run.id()).orElseThrow().progress()).isEqualTo(Progress.NONE);
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted)
+        .containsExactly(0L, 0L, 0);
   }
 
   @Test
@@ -533,7 +541,8 @@ public abstract class RunStoreContractTest {
 
     RunRecord parent = store.find(runs[0].id()).orElseThrow();
     assertThat(parent.status()).isEqualTo(RunStatus.COMPLETED);
-    assertThat(parent.progress()).isEqualTo(new Progress(6, 60, 3));
+    assertThat(parent).extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted)
+        .containsExactly(6L, 60L, 3);
     List<FileRecord> files = store.files(runs[0].id());
     assertThat(files).extracting(FileRecord::key).containsExactly(s1p0.key(), s1p1.key(), s2p0.key());
     assertThat(files).extracting(FileRecord::index).containsExactly(0, 1, 2);

@@ -94,7 +94,7 @@ class FaultsIT {
   void cancelDuringALargeExportStopsItPromptlyAndDeletesItsParts() {
     ExportEngine engine = harness.started(harness.engine().recordSource(stuck()).build());
     RunId id = engine.create(CALLER, splitRequest());
-    await().atMost(Duration.ofSeconds(60)).until(() -> engine.retrieve(CALLER, id).progress().partsCompleted() >= 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> engine.retrieve(CALLER, id).partsCompleted() >= 1);
     assertThat(harness.storedKeys()).isNotEmpty();
 
     long cancelledAt = System.nanoTime();
@@ -118,7 +118,7 @@ class FaultsIT {
     ExportEngine worker = harness.started(harness.engine().recordSource(stuck()).instanceName("worker").build());
     ExportEngine api = harness.engine().recordSource(jdbc()).instanceName("api-only").build(); // never started
     RunId id = api.create(CALLER, splitRequest());
-    await().atMost(Duration.ofSeconds(60)).until(() -> api.retrieve(CALLER, id).progress().partsCompleted() >= 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.retrieve(CALLER, id).partsCompleted() >= 1);
 
     api.cancel(CALLER, id);
     long cancelledAt = System.nanoTime();
@@ -139,7 +139,7 @@ class FaultsIT {
         .timeLimit(Duration.ofSeconds(1)).build());
 
     RunId id = engine.create(CALLER, splitRequest());
-    await().atMost(Duration.ofSeconds(60)).until(() -> engine.retrieve(CALLER, id).progress().partsCompleted() >= 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> engine.retrieve(CALLER, id).partsCompleted() >= 1);
     assertThat(engine.retrieve(CALLER, id).status()).isEqualTo(RunStatus.RUNNING);
     clock.advance(Duration.ofSeconds(2));
     RunSnapshot run = harness.await(engine, id);
@@ -249,7 +249,7 @@ class FaultsIT {
   void operatorTerminationStopsARunningExport() {
     ExportEngine engine = harness.started(harness.engine().recordSource(stuck()).build());
     RunId id = engine.create(CALLER, splitRequest());
-    await().atMost(Duration.ofSeconds(60)).until(() -> engine.retrieve(CALLER, id).progress().partsCompleted() >= 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> engine.retrieve(CALLER, id).partsCompleted() >= 1);
 
     assertThat(engine.terminate(id, "database maintenance")).isTrue();
     // Only the termination can end the stuck export; 30 s proves it did, on a loaded machine too.
@@ -269,7 +269,7 @@ class FaultsIT {
         .shutdownGrace(Duration.ofMillis(100)).build();
     first.start();
     RunId id = first.create(CALLER, splitRequest());
-    await().atMost(Duration.ofSeconds(60)).until(() -> first.retrieve(CALLER, id).progress().partsCompleted() >= 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> first.retrieve(CALLER, id).partsCompleted() >= 1);
 
     first.close();
     assertThat(first.retrieve(CALLER, id).status()).isEqualTo(RunStatus.RUNNING);

@@ -143,7 +143,7 @@ class FencingIT {
           .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 1)).build());
       await().atMost(Duration.ofSeconds(60)).until(() -> paused.getCount() == 0);
       stalledStore.stalled = true; // the whole process "pauses": no heartbeats, no polling
-      assertThat(stalled.retrieve(CALLER, id).progress().partsCompleted()).as("a part was committed before the pause")
+      assertThat(stalled.retrieve(CALLER, id).partsCompleted()).as("a part was committed before the pause")
           .isPositive();
 
       ExportEngine healthy = harness.started(harness.engine().recordSource(RecordSources.jdbc(harness.dataSource))

@@ -294,7 +294,7 @@ class ScaleOutIT {
     assertThat(slices).hasSize(6).allMatch(s -> s.status() == RunStatus.COMPLETED && s.attempts() == 1);
     assertThat(slices.stream().map(RunRecord::leaseOwner).collect(Collectors.toSet()))
         .as("slices ran on several engines").hasSizeGreaterThanOrEqualTo(2);
-    assertThat(run.progress().recordsCompleted()).isEqualTo(6_000);
+    assertThat(run.recordsCompleted()).isEqualTo(6_000);
     assertThat(harness.read(run)).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, day(3), List.of(),
         List.of()));
     assertThat(String.join("", harness.bytes(sliced).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList()))

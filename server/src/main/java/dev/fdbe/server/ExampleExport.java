@@ -75,8 +75,8 @@ final class ExampleExport {
         return 1;
       }
       List<FileRecord> files = defaults.runStore.files(id);
-      out.println("Completed: " + run.progress().recordsCompleted() + " records in " + files.size()
-          + (files.size() == 1 ? " file" : " files") + " (" + run.progress().bytesExported() + " bytes) under "
+      out.println("Completed: " + run.recordsCompleted() + " records in " + files.size()
+          + (files.size() == 1 ? " file" : " files") + " (" + run.bytesExported() + " bytes) under "
           + defaults.storageRoot + ":");
       for (FileRecord file : files) {
         out.println("  " + defaults.storageRoot.resolve(file.key()) + "  (" + file.records() + " records, "

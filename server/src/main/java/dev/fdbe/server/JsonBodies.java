@@ -51,7 +51,7 @@ final class JsonBodies {
     return body;
   }
 
-  /** A run: the seed's fields (status; files when completed; error when failed) and progress. */
+  /** A run: its status, files when completed, error when failed, and progress. */
   static ObjectNode run(RunSnapshot run) {
     ObjectNode body = MAPPER.createObjectNode();
     body.put("id", run.id().toString());
@@ -65,9 +65,9 @@ final class JsonBodies {
     if (run.error() != null) {
       body.put("error", run.error());
     }
-    body.put("records_completed", run.progress().recordsCompleted());
-    body.put("bytes_exported", run.progress().bytesExported());
-    body.put("parts_completed", run.progress().partsCompleted());
+    body.put("records_completed", run.recordsCompleted());
+    body.put("bytes_exported", run.bytesExported());
+    body.put("parts_completed", run.partsCompleted());
     body.put("created_at", instant(run.createdAt()));
     body.put("started_at", instant(run.startedAt()));
     body.put("finished_at", instant(run.finishedAt()));

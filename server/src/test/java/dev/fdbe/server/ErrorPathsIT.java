@@ -7,7 +7,6 @@ import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
-import dev.fdbe.Progress;
 import dev.fdbe.RunId;
 import dev.fdbe.RunStatus;
 import dev.fdbe.Scope;
@@ -76,7 +75,7 @@ class ErrorPathsIT {
         .file(FileConfig.of(FileFormat.JSON_LINES)).build();
     RunId id = RunId.random();
     server.app.defaults.runStore.insert(new RunRecord(id, team, request, status,
-        status.isFailure() ? "it broke" : null, Progress.NONE, now, now, status.isTerminal() ? now : null, 1,
+        status.isFailure() ? "it broke" : null, 0, 0, 0, now, now, status.isTerminal() ? now : null, 1,
         AttemptId.random(), "an engine elsewhere", now.plus(Duration.ofHours(1)), 1, true), 1000);
     return id;
   }

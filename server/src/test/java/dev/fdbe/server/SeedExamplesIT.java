@@ -8,7 +8,6 @@ import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
-import dev.fdbe.Progress;
 import dev.fdbe.RunId;
 import dev.fdbe.RunStatus;
 import dev.fdbe.TeamId;
@@ -64,7 +63,7 @@ class SeedExamplesIT {
     Instant[] day = TestServer.yesterday();
     RunId id = RunId.random();
     server.app.defaults.runStore.insert(new RunRecord(id, TeamId.of(1), ExportRequest.builder(Model.EVENTS, day[0],
-        day[1]).file(FileConfig.of(FileFormat.JSON_LINES)).build(), RunStatus.RUNNING, null, Progress.NONE, now, now,
+        day[1]).file(FileConfig.of(FileFormat.JSON_LINES)).build(), RunStatus.RUNNING, null, 0, 0, 0, now, now,
         null, 1, AttemptId.random(), "an engine elsewhere", now.plus(Duration.ofHours(1)), 1, false), 1000);
     return id;
   }

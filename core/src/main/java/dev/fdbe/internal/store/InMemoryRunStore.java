@@ -5,7 +5,6 @@ import dev.fdbe.FileId;
 import dev.fdbe.LogLevel;
 import dev.fdbe.LogQuery;
 import dev.fdbe.Page;
-import dev.fdbe.Progress;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
 import dev.fdbe.RunStatus;
@@ -45,12 +44,21 @@ public final class InMemoryRunStore implements RunStore {
   private final Map<RunId, List<RunLogEntry>> logs = new HashMap<>();
   private final List<UploadRecord> uploads = new ArrayList<>();
 
+  /** What a run has committed: rows, stored bytes and parts. */
+  private record Progress(long recordsCompleted, long bytesExported, int partsCompleted) {
+    static final Progress NONE = new Progress(0, 0, 0);
+
+    static Progress of(RunRecord r) {
+      return new Progress(r.recordsCompleted(), r.bytesExported(), r.partsCompleted());
+    }
+  }
+
   /** The changeable parts of a run; everything else is copied from the run as it is. */
   private record Change(RunStatus status, @Nullable String error, Progress progress, @Nullable Instant startedAt,
       @Nullable Instant finishedAt, long leaseEpoch, @Nullable AttemptId attemptId, @Nullable String leaseOwner,
       @Nullable Instant leaseExpiresAt, int attempts, boolean storageCleaned) {
     static Change of(RunRecord r) {
-      return new Change(r.status(), r.error(), r.progress(), r.startedAt(), r.finishedAt(), r.leaseEpoch(),
+      return new Change(r.status(), r.error(), Progress.of(r), r.startedAt(), r.finishedAt(), r.leaseEpoch(),
           r.attemptId(), r.leaseOwner(), r.leaseExpiresAt(), r.attempts(), r.storageCleaned());
     }
 
@@ -80,7 +88,8 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     RunRecord applyTo(RunRecord r) {
-      return new RunRecord(r.id(), r.team(), r.request(), status, error, progress, r.createdAt(), startedAt,
+      return new RunRecord(r.id(), r.team(), r.request(), status, error, progress.recordsCompleted(),
+          progress.bytesExported(), progress.partsCompleted(), r.createdAt(), startedAt,
           finishedAt, leaseEpoch, attemptId, leaseOwner, leaseExpiresAt, attempts, storageCleaned, r.parentId(),
           r.sliceIndex(), r.sliceCount());
     }
@@ -304,7 +313,7 @@ public final class InMemoryRunStore implements RunStore {
         return false;
       }
       parts.computeIfAbsent(run.id(), k -> new ArrayList<>()).add(part);
-      Progress p = run.progress();
+      Progress p = Progress.of(run);
       put(run, Change.of(run).progress(new Progress(p.recordsCompleted() + part.records(),
           p.bytesExported() + part.sizeBytes(), p.partsCompleted() + 1)));
       return true;

@@ -6,7 +6,6 @@ import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
-import dev.fdbe.Progress;
 import dev.fdbe.RunId;
 import dev.fdbe.RunStatus;
 import dev.fdbe.TeamId;
@@ -35,12 +34,11 @@ final class RunRows {
   static void insert(Connection connection, RunRecord run) throws SQLException {
     ExportRequest request = run.request();
     FileConfig file = request.file();
-    Progress progress = run.progress();
     Database.update(connection, StoreSql.INSERT_RUN, run.id().value(), run.team().value(),
         request.model().wireName(), file.format().wireName(), Database.text(file.compression().wireName()),
         file.maxSizeMb(), Micros.of(request.dataIntervalStart()), Micros.of(request.dataIntervalEnd()),
-        run.status().wireName(), Database.text(run.error()), progress.recordsCompleted(), progress.bytesExported(),
-        progress.partsCompleted(), Micros.of(run.createdAt()), Database.micros(run.startedAt()),
+        run.status().wireName(), Database.text(run.error()), run.recordsCompleted(), run.bytesExported(),
+        run.partsCompleted(), Micros.of(run.createdAt()), Database.micros(run.startedAt()),
         Database.micros(run.finishedAt()), run.leaseEpoch(),
         Database.id(run.attemptId() == null ? null : run.attemptId().value()), Database.text(run.leaseOwner()),
         Database.micros(run.leaseExpiresAt()), run.attempts(), run.storageCleaned(),
@@ -104,7 +102,7 @@ final class RunRows {
     RunStatus status = RunStatus.fromWireName((String) row[8])
         .orElseThrow(() -> new IllegalStateException("run " + id + " has unknown status " + row[8]));
     return new RunRecord(new RunId(id), new TeamId(number(row[1])), request, status, (String) row[9],
-        new Progress(number(row[10]), number(row[11]), (int) number(row[12])),
+        number(row[10]), number(row[11]), (int) number(row[12]),
         Micros.toInstant(number(row[13])), instant(row[14]), instant(row[15]), number(row[16]),
         row[17] == null ? null : new AttemptId((UUID) row[17]), (String) row[18], instant(row[19]),
         (int) number(row[20]), (Boolean) row[21], row[22] == null ? null : new RunId((UUID) row[22]),

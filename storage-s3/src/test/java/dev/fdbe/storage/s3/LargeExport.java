@@ -108,7 +108,7 @@ public final class LargeExport {
     // that was still in use right after a collection, i.e. what the export really held.
     System.out.printf("RESULT status=%s records=%d files=%d bytes=%d seconds=%.1f MiBps=%.1f peakHeapMiB=%d "
             + "liveAfterGcMiB=%d maxHeapMiB=%d partSizeMiB=%d inFlightParts=%d error=%s%n", run.status(),
-        run.progress().recordsCompleted(), files.size(), stored, seconds, stored / seconds / (1 << 20), peakHeap >> 20,
+        run.recordsCompleted(), files.size(), stored, seconds, stored / seconds / (1 << 20), peakHeap >> 20,
         liveAfterGc.get() >> 20, maxHeap >> 20, config.partSizeBytes() >> 20, config.inFlightParts(), run.error());
     System.exit(run.status() == RunStatus.COMPLETED && stored >= bytes ? 0 : 1);
   }
