@@ -10,6 +10,11 @@ import java.util.UUID;
  * @param value the UUID
  */
 public record AttemptId(UUID value) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code value} is null
+   */
   public AttemptId {
     Objects.requireNonNull(value, "value");
   }

@@ -13,6 +13,11 @@ import java.util.Set;
  * @param scopes the scopes held; {@link Scope#ALL} grants every scope
  */
 public record Caller(TeamId team, Set<Scope> scopes) {
+  /**
+   * Checks the components and copies {@code scopes} (later changes to the given collection do not show).
+   *
+   * @throws NullPointerException naming the component when {@code team} or {@code scopes} is null
+   */
   public Caller {
     Objects.requireNonNull(team, "team");
     scopes = Set.copyOf(Objects.requireNonNull(scopes, "scopes"));

@@ -11,11 +11,17 @@ import java.util.stream.Collectors;
  * file as one standard stream and add {@link #extension()} to the file name.
  */
 public enum Compression {
+  /** Uncompressed. */
   NONE(null, null),
+  /** Zstandard. */
   ZSTD("zstd", "zst"),
+  /** gzip (DEFLATE). */
   GZIP("gzip", "gz"),
+  /** Brotli. */
   BROTLI("brotli", "br"),
+  /** LZ4 frames. */
   LZ4("lz4", "lz4"),
+  /** Snappy (framed for JSON Lines and CSV). */
   SNAPPY("snappy", "sz");
 
   private final String wireName;

@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param expiresAt when the link stops working
  */
 public record DownloadLink(FileId fileId, URI uri, String fileName, Instant expiresAt) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code fileId} or {@code uri} or {@code fileName} or {@code expiresAt} is null
+   */
   public DownloadLink {
     Objects.requireNonNull(fileId, "fileId");
     Objects.requireNonNull(uri, "uri");

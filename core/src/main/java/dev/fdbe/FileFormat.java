@@ -7,8 +7,11 @@ import java.util.stream.Collectors;
 
 /** The file format of a run's output. */
 public enum FileFormat {
+  /** Apache Parquet, with the compression applied inside the file to its pages. */
   PARQUET("Parquet", "parquet", true),
+  /** JSON Lines: one JSON object per line, UTF-8. */
   JSON_LINES("JSONLines", "jsonl", false),
+  /** Comma-separated values with a header row, RFC 4180 quoting, UTF-8. */
   CSV("CSV", "csv", false);
 
   private final String wireName;

@@ -10,6 +10,11 @@ import java.util.UUID;
  * @param value the UUID
  */
 public record FileId(UUID value) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code value} is null
+   */
   public FileId {
     Objects.requireNonNull(value, "value");
   }

@@ -35,6 +35,11 @@ public record LogQuery(
   /** The newest {@link #DEFAULT_LIMIT} entries at every level. */
   public static final LogQuery NEWEST = builder().build();
 
+  /**
+   * Checks the components.
+   *
+   * @throws InvalidRequestException naming the field when a value breaks its rule
+   */
   public LogQuery {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new InvalidRequestException("limit",

@@ -15,6 +15,11 @@ import java.util.Objects;
  * @param expiresAt when the file stops being downloadable
  */
 public record ManifestFile(FileId id, int index, String name, long records, long bytes, String sha256, Instant expiresAt) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code id} or {@code name} or {@code sha256} or {@code expiresAt} is null
+   */
   public ManifestFile {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");

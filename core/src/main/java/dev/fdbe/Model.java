@@ -8,8 +8,11 @@ import dev.fdbe.schema.Schema;
 
 /** What a run exports. Each model has a fixed {@link Schema} of exported columns. */
 public enum Model {
+  /** Events, exported once per {@code uuid}, timed by {@code timestamp}. */
   EVENTS("events", Schemas.EVENTS, "timestamp", List.of("uuid")),
+  /** Persons, timed by {@code _inserted_at}. */
   PERSONS("persons", Schemas.PERSONS, "_inserted_at", List.of("distinct_id", "person_id")),
+  /** Sessions, timed by {@code _inserted_at}. */
   SESSIONS("sessions", Schemas.SESSIONS, "_inserted_at", List.of("session_id"));
 
   private final String wireName;

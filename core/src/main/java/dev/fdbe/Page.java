@@ -13,6 +13,12 @@ import java.util.Objects;
  * @param <T> the item type
  */
 public record Page<T>(long count, long offset, int limit, List<T> items) {
+  /**
+   * Checks the components and copies {@code items} (later changes to the given collection do not show).
+   *
+   * @throws NullPointerException naming the component when {@code items} is null
+   * @throws IllegalArgumentException naming the value when a component is out of its range
+   */
   public Page {
     items = List.copyOf(Objects.requireNonNull(items, "items"));
     if (count < 0 || offset < 0 || limit < 0) {

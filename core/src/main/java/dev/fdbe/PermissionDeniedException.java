@@ -6,6 +6,7 @@ public class PermissionDeniedException extends ExportException {
 
   private final Scope missingScope;
 
+  /** @param missingScope the scope the call needs and the caller lacks */
   public PermissionDeniedException(Scope missingScope) {
     super("API key missing required scope '" + missingScope.wireName() + "'");
     this.missingScope = missingScope;

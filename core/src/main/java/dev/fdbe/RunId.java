@@ -10,6 +10,11 @@ import java.util.UUID;
  * @param value the UUID
  */
 public record RunId(UUID value) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code value} is null
+   */
   public RunId {
     Objects.requireNonNull(value, "value");
   }

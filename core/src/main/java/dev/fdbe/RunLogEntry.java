@@ -20,6 +20,11 @@ import java.util.Objects;
  * @param message the text
  */
 public record RunLogEntry(RunId runId, AttemptId instanceId, Instant timestamp, LogLevel level, String message) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when a component not marked nullable is null
+   */
   public RunLogEntry {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(instanceId, "instanceId");

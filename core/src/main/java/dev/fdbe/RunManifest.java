@@ -31,6 +31,11 @@ public record RunManifest(
     Schema schema,
     List<ManifestFile> files) {
 
+  /**
+   * Checks the components and copies {@code files} (later changes to the given collection do not show).
+   *
+   * @throws NullPointerException naming the component when a component not marked nullable is null
+   */
   public RunManifest {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(model, "model");

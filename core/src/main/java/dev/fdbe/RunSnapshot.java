@@ -38,6 +38,12 @@ public record RunSnapshot(
     @Nullable Instant startedAt,
     @Nullable Instant finishedAt) {
 
+  /**
+   * Checks the components and copies {@code files} (later changes to the given collection do not show).
+   *
+   * @throws NullPointerException naming the component when a component not marked nullable is null
+   * @throws IllegalArgumentException naming the value when a component is out of its range
+   */
   public RunSnapshot {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(team, "team");

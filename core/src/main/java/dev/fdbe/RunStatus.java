@@ -11,14 +11,23 @@ import java.util.Optional;
  * decided by the lifecycle's transition table: a status is terminal when it has no way out.
  */
 public enum RunStatus {
+  /** Created and waiting to be claimed by an engine. */
   STARTING("Starting"),
+  /** An engine exports it under a lease. */
   RUNNING("Running"),
+  /** Every file is stored and listed; terminal. */
   COMPLETED("Completed"),
+  /** Failed for a reason trying again will not fix; terminal. */
   FAILED("Failed"),
+  /** Failed after its retries were used up on transient errors; terminal. */
   FAILED_RETRYABLE("FailedRetryable"),
+  /** Refused by the host's quota check; terminal. */
   FAILED_BILLING("FailedBilling"),
+  /** Cancelled by a user; terminal. */
   CANCELLED("Cancelled"),
+  /** Stopped by the operator; terminal. */
   TERMINATED("Terminated"),
+  /** Ran past the engine's time limit; terminal. */
   TIMED_OUT("TimedOut");
 
   private final String wireName;

@@ -4,8 +4,11 @@ import java.util.Optional;
 
 /** A permission of a caller. {@link #ALL} grants every scope. */
 public enum Scope {
+  /** Reading runs: list, retrieve, logs, manifest, downloads. */
   READ("batch_export:read"),
+  /** Changing runs: create and cancel. */
   WRITE("batch_export:write"),
+  /** Every scope. */
   ALL("*");
 
   private final String wireName;

@@ -7,6 +7,11 @@ package dev.fdbe;
  * @param value a positive number
  */
 public record TeamId(long value) {
+  /**
+   * Checks the components.
+   *
+   * @throws IllegalArgumentException naming the value when a component is out of its range
+   */
   public TeamId {
     if (value <= 0) {
       throw new IllegalArgumentException("team id must be positive, got " + value);

@@ -13,6 +13,10 @@ public class TooManyRunsException extends ExportException {
   private final TeamId team;
   private final int limit;
 
+  /**
+   * @param team the team at its limit
+   * @param limit the most runs a team may have starting or running
+   */
   public TooManyRunsException(TeamId team, int limit) {
     super("Too many concurrent file downloads: team " + team + " already has " + limit
         + " runs starting or running, the most allowed; retry when one of them has finished");

@@ -10,6 +10,12 @@ import java.util.Objects;
  * @param nullable whether rows may hold null in this column
  */
 public record Column(String name, ColumnType type, boolean nullable) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code name} or {@code type} is null
+   * @throws IllegalArgumentException naming the value when a component is out of its range
+   */
   public Column {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

@@ -11,6 +11,12 @@ import java.util.Set;
  * @param columns the columns in file order; names are unique
  */
 public record Schema(List<Column> columns) {
+  /**
+   * Checks the components and copies {@code columns} (later changes to the given collection do not show).
+   *
+   * @throws NullPointerException naming the component when {@code columns} is null
+   * @throws IllegalArgumentException naming the value when a component is out of its range
+   */
   public Schema {
     columns = List.copyOf(Objects.requireNonNull(columns, "columns"));
     Set<String> names = new HashSet<>();

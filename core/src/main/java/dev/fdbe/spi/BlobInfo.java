@@ -14,6 +14,12 @@ import org.jspecify.annotations.Nullable;
  *     expires at this instant instead of after the engine's retention
  */
 public record BlobInfo(String key, long sizeBytes, @Nullable Instant expiresAt) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code key} is null
+   * @throws IllegalArgumentException naming the value when a component is out of its range
+   */
   public BlobInfo {
     Objects.requireNonNull(key, "key");
     if (sizeBytes < 0) {

@@ -31,6 +31,11 @@ public record FileRecord(
     String sha256,
     Instant expiresAt,
     @Nullable Instant deletedAt) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when a component not marked nullable is null
+   */
   public FileRecord {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(runId, "runId");

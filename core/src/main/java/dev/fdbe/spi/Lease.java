@@ -18,6 +18,11 @@ import java.util.Objects;
  * @param expiresAt when it lapses unless renewed
  */
 public record Lease(RunId runId, long epoch, AttemptId attemptId, int attemptNumber, String owner, Instant expiresAt) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code runId} or {@code attemptId} or {@code owner} or {@code expiresAt} is null
+   */
   public Lease {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(attemptId, "attemptId");

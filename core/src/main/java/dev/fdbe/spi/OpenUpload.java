@@ -11,6 +11,11 @@ import java.util.Objects;
  * @param initiated when it was opened
  */
 public record OpenUpload(String key, String uploadId, Instant initiated) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code key} or {@code uploadId} or {@code initiated} is null
+   */
   public OpenUpload {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(uploadId, "uploadId");

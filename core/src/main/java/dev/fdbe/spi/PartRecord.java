@@ -21,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  */
 public record PartRecord(RunId runId, long epoch, int index, String key, String fileName, long sizeBytes,
     long records, String sha256, @Nullable Instant storeExpiresAt) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code runId} or {@code key} or {@code fileName} or {@code sha256} is null
+   */
   public PartRecord {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(key, "key");

@@ -56,6 +56,12 @@ public record RunRecord(
     int sliceIndex,
     int sliceCount) {
 
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when a component not marked nullable is null
+   * @throws IllegalArgumentException naming the value when a component is out of its range
+   */
   public RunRecord {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(team, "team");

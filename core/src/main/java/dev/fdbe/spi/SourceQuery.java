@@ -22,6 +22,12 @@ import java.util.Objects;
  */
 public record SourceQuery(TeamId team, Model model, TimeRange interval, List<String> include, List<String> exclude,
     Instant seenFrom) {
+  /**
+   * Checks the components and copies {@code include}, {@code exclude} (later changes to the given collection do not show).
+   *
+   * @throws NullPointerException naming the component when a component not marked nullable is null
+   * @throws IllegalArgumentException naming the value when a component is out of its range
+   */
   public SourceQuery {
     Objects.requireNonNull(team, "team");
     Objects.requireNonNull(model, "model");

@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param recordedAt when it was recorded
  */
 public record UploadRecord(RunId runId, long epoch, String key, String uploadId, Instant recordedAt) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException naming the component when {@code runId} or {@code key} or {@code uploadId} or {@code recordedAt} is null
+   */
   public UploadRecord {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(key, "key");
