@@ -3,7 +3,6 @@ package dev.fdbe.spi;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where a run's files are stored. Keys are relative paths of {@code [A-Za-z0-9._=-]} segments
@@ -55,7 +54,7 @@ public interface BlobStore {
    * @throws IllegalArgumentException naming the key when it is not valid
    */
   static String requireValidKey(String key) {
-    if (key == null || !KeyRules.KEY.matcher(key).matches() || KeyRules.DOTS.matcher(key).find()) {
+    if (key == null || !BlobKeys.isValid(key)) {
       throw new IllegalArgumentException("invalid blob key '" + key
           + "': keys are segments of letters, digits, '.', '_', '=' and '-' joined by '/'");
     }
@@ -70,19 +69,10 @@ public interface BlobStore {
    */
   static String requireValidPrefix(String prefix) {
     if (prefix == null || !(prefix.isEmpty()
-        || (prefix.endsWith("/") && KeyRules.KEY.matcher(prefix.substring(0, prefix.length() - 1)).matches()
-            && !KeyRules.DOTS.matcher(prefix.substring(0, prefix.length() - 1)).find()))) {
+        || (prefix.endsWith("/") && BlobKeys.isValid(prefix.substring(0, prefix.length() - 1))))) {
       throw new IllegalArgumentException("invalid blob key prefix '" + prefix
           + "': a prefix is empty or a valid key followed by '/'");
     }
     return prefix;
-  }
-
-  /** The patterns behind key validation. */
-  final class KeyRules {
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._=-]+(/[A-Za-z0-9._=-]+)*");
-    private static final Pattern DOTS = Pattern.compile("(^|/)\\.{1,2}(/|$)");
-
-    private KeyRules() {}
   }
 }
