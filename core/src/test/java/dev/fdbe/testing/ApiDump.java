@@ -362,14 +362,21 @@ public final class ApiDump {
   }
 
   /**
-   * The listed nested types that are neither named {@code Builder} nor a permitted subclass of
-   * their sealed enclosing type, each as its line of the dump.
+   * The listed nested types that are neither builders (a name ending in {@code Builder} and a public
+   * {@code build()} method) nor a permitted subclass of their sealed enclosing type, each as its line
+   * of the dump.
    */
+  private static boolean isBuilder(Class<?> c) {
+    return c.getSimpleName().endsWith("Builder") && Arrays.stream(c.getDeclaredMethods())
+        .anyMatch(m -> m.getName().equals("build") && m.getParameterCount() == 0
+            && java.lang.reflect.Modifier.isPublic(m.getModifiers()));
+  }
+
   public List<String> nestedTypesOtherThanBuildersAndVariants() {
     List<String> offenders = new ArrayList<>();
     for (Class<?> c : types) {
       Class<?> enclosing = c.getDeclaringClass();
-      if (enclosing == null || c.getSimpleName().equals("Builder")) {
+      if (enclosing == null || isBuilder(c)) {
         continue;
       }
       boolean variant = enclosing.isSealed() && Arrays.asList(enclosing.getPermittedSubclasses()).contains(c);

@@ -50,6 +50,7 @@ class ApiDumpFixturesTest {
         "public abstract java.util.List<double[]> dev.fdbe.testing.apifixture.Polygon.corners()",
         "public static final class dev.fdbe.testing.apifixture.Polygon.Builder",
         "public dev.fdbe.testing.apifixture.Polygon.Builder()",
+        "public dev.fdbe.testing.apifixture.Polygon dev.fdbe.testing.apifixture.Polygon.Builder.build()",
         "public dev.fdbe.testing.apifixture.Polygon.Builder dev.fdbe.testing.apifixture.Polygon.Builder.sides(int)",
         "protected static class dev.fdbe.testing.apifixture.Polygon.Corner",
         "public dev.fdbe.testing.apifixture.Polygon.Corner()",

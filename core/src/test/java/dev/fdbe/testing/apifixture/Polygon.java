@@ -23,10 +23,14 @@ public abstract non-sealed class Polygon implements Shape {
   @SuppressWarnings("unused")
   private void privateMethod() {}
 
-  /** Nested and named Builder. */
+  /** Nested, named Builder and building: a builder. */
   public static final class Builder {
     public Builder sides(int sides) {
       return this;
+    }
+
+    public Polygon build() {
+      throw new UnsupportedOperationException("a fixture of the dump only");
     }
   }
 
