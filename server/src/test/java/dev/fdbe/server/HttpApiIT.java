@@ -179,6 +179,10 @@ class HttpApiIT {
     server.awaitTerminal("projects", id);
     String logs = "/api/projects/1/file_download_batch_exports/" + id + "/logs/";
 
+    // The worker writes the completion line just after it commits the run Completed.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(TestServer.json(server.get(logs, server.key)).get("results").get(0).get("message").asText())
+            .startsWith("Export completed:"));
     JsonNode all = TestServer.json(server.get(logs, server.key));
     assertThat(all.get("results").get(0).get("message").asText()).startsWith("Export completed:");
     assertThat(all.get("results").get(0).get("log_source_id").asText()).isEqualTo(id);
