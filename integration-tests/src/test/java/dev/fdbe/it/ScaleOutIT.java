@@ -181,7 +181,9 @@ class ScaleOutIT {
           .containsExactlyElementsOf(Data.expected(Model.EVENTS, rows.get(d), day(d), List.of(), List.of()));
       RunRecord record = record(run.id());
       assertThat(record.attempts()).as("executed once").isOne();
-      assertThat(messages(run.id())).filteredOn(m -> m.startsWith("Export completed")).hasSize(1);
+      // The completion line follows the commit; wait for it rather than race it.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+          assertThat(messages(run.id())).filteredOn(m -> m.startsWith("Export completed")).hasSize(1));
       executors.add(record.leaseOwner());
     }
     assertThat(executors).as("every engine took a share").containsExactlyInAnyOrder("node-a", "node-b", "node-c");
