@@ -6,7 +6,6 @@ import dev.fdbe.schema.Row;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
@@ -15,18 +14,10 @@ import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How fast does parquet-avro write the rows {@link FormatThroughput} writes, one Avro
@@ -46,13 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar AvroParquet -p compression=NONE,ZSTD}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class AvroParquet {
+public class AvroParquet extends WriterBenchmark {
   /** The peer's default page size: what fdbe's writer used before it knew the part limit. */
   static final int PAGE_BYTES = 16 * 1024;
   /** The row group size of fdbe's writer: at most 64 MiB buffered. */
@@ -73,13 +58,13 @@ public class AvroParquet {
 
   @Setup(Level.Trial)
   public void setUp() {
-    rows = EventRows.generate(FormatThroughput.ROWS, 1);
+    rows = EventRows.generate(ROWS, 1);
     schema = EventRows.avroSchema();
   }
 
   /** Writes the rows as one Parquet file; returns its size. */
   @Benchmark
-  @OperationsPerInvocation(FormatThroughput.ROWS)
+  @OperationsPerInvocation(ROWS)
   public long write() throws IOException {
     return writeTo(new Sinks.Counting());
   }

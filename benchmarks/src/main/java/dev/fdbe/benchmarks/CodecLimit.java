@@ -6,23 +6,14 @@ import dev.fdbe.format.compress.StreamCodec;
 import dev.fdbe.format.parquet.ParquetFormat;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.TimeUnit;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How fast could a writer be if serializing cost nothing, and only the codec worked? The
@@ -32,17 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * of {@value AvroParquet#PAGE_BYTES} bytes, the peer's default page size), or only copied
  * ({@code compression=NONE}: the bytes written to a sink in 64 KiB writes). No writer can beat
  * this; the report shows each writer's rows/s next to it. Scores are rows/s (the buffer holds
- * {@value FormatThroughput#ROWS} rows).
+ * {@value WriterBenchmark#ROWS} rows).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CodecLimit -p format=PARQUET -p compression=ZSTD}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class CodecLimit {
+public class CodecLimit extends WriterBenchmark {
   private static final int WRITE = 64 * 1024;
 
   /** The file format whose uncompressed bytes are compressed. */
@@ -59,14 +44,14 @@ public class CodecLimit {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    bytes = FormatThroughput.serialize(format, Compression.NONE, EventRows.generate(FormatThroughput.ROWS, 1));
+    bytes = FormatThroughput.serialize(format, Compression.NONE, EventRows.generate(ROWS, 1));
     codecs = ParquetFormat.codecFactory();
     pages = codecs.getCompressor(ParquetFormat.codecName(compression));
   }
 
   /** Compresses (or copies) the serialized rows; returns the output size. */
   @Benchmark
-  @OperationsPerInvocation(FormatThroughput.ROWS)
+  @OperationsPerInvocation(ROWS)
   public long compress() throws IOException {
     if (format == FileFormat.PARQUET && compression != Compression.NONE) {
       return compressPages();
