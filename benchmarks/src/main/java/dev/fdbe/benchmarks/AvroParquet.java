@@ -1,11 +1,11 @@
 package dev.fdbe.benchmarks;
 
 import dev.fdbe.Compression;
-import dev.fdbe.format.parquet.BenchmarkAccess;
+import dev.fdbe.format.parquet.ParquetFormat;
 import dev.fdbe.schema.Row;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
@@ -14,49 +14,57 @@ import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The peer of the Parquet writer: one Avro {@code GenericRecord} per row written with
- * {@code AvroParquetWriter}, as parquet-avro's users do. It uses the library's own page codecs and
- * page layout (16 KiB pages checked after every row, no dictionary, statistics truncated), so the
- * only difference measured is the record path. Same rows, same counting sink as
- * {@link FormatThroughput}; scores are rows/s.
+ * How fast does parquet-avro write the rows {@link FormatThroughput} writes, one Avro
+ * {@code GenericRecord} per row through {@code AvroParquetWriter}, as its users write Parquet? The
+ * peer of fdbe's Parquet writer; same rows, same counting sink, scores are rows/s.
+ *
+ * <p>Only the record path should differ, so the peer compresses pages with fdbe's page codecs and
+ * writes onto the sink as fdbe does, through the public {@link ParquetFormat#codecFactory()},
+ * {@link ParquetFormat#codecName(Compression)} and {@link ParquetFormat#outputFile(OutputStream)}.
+ * The page layout is set here on parquet-java's builder as fdbe's writer sets it (no dictionary, no
+ * bloom filter, statistics and column index truncated to {@value #TRUNCATE_BYTES} bytes, page size
+ * checked after every row, page checksums, Parquet 1.0 pages), with {@code pageSizeBytes} pages
+ * ({@value #PAGE_BYTES} bytes by default) and row groups of 64 MiB. Note:
+ * fdbe's writer sizes its pages from the part limit, and writes 1 MiB pages without one (as in
+ * {@link FormatThroughput} with {@code maxSizeMb=0}); {@code -p pageSizeBytes=1048576} gives the peer
+ * those.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar AvroParquet -p compression=NONE,ZSTD}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class AvroParquet {
+public class AvroParquet extends WriterBenchmark {
+  /** The peer's default page size: what fdbe's writer used before it knew the part limit. */
+  static final int PAGE_BYTES = 16 * 1024;
+  /** The row group size of fdbe's writer: at most 64 MiB buffered. */
+  static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
+  /** The length fdbe's writer truncates string statistics and column index entries to. */
+  static final int TRUNCATE_BYTES = 64;
+
   /** The compression of the pages. */
   @Param({"NONE", "ZSTD", "GZIP", "SNAPPY", "LZ4", "BROTLI"})
   public Compression compression;
+
+  /** The uncompressed size at which a column's page is closed. */
+  @Param("" + PAGE_BYTES)
+  public int pageSizeBytes = PAGE_BYTES;
 
   private List<Row> rows;
   private org.apache.avro.Schema schema;
 
   @Setup(Level.Trial)
   public void setUp() {
-    rows = EventRows.generate(FormatThroughput.ROWS, 1);
+    rows = EventRows.generate(ROWS, 1);
     schema = EventRows.avroSchema();
   }
 
   /** Writes the rows as one Parquet file; returns its size. */
   @Benchmark
-  @OperationsPerInvocation(FormatThroughput.ROWS)
+  @OperationsPerInvocation(ROWS)
   public long write() throws IOException {
     return writeTo(new Sinks.Counting());
   }
@@ -64,19 +72,19 @@ public class AvroParquet {
   long writeTo(Sinks.Counting out) throws IOException {
     PlainParquetConfiguration conf = new PlainParquetConfiguration();
     conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
-    try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new Sinks.DiscardingFile(out))
+    try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(ParquetFormat.outputFile(out))
         .withConf(conf)
         .withSchema(schema)
         .withDataModel(GenericData.get())
-        .withCodecFactory(BenchmarkAccess.codecs())
-        .withCompressionCodec(BenchmarkAccess.codecName(compression))
-        .withPageSize(BenchmarkAccess.pageSizeBytes())
-        .withRowGroupSize(BenchmarkAccess.rowGroupBytes())
+        .withCodecFactory(ParquetFormat.codecFactory())
+        .withCompressionCodec(ParquetFormat.codecName(compression))
+        .withPageSize(pageSizeBytes)
+        .withRowGroupSize(ROW_GROUP_BYTES)
         .withDictionaryEncoding(false)
         .withBloomFilterEnabled(false)
         .withSizeStatisticsEnabled(false)
-        .withStatisticsTruncateLength(BenchmarkAccess.truncateBytes())
-        .withColumnIndexTruncateLength(BenchmarkAccess.truncateBytes())
+        .withStatisticsTruncateLength(TRUNCATE_BYTES)
+        .withColumnIndexTruncateLength(TRUNCATE_BYTES)
         .withMinRowCountForPageSizeCheck(1)
         .withPageWriteChecksumEnabled(true)
         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)

@@ -3,40 +3,31 @@ package dev.fdbe.benchmarks;
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
 import dev.fdbe.format.compress.StreamCodec;
-import dev.fdbe.format.parquet.BenchmarkAccess;
+import dev.fdbe.format.parquet.ParquetFormat;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.TimeUnit;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the codec alone allows: the uncompressed file the format writes for {@link FormatThroughput}'s
- * rows, serialized once, then only compressed (text formats: the library's stream codec in 64 KiB
- * writes; Parquet: the format's page codec over 16 KiB pages, as its writer compresses pages), or
- * only copied ({@code compression=NONE}: the bytes written to a sink in 64 KiB writes). No writer
- * can beat this; the report shows each writer's rows/s next to it. Scores are rows/s (the buffer
- * holds {@value FormatThroughput#ROWS} rows).
+ * How fast could a writer be if serializing cost nothing, and only the codec worked? The
+ * uncompressed file the format writes for {@link FormatThroughput}'s rows, serialized once in
+ * setup, then only compressed (text formats: fdbe's public {@link StreamCodec} in 64 KiB writes;
+ * Parquet: fdbe's page codec, taken from the public {@link ParquetFormat#codecFactory()}, over pages
+ * of {@value AvroParquet#PAGE_BYTES} bytes, the peer's default page size), or only copied
+ * ({@code compression=NONE}: the bytes written to a sink in 64 KiB writes). No writer can beat
+ * this; the report shows each writer's rows/s next to it. Scores are rows/s (the buffer holds
+ * {@value WriterBenchmark#ROWS} rows).
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CodecLimit -p format=PARQUET -p compression=ZSTD}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class CodecLimit {
+public class CodecLimit extends WriterBenchmark {
   private static final int WRITE = 64 * 1024;
 
   /** The file format whose uncompressed bytes are compressed. */
@@ -48,20 +39,22 @@ public class CodecLimit {
   public Compression compression;
 
   private byte[] bytes;
-  private BenchmarkAccess.Pages pages;
+  private CompressionCodecFactory codecs;
+  private CompressionCodecFactory.BytesInputCompressor pages;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    bytes = FormatThroughput.serialize(format, Compression.NONE, EventRows.generate(FormatThroughput.ROWS, 1));
-    pages = new BenchmarkAccess.Pages(compression);
+    bytes = FormatThroughput.serialize(format, Compression.NONE, EventRows.generate(ROWS, 1));
+    codecs = ParquetFormat.codecFactory();
+    pages = codecs.getCompressor(ParquetFormat.codecName(compression));
   }
 
   /** Compresses (or copies) the serialized rows; returns the output size. */
   @Benchmark
-  @OperationsPerInvocation(FormatThroughput.ROWS)
+  @OperationsPerInvocation(ROWS)
   public long compress() throws IOException {
     if (format == FileFormat.PARQUET && compression != Compression.NONE) {
-      return pages.compress(bytes, BenchmarkAccess.pageSizeBytes());
+      return compressPages();
     }
     Sinks.Counting sink = new Sinks.Counting();
     byte[] chunk = new byte[WRITE];
@@ -75,8 +68,18 @@ public class CodecLimit {
     return sink.count;
   }
 
+  /** Compresses the bytes page by page, as the Parquet writer hands its pages to the codec. */
+  private long compressPages() throws IOException {
+    long total = 0;
+    for (int offset = 0; offset < bytes.length; offset += AvroParquet.PAGE_BYTES) {
+      int length = Math.min(AvroParquet.PAGE_BYTES, bytes.length - offset);
+      total += pages.compress(BytesInput.from(bytes, offset, length)).size();
+    }
+    return total;
+  }
+
   @TearDown(Level.Trial)
   public void tearDown() {
-    pages.close();
+    codecs.release();
   }
 }

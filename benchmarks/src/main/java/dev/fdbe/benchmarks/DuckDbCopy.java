@@ -11,36 +11,23 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The peer a user would reach for instead: DuckDB's {@code COPY ... TO} run in-process through
- * its JDBC driver, from a DuckDB table holding the same rows as {@link FormatThroughput} (JSON
- * columns typed {@code JSON}, so DuckDB nests them in JSON output as the library does), with the
- * same codec. DuckDB must write a file; it goes to {@code /dev/shm} when there is one (memory), else
- * the temporary directory. Scores are rows/s.
+ * How fast does the tool a user would reach for instead write the same rows: DuckDB's
+ * {@code COPY ... TO}, run in-process through its JDBC driver, from a DuckDB table holding the rows
+ * {@link FormatThroughput} writes (JSON columns typed {@code JSON}, so DuckDB nests them in JSON
+ * output as the library does), with the same codec? DuckDB must write a file; it goes to
+ * {@code /dev/shm} when there is one (memory), else the temporary directory. Scores are rows/s.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar DuckDbCopy -p target=PARQUET:ZSTD -p threads=1,4}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class DuckDbCopy {
+public class DuckDbCopy extends WriterBenchmark {
   /**
    * Format and compression, as {@code FORMAT:COMPRESSION}: Parquet with each codec DuckDB shares
    * with fdbe, CSV and JSON with the stream codecs DuckDB writes (it has no brotli, lz4 or snappy
@@ -79,7 +66,7 @@ public class DuckDbCopy {
   static void load(Statement statement, Path directory) throws IOException, SQLException {
     Path source = directory.resolve("rows.parquet");
     Files.write(source, FormatThroughput.serialize(FileFormat.PARQUET, Compression.NONE,
-        EventRows.generate(FormatThroughput.ROWS, 1)));
+        EventRows.generate(ROWS, 1)));
     statement.execute("CREATE TABLE events AS SELECT uuid, event, properties::JSON AS properties, distinct_id, "
         + "timestamp, created_at, _inserted_at, elements_chain, person_id, person_properties::JSON AS "
         + "person_properties FROM read_parquet('" + source + "')");
@@ -109,7 +96,7 @@ public class DuckDbCopy {
 
   /** Writes the table to the file. */
   @Benchmark
-  @OperationsPerInvocation(FormatThroughput.ROWS)
+  @OperationsPerInvocation(ROWS)
   public boolean copy() throws SQLException {
     return statement.execute(copy);
   }

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.UUID;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.generic.GenericData;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rows every benchmark writes: events as a product-analytics service stores them. Each row has
@@ -24,6 +25,17 @@ import org.apache.avro.generic.GenericData;
 public final class EventRows {
   /** The events schema of the library. */
   public static final Schema SCHEMA = Model.EVENTS.schema();
+
+  /** The columns {@link EventRow} reads, in the schema's order; checked against it when the class loads. */
+  static final List<String> COLUMNS = List.of("uuid", "event", "properties", "distinct_id", "timestamp", "created_at",
+      "_inserted_at", "elements_chain", "person_id", "person_properties");
+
+  static {
+    List<String> names = SCHEMA.columns().stream().map(Column::name).toList();
+    if (!names.equals(COLUMNS)) {
+      throw new IllegalStateException("the events schema is now " + names + "; EventRow reads " + COLUMNS);
+    }
+  }
 
   private static final String[] NAMES = {"$pageview", "$autocapture", "$pageleave", "$identify", "signed_up",
       "$feature_flag_called", "checkout_started", "$screen", "purchase", "$rageclick"};
@@ -47,21 +59,21 @@ public final class EventRows {
 
   /** One row at the given time (microseconds since the epoch). */
   public static Row next(Random random, long timestampMicros) {
-    Object[] values = new Object[SCHEMA.size()];
-    String distinctId = "user-" + random.nextInt(5_000);
-    values[0] = new UUID(random.nextLong(), random.nextLong()).toString();
-    values[1] = NAMES[random.nextInt(NAMES.length)];
-    values[2] = properties(random);
-    values[3] = random.nextInt(10) == 0 ? null : distinctId;
-    values[4] = timestampMicros;
-    values[5] = random.nextInt(5) == 0 ? null : timestampMicros + random.nextInt(1_000_000);
-    values[6] = timestampMicros + 2_000_000 + random.nextInt(10_000_000);
-    values[7] = random.nextInt(3) == 0 ? "button.btn-primary:text=\"Sign up\"nth-child=\"" + random.nextInt(9)
+    // The order of the draws fixes the rows of a seed; keep it.
+    String user = "user-" + random.nextInt(5_000);
+    String uuid = new UUID(random.nextLong(), random.nextLong()).toString();
+    String event = NAMES[random.nextInt(NAMES.length)];
+    String properties = properties(random);
+    String distinctId = random.nextInt(10) == 0 ? null : user;
+    Long createdAt = random.nextInt(5) == 0 ? null : timestampMicros + random.nextInt(1_000_000);
+    long insertedAt = timestampMicros + 2_000_000 + random.nextInt(10_000_000);
+    String elementsChain = random.nextInt(3) == 0 ? "button.btn-primary:text=\"Sign up\"nth-child=\"" + random.nextInt(9)
         + "\";div.main:nth-child=\"1\"" : null;
-    values[8] = random.nextInt(4) == 0 ? null : new UUID(distinctId.hashCode(), 7).toString();
-    values[9] = random.nextInt(3) == 0 ? null : "{\"email\":\"" + distinctId + "@example.com\",\"plan\":\""
+    String personId = random.nextInt(4) == 0 ? null : new UUID(user.hashCode(), 7).toString();
+    String personProperties = random.nextInt(3) == 0 ? null : "{\"email\":\"" + user + "@example.com\",\"plan\":\""
         + (random.nextBoolean() ? "free" : "scale") + "\"}";
-    return new ArrayRow(values);
+    return new EventRow(uuid, event, properties, distinctId, timestampMicros, createdAt, insertedAt, elementsChain,
+        personId, personProperties);
   }
 
   private static String properties(Random random) {
@@ -146,37 +158,68 @@ public final class EventRows {
     return record;
   }
 
-  /** A row over an array of values: strings, boxed longs for INT64 and TIMESTAMP (micros), lists. */
-  record ArrayRow(Object[] values) implements Row {
+  /**
+   * One event in typed fields, as a caller holds its own rows, read through {@link Row} by column
+   * index in {@link #SCHEMA}'s order ({@link #COLUMNS}). Null fields are null values; timestamps are
+   * microseconds since the epoch. The events schema has no INT64, BOOLEAN or STRING_LIST column, so
+   * those accessors always refuse.
+   */
+  record EventRow(String uuid, String event, String properties, @Nullable String distinctId, long timestamp,
+      @Nullable Long createdAt, long insertedAt, @Nullable String elementsChain, @Nullable String personId,
+      @Nullable String personProperties) implements Row {
     @Override
     public boolean isNull(int column) {
-      return values[column] == null;
+      return switch (column) {
+        case 3 -> distinctId == null;
+        case 5 -> createdAt == null;
+        case 7 -> elementsChain == null;
+        case 8 -> personId == null;
+        case 9 -> personProperties == null;
+        default -> false;
+      };
     }
 
     @Override
     public String getString(int column) {
-      return (String) values[column];
-    }
-
-    @Override
-    public long getLong(int column) {
-      return (Long) values[column];
-    }
-
-    @Override
-    public boolean getBoolean(int column) {
-      return (Boolean) values[column];
+      return switch (column) {
+        case 0 -> uuid;
+        case 1 -> event;
+        case 2 -> properties;
+        case 3 -> distinctId;
+        case 7 -> elementsChain;
+        case 8 -> personId;
+        case 9 -> personProperties;
+        default -> throw notOfType(column, "STRING or JSON");
+      };
     }
 
     @Override
     public long getTimestampMicros(int column) {
-      return (Long) values[column];
+      return switch (column) {
+        case 4 -> timestamp;
+        case 5 -> createdAt;
+        case 6 -> insertedAt;
+        default -> throw notOfType(column, "TIMESTAMP");
+      };
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    public long getLong(int column) {
+      throw notOfType(column, "INT64");
+    }
+
+    @Override
+    public boolean getBoolean(int column) {
+      throw notOfType(column, "BOOLEAN");
+    }
+
+    @Override
     public List<String> getStringList(int column) {
-      return (List<String>) values[column];
+      throw notOfType(column, "STRING_LIST");
+    }
+
+    private static IllegalArgumentException notOfType(int column, String type) {
+      return new IllegalArgumentException("column " + column + " of the events schema is not " + type);
     }
   }
 }

@@ -10,41 +10,27 @@ import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The serialization path of an export: {@value #ROWS} events rows (see {@link EventRows}) written
- * through the format's public {@code RecordWriter} (stage and commit per row, as the engine does)
- * into an output that counts the bytes and drops them. The primary score is rows/s; the secondary
- * score {@code bytes} is the output in bytes/s.
+ * How many rows a second does fdbe's writer of each format and compression serialize, as the
+ * engine drives it? {@value WriterBenchmark#ROWS} events rows (see {@link EventRows}) written
+ * through the public {@code RecordWriter} of the format's provider, found with
+ * {@link ServiceLoader} as the engine finds it (stage and commit per row, as the engine does), into
+ * an output that counts the bytes and drops them. The primary score is rows/s; the secondary score
+ * {@code bytes} is the output in bytes/s.
  *
- * <p>Try your own settings: {@code java -jar benchmarks/target/benchmarks.jar FormatThroughput
- * -p format=CSV -p compression=ZSTD -p maxSizeMb=50}.
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar FormatThroughput -p format=CSV
+ * -p compression=ZSTD -p maxSizeMb=50}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class FormatThroughput {
-  /** Rows written per benchmark invocation. */
-  public static final int ROWS = 10_000;
-
+public class FormatThroughput extends WriterBenchmark {
   /** The file format. */
   @Param({"PARQUET", "CSV", "JSON_LINES"})
   public FileFormat format;

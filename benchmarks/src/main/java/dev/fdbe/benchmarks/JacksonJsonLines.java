@@ -13,35 +13,23 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The peer of the JSON Lines writer: what a user writes by hand with Jackson databind. One
- * {@code Map} per row through a {@code SequenceWriter} separated by newlines, JSON columns parsed
- * into trees so they nest as objects (falling back to the text when a value is not JSON, as the
- * library does), timestamps as {@code Instant} strings, compressed by the same stream codec the
- * library uses. Same rows, same counting sink as {@link FormatThroughput}; scores are rows/s.
+ * How fast is the JSON Lines file a user writes by hand with Jackson databind, on the rows
+ * {@link FormatThroughput} writes? The peer of fdbe's JSON Lines writer: one {@code Map} per row
+ * through a {@code SequenceWriter} separated by newlines, JSON columns parsed into trees so they
+ * nest as objects (falling back to the text when a value is not JSON, as the library does),
+ * timestamps as {@code Instant} strings, compressed by the library's public {@link StreamCodec}.
+ * Same rows, same counting sink; scores are rows/s.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar JacksonJsonLines -p compression=NONE,ZSTD}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class JacksonJsonLines {
+public class JacksonJsonLines extends WriterBenchmark {
   /** The compression of the stream. */
   @Param({"NONE", "ZSTD", "GZIP", "SNAPPY", "LZ4", "BROTLI"})
   public Compression compression;
@@ -51,12 +39,12 @@ public class JacksonJsonLines {
 
   @Setup(Level.Trial)
   public void setUp() {
-    rows = EventRows.generate(FormatThroughput.ROWS, 1);
+    rows = EventRows.generate(ROWS, 1);
   }
 
   /** Writes the rows as one JSON Lines file; returns its size. */
   @Benchmark
-  @OperationsPerInvocation(FormatThroughput.ROWS)
+  @OperationsPerInvocation(ROWS)
   public long write() throws IOException {
     return writeTo(new Sinks.Counting());
   }

@@ -1,8 +1,6 @@
 package dev.fdbe.benchmarks;
 
 import java.io.OutputStream;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 /** Where benchmarks write: outputs that count the bytes and drop them, so only the writer is measured. */
 final class Sinks {
@@ -37,44 +35,6 @@ final class Sinks {
     public void write(byte[] b, int off, int len) {
       super.write(b, off, len);
       bytes.write(b, off, len);
-    }
-  }
-
-  /** A Parquet output file over a counting stream; closing it does nothing. */
-  record DiscardingFile(Counting out) implements OutputFile {
-    @Override
-    public PositionOutputStream create(long blockSizeHint) {
-      return new PositionOutputStream() {
-        @Override
-        public long getPos() {
-          return out.count;
-        }
-
-        @Override
-        public void write(int b) {
-          out.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-          out.write(b, off, len);
-        }
-      };
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-      return create(blockSizeHint);
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-      return false;
-    }
-
-    @Override
-    public long defaultBlockSize() {
-      return 0;
     }
   }
 }

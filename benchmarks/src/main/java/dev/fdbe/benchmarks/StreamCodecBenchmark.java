@@ -34,7 +34,7 @@ import org.xerial.snappy.SnappyFramedOutputStream;
  * uses (lz4-java's frame, snappy-java's framed stream, zstd-jni, brotli4j, the JDK's zlib) or
  * commons-compress's framing of the same formats. Measures MB/s of uncompressed input: 8 MiB of
  * realistic JSON Lines events (properties of a few hundred bytes, ten event names), compressed in
- * 64 KiB writes into a counting sink.
+ * 64 KiB writes into the counting sink the writer benchmarks use.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar StreamCodecBenchmark}
  */
@@ -75,21 +75,6 @@ public class StreamCodecBenchmark {
     input = text.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Counts what the codec emits; the bytes themselves go nowhere. */
-  static final class CountingSink extends OutputStream {
-    long count;
-
-    @Override
-    public void write(int b) {
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      count += len;
-    }
-  }
-
   private OutputStream open(OutputStream sink) throws IOException {
     return switch (codec) {
       case "lz4-java" -> new LZ4FrameOutputStream(sink, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
@@ -108,7 +93,7 @@ public class StreamCodecBenchmark {
   /** Compresses the 8 MiB input; the score times 8 is MiB/s. */
   @Benchmark
   public long compress(Blackhole blackhole) throws IOException {
-    CountingSink sink = new CountingSink();
+    Sinks.Counting sink = new Sinks.Counting();
     try (OutputStream out = open(sink)) {
       for (int offset = 0; offset < input.length; offset += 64 * 1024) {
         out.write(input, offset, Math.min(64 * 1024, input.length - offset));

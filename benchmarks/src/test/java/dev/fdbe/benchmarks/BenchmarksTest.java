@@ -24,11 +24,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (read back and compared), DuckDB's COPY writes the table, the limits compress the serialized rows.
  */
 class BenchmarksTest {
-  private static final List<Row> ROWS = EventRows.generate(FormatThroughput.ROWS, 1);
+  private static final List<Row> ROWS = EventRows.generate(WriterBenchmark.ROWS, 1);
 
   @Test
   void rowsAreRealisticEvents() {
-    assertThat(ROWS).hasSize(FormatThroughput.ROWS);
+    assertThat(ROWS).hasSize(WriterBenchmark.ROWS);
     assertThat(ROWS).allSatisfy(row -> assertThat(row.getString(2).length()).isBetween(300, 900));
     assertThat(ROWS.stream().map(row -> row.getString(1)).distinct()).hasSize(10);
     assertThat(ROWS.stream().filter(row -> row.isNull(3))).isNotEmpty();
@@ -92,8 +92,8 @@ class BenchmarksTest {
           ResultSet count = statement.executeQuery("SELECT COUNT(*), COUNT(DISTINCT uuid) FROM " + reader + "('"
               + written + "'" + (target.endsWith("GZIP") ? ", compression = 'gzip'" : "") + ")")) {
         count.next();
-        assertThat(count.getLong(1)).isEqualTo(FormatThroughput.ROWS);
-        assertThat(count.getLong(2)).isEqualTo(FormatThroughput.ROWS);
+        assertThat(count.getLong(1)).isEqualTo(WriterBenchmark.ROWS);
+        assertThat(count.getLong(2)).isEqualTo(WriterBenchmark.ROWS);
       }
     } finally {
       peer.tearDown();

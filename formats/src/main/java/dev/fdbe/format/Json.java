@@ -6,11 +6,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.fdbe.spi.WriterContext;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The JSON factory the formats share, and JSON column handling: a stored value is embedded as JSON
@@ -108,6 +110,22 @@ public final class Json {
     }
   }
 
+  /**
+   * Writes a {@code STRING_LIST} value as a JSON array whose elements are strings, or null where
+   * the list holds null.
+   */
+  public static void writeStringList(JsonGenerator generator, List<String> values) throws IOException {
+    generator.writeStartArray();
+    for (String value : values) {
+      if (value == null) {
+        generator.writeNull();
+      } else {
+        generator.writeString(value);
+      }
+    }
+    generator.writeEndArray();
+  }
+
   /** The text as a JSON string literal, e.g. {@code {broken} becomes {@code "{broken"}. */
   public static String quote(String text) {
     StringWriter quoted = new StringWriter(text.length() + 2);
@@ -119,8 +137,15 @@ public final class Json {
     return quoted.toString();
   }
 
-  /** The run log warning for a JSON column holding values that are not valid JSON. */
-  public static String invalidWarning(String column, String firstValue) {
+  /**
+   * Tells the run, once per column, that the JSON column holds values that are not valid JSON and
+   * are written as JSON strings; the warning quotes the first one, shortened.
+   */
+  public static void warnInvalid(WriterContext context, String column, String value) {
+    context.warnOnce("invalid-json:" + column, invalidWarning(column, value));
+  }
+
+  private static String invalidWarning(String column, String firstValue) {
     String shortened = firstValue.length() > 80 ? firstValue.substring(0, 80) + "..." : firstValue;
     return "Column '" + column + "' holds values that are not valid JSON; they are written as JSON strings (first one: '"
         + shortened.replace("\n", "\\n").replace("\r", "\\r") + "')";

@@ -1,7 +1,6 @@
 package dev.fdbe.format.csv;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.fdbe.schema.ColumnType;
 import dev.fdbe.Compression;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.format.IsoTimestamps;
@@ -15,6 +14,7 @@ import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * Writes RFC 4180 CSV. Values are encoded to UTF-8 first and then copied with quotes doubled: a
@@ -24,38 +24,28 @@ import java.util.List;
 final class CsvWriter extends TextRecordWriter {
   private static final byte[] CRLF = {'\r', '\n'};
 
-  private final ColumnType[] types;
-  private final String[] names;
-  private final WriterContext context;
   private final byte[] timestamp = new byte[40];
   private final char[] timestampChars = new char[40];
 
   CsvWriter(OutputStream out, Schema schema, Compression compression, WriterContext context) throws IOException {
-    super(out, compression, context);
-    this.context = context;
-    int n = schema.size();
-    this.types = new ColumnType[n];
-    this.names = new String[n];
-    StringBuilder header = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      types[i] = schema.column(i).type();
-      names[i] = schema.column(i).name();
-      header.append(i == 0 ? "" : ",").append(names[i]);
+    super(out, schema, compression, context);
+    StringJoiner header = new StringJoiner(",", "", "\r\n");
+    for (int i = 0; i < columns(); i++) {
+      header.add(name(i));
     }
-    header.append("\r\n");
     writePreamble(header.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   protected void serialize(Row row, RowBuffer into) throws IOException {
-    for (int i = 0; i < types.length; i++) {
+    for (int i = 0; i < columns(); i++) {
       if (i > 0) {
         into.write(',');
       }
       if (row.isNull(i)) {
         continue;
       }
-      switch (types[i]) {
+      switch (type(i)) {
         case STRING -> writeField(into, row.getString(i));
         case INT64 -> writeAscii(into, Long.toString(row.getLong(i)));
         case BOOLEAN -> writeAscii(into, row.getBoolean(i) ? "true" : "false");
@@ -68,7 +58,7 @@ final class CsvWriter extends TextRecordWriter {
         }
         case JSON -> writeField(into, jsonText(i, row.getString(i)));
         case STRING_LIST -> writeField(into, listText(row.getStringList(i)));
-        default -> throw new IllegalStateException("unhandled column type " + types[i]);
+        default -> throw new IllegalStateException("unhandled column type " + type(i));
       }
     }
     into.write(CRLF, 0, CRLF.length);
@@ -78,22 +68,14 @@ final class CsvWriter extends TextRecordWriter {
     if (Json.isValid(text)) {
       return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? text : Json.compact(text);
     }
-    context.warnOnce("invalid-json:" + names[column], Json.invalidWarning(names[column], text));
+    warnInvalidJson(column, text);
     return Json.quote(text);
   }
 
   private static String listText(List<String> values) throws IOException {
     StringWriter json = new StringWriter();
     try (JsonGenerator generator = Json.FACTORY.createGenerator(json)) {
-      generator.writeStartArray();
-      for (String value : values) {
-        if (value == null) {
-          generator.writeNull();
-        } else {
-          generator.writeString(value);
-        }
-      }
-      generator.writeEndArray();
+      Json.writeStringList(generator, values);
     }
     return json.toString();
   }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import dev.fdbe.schema.ColumnType;
 import dev.fdbe.Compression;
 import dev.fdbe.ExportException;
 import dev.fdbe.schema.Schema;
@@ -16,32 +15,22 @@ import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.List;
 
 /**
  * Writes rows as JSON Lines with jackson-core's streaming generator, one object per line, every
  * column present. The generator writes into the row buffer that {@link TextRecordWriter} stages.
  */
 final class JsonLinesWriter extends TextRecordWriter {
-  private final ColumnType[] types;
   private final SerializableString[] names;
-  private final String[] columnNames;
-  private final WriterContext context;
   private final RowBufferTarget target = new RowBufferTarget();
   private final JsonGenerator generator;
   private final char[] timestamp = new char[40];
 
   JsonLinesWriter(OutputStream out, Schema schema, Compression compression, WriterContext context) throws IOException {
-    super(out, compression, context);
-    this.context = context;
-    int n = schema.size();
-    this.types = new ColumnType[n];
-    this.names = new SerializableString[n];
-    this.columnNames = new String[n];
-    for (int i = 0; i < n; i++) {
-      types[i] = schema.column(i).type();
-      columnNames[i] = schema.column(i).name();
-      names[i] = new SerializedString(columnNames[i]);
+    super(out, schema, compression, context);
+    this.names = new SerializableString[columns()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = new SerializedString(name(i));
     }
     this.generator = Json.FACTORY.createGenerator(target);
     generator.setRootValueSeparator(null);
@@ -53,20 +42,20 @@ final class JsonLinesWriter extends TextRecordWriter {
     target.buffer = into;
     try {
       generator.writeStartObject();
-      for (int i = 0; i < types.length; i++) {
+      for (int i = 0; i < names.length; i++) {
         generator.writeFieldName(names[i]);
         if (row.isNull(i)) {
           generator.writeNull();
           continue;
         }
-        switch (types[i]) {
+        switch (type(i)) {
           case STRING -> generator.writeString(row.getString(i));
           case INT64 -> generator.writeNumber(row.getLong(i));
           case BOOLEAN -> generator.writeBoolean(row.getBoolean(i));
           case TIMESTAMP -> generator.writeString(timestamp, 0, IsoTimestamps.format(row.getTimestampMicros(i), timestamp));
           case JSON -> writeJson(i, row.getString(i));
-          case STRING_LIST -> writeList(row.getStringList(i));
-          default -> throw new IllegalStateException("unhandled column type " + types[i]);
+          case STRING_LIST -> Json.writeStringList(generator, row.getStringList(i));
+          default -> throw new IllegalStateException("unhandled column type " + type(i));
         }
       }
       generator.writeEndObject();
@@ -83,19 +72,7 @@ final class JsonLinesWriter extends TextRecordWriter {
       return;
     }
     generator.writeString(text);
-    context.warnOnce("invalid-json:" + columnNames[column], Json.invalidWarning(columnNames[column], text));
-  }
-
-  private void writeList(List<String> values) throws IOException {
-    generator.writeStartArray();
-    for (String value : values) {
-      if (value == null) {
-        generator.writeNull();
-      } else {
-        generator.writeString(value);
-      }
-    }
-    generator.writeEndArray();
+    warnInvalidJson(column, text);
   }
 
   @Override

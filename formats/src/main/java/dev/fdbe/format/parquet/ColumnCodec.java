@@ -20,8 +20,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.xerial.snappy.Snappy;
 
 /**
- * The column codecs Parquet files are written with, each producing exactly what the Parquet format
- * specification asks of it: SNAPPY the raw Snappy block format (no framing), GZIP the gzip format
+ * The column codecs Parquet files are written with, each named as Parquet names it and producing
+ * exactly what the Parquet format specification asks of it: UNCOMPRESSED the page as it is, SNAPPY
+ * the raw Snappy block format (no framing), GZIP the gzip format
  * of RFC 1952, ZSTD a Zstandard frame, LZ4_RAW the plain LZ4 block format (not Hadoop's framed
  * LZ4), BROTLI a Brotli stream.
  *
@@ -32,12 +33,12 @@ import org.xerial.snappy.Snappy;
  * linear rule per codec: {@code raw + raw / divisor + perPage} bytes.
  */
 enum ColumnCodec {
-  NONE(CompressionCodecName.UNCOMPRESSED, 0, 0),
-  SNAPPY(CompressionCodecName.SNAPPY, 6, 32),
-  GZIP(CompressionCodecName.GZIP, 256, 64),
-  ZSTD(CompressionCodecName.ZSTD, 256, 64),
-  LZ4_RAW(CompressionCodecName.LZ4_RAW, 255, 17),
-  BROTLI(CompressionCodecName.BROTLI, 2048, 64);
+  UNCOMPRESSED(0, 0),
+  SNAPPY(6, 32),
+  GZIP(256, 64),
+  ZSTD(256, 64),
+  LZ4_RAW(255, 17),
+  BROTLI(2048, 64);
 
   /** The zstd level; parquet-java's default. */
   static final int ZSTD_LEVEL = 3;
@@ -46,12 +47,10 @@ enum ColumnCodec {
   /** The gzip level; zlib's default. */
   static final int GZIP_LEVEL = 6;
 
-  private final CompressionCodecName parquetName;
   private final long expansionDivisor;
   private final long perPageOverhead;
 
-  ColumnCodec(CompressionCodecName parquetName, long expansionDivisor, long perPageOverhead) {
-    this.parquetName = parquetName;
+  ColumnCodec(long expansionDivisor, long perPageOverhead) {
     this.expansionDivisor = expansionDivisor;
     this.perPageOverhead = perPageOverhead;
   }
@@ -59,7 +58,7 @@ enum ColumnCodec {
   /** The codec that implements an export's compression inside Parquet files. */
   static ColumnCodec of(Compression compression) {
     return switch (compression) {
-      case NONE -> NONE;
+      case NONE -> UNCOMPRESSED;
       case SNAPPY -> SNAPPY;
       case GZIP -> GZIP;
       case ZSTD -> ZSTD;
@@ -76,16 +75,16 @@ enum ColumnCodec {
    */
   static ColumnCodec of(CompressionCodecName name) {
     for (ColumnCodec codec : values()) {
-      if (codec.parquetName == name) {
+      if (codec.name().equals(name.name())) {
         return codec;
       }
     }
     throw new UnsupportedOperationException("the Parquet codec " + name + " is not supported");
   }
 
-  /** The codec's name in Parquet files. */
+  /** The codec's name in Parquet files: the constant's own. */
   CompressionCodecName parquetName() {
-    return parquetName;
+    return CompressionCodecName.valueOf(name());
   }
 
   /**
@@ -100,7 +99,7 @@ enum ColumnCodec {
   /** A new compressor and decompressor of pages in this codec; not thread-safe. */
   PageCodec newPageCodec() {
     return switch (this) {
-      case NONE -> new Identity();
+      case UNCOMPRESSED -> new Identity();
       case SNAPPY -> new SnappyCodec();
       case GZIP -> new GzipCodec();
       case ZSTD -> new ZstdCodec();

@@ -38,7 +38,7 @@ final class ColumnCodecs implements CompressionCodecFactory {
 
       @Override
       public BytesInput compress(BytesInput bytes) throws IOException {
-        if (codec == ColumnCodec.NONE) {
+        if (codec == ColumnCodec.UNCOMPRESSED) {
           count(bytes.size());
           return bytes;
         }

@@ -11,6 +11,9 @@ import java.io.OutputStream;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
 
 /**
  * Parquet files written with parquet-java. Strings and JSON columns are UTF-8 {@code STRING}s (JSON
@@ -27,6 +30,11 @@ import java.util.Set;
  * from the run's part limit ({@link WriterContext#maxFileBytes()}) so that parts fill close to it,
  * and are 1 MiB without a limit. A JSON column always holds valid JSON: a stored value that is not
  * valid JSON is written as a JSON string, and the run logs one warning per column.
+ *
+ * <p>To write Parquet with parquet-java directly, with the codecs this format writes pages with and
+ * onto a plain stream as it does, pass {@link #codecFactory()}, {@link #codecName(Compression)} and
+ * {@link #outputFile(OutputStream)} to parquet-java's writer builder. Page and row group sizes are
+ * not among them: they follow the part limit.
  *
  * <p>Found with {@link java.util.ServiceLoader}. Thread-safe; the writers it opens are not.
  */
@@ -74,5 +82,38 @@ public final class ParquetFormat implements FormatProvider {
       throw new IllegalArgumentException("Parquet does not support compression " + compression);
     }
     return new ParquetPartWriter(out, ParquetSchema.of(schema), ColumnCodec.of(compression), layout, context);
+  }
+
+  /**
+   * The page codecs this format writes with, as parquet-java's codec factory: zstd-jni, snappy-java,
+   * lz4-java (LZ4_RAW blocks), brotli4j and the JDK's zlib, at the levels this format uses, with no
+   * Hadoop codec class involved. For {@code ParquetWriter.Builder.withCodecFactory}, next to
+   * {@link #codecName(Compression)}.
+   *
+   * <p>A new factory on every call; a factory serves one file and is not thread-safe. It
+   * supports the codecs {@link #codecName(Compression)} returns and throws
+   * {@link UnsupportedOperationException} naming any other (LZO, Hadoop's framed LZ4).
+   */
+  public static CompressionCodecFactory codecFactory() {
+    return new ColumnCodecs();
+  }
+
+  /**
+   * Parquet's name of the codec this format writes pages with for {@code compression}:
+   * {@code LZ4_RAW} for {@link Compression#LZ4}, {@code UNCOMPRESSED} for {@link Compression#NONE},
+   * the namesake otherwise.
+   */
+  public static CompressionCodecName codecName(Compression compression) {
+    return ColumnCodec.of(Objects.requireNonNull(compression, "compression")).parquetName();
+  }
+
+  /**
+   * parquet-java's view of {@code out} for writing one Parquet file onto it, as this format does: the
+   * position is the count of bytes written to {@code out}, and closing the file's stream flushes
+   * {@code out} and leaves it open. For {@code ParquetWriter.Builder}s that take an
+   * {@link OutputFile}; only one stream can be created from it.
+   */
+  public static OutputFile outputFile(OutputStream out) {
+    return new StreamOutputFile(Objects.requireNonNull(out, "out"));
   }
 }

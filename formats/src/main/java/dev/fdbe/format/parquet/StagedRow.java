@@ -116,7 +116,7 @@ final class StagedRow {
       return Binary.fromConstantByteArray(bytes);
     }
     String name = schema.column(column).name();
-    context.warnOnce("invalid-json:" + name, Json.invalidWarning(name, text));
+    Json.warnInvalid(context, name, text);
     return utf8(Json.quote(text));
   }
 

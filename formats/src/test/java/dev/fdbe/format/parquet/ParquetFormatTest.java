@@ -2,11 +2,14 @@ package dev.fdbe.format.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
 import dev.fdbe.ExportException;
 import dev.fdbe.Model;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.format.DuckDb;
 import dev.fdbe.format.HardRows;
@@ -23,9 +26,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -266,5 +274,40 @@ class ParquetFormatTest {
     Schema schema = Schema.of(dev.fdbe.schema.Column.required("$bad-name", dev.fdbe.schema.ColumnType.STRING));
     assertThatThrownBy(() -> new ParquetFormat().open(new ByteArrayOutputStream(), schema, Compression.NONE,
         WriterContext.NONE)).isExactlyInstanceOf(ExportException.class).hasMessageContaining("'$bad-name'");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void parquetJavaWritesWithTheFormatsCodecsOntoAStream(Compression compression) throws Exception {
+    Schema schema = Schema.of(Column.required("id", ColumnType.STRING), Column.optional("n", ColumnType.INT64));
+    org.apache.avro.Schema avro = ParquetSchema.of(schema).avro();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(ParquetFormat.outputFile(out))
+        .withConf(new PlainParquetConfiguration())
+        .withSchema(avro)
+        .withDataModel(GenericData.get()) // else parquet-avro asks Hadoop's configuration for one
+        .withCodecFactory(ParquetFormat.codecFactory())
+        .withCompressionCodec(ParquetFormat.codecName(compression))
+        .build()) {
+      for (int i = 0; i < 3; i++) {
+        GenericData.Record record = new GenericData.Record(avro);
+        record.put("id", "row-" + i);
+        record.put("n", i == 1 ? null : (long) i);
+        writer.write(record);
+      }
+    }
+
+    Path file = Files.write(dir.resolve("parquet-java.parquet"), out.toByteArray());
+    assertThat(ParquetFiles.read(file, schema)).extracting(row -> row.get("id"), row -> row.get("n"))
+        .containsExactly(tuple("row-0", 0L), tuple("row-1", null), tuple("row-2", 2L));
+  }
+
+  @Test
+  void theCodecNamesAreParquetsNamesOfTheCompressions() {
+    assertThat(ParquetFormat.codecName(Compression.NONE)).isEqualTo(CompressionCodecName.UNCOMPRESSED);
+    assertThat(ParquetFormat.codecName(Compression.LZ4)).isEqualTo(CompressionCodecName.LZ4_RAW);
+    assertThat(ParquetFormat.codecName(Compression.ZSTD)).isEqualTo(CompressionCodecName.ZSTD);
+    assertThatThrownBy(() -> ParquetFormat.codecFactory().getCompressor(CompressionCodecName.LZO))
+        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("LZO");
   }
 }
