@@ -8,20 +8,18 @@ import java.util.stream.Collectors;
 /** The file format of a run's output. */
 public enum FileFormat {
   /** Apache Parquet, with the compression applied inside the file to its pages. */
-  PARQUET("Parquet", "parquet", true),
+  PARQUET("Parquet", "parquet"),
   /** JSON Lines: one JSON object per line, UTF-8. */
-  JSON_LINES("JSONLines", "jsonl", false),
+  JSON_LINES("JSONLines", "jsonl"),
   /** Comma-separated values with a header row, RFC 4180 quoting, UTF-8. */
-  CSV("CSV", "csv", false);
+  CSV("CSV", "csv");
 
   private final String wireName;
   private final String extension;
-  private final boolean compressesInside;
 
-  FileFormat(String wireName, String extension, boolean compressesInside) {
+  FileFormat(String wireName, String extension) {
     this.wireName = wireName;
     this.extension = extension;
-    this.compressesInside = compressesInside;
   }
 
   /** The spelling used by the HTTP API, e.g. {@code "JSONLines"}. */
@@ -39,7 +37,7 @@ public enum FileFormat {
    * stream around the whole file; such files keep their plain extension whatever the compression.
    */
   public boolean compressesInside() {
-    return compressesInside;
+    return this == PARQUET;
   }
 
   /** The format with the given wire name, if any; the match is exact. */

@@ -18,22 +18,16 @@ import org.slf4j.LoggerFactory;
  * {@link #forUsers}, the run's error. Users see them through {@link Redactor}, so no path, host or
  * process id of this machine reaches them even when a message slipped one in; the SLF4J mirror
  * keeps the text as it was written, for operators.
+ *
+ * @param store where lines are stored
+ * @param clock the time of each line
+ * @param redactor what takes machine detail out of the text users read
  */
-public final class RunLog {
+public record RunLog(RunStore store, Clock clock, Redactor redactor) {
   /** The instance id of lines written outside any attempt, such as the creation of a run. */
   public static final AttemptId NO_ATTEMPT = new AttemptId(new UUID(0, 0));
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.fdbe.runs");
-
-  private final RunStore store;
-  private final Clock clock;
-  private final Redactor redactor;
-
-  public RunLog(RunStore store, Clock clock, Redactor redactor) {
-    this.store = store;
-    this.clock = clock;
-    this.redactor = redactor;
-  }
 
   /** The text as a run's users may read it, e.g. a run's error before it is stored. */
   public String forUsers(String text) {
