@@ -3,6 +3,7 @@ package dev.fdbe.storage.local;
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.BlobStoreProvider;
 import dev.fdbe.spi.BlobUpload;
 import dev.fdbe.spi.DownloadLinkSigner;
 import java.io.IOException;
@@ -443,7 +444,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
     }
     Map<String, String> parameters;
     try {
-      parameters = UrlQuery.parse(rawQuery);
+      parameters = BlobStoreProvider.parameters(rawQuery);
     } catch (IllegalArgumentException e) {
       throw tampered("invalid download link for " + quote(key) + ": " + e.getMessage());
     }

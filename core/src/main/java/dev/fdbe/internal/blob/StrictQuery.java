@@ -1,4 +1,4 @@
-package dev.fdbe.storage.s3;
+package dev.fdbe.internal.blob;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -10,23 +10,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /*
- * Strict parsing of a store location's query (s3://bucket/prefix?region=...&endpoint=...). A raw
- * space, a stray '%', a repeated or nameless parameter is an error rather than a guess, so that a
- * typo in a server flag is reported at start-up instead of silently changing where exports go.
+ * Strict percent-decoding of the queries blob stores read: those of store locations
+ * (BlobStoreProvider.parameters) and of local download links. Lenient decoders (URLDecoder) accept
+ * raw spaces, non-ASCII characters, stray separators and bytes that are not UTF-8; here each of
+ * those is an error, so that a mangled link or a typo in a location is reported instead of
+ * guessed at. The messages quote the offending part as it was written; callers add where it came
+ * from.
  */
-final class LocationQuery {
-  private LocationQuery() {}
+public final class StrictQuery {
+  private StrictQuery() {}
 
   /**
-   * The parameters of a raw query by name, in order.
+   * The parameters of a raw query ({@code a=1&b=2}) by name, in their order; unmodifiable.
    *
-   * @throws IllegalArgumentException naming the problem
+   * @throws IllegalArgumentException naming the problem when a part has no {@code =}, a name is
+   *     empty or repeated, or a name or value is not strictly percent-encoded UTF-8
    */
-  static Map<String, String> parse(String rawQuery) {
-    Map<String, String> parameters = new LinkedHashMap<>();
+  public static Map<String, String> parse(String rawQuery) {
     if (rawQuery.isEmpty()) {
-      return parameters;
+      return Map.of();
     }
+    Map<String, String> parameters = new LinkedHashMap<>();
     for (String part : rawQuery.split("&", -1)) {
       int equals = part.indexOf('=');
       if (equals < 0) {
@@ -44,7 +48,12 @@ final class LocationQuery {
     return Collections.unmodifiableMap(parameters);
   }
 
-  /** Decodes percent-encoded UTF-8; '+' is a space. */
+  /**
+   * Decodes one percent-encoded query name or value; {@code +} means a space, as HTML forms send it.
+   *
+   * @throws IllegalArgumentException when a character is not allowed raw in a query value, a
+   *     {@code %} is not followed by two hex digits, or the bytes are not UTF-8
+   */
   static String decode(String raw) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
@@ -62,7 +71,8 @@ final class LocationQuery {
       } else if (isAllowedRaw(c)) {
         bytes.write(c);
       } else {
-        throw new IllegalArgumentException("'" + raw + "' has a character that must be percent-encoded: '" + c + "'");
+        throw new IllegalArgumentException("'" + raw + "' has a character that must be percent-encoded: '"
+            + c + "'");
       }
     }
     try {
@@ -76,7 +86,10 @@ final class LocationQuery {
     }
   }
 
-  /** RFC 3986 query characters except the separators '&' and '=' and '+', which stands for a space. */
+  /**
+   * RFC 3986 query characters except the separators '&' and '=', which a name or value holds only
+   * encoded, and '+', which stands for a space.
+   */
   private static boolean isAllowedRaw(char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
       return true;
