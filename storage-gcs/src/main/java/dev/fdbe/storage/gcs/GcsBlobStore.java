@@ -369,10 +369,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
     BlobStore.requireValidKey(key);
     Objects.requireNonNull(fileName, "fileName");
     Objects.requireNonNull(expiresAt, "expiresAt");
-    if (fileName.isEmpty() || fileName.chars().anyMatch(c -> Character.isISOControl(c) || "/\\\"".indexOf(c) >= 0)) {
-      throw new IllegalArgumentException("invalid fileName '" + fileName
-          + "': it must be non-empty, without control characters, '/', '\\' or '\"'");
-    }
+    DownloadLinkSigner.requireValidFileName(fileName);
     Instant now = clock.instant();
     long seconds = Duration.between(now, expiresAt).getSeconds();
     if (seconds < 1) {

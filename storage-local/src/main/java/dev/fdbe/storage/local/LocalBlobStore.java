@@ -358,10 +358,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
     requireLocalKey(key);
     Objects.requireNonNull(fileName, "fileName");
     Objects.requireNonNull(expiresAt, "expiresAt");
-    if (fileName.isEmpty() || fileName.chars().anyMatch(c -> Character.isISOControl(c) || "/\\\"".indexOf(c) >= 0)) {
-      throw new IllegalArgumentException("invalid fileName '" + fileName
-          + "': it must be non-empty, without control characters, '/', '\\' or '\"'");
-    }
+    DownloadLinkSigner.requireValidFileName(fileName);
     long expires = expiresAt.getEpochSecond();
     if (expires < 0) {
       throw new IllegalArgumentException("expiresAt must not be before 1970, got " + expiresAt);

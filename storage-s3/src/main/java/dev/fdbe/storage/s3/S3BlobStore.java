@@ -360,7 +360,8 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
     BlobStore.requireValidKey(key);
     Objects.requireNonNull(fileName, "fileName");
     Objects.requireNonNull(expiresAt, "expiresAt");
-    if (fileName.isEmpty() || fileName.chars().anyMatch(c -> c < 0x20 || c > 0x7e || "\"\\/".indexOf(c) >= 0)) {
+    DownloadLinkSigner.requireValidFileName(fileName);
+    if (fileName.chars().anyMatch(c -> c > 0x7e)) {
       throw new IllegalArgumentException("invalid fileName '" + fileName
           + "': it must be non-empty printable ASCII without '\"', '\\' or '/'");
     }
