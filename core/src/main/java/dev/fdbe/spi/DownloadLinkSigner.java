@@ -14,24 +14,27 @@ public interface DownloadLinkSigner {
   URI signedLink(String key, String fileName, Instant expiresAt);
 
   /**
-   * Checks that a file name can be the {@code fileName} of {@link #signedLink}: it is sent quoted in
-   * the download's {@code Content-Disposition} header, so it must be non-empty and hold no control
-   * character (a line break would end the header) and none of {@code /}, {@code \} and {@code "}
-   * (a directory, or the end of the quoted string). Other characters, non-ASCII ones included, are
-   * allowed; a signer whose service takes less (S3's takes printable ASCII only) refuses more
-   * itself. Thread-safe; reads nothing but its argument.
+   * Checks the arguments of {@link #signedLink} against the rules every signer shares: the key is
+   * valid ({@link BlobStore#requireValidKey}), {@code expiresAt} is given, and the file name can be
+   * sent quoted in the download's {@code Content-Disposition} header, so it is non-empty and holds
+   * no control character (a line break would end the header) and none of {@code /}, {@code \} and
+   * {@code "} (a directory, or the end of the quoted string). Other characters, non-ASCII ones
+   * included, are allowed. A signer whose service takes less (S3's takes printable ASCII only)
+   * refuses more itself, and checks {@code expiresAt} against how long its links can live.
+   * Thread-safe; reads nothing but its arguments.
    *
-   * @return the file name
-   * @throws NullPointerException when the file name is null
-   * @throws IllegalArgumentException naming the file name when it is empty or holds a control
-   *     character, {@code /}, {@code \} or {@code "}
+   * @throws IllegalArgumentException naming the key or the file name when it is not valid (a null
+   *     key included, as {@link BlobStore#requireValidKey} says), e.g. {@code invalid fileName
+   *     'a/b.csv': it must be non-empty, without control characters, '/', '\' or '"'}
+   * @throws NullPointerException naming {@code fileName} or {@code expiresAt} when it is null
    */
-  static String requireValidFileName(String fileName) {
+  static void requireValidArguments(String key, String fileName, Instant expiresAt) {
+    BlobStore.requireValidKey(key);
     Objects.requireNonNull(fileName, "fileName");
+    Objects.requireNonNull(expiresAt, "expiresAt");
     if (fileName.isEmpty() || fileName.chars().anyMatch(c -> Character.isISOControl(c) || "/\\\"".indexOf(c) >= 0)) {
       throw new IllegalArgumentException("invalid fileName '" + fileName
           + "': it must be non-empty, without control characters, '/', '\\' or '\"'");
     }
-    return fileName;
   }
 }

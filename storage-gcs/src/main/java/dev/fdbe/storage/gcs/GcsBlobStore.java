@@ -364,10 +364,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
    */
   @Override
   public URI signedLink(String key, String fileName, Instant expiresAt) {
-    BlobStore.requireValidKey(key);
-    Objects.requireNonNull(fileName, "fileName");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    DownloadLinkSigner.requireValidFileName(fileName);
+    DownloadLinkSigner.requireValidArguments(key, fileName, expiresAt);
     Instant now = clock.instant();
     long seconds = Duration.between(now, expiresAt).getSeconds();
     if (seconds < 1) {

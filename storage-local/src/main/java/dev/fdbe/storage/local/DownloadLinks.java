@@ -2,7 +2,6 @@ package dev.fdbe.storage.local;
 
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStoreProvider;
-import dev.fdbe.spi.DownloadLinkSigner;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -36,21 +35,25 @@ final class DownloadLinks {
   private final URI baseUrl;
   private final LinkKey linkKey;
 
-  DownloadLinks(LocalBlobStore store, URI baseUrl, LinkKey linkKey) {
+  /**
+   * The links of a store whose root exists: signed with the configured secret or, by default, the
+   * one kept under the root, which is read, or made first, here.
+   *
+   * @throws dev.fdbe.ExportException when the key file cannot be made or read
+   */
+  DownloadLinks(LocalBlobStore store, LocalStorageConfig config) {
     this.store = store;
-    this.baseUrl = baseUrl;
-    this.linkKey = linkKey;
+    this.baseUrl = config.linkBaseUrl();
+    this.linkKey = config.signingKey().map(LinkKey::of)
+        .orElseGet(() -> LinkKey.fromFile(store.root().resolve(LocalBlobStore.KEY_FILE_NAME)));
   }
 
   URI baseUrl() {
     return baseUrl;
   }
 
-  /** The body of {@link LocalBlobStore#signedLink}, for a key the store has checked. */
+  /** The body of {@link LocalBlobStore#signedLink}, for arguments the store has checked. */
   URI sign(String key, String fileName, Instant expiresAt) {
-    Objects.requireNonNull(fileName, "fileName");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    DownloadLinkSigner.requireValidFileName(fileName);
     long expires = expiresAt.getEpochSecond();
     if (expires < 0) {
       throw new IllegalArgumentException("expiresAt must not be before 1970, got " + expiresAt);

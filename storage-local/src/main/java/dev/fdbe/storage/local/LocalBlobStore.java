@@ -90,10 +90,10 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
   private final Path internalDir;
   private final DownloadLinks links;
 
-  private LocalBlobStore(Path root, URI linkBaseUrl, LinkKey linkKey) {
+  private LocalBlobStore(Path root, LocalStorageConfig config) {
     this.root = root;
     this.internalDir = root.resolve(INTERNAL_DIR_NAME);
-    this.links = new DownloadLinks(this, linkBaseUrl, linkKey);
+    this.links = new DownloadLinks(this, config);
   }
 
   /**
@@ -115,9 +115,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       LOG.warn("cannot create the local storage root {}", config.root(), e);
       throw ioFailure("cannot create the root directory of " + DESCRIPTION, e);
     }
-    LinkKey key = config.signingKey().map(LinkKey::of)
-        .orElseGet(() -> LinkKey.fromFile(root.resolve(KEY_FILE_NAME)));
-    return new LocalBlobStore(root, config.linkBaseUrl(), key);
+    return new LocalBlobStore(root, config);
   }
 
   /** The directory holding the objects: the configured root's real path. */
@@ -346,6 +344,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
   @Override
   public URI signedLink(String key, String fileName, Instant expiresAt) {
     requireLocalKey(key);
+    DownloadLinkSigner.requireValidArguments(key, fileName, expiresAt);
     return links.sign(key, fileName, expiresAt);
   }
 

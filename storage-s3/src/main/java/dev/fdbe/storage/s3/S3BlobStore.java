@@ -344,10 +344,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
    */
   @Override
   public URI signedLink(String key, String fileName, Instant expiresAt) {
-    BlobStore.requireValidKey(key);
-    Objects.requireNonNull(fileName, "fileName");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    DownloadLinkSigner.requireValidFileName(fileName);
+    DownloadLinkSigner.requireValidArguments(key, fileName, expiresAt);
     if (fileName.chars().anyMatch(c -> c > 0x7e)) {
       throw new IllegalArgumentException("invalid fileName '" + fileName
           + "': it must be non-empty printable ASCII without '\"', '\\' or '/'");
