@@ -179,7 +179,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
    */
   @Override
   public BlobUpload beginUpload(String key) {
-    return beginUpload(key, UploadJournal.NONE);
+    return new S3Upload(bucket, parts, BlobStore.requireValidKey(key), UploadJournal.NONE);
   }
 
   /**
@@ -197,9 +197,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
    */
   @Override
   public BlobUpload beginUpload(String key, UploadJournal journal) {
-    BlobStore.requireValidKey(key);
-    Objects.requireNonNull(journal, "journal");
-    return new S3Upload(bucket, parts, key, journal);
+    return new S3Upload(bucket, parts, BlobStore.requireValidKey(key), Objects.requireNonNull(journal, "journal"));
   }
 
   /**
