@@ -18,11 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -97,7 +92,6 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   private final S3Client s3;
   private final S3Bucket bucket;
   private final S3Presigner presigner;
-  private final ExecutorService parts;
   private final Clock clock;
 
   private S3BlobStore(S3StorageConfig config, Region region, S3Client s3, S3Presigner presigner, Clock clock) {
@@ -107,13 +101,6 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
     this.bucket = new S3Bucket(config, s3);
     this.presigner = presigner;
     this.clock = clock;
-    AtomicInteger threads = new AtomicInteger();
-    this.parts = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        runnable -> {
-          Thread thread = new Thread(runnable, "fdbe-s3-part-" + threads.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
   }
 
   /**
@@ -179,7 +166,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
    */
   @Override
   public BlobUpload beginUpload(String key) {
-    return new S3Upload(bucket, parts, BlobStore.requireValidKey(key), UploadJournal.NONE);
+    return new S3Upload(bucket, BlobStore.requireValidKey(key), UploadJournal.NONE);
   }
 
   /**
@@ -197,7 +184,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
    */
   @Override
   public BlobUpload beginUpload(String key, UploadJournal journal) {
-    return new S3Upload(bucket, parts, BlobStore.requireValidKey(key), Objects.requireNonNull(journal, "journal"));
+    return new S3Upload(bucket, BlobStore.requireValidKey(key), Objects.requireNonNull(journal, "journal"));
   }
 
   /**
@@ -410,8 +397,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   /** Closes the S3 client, the link signer and the part pool; uploads in flight then fail. Idempotent. */
   @Override
   public void close() {
-    parts.shutdownNow();
-    s3.close();
+    bucket.close();
     presigner.close();
   }
 

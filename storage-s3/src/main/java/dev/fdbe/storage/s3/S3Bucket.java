@@ -5,6 +5,12 @@ import dev.fdbe.spi.BlobStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,11 +28,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /*
- * The requests a store sends to its bucket for writing and listing, by object name (the key prefix
- * already applied): the multipart upload steps S3Upload drives, the single PUT, HeadObject, the
- * abort that checks the upload is gone, and the paginated listings. Each maps a failed request to
- * an ExportException naming the object through S3Failures, the one place that decides what is
- * retryable. Thread-safe, as the SDK client is; owns nothing: S3BlobStore closes the client.
+ * A store's connection to its bucket: the SDK client and the pool of threads that upload parts,
+ * with the requests for writing and listing, by object name (the key prefix already applied): the
+ * multipart upload steps S3Upload drives, the single PUT, HeadObject, the abort that checks the
+ * upload is gone, and the paginated listings. Each maps a failed request to an ExportException
+ * naming the object through S3Failures, the one place that decides what is retryable.
+ *
+ * The part pool grows with the uploads in flight (each holds at most inFlightParts parts, see
+ * S3Upload) and its idle threads, daemons, end after a minute. Thread-safe; close() releases the
+ * pool and the client, after which uploads in flight fail.
  */
 final class S3Bucket {
   private static final Logger LOG = LoggerFactory.getLogger(S3Bucket.class);
@@ -36,14 +46,33 @@ final class S3Bucket {
 
   private final S3StorageConfig config;
   private final S3Client s3;
+  private final ExecutorService parts;
 
   S3Bucket(S3StorageConfig config, S3Client s3) {
     this.config = config;
     this.s3 = s3;
+    AtomicInteger threads = new AtomicInteger();
+    this.parts = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        runnable -> {
+          Thread thread = new Thread(runnable, "fdbe-s3-part-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   S3StorageConfig config() {
     return config;
+  }
+
+  /** Where parts are uploaded while their upload's writer goes on. */
+  Executor partPool() {
+    return parts;
+  }
+
+  /** Stops the part pool and closes the client; idempotent. */
+  void close() {
+    parts.shutdownNow();
+    s3.close();
   }
 
   /** {@code s3://bucket/objectName}, for messages. */

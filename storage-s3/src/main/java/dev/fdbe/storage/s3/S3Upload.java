@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -58,7 +57,6 @@ final class S3Upload implements BlobUpload {
   private enum State { OPEN, COMMITTING, COMMITTED, DISCARDED }
 
   private final S3Bucket bucket;
-  private final Executor partPool;
   private final String key;
   private final String objectName;
   private final UploadJournal journal;
@@ -84,9 +82,8 @@ final class S3Upload implements BlobUpload {
   private int nextPart = 1;
   private long written;
 
-  S3Upload(S3Bucket bucket, Executor partPool, String key, UploadJournal journal) {
+  S3Upload(S3Bucket bucket, String key, UploadJournal journal) {
     this.bucket = bucket;
-    this.partPool = partPool;
     this.key = key;
     this.objectName = bucket.config().objectName(key);
     this.journal = journal;
@@ -307,7 +304,7 @@ final class S3Upload implements BlobUpload {
       lock.unlock();
     }
     try {
-      partPool.execute(() -> upload(upload, part));
+      bucket.partPool().execute(() -> upload(upload, part));
     } catch (RejectedExecutionException e) {
       partEnded(part, null, new ExportException("cannot upload part " + part.number() + " of "
           + bucket.location(objectName) + ": the store was closed", e, false));
