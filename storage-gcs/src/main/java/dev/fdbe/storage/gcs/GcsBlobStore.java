@@ -260,7 +260,11 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
   @Override
   public void delete(String key) {
     BlobStore.requireValidKey(key);
-    String name = objectName(key);
+    deleteObject(objectName(key));
+  }
+
+  /** Deletes the object of a name with the client's retries; one that is gone counts as deleted. */
+  private void deleteObject(String name) {
     try {
       storage.delete(BlobId.of(bucket, name));
     } catch (RuntimeException e) {
@@ -325,13 +329,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
       throw failure("delete", permanentNames.get(0), permanent.get(0));
     }
     for (String name : retry) {
-      try {
-        storage.delete(BlobId.of(bucket, name));
-      } catch (RuntimeException e) {
-        if (!isNotFound(e)) {
-          throw failure("delete", name, e);
-        }
-      }
+      deleteObject(name);
     }
   }
 
@@ -366,13 +364,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
    */
   @Override
   public URI signedLink(String key, String fileName, Instant expiresAt) {
-    BlobStore.requireValidKey(key);
-    Objects.requireNonNull(fileName, "fileName");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    if (fileName.isEmpty() || fileName.chars().anyMatch(c -> Character.isISOControl(c) || "/\\\"".indexOf(c) >= 0)) {
-      throw new IllegalArgumentException("invalid fileName '" + fileName
-          + "': it must be non-empty, without control characters, '/', '\\' or '\"'");
-    }
+    DownloadLinkSigner.requireValidArguments(key, fileName, expiresAt);
     Instant now = clock.instant();
     long seconds = Duration.between(now, expiresAt).getSeconds();
     if (seconds < 1) {

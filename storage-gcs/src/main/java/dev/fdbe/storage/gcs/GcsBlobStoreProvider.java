@@ -4,11 +4,8 @@ import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobStoreProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +16,8 @@ import java.util.Objects;
  *
  * <p>The location is {@code gs://<bucket>[/<key prefix>][?<parameters>]}, e.g.
  * {@code gs://my-exports/fdbe?credentialsFile=/etc/fdbe/gcs-key.json&chunkSizeMb=8}. Parameters,
- * each at most once, values percent-encoded ({@code +} is a space):
+ * each at most once, values strictly percent-encoded UTF-8 ({@code +} is a space) as
+ * {@link BlobStoreProvider#parameters} reads them:
  *
  * <ul>
  *   <li>{@code projectId}: the project to resolve against; default the credentials'.
@@ -98,19 +96,31 @@ public final class GcsBlobStoreProvider implements BlobStoreProvider {
         throw invalid(location, e.getMessage());
       }
     }
-    for (Map.Entry<String, String> parameter : parameters(location).entrySet()) {
+    Map<String, String> parameters;
+    try {
+      parameters = BlobStoreProvider.parameters(location.getRawQuery());
+    } catch (IllegalArgumentException e) {
+      throw invalid(location, e.getMessage());
+    }
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      String name = parameter.getKey();
       String value = parameter.getValue();
+      if (!PARAMETERS.contains(name)) {
+        throw invalid(location, "unknown query parameter '" + name + "'; known: " + String.join(", ", PARAMETERS));
+      }
+      if (value.isEmpty()) {
+        throw invalid(location, "query parameter '" + name + "' is empty");
+      }
       try {
-        switch (parameter.getKey()) {
+        switch (name) {
           case PROJECT_ID_PARAMETER -> builder.projectId(value);
           case CREDENTIALS_FILE_PARAMETER -> builder.credentialsFile(Path.of(value));
           case ENDPOINT_PARAMETER -> builder.endpoint(new URI(value));
           case CHUNK_SIZE_MB_PARAMETER -> builder.chunkSizeBytes(chunkSizeBytes(value));
-          default -> throw new IllegalArgumentException("unknown query parameter '" + parameter.getKey()
-              + "'; known: " + String.join(", ", PARAMETERS));
+          default -> throw new AssertionError("query parameter '" + name + "' is in PARAMETERS but not applied");
         }
       } catch (URISyntaxException | InvalidPathException e) {
-        throw invalid(location, parameter.getKey() + " '" + value + "' is invalid: " + e.getMessage());
+        throw invalid(location, name + " '" + value + "' is invalid: " + e.getMessage());
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw invalid(location, e.getMessage());
       }
@@ -130,39 +140,6 @@ public final class GcsBlobStoreProvider implements BlobStoreProvider {
           + GcsStorageConfig.MAX_CHUNK_SIZE_BYTES / BYTES_PER_MB + ", got '" + value + "'");
     }
     return mb * BYTES_PER_MB;
-  }
-
-  /** The query's parameters by name, decoded, in their order. */
-  private static Map<String, String> parameters(URI location) {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    String query = location.getRawQuery();
-    if (query == null || query.isEmpty()) {
-      return parameters;
-    }
-    for (String part : query.split("&", -1)) {
-      int equals = part.indexOf('=');
-      if (equals <= 0) {
-        throw invalid(location, "query part '" + part + "' is not name=value");
-      }
-      String name;
-      String value;
-      try {
-        name = URLDecoder.decode(part.substring(0, equals), StandardCharsets.UTF_8);
-        value = URLDecoder.decode(part.substring(equals + 1), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw invalid(location, "query part '" + part + "' is not percent-encoded correctly");
-      }
-      if (!PARAMETERS.contains(name)) {
-        throw invalid(location, "unknown query parameter '" + name + "'; known: " + String.join(", ", PARAMETERS));
-      }
-      if (value.isEmpty()) {
-        throw invalid(location, "query parameter '" + name + "' is empty");
-      }
-      if (parameters.putIfAbsent(name, value) != null) {
-        throw invalid(location, "query parameter '" + name + "' is repeated");
-      }
-    }
-    return parameters;
   }
 
   private static IllegalArgumentException invalid(URI location, String problem) {

@@ -34,6 +34,13 @@ class GcsBlobStoreProviderTest {
   }
 
   @Test
+  void valuesAreDecodedAsEveryStoreLocationDecodesThem() {
+    GcsStorageConfig config = config("gs://my-exports?credentialsFile=/etc/fdbe/k%C3%A9y+1.json");
+
+    assertThat(config.credentialsFile()).contains(Path.of("/etc/fdbe/k\u00e9y 1.json"));
+  }
+
+  @Test
   void aBareBucketHasNoPrefixAndDefaults() {
     assertThat(config("gs://my_bucket").keyPrefix()).isEmpty();
     assertThat(config("gs://my_bucket/").keyPrefix()).isEmpty();
@@ -59,6 +66,10 @@ class GcsBlobStoreProviderTest {
         {"gs://b-1/p?projectId=", "'projectId' is empty"},
         {"gs://b-1/p?projectId", "is not name=value"},
         {"gs://b-1/p?endpoint=ftp://h", "invalid endpoint 'ftp://h'"},
+        {"gs://b-1/p?=x", "query part '=x' has no name"},
+        {"gs://b-1/p?projectId=caf\u00e9", "has a character that must be percent-encoded: '\u00e9'"},
+        {"gs://b-1/p?projectId=a=b", "has a character that must be percent-encoded: '='"},
+        {"gs://b-1/p?projectId=%FF", "'%FF' does not decode to UTF-8 text"},
     };
     for (String[] c : cases) {
       assertThatThrownBy(() -> config(c[0])).as(c[0])

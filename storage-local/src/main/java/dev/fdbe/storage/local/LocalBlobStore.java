@@ -29,12 +29,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,21 +85,15 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
 
   private static final int MAX_UPLOAD_ATTEMPTS = 10;
   private static final int MAX_TEMP_NAME_PREFIX = 100;
-  private static final int MAX_QUOTED_CHARS = 200;
-  private static final Pattern EXPIRES = Pattern.compile("0|[1-9][0-9]{0,17}");
-  private static final Pattern SIGNATURE = Pattern.compile("[A-Za-z0-9_-]{43}");
-  private static final Set<String> LINK_PARAMETERS = Set.of("filename", "expires", "signature");
 
   private final Path root;
   private final Path internalDir;
-  private final URI linkBaseUrl;
-  private final LinkKey linkKey;
+  private final DownloadLinks links;
 
-  private LocalBlobStore(Path root, URI linkBaseUrl, LinkKey linkKey) {
+  private LocalBlobStore(Path root, LocalStorageConfig config) {
     this.root = root;
     this.internalDir = root.resolve(INTERNAL_DIR_NAME);
-    this.linkBaseUrl = linkBaseUrl;
-    this.linkKey = linkKey;
+    this.links = new DownloadLinks(this, config);
   }
 
   /**
@@ -124,9 +115,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       LOG.warn("cannot create the local storage root {}", config.root(), e);
       throw ioFailure("cannot create the root directory of " + DESCRIPTION, e);
     }
-    LinkKey key = config.signingKey().map(LinkKey::of)
-        .orElseGet(() -> LinkKey.fromFile(root.resolve(KEY_FILE_NAME)));
-    return new LocalBlobStore(root, config.linkBaseUrl(), key);
+    return new LocalBlobStore(root, config);
   }
 
   /** The directory holding the objects: the configured root's real path. */
@@ -136,7 +125,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
 
   /** The URL that download links start with, without a trailing {@code /}. */
   public URI linkBaseUrl() {
-    return linkBaseUrl;
+    return links.baseUrl();
   }
 
   /**
@@ -355,18 +344,8 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
   @Override
   public URI signedLink(String key, String fileName, Instant expiresAt) {
     requireLocalKey(key);
-    Objects.requireNonNull(fileName, "fileName");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    if (fileName.isEmpty() || fileName.chars().anyMatch(c -> Character.isISOControl(c) || "/\\\"".indexOf(c) >= 0)) {
-      throw new IllegalArgumentException("invalid fileName '" + fileName
-          + "': it must be non-empty, without control characters, '/', '\\' or '\"'");
-    }
-    long expires = expiresAt.getEpochSecond();
-    if (expires < 0) {
-      throw new IllegalArgumentException("expiresAt must not be before 1970, got " + expiresAt);
-    }
-    return URI.create(linkBaseUrl + "/" + key + "?filename=" + UrlQuery.encode(fileName) + "&expires=" + expires
-        + "&signature=" + linkKey.sign(key, fileName, expires));
+    DownloadLinkSigner.requireValidArguments(key, fileName, expiresAt);
+    return links.sign(key, fileName, expiresAt);
   }
 
   /**
@@ -389,36 +368,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
    * @throws ExportException when the object's file cannot be checked
    */
   public VerifiedDownload verifyLink(String key, String fileName, String expires, String signature, Instant now) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(fileName, "fileName");
-    Objects.requireNonNull(expires, "expires");
-    Objects.requireNonNull(signature, "signature");
-    Objects.requireNonNull(now, "now");
-    if (!isLocalKey(key)) {
-      throw tampered("invalid download link: " + quote(key) + " is not a valid object key");
-    }
-    if (!EXPIRES.matcher(expires).matches()) {
-      throw tampered("invalid download link for '" + key + "': malformed expires " + quote(expires));
-    }
-    if (!SIGNATURE.matcher(signature).matches()) {
-      throw tampered("invalid download link for '" + key + "': malformed signature " + quote(signature));
-    }
-    long expiresSecond = Long.parseLong(expires);
-    if (!linkKey.matches(key, fileName, expiresSecond, signature)) {
-      throw tampered("invalid download link for '" + key + "': the signature does not match; the link was "
-          + "changed or made by another store");
-    }
-    Instant expiresAt = Instant.ofEpochSecond(expiresSecond);
-    if (!now.isBefore(expiresAt)) {
-      throw new InvalidLinkException(InvalidLinkException.Reason.EXPIRED,
-          "download link for '" + key + "' expired at " + expiresAt);
-    }
-    Optional<BlobInfo> object = stat(key);
-    if (object.isEmpty()) {
-      throw new InvalidLinkException(InvalidLinkException.Reason.GONE,
-          "download link for '" + key + "' points to an object that no longer exists");
-    }
-    return new VerifiedDownload(key, resolve(key), fileName, object.get().sizeBytes());
+    return links.verify(key, fileName, expires, signature, now);
   }
 
   /**
@@ -435,29 +385,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
    * @throws ExportException when the object's file cannot be checked
    */
   public VerifiedDownload verifyLink(String path, @Nullable String rawQuery, Instant now) {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(now, "now");
-    String key = path.startsWith("/") ? path.substring(1) : path;
-    if (rawQuery == null) {
-      throw tampered("invalid download link for " + quote(key) + ": it has no query");
-    }
-    Map<String, String> parameters;
-    try {
-      parameters = UrlQuery.parse(rawQuery);
-    } catch (IllegalArgumentException e) {
-      throw tampered("invalid download link for " + quote(key) + ": " + e.getMessage());
-    }
-    for (String name : parameters.keySet()) {
-      if (!LINK_PARAMETERS.contains(name)) {
-        throw tampered("invalid download link for " + quote(key) + ": unexpected query parameter " + quote(name));
-      }
-    }
-    for (String name : List.of("filename", "expires", "signature")) {
-      if (!parameters.containsKey(name)) {
-        throw tampered("invalid download link for " + quote(key) + ": missing query parameter '" + name + "'");
-      }
-    }
-    return verifyLink(key, parameters.get("filename"), parameters.get("expires"), parameters.get("signature"), now);
+    return links.verify(path, rawQuery, now);
   }
 
   // ------------------------------------------------------------------ keys and paths
@@ -482,7 +410,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
     return keyOrPrefix.startsWith(".") || keyOrPrefix.contains("/.");
   }
 
-  private static boolean isLocalKey(String key) {
+  static boolean isLocalKey(String key) {
     try {
       requireLocalKey(key);
       return true;
@@ -497,7 +425,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
   }
 
   /** The path of a validated key or prefix; the check against the root is defence in depth. */
-  private Path resolve(String keyOrPrefix) {
+  Path resolve(String keyOrPrefix) {
     Path path = root.resolve(keyOrPrefix).normalize();
     if (!path.startsWith(root) || path.startsWith(internalDir)) {
       LOG.warn("blob key '{}' resolves to {}, outside the objects under {}", keyOrPrefix, path, root);
@@ -643,15 +571,6 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       what = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
     }
     return what;
-  }
-
-  private static InvalidLinkException tampered(String message) {
-    return new InvalidLinkException(InvalidLinkException.Reason.TAMPERED, message);
-  }
-
-  /** Untrusted text for a message: quoted, and cut short so that a long link cannot flood a log. */
-  private static String quote(String text) {
-    return "'" + (text.length() > MAX_QUOTED_CHARS ? text.substring(0, MAX_QUOTED_CHARS) + "..." : text) + "'";
   }
 
   /** Walks on when an entry vanishes meanwhile: another process may be deleting under the same root. */

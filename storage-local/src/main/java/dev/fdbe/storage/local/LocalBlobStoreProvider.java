@@ -71,7 +71,7 @@ public final class LocalBlobStoreProvider implements BlobStoreProvider {
     LocalStorageConfig.Builder builder = LocalStorageConfig.builder(root);
     Map<String, String> parameters;
     try {
-      parameters = UrlQuery.parse(location.getRawQuery() == null ? "" : location.getRawQuery());
+      parameters = BlobStoreProvider.parameters(location.getRawQuery());
     } catch (IllegalArgumentException e) {
       throw invalid(location, "malformed query: " + e.getMessage());
     }

@@ -18,15 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -36,24 +27,17 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -101,32 +85,22 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   /** The longest a pre-signed link can live with SigV4. */
   static final Duration MAX_LINK_LIFETIME = Duration.ofDays(7);
 
-  private static final Logger LOG = LoggerFactory.getLogger(S3BlobStore.class);
   private static final int DELETE_BATCH = 1000;
-  private static final int ABORT_CHECKS = 3;
-  private static final String CONTENT_TYPE = "application/octet-stream";
-  private static final String EMPTY_CRC32C = "AAAAAA==";
 
   private final S3StorageConfig config;
   private final Region region;
   private final S3Client s3;
+  private final S3Bucket bucket;
   private final S3Presigner presigner;
-  private final ExecutorService parts;
   private final Clock clock;
 
   private S3BlobStore(S3StorageConfig config, Region region, S3Client s3, S3Presigner presigner, Clock clock) {
     this.config = config;
     this.region = region;
     this.s3 = s3;
+    this.bucket = new S3Bucket(config, s3);
     this.presigner = presigner;
     this.clock = clock;
-    AtomicInteger threads = new AtomicInteger();
-    this.parts = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        runnable -> {
-          Thread thread = new Thread(runnable, "fdbe-s3-part-" + threads.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
   }
 
   /**
@@ -192,7 +166,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
    */
   @Override
   public BlobUpload beginUpload(String key) {
-    return beginUpload(key, UploadJournal.NONE);
+    return new S3Upload(bucket, BlobStore.requireValidKey(key), UploadJournal.NONE);
   }
 
   /**
@@ -210,9 +184,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
    */
   @Override
   public BlobUpload beginUpload(String key, UploadJournal journal) {
-    BlobStore.requireValidKey(key);
-    Objects.requireNonNull(journal, "journal");
-    return new S3Upload(this, key, journal);
+    return new S3Upload(bucket, BlobStore.requireValidKey(key), Objects.requireNonNull(journal, "journal"));
   }
 
   /**
@@ -224,7 +196,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   @Override
   public Optional<BlobInfo> stat(String key) {
     BlobStore.requireValidKey(key);
-    return head(config.objectName(key))
+    return bucket.head(config.objectName(key))
         .map(head -> new BlobInfo(key, head.contentLength(), Expiration.parse(head.expiration())));
   }
 
@@ -258,8 +230,8 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   public List<BlobInfo> list(String prefix) {
     BlobStore.requireValidPrefix(prefix);
     List<BlobInfo> found = new ArrayList<>();
-    for (S3Object object : listObjects(prefix)) {
-      String key = keyOf(object.key());
+    for (S3Object object : bucket.listObjects(prefix)) {
+      String key = bucket.keyOf(object.key());
       if (key != null) {
         found.add(new BlobInfo(key, object.size()));
       }
@@ -298,7 +270,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   public void deleteByPrefix(String prefix) {
     BlobStore.requireValidPrefix(prefix);
     List<ObjectIdentifier> batch = new ArrayList<>(DELETE_BATCH);
-    for (S3Object object : listObjects(prefix)) {
+    for (S3Object object : bucket.listObjects(prefix)) {
       batch.add(ObjectIdentifier.builder().key(object.key()).build());
       if (batch.size() == DELETE_BATCH) {
         deleteBatch(prefix, batch);
@@ -357,10 +329,8 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
    */
   @Override
   public URI signedLink(String key, String fileName, Instant expiresAt) {
-    BlobStore.requireValidKey(key);
-    Objects.requireNonNull(fileName, "fileName");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    if (fileName.isEmpty() || fileName.chars().anyMatch(c -> c < 0x20 || c > 0x7e || "\"\\/".indexOf(c) >= 0)) {
+    DownloadLinkSigner.requireValidArguments(key, fileName, expiresAt);
+    if (fileName.chars().anyMatch(c -> c > 0x7e)) {
       throw new IllegalArgumentException("invalid fileName '" + fileName
           + "': it must be non-empty printable ASCII without '\"', '\\' or '/'");
     }
@@ -392,8 +362,8 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   public List<OpenUpload> openUploads(String prefix) {
     BlobStore.requireValidPrefix(prefix);
     List<OpenUpload> found = new ArrayList<>();
-    for (MultipartUpload upload : listUploads(config.objectName(prefix))) {
-      String key = keyOf(upload.key());
+    for (MultipartUpload upload : bucket.listUploads(config.objectName(prefix))) {
+      String key = bucket.keyOf(upload.key());
       if (key != null) {
         found.add(new OpenUpload(key, upload.uploadId(), upload.initiated()));
       }
@@ -427,182 +397,12 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   /** Closes the S3 client, the link signer and the part pool; uploads in flight then fail. Idempotent. */
   @Override
   public void close() {
-    parts.shutdownNow();
-    s3.close();
+    bucket.close();
     presigner.close();
   }
 
-  // ---------------------------------------------------------------- for S3Upload
-
-  String location(String objectName) {
-    return "s3://" + config.bucket() + "/" + objectName;
-  }
-
-  ExecutorService partExecutor() {
-    return parts;
-  }
-
-  String createMultipartUpload(String objectName) {
-    CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder()
-        .bucket(config.bucket()).key(objectName).contentType(CONTENT_TYPE)
-        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
-    config.serverSideEncryption().ifPresent(sse -> request.serverSideEncryption(sse.headerValue()));
-    config.kmsKeyId().ifPresent(request::ssekmsKeyId);
-    try {
-      return s3.createMultipartUpload(request.build()).uploadId();
-    } catch (SdkException e) {
-      throw S3Failures.map("start a multipart upload of", location(objectName), e);
-    }
-  }
-
-  /** Uploads a part with its CRC32C; returns it completed, with the checksum S3 confirmed. */
-  CompletedPart uploadPart(String objectName, String uploadId, PartBuffer part, BooleanSupplier cancelled) {
-    String crc32c = part.crc32c();
-    try {
-      UploadPartResponse response = s3.uploadPart(b -> b.bucket(config.bucket()).key(objectName).uploadId(uploadId)
-              .partNumber(part.number()).contentLength(part.size())
-              .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(crc32c),
-          RequestBody.fromContentProvider(() -> part.newStream(cancelled), part.size(), CONTENT_TYPE));
-      checkEcho(response.checksumCRC32C(), crc32c, "part " + part.number() + " of", objectName);
-      return CompletedPart.builder().partNumber(part.number()).eTag(response.eTag()).checksumCRC32C(crc32c).build();
-    } catch (SdkException e) {
-      if (S3Failures.isNotFound(e)) {
-        throw new ExportException("cannot upload part " + part.number() + " of " + location(objectName)
-            + ": multipart upload " + uploadId + " is gone (aborted from outside)", e, true);
-      }
-      throw S3Failures.map("upload part " + part.number() + " of", location(objectName), e);
-    }
-  }
-
-  void completeMultipartUpload(String objectName, String uploadId, List<CompletedPart> completed) {
-    try {
-      s3.completeMultipartUpload(b -> b.bucket(config.bucket()).key(objectName).uploadId(uploadId)
-          .multipartUpload(m -> m.parts(completed)));
-    } catch (SdkException e) {
-      if (S3Failures.isNotFound(e)) {
-        throw new ExportException("cannot complete the upload of " + location(objectName) + ": multipart upload "
-            + uploadId + " is gone (aborted from outside, e.g. by the janitor after a lost lease)", e, true);
-      }
-      throw S3Failures.map("complete the upload of", location(objectName), e);
-    }
-  }
-
-  /** Puts a whole object of at most one part; {@code part} null for an empty object. */
-  void putObject(String objectName, @Nullable PartBuffer part) {
-    PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(config.bucket()).key(objectName)
-        .contentType(CONTENT_TYPE).checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
-    config.serverSideEncryption().ifPresent(sse -> request.serverSideEncryption(sse.headerValue()));
-    config.kmsKeyId().ifPresent(request::ssekmsKeyId);
-    long size = part == null ? 0 : part.size();
-    String crc32c = part == null ? EMPTY_CRC32C : part.crc32c();
-    request.contentLength(size).checksumCRC32C(crc32c);
-    RequestBody body = part == null ? RequestBody.empty()
-        : RequestBody.fromContentProvider(() -> part.newStream(() -> false), size, CONTENT_TYPE);
-    try {
-      checkEcho(s3.putObject(request.build(), body).checksumCRC32C(), crc32c, "", objectName);
-    } catch (SdkException e) {
-      throw S3Failures.map("put", location(objectName), e);
-    }
-  }
-
-  /** S3 answers with the checksum it stored; one that differs from the one sent means corruption on the way. */
-  private void checkEcho(@Nullable String stored, String sent, String what, String objectName) {
-    if (stored != null && !stored.equals(sent)) {
-      throw new ExportException("cannot write " + what + (what.isEmpty() ? "" : " ") + location(objectName)
-          + ": S3 stored CRC32C " + stored + " but " + sent + " was sent", true);
-    }
-  }
-
-  Optional<HeadObjectResponse> head(String objectName) {
-    try {
-      return Optional.of(s3.headObject(b -> b.bucket(config.bucket()).key(objectName)));
-    } catch (SdkException e) {
-      if (S3Failures.isNotFound(e)) {
-        return Optional.empty();
-      }
-      throw S3Failures.map("read the metadata of", location(objectName), e);
-    }
-  }
-
-  void deleteObjectQuietly(String objectName) {
-    try {
-      s3.deleteObject(b -> b.bucket(config.bucket()).key(objectName));
-    } catch (SdkException e) {
-      LOG.warn("cannot delete {} after a failed commit", location(objectName), e);
-    }
-  }
-
-  /**
-   * Aborts a multipart upload and checks with ListMultipartUploads that it is gone, aborting again
-   * when not (S3 may keep parts that were still arriving). Never throws.
-   *
-   * @return whether the upload is gone
-   */
-  boolean abortAndVerify(String objectName, String uploadId) {
-    for (int check = 1; check <= ABORT_CHECKS; check++) {
-      try {
-        s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(objectName).uploadId(uploadId));
-      } catch (SdkException e) {
-        if (!S3Failures.isNotFound(e)) {
-          LOG.warn("cannot abort multipart upload {} of {}", uploadId, location(objectName), e);
-          return false;
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("cannot abort multipart upload {} of {}", uploadId, location(objectName), e);
-        return false;
-      }
-      try {
-        boolean open = listUploads(objectName).stream()
-            .anyMatch(u -> u.key().equals(objectName) && u.uploadId().equals(uploadId));
-        if (!open) {
-          return true;
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("cannot check that multipart upload {} of {} is gone", uploadId, location(objectName), e);
-        return false;
-      }
-    }
-    return false;
-  }
-
-  // ---------------------------------------------------------------- listing
-
-  private List<S3Object> listObjects(String prefix) {
-    String namePrefix = config.objectName(prefix);
-    try {
-      List<S3Object> objects = new ArrayList<>();
-      s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(namePrefix)).contents().forEach(objects::add);
-      return objects;
-    } catch (SdkException e) {
-      throw S3Failures.map("list the objects under", location(namePrefix), e);
-    }
-  }
-
-  private List<MultipartUpload> listUploads(String namePrefix) {
-    try {
-      List<MultipartUpload> uploads = new ArrayList<>();
-      s3.listMultipartUploadsPaginator(b -> b.bucket(config.bucket()).prefix(namePrefix)).uploads()
-          .forEach(uploads::add);
-      return uploads;
-    } catch (SdkException e) {
-      throw S3Failures.map("list the multipart uploads under", location(namePrefix), e);
-    }
-  }
-
-  /** The key of an object name, or null when it is outside the key prefix or not a valid key. */
-  private @Nullable String keyOf(String objectName) {
-    String key = objectName;
-    if (!config.keyPrefix().isEmpty()) {
-      String prefix = config.keyPrefix() + "/";
-      if (!objectName.startsWith(prefix)) {
-        return null;
-      }
-      key = objectName.substring(prefix.length());
-    }
-    try {
-      return BlobStore.requireValidKey(key);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+  /** {@code s3://bucket/objectName}, for messages. */
+  private String location(String objectName) {
+    return bucket.location(objectName);
   }
 }

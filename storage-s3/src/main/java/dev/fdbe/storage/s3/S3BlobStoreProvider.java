@@ -17,7 +17,8 @@ import java.util.Set;
  * <p>The location is {@code s3://<bucket>[/<key prefix>][?<parameters>]}, e.g.
  * {@code s3://acme-exports/fdbe?region=eu-west-1&sse=aws:kms&kmsKeyId=alias/fdbe}, or for an
  * S3-compatible store {@code s3://exports?endpoint=http://127.0.0.1:9000&pathStyle=true&region=us-east-1}.
- * Parameters (each at most once; values percent-encoded where needed):
+ * Parameters (each at most once; values percent-encoded where needed, as
+ * {@link BlobStoreProvider#parameters} reads them):
  *
  * <ul>
  *   <li>{@code region}: e.g. {@code eu-west-1}; default the SDK's chain ({@code AWS_REGION}, profile)
@@ -91,16 +92,16 @@ public final class S3BlobStoreProvider implements BlobStoreProvider {
     } catch (IllegalArgumentException e) {
       throw invalid(location, e.getMessage());
     }
-    String path = location.getRawPath() == null ? "" : location.getRawPath();
+    String path = location.getPath() == null ? "" : location.getPath();
     if (path.startsWith("/")) {
       path = path.substring(1);
     }
     Map<String, String> parameters;
     try {
       if (!path.isEmpty()) {
-        builder.keyPrefix(LocationQuery.decode(path));
+        builder.keyPrefix(path);
       }
-      parameters = LocationQuery.parse(location.getRawQuery() == null ? "" : location.getRawQuery());
+      parameters = BlobStoreProvider.parameters(location.getRawQuery());
     } catch (IllegalArgumentException e) {
       throw invalid(location, e.getMessage());
     }

@@ -56,7 +56,7 @@ final class S3Upload implements BlobUpload {
 
   private enum State { OPEN, COMMITTING, COMMITTED, DISCARDED }
 
-  private final S3BlobStore store;
+  private final S3Bucket bucket;
   private final String key;
   private final String objectName;
   private final UploadJournal journal;
@@ -82,13 +82,13 @@ final class S3Upload implements BlobUpload {
   private int nextPart = 1;
   private long written;
 
-  S3Upload(S3BlobStore store, String key, UploadJournal journal) {
-    this.store = store;
+  S3Upload(S3Bucket bucket, String key, UploadJournal journal) {
+    this.bucket = bucket;
     this.key = key;
-    this.objectName = store.config().objectName(key);
+    this.objectName = bucket.config().objectName(key);
     this.journal = journal;
-    this.partSizeBytes = store.config().partSizeBytes();
-    this.window = store.config().inFlightParts();
+    this.partSizeBytes = bucket.config().partSizeBytes();
+    this.window = bucket.config().inFlightParts();
   }
 
   @Override
@@ -131,7 +131,7 @@ final class S3Upload implements BlobUpload {
       } finally {
         lock.unlock();
       }
-      store.deleteObjectQuietly(objectName);
+      bucket.deleteObjectQuietly(objectName);
       throw ended(null);
     } catch (RuntimeException e) {
       boolean aborted;
@@ -237,7 +237,7 @@ final class S3Upload implements BlobUpload {
         if (failure != null && !abortedByCaller) {
           throw failure;
         }
-        throw new IOException("upload of '" + key + "' to " + store.location(objectName) + " was aborted");
+        throw new IOException("upload of '" + key + "' to " + bucket.location(objectName) + " was aborted");
       }
       failed = failure;
       state = State.DISCARDED;
@@ -251,7 +251,7 @@ final class S3Upload implements BlobUpload {
   /** Waits for a free slot in the window and takes it for the next part. */
   private PartBuffer acquireBuffer() throws IOException {
     if (nextPart > S3StorageConfig.MAX_PARTS_PER_UPLOAD) {
-      fail(new ExportException("cannot write " + store.location(objectName) + ": the object is larger than "
+      fail(new ExportException("cannot write " + bucket.location(objectName) + ": the object is larger than "
           + S3StorageConfig.MAX_PARTS_PER_UPLOAD + " parts of " + partSizeBytes + " bytes, the most one S3 upload "
           + "takes; raise the part size (partSizeMb)", false));
     }
@@ -267,7 +267,7 @@ final class S3Upload implements BlobUpload {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       lock.unlock();
-      fail(new InterruptedIOException("interrupted while waiting to upload a part of " + store.location(objectName)));
+      fail(new InterruptedIOException("interrupted while waiting to upload a part of " + bucket.location(objectName)));
     } finally {
       if (lock.isHeldByCurrentThread()) {
         lock.unlock();
@@ -289,13 +289,7 @@ final class S3Upload implements BlobUpload {
 
   /** Hands a full part to the pool, opening the multipart upload first if this is the first part. */
   private void send(PartBuffer part) throws IOException {
-    String id;
-    lock.lock();
-    try {
-      id = uploadId;
-    } finally {
-      lock.unlock();
-    }
+    String id = uploadId();
     if (id == null) {
       id = open();
     }
@@ -310,10 +304,10 @@ final class S3Upload implements BlobUpload {
       lock.unlock();
     }
     try {
-      store.partExecutor().execute(() -> upload(upload, part));
+      bucket.partPool().execute(() -> upload(upload, part));
     } catch (RejectedExecutionException e) {
       partEnded(part, null, new ExportException("cannot upload part " + part.number() + " of "
-          + store.location(objectName) + ": the store was closed", e, false));
+          + bucket.location(objectName) + ": the store was closed", e, false));
       checkWritable();
     }
   }
@@ -322,7 +316,7 @@ final class S3Upload implements BlobUpload {
   private String open() throws IOException {
     String id;
     try {
-      id = store.createMultipartUpload(objectName);
+      id = bucket.createMultipartUpload(objectName);
     } catch (ExportException e) {
       fail(e);
       throw e;
@@ -348,9 +342,9 @@ final class S3Upload implements BlobUpload {
       } finally {
         lock.unlock();
       }
-      if (!store.abortAndVerify(objectName, id)) {
+      if (!bucket.abortAndVerify(objectName, id)) {
         LOG.warn("multipart upload {} of {} was refused by the journal and could not be aborted; it stays open "
-            + "until the bucket's lifecycle rules remove it", id, store.location(objectName));
+            + "until the bucket's lifecycle rules remove it", id, bucket.location(objectName));
       }
       throw refused;
     }
@@ -368,12 +362,12 @@ final class S3Upload implements BlobUpload {
     RuntimeException error = null;
     try {
       if (!cancelled) {
-        response = store.uploadPart(objectName, id, part, () -> cancelled);
+        response = bucket.uploadPart(objectName, id, part, () -> cancelled);
       }
     } catch (ExportException e) {
       error = e;
     } catch (RuntimeException e) {
-      error = new ExportException("cannot upload part " + part.number() + " of " + store.location(objectName)
+      error = new ExportException("cannot upload part " + part.number() + " of " + bucket.location(objectName)
           + ": " + e, e, true);
     }
     partEnded(part, response, cancelled ? null : error);
@@ -424,26 +418,20 @@ final class S3Upload implements BlobUpload {
   private BlobInfo complete() {
     PartBuffer last = current;
     current = null;
-    String id;
-    lock.lock();
-    try {
-      id = uploadId;
-    } finally {
-      lock.unlock();
-    }
+    String id = uploadId();
     if (id == null) {
-      store.putObject(objectName, last);
+      bucket.putObject(objectName, last);
     } else {
       try {
         if (last != null && last.size() > 0) {
           send(last);
         }
       } catch (IOException e) {
-        throw new ExportException("cannot upload the last part of " + store.location(objectName) + ": " + e, e,
+        throw new ExportException("cannot upload the last part of " + bucket.location(objectName) + ": " + e, e,
             true);
       }
       List<CompletedPart> parts = awaitParts();
-      store.completeMultipartUpload(objectName, id, parts);
+      bucket.completeMultipartUpload(objectName, id, parts);
       lock.lock();
       try {
         uploadClosed = true;
@@ -452,12 +440,12 @@ final class S3Upload implements BlobUpload {
       }
       closeInJournal(id);
     }
-    HeadObjectResponse head = store.head(objectName).orElseThrow(() -> new ExportException("cannot commit "
-        + store.location(objectName) + ": the object is missing right after it was written", true));
+    HeadObjectResponse head = bucket.head(objectName).orElseThrow(() -> new ExportException("cannot commit "
+        + bucket.location(objectName) + ": the object is missing right after it was written", true));
     long stored = head.contentLength() == null ? -1 : head.contentLength();
     if (stored != written) {
-      store.deleteObjectQuietly(objectName);
-      throw new ExportException("cannot commit " + store.location(objectName) + ": " + written
+      bucket.deleteObjectQuietly(objectName);
+      throw new ExportException("cannot commit " + bucket.location(objectName) + ": " + written
           + " bytes were written but " + stored + " are stored; the object was deleted", true);
     }
     return new BlobInfo(key, stored, Expiration.parse(head.expiration()));
@@ -507,7 +495,7 @@ final class S3Upload implements BlobUpload {
       }
       if (inFlight > 0) {
         LOG.warn("aborting multipart upload {} of {} with {} parts still in flight after {}", id,
-            store.location(objectName), inFlight, IN_FLIGHT_WAIT);
+            bucket.location(objectName), inFlight, IN_FLIGHT_WAIT);
       }
     } catch (InterruptedException e) {
       // Abort at once; a part that still lands is caught by the check below or by the janitor.
@@ -516,11 +504,21 @@ final class S3Upload implements BlobUpload {
     } finally {
       lock.unlock();
     }
-    if (store.abortAndVerify(objectName, id)) {
+    if (bucket.abortAndVerify(objectName, id)) {
       closeInJournal(id);
     } else {
       LOG.warn("multipart upload {} of {} could not be aborted now; it stays in the run store for the janitor", id,
-          store.location(objectName));
+          bucket.location(objectName));
+    }
+  }
+
+  /** The multipart upload's id, or null until one is opened. */
+  private @Nullable String uploadId() {
+    lock.lock();
+    try {
+      return uploadId;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -528,7 +526,7 @@ final class S3Upload implements BlobUpload {
     try {
       journal.closed(key, id);
     } catch (RuntimeException e) {
-      LOG.warn("the journal did not take the close of upload {} of {}", id, store.location(objectName), e);
+      LOG.warn("the journal did not take the close of upload {} of {}", id, bucket.location(objectName), e);
     }
   }
 
@@ -538,7 +536,7 @@ final class S3Upload implements BlobUpload {
   }
 
   private ExportException ended(@Nullable Exception cause) {
-    String message = "upload of '" + key + "' to " + store.location(objectName) + " was "
+    String message = "upload of '" + key + "' to " + bucket.location(objectName) + " was "
         + (abortedByCaller ? "aborted" : "ended by an earlier failure") + "; nothing is stored";
     Throwable reason = cause != null ? cause : failure;
     return reason == null ? new ExportException(message, false) : new ExportException(message, reason, false);

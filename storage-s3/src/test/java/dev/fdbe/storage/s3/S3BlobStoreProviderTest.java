@@ -36,6 +36,9 @@ class S3BlobStoreProviderTest {
     assertThat(S3BlobStoreProvider.config(URI.create("s3://acme-exports"))).isEqualTo(
         S3StorageConfig.builder("acme-exports").build());
     assertThat(S3BlobStoreProvider.config(URI.create("s3://acme-exports/")).keyPrefix()).isEmpty();
+    assertThat(S3BlobStoreProvider.config(URI.create("s3://acme-exports/a%2Db/year=2026")).keyPrefix())
+        .as("the path is decoded as a path: '=' is a key character there, as in gs: and file: locations")
+        .isEqualTo("a-b/year=2026");
     assertThat(S3BlobStoreProvider.config(URI.create("s3://acme-exports?sse=AES256")).serverSideEncryption())
         .hasValue(ServerSideEncryption.SSE_S3);
   }

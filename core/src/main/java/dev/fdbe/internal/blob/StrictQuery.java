@@ -1,7 +1,6 @@
-package dev.fdbe.storage.local;
+package dev.fdbe.internal.blob;
 
 import java.io.ByteArrayOutputStream;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,31 +10,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /*
- * Strict percent-encoding for the queries this module reads: those of download links and of store
- * locations. Lenient decoders (URLDecoder) accept raw spaces, non-ASCII characters and stray
- * separators; here each of those is an error, so that a mangled link or a typo in a location is
- * reported instead of guessed at.
+ * Strict percent-decoding of the queries blob stores read: those of store locations
+ * (BlobStoreProvider.parameters) and of local download links. Lenient decoders (URLDecoder) accept
+ * raw spaces, non-ASCII characters, stray separators and bytes that are not UTF-8; here each of
+ * those is an error, so that a mangled link or a typo in a location is reported instead of
+ * guessed at. The messages quote the offending part as it was written; callers add where it came
+ * from.
  */
-final class UrlQuery {
-  private UrlQuery() {}
-
-  /** The value percent-encoded for a query, spaces as {@code %20}. */
-  static String encode(String value) {
-    // URLEncoder writes a space as '+' and a literal '+' as %2B, so the replacement is exact.
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-  }
+public final class StrictQuery {
+  private StrictQuery() {}
 
   /**
-   * The parameters of a raw query ({@code a=1&b=2}) by name, in their order.
+   * The parameters of a raw query ({@code a=1&b=2}) by name, in their order; unmodifiable.
    *
    * @throws IllegalArgumentException naming the problem when a part has no {@code =}, a name is
    *     empty or repeated, or a name or value is not strictly percent-encoded UTF-8
    */
-  static Map<String, String> parse(String rawQuery) {
-    Map<String, String> parameters = new LinkedHashMap<>();
+  public static Map<String, String> parse(String rawQuery) {
     if (rawQuery.isEmpty()) {
-      return parameters;
+      return Map.of();
     }
+    Map<String, String> parameters = new LinkedHashMap<>();
     for (String part : rawQuery.split("&", -1)) {
       int equals = part.indexOf('=');
       if (equals < 0) {
