@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.Lease;
-import dev.fdbe.spi.MultipartUploads;
+import dev.fdbe.internal.blob.InMemoryBlobStore;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
 import dev.fdbe.spi.UploadJournal;
@@ -33,7 +33,7 @@ class UploadJanitorTest {
 
   private final RunStore runStore = RunStores.inMemory();
   private final BlobStore blobStore = BlobStores.inMemory();
-  private final MultipartUploads multipart = (MultipartUploads) blobStore;
+  private final InMemoryBlobStore multipart = (InMemoryBlobStore) blobStore;
   private final InMemoryRecordSource source = new InMemoryRecordSource();
   private ExportEngine engine;
 
@@ -66,7 +66,7 @@ class UploadJanitorTest {
     RunId id = start().create(CALLER, day());
 
     assertThat(engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.COMPLETED);
-    assertThat(multipart.openUploads("")).isEmpty();
+    assertThat(multipart.openUploadCount("")).isZero();
     assertThat(runStore.uploads(10)).isEmpty();
   }
 
@@ -79,12 +79,12 @@ class UploadJanitorTest {
         now.minusSeconds(30)).orElseThrow();
     String key = TEAM + "/" + run.id() + "/attempt-1/part.jsonl";
     multipart.beginUpload(key, runStore.uploadJournal(crashed.runId(), crashed.epoch(), InstantSource.fixed(now)));
-    assertThat(multipart.openUploads("")).hasSize(1);
+    assertThat(multipart.openUploadCount("")).isOne();
 
     start();
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      assertThat(multipart.openUploads("")).isEmpty();
+      assertThat(multipart.openUploadCount("")).isZero();
       assertThat(runStore.uploads(10)).isEmpty();
     });
     assertThat(engine.awaitTerminal(CALLER, run.id(), Duration.ofSeconds(60)).status())
@@ -102,7 +102,7 @@ class UploadJanitorTest {
     start();
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      assertThat(multipart.openUploads("")).isEmpty();
+      assertThat(multipart.openUploadCount("")).isZero();
       assertThat(runStore.find(run.id()).orElseThrow().storageCleaned()).isTrue();
     });
   }
@@ -127,7 +127,7 @@ class UploadJanitorTest {
     awaitAborted(orphanUpload(now));
     awaitAborted(orphanUpload(now));
 
-    assertThat(multipart.openUploads("")).hasSize(1);
+    assertThat(multipart.openUploadCount("")).isOne();
     assertThat(runStore.uploads(10)).hasSize(1);
   }
 

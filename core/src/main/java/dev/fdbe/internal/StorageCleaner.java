@@ -4,7 +4,6 @@ import dev.fdbe.RunId;
 import dev.fdbe.TeamId;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.MultipartUploads;
-import dev.fdbe.spi.OpenUpload;
 
 /**
  * Deletes what runs and attempts leave in the blob store: the objects under their prefix and, for
@@ -39,9 +38,7 @@ final class StorageCleaner {
 
   private void deletePrefix(String prefix) {
     if (blobs instanceof MultipartUploads multipart) {
-      for (OpenUpload upload : multipart.openUploads(prefix)) {
-        multipart.abortUpload(upload.key(), upload.uploadId());
-      }
+      multipart.abortUploads(prefix);
     }
     blobs.deleteByPrefix(prefix);
   }

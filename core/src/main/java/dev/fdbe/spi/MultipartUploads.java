@@ -1,12 +1,11 @@
 package dev.fdbe.spi;
 
-import java.util.List;
-
 /**
  * The ability of a {@link BlobStore} whose uploads stay open in the store until completed or
  * aborted, such as S3 multipart uploads. The engine then writes through
- * {@link #beginUpload(String, UploadJournal)} and aborts, with {@link #abortUpload}, any upload no
- * live attempt owns.
+ * {@link #beginUpload(String, UploadJournal)}, aborts with {@link #abortUpload} any upload its
+ * journal holds that no live attempt owns, and with {@link #abortUploads} every upload left under a
+ * run's keys when it cleans the run's storage. Implementations are thread-safe.
  */
 public interface MultipartUploads {
   /**
@@ -16,9 +15,16 @@ public interface MultipartUploads {
    */
   BlobUpload beginUpload(String key, UploadJournal journal);
 
-  /** The uploads open under the prefix, oldest first. */
-  List<OpenUpload> openUploads(String prefix);
-
-  /** Aborts an open upload; aborting one that is gone does nothing. */
+  /** Aborts an open upload; aborting one that is gone does nothing. Idempotent. */
   void abortUpload(String key, String uploadId);
+
+  /**
+   * Aborts every upload open under the prefix (an empty prefix: every upload of the store).
+   * Idempotent: a second call finds none.
+   *
+   * @return how many open uploads this call found and aborted; 0 means none was open under the
+   *     prefix (an upload that someone else aborts at the same moment may be counted or not)
+   * @throws IllegalArgumentException naming the prefix when it is not a valid prefix
+   */
+  int abortUploads(String prefix);
 }

@@ -53,12 +53,11 @@ public abstract class MultipartUploadsContractTest {
     upload.stream().write(BlobStoreContractTest.bytes(largeObjectBytes()));
     upload.stream().flush();
     assertThat(journal.opened).isNotEmpty();
-    assertThat(store.openUploads("1/r/")).extracting(OpenUpload::uploadId).containsAll(journal.opened);
 
     upload.commit();
 
     assertThat(journal.closed).containsExactlyInAnyOrderElementsOf(journal.opened);
-    assertThat(store.openUploads("1/r/")).isEmpty();
+    assertThat(store.abortUploads("1/r/")).as("no upload left open").isZero();
     assertThat(((BlobStore) store).stat("1/r/attempt-1/big.csv")).isPresent();
   }
 
@@ -72,7 +71,7 @@ public abstract class MultipartUploadsContractTest {
     upload.abort();
 
     assertThat(journal.closed).containsExactlyInAnyOrderElementsOf(journal.opened);
-    assertThat(store.openUploads("")).isEmpty();
+    assertThat(store.abortUploads("")).as("no upload left open").isZero();
     assertThat(((BlobStore) store).list("")).isEmpty();
   }
 
@@ -94,7 +93,7 @@ public abstract class MultipartUploadsContractTest {
       upload.stream().flush();
       upload.commit();
     }).hasMessageContaining("lease lost");
-    assertThat(store.openUploads("")).isEmpty();
+    assertThat(store.abortUploads("")).as("no upload left open").isZero();
     assertThat(((BlobStore) store).list("")).isEmpty();
   }
 
@@ -104,21 +103,20 @@ public abstract class MultipartUploadsContractTest {
     BlobUpload upload = store.beginUpload("1/r/attempt-1/orphan.csv", journal);
     upload.stream().write(BlobStoreContractTest.bytes(largeObjectBytes()));
     upload.stream().flush();
-    List<OpenUpload> open = store.openUploads("1/r/attempt-1/");
-    assertThat(open).isNotEmpty();
+    assertThat(journal.opened).isNotEmpty();
 
-    for (OpenUpload orphan : open) {
-      store.abortUpload(orphan.key(), orphan.uploadId());
-      store.abortUpload(orphan.key(), orphan.uploadId()); // idempotent
+    for (String uploadId : journal.opened) {
+      store.abortUpload("1/r/attempt-1/orphan.csv", uploadId);
+      store.abortUpload("1/r/attempt-1/orphan.csv", uploadId); // idempotent
     }
 
-    assertThat(store.openUploads("")).isEmpty();
+    assertThat(store.abortUploads("")).as("no upload left open").isZero();
     assertThatThrownBy(upload::commit).isInstanceOf(RuntimeException.class);
     assertThat(((BlobStore) store).list("")).isEmpty();
   }
 
   @Test
-  void openUploadsAreListedByPrefix() throws IOException {
+  void abortUploadsAbortsTheUploadsUnderItsPrefixOnly() throws IOException {
     List<BlobUpload> uploads = new ArrayList<>();
     for (String key : List.of("1/a/attempt-1/x.csv", "1/a/attempt-2/x.csv", "1/b/attempt-1/x.csv")) {
       BlobUpload upload = store.beginUpload(key, UploadJournal.NONE);
@@ -127,9 +125,13 @@ public abstract class MultipartUploadsContractTest {
       uploads.add(upload);
     }
 
-    assertThat(store.openUploads("1/a/")).extracting(OpenUpload::key)
-        .containsOnly("1/a/attempt-1/x.csv", "1/a/attempt-2/x.csv");
-    assertThat(store.openUploads("1/a/attempt-2/")).extracting(OpenUpload::key).containsOnly("1/a/attempt-2/x.csv");
-    uploads.forEach(BlobUpload::abort);
+    assertThat(store.abortUploads("1/a/attempt-2/")).isOne();
+    assertThat(store.abortUploads("1/a/")).as("attempt-1 only; attempt-2 is gone already").isOne();
+    assertThat(store.abortUploads("1/a/")).as("idempotent").isZero();
+
+    assertThatThrownBy(uploads.get(0)::commit).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(uploads.get(1)::commit).isInstanceOf(RuntimeException.class);
+    uploads.get(2).commit();
+    assertThat(((BlobStore) store).list("")).extracting(BlobInfo::key).containsExactly("1/b/attempt-1/x.csv");
   }
 }

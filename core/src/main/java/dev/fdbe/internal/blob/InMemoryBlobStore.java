@@ -6,7 +6,6 @@ import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
 import dev.fdbe.spi.DownloadLinkSigner;
 import dev.fdbe.spi.MultipartUploads;
-import dev.fdbe.spi.OpenUpload;
 import dev.fdbe.spi.UploadJournal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner, MultipartUploads {
   private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
-  private final Map<String, OpenUpload> open = new ConcurrentHashMap<>();
+  /** The keys of the open uploads by upload id. */
+  private final Map<String, String> open = new ConcurrentHashMap<>();
   private final AtomicLong uploadIds = new AtomicLong();
 
   @Override
@@ -45,7 +45,7 @@ public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner, M
   public BlobUpload beginUpload(String key, UploadJournal journal) {
     BlobStore.requireValidKey(key);
     String uploadId = "memory-upload-" + uploadIds.incrementAndGet();
-    open.put(uploadId, new OpenUpload(key, uploadId, Instant.now()));
+    open.put(uploadId, key);
     try {
       journal.opened(key, uploadId);
     } catch (RuntimeException e) {
@@ -90,12 +90,21 @@ public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner, M
   }
 
   @Override
-  public List<OpenUpload> openUploads(String prefix) {
+  public int abortUploads(String prefix) {
     BlobStore.requireValidPrefix(prefix);
-    return open.values().stream()
-        .filter(u -> u.key().startsWith(prefix))
-        .sorted(java.util.Comparator.comparing(OpenUpload::initiated))
-        .toList();
+    int aborted = 0;
+    for (Map.Entry<String, String> upload : open.entrySet()) {
+      if (upload.getValue().startsWith(prefix) && open.remove(upload.getKey(), upload.getValue())) {
+        aborted++;
+      }
+    }
+    return aborted;
+  }
+
+  /** How many uploads are open under the prefix now, for tests that watch the janitor. */
+  public int openUploadCount(String prefix) {
+    BlobStore.requireValidPrefix(prefix);
+    return (int) open.values().stream().filter(key -> key.startsWith(prefix)).count();
   }
 
   @Override

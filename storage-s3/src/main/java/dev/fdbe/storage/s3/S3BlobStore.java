@@ -6,7 +6,6 @@ import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
 import dev.fdbe.spi.DownloadLinkSigner;
 import dev.fdbe.spi.MultipartUploads;
-import dev.fdbe.spi.OpenUpload;
 import dev.fdbe.spi.UploadJournal;
 import java.io.InputStream;
 import java.net.URI;
@@ -261,7 +260,7 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   /**
    * {@inheritDoc} Lists the objects under the prefix and deletes them with DeleteObjects, 1000 at
    * a time. Multipart uploads still open under the prefix are not objects: abort them with
-   * {@link #openUploads} and {@link #abortUpload} (the engine does). Note: an empty prefix on a
+   * {@link #abortUploads} (the engine does). Note: an empty prefix on a
    * store without key prefix deletes every object in the bucket.
    *
    * @throws IllegalArgumentException naming the prefix when it is invalid
@@ -353,23 +352,25 @@ public final class S3BlobStore implements BlobStore, DownloadLinkSigner, Multipa
   }
 
   /**
-   * {@inheritDoc} Asks ListMultipartUploads; uploads whose names under the key prefix are not
-   * valid keys are skipped.
+   * {@inheritDoc} Asks ListMultipartUploads and aborts each upload, oldest first; uploads whose
+   * names under the key prefix are not valid keys are left alone.
    *
    * @throws IllegalArgumentException naming the prefix when it is invalid
    */
   @Override
-  public List<OpenUpload> openUploads(String prefix) {
+  public int abortUploads(String prefix) {
     BlobStore.requireValidPrefix(prefix);
-    List<OpenUpload> found = new ArrayList<>();
-    for (MultipartUpload upload : bucket.listUploads(config.objectName(prefix))) {
+    List<MultipartUpload> found = new ArrayList<>(bucket.listUploads(config.objectName(prefix)));
+    found.sort(Comparator.comparing(MultipartUpload::initiated));
+    int aborted = 0;
+    for (MultipartUpload upload : found) {
       String key = bucket.keyOf(upload.key());
       if (key != null) {
-        found.add(new OpenUpload(key, upload.uploadId(), upload.initiated()));
+        abortUpload(key, upload.uploadId());
+        aborted++;
       }
     }
-    found.sort(Comparator.comparing(OpenUpload::initiated).thenComparing(OpenUpload::key));
-    return found;
+    return aborted;
   }
 
   /**

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobUpload;
-import dev.fdbe.spi.OpenUpload;
 import dev.fdbe.spi.UploadJournal;
 import java.io.IOException;
 import java.io.InputStream;
@@ -267,7 +266,7 @@ class S3BlobStoreTest {
     try {
       BlobUpload upload = prefixed.beginUpload("1/r/attempt-1/a.csv", UploadJournal.NONE);
       writeInSmallPieces(upload.stream(), data(PART + 10, 8));
-      assertThat(prefixed.openUploads("1/r/")).extracting(OpenUpload::key).containsExactly("1/r/attempt-1/a.csv");
+      assertThat(prefixed.abortUploads("1/q/")).as("a prefix of other keys finds no upload").isZero();
       assertThat(server.openUploads(bucket)).extracting(u -> u.key())
           .containsExactly("team-exports/fdbe/1/r/attempt-1/a.csv");
       upload.commit();
@@ -279,6 +278,11 @@ class S3BlobStoreTest {
         assertThat(in.readAllBytes()).hasSize(PART + 10);
       }
       assertThat(prefixed.describe()).contains("s3://" + bucket + "/team-exports/fdbe/");
+
+      BlobUpload open = prefixed.beginUpload("1/r/attempt-2/b.csv", UploadJournal.NONE);
+      writeInSmallPieces(open.stream(), data(PART + 10, 9));
+      assertThat(prefixed.abortUploads("1/r/")).as("the key prefix is added to the upload prefix").isOne();
+      assertThat(server.openUploads(bucket)).isEmpty();
     } finally {
       prefixed.close();
     }
