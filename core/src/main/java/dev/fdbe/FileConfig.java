@@ -6,8 +6,9 @@ import java.util.Objects;
  * How a run writes its files: format, compression and the part size limit.
  *
  * <p>{@code maxSizeMb} is the {@code max_size_mb} of API.md: 0 means one file, {@code n > 0}
- * splits the output into parts of at most {@code n} MiB of stored bytes each. A negative value can
- * be held so that {@link ExportEngine#create} rejects it with the API's message.
+ * splits the output into parts of at most {@code n} MiB of stored bytes each, up to
+ * {@link #MAX_SIZE_MB}. The constructor checks it once, and the limit in bytes is derived from it in
+ * one place, {@link #maxPartBytes()}; the engine and the writers trust both.
  *
  * @param format the file format
  * @param compression the compression; {@link Compression#NONE} for none
@@ -17,12 +18,27 @@ public record FileConfig(FileFormat format, Compression compression, long maxSiz
   /** One MiB, the unit of {@code max_size_mb}. */
   public static final long BYTES_PER_MB = 1024L * 1024L;
 
+  /** The largest {@code maxSizeMb}: 1 TiB. */
+  public static final long MAX_SIZE_MB = 1024L * 1024L;
+
   /** API.md's default: Parquet, no compression, one file. */
   public static final FileConfig DEFAULT = new FileConfig(FileFormat.PARQUET, Compression.NONE, 0);
 
+  /**
+   * @throws InvalidRequestException naming {@code file} with the API's message when {@code maxSizeMb}
+   *     is negative or above {@link #MAX_SIZE_MB}
+   */
   public FileConfig {
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(compression, "compression");
+    if (maxSizeMb < 0) {
+      throw new InvalidRequestException("file",
+          "'max_size_mb' must be null, 0 or a positive number of MiB, got " + maxSizeMb);
+    }
+    if (maxSizeMb > MAX_SIZE_MB) {
+      throw new InvalidRequestException("file",
+          "'max_size_mb' must be at most " + MAX_SIZE_MB + " (1 TiB), got " + maxSizeMb);
+    }
   }
 
   /** A config with the given format, no compression and no size limit. */
@@ -35,14 +51,18 @@ public record FileConfig(FileFormat format, Compression compression, long maxSiz
     return new FileConfig(format, newCompression, maxSizeMb);
   }
 
-  /** This config with another part size limit in MiB (0 for none). */
+  /**
+   * This config with another part size limit in MiB (0 for none).
+   *
+   * @throws InvalidRequestException as the constructor
+   */
   public FileConfig withMaxSizeMb(long newMaxSizeMb) {
     return new FileConfig(format, compression, newMaxSizeMb);
   }
 
-  /** The part size limit in bytes, or 0 when the output is one file. */
+  /** The part size limit in stored bytes ({@code maxSizeMb} MiB), or 0 when the output is one file. */
   public long maxPartBytes() {
-    return maxSizeMb <= 0 ? 0 : Math.multiplyExact(maxSizeMb, BYTES_PER_MB);
+    return maxSizeMb * BYTES_PER_MB;
   }
 
   /** The file name extension, e.g. {@code jsonl.zst} or {@code parquet}. */

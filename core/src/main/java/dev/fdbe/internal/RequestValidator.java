@@ -18,8 +18,6 @@ import java.util.Set;
  * reported.
  */
 public final class RequestValidator {
-  /** The largest {@code max_size_mb}: 1 TiB. */
-  public static final long MAX_SIZE_MB = 1024L * 1024L;
   /** The most event names in {@code include} or {@code exclude}. */
   public static final int MAX_EVENT_NAMES = 1000;
   /** The longest event name. */
@@ -78,15 +76,6 @@ public final class RequestValidator {
   }
 
   private void checkFile(ExportRequest request) {
-    long maxSizeMb = request.file().maxSizeMb();
-    if (maxSizeMb < 0) {
-      throw new InvalidRequestException("file",
-          "'max_size_mb' must be null, 0 or a positive number of MiB, got " + maxSizeMb);
-    }
-    if (maxSizeMb > MAX_SIZE_MB) {
-      throw new InvalidRequestException("file",
-          "'max_size_mb' must be at most " + MAX_SIZE_MB + " (1 TiB), got " + maxSizeMb);
-    }
     FileFormat format = request.file().format();
     Set<Compression> compressions = available.get(format);
     if (compressions == null) {

@@ -16,8 +16,10 @@ import java.util.Set;
 
 /**
  * Turns a create request's JSON body into an {@link ExportRequest}, naming the field at fault for
- * every problem of shape or type. The rules about values (interval order and length, filters on
- * other models, negative sizes) are the engine's, so the HTTP API and the Java API agree.
+ * every problem of shape or type. The rules about values are not checked here but by the values
+ * themselves when they are made (e.g. a negative size by {@link FileConfig}) and by the engine
+ * (e.g. the interval's length), so the HTTP API and the Java API agree; they come after every
+ * problem of shape.
  */
 final class CreateRequestParser {
   private static final List<String> FIELDS =
@@ -49,12 +51,23 @@ final class CreateRequestParser {
       }
     }
     Model model = model(root.get("model"));
-    FileConfig file = file(root.get("file"));
+    FileFields file = file(root.get("file"));
     List<String> include = names("include", root.get("include"));
     List<String> exclude = names("exclude", root.get("exclude"));
     Instant start = instant("data_interval_start", root.get("data_interval_start"));
     Instant end = instant("data_interval_end", root.get("data_interval_end"));
-    return ExportRequest.builder(model, start, end).file(file).include(include).exclude(exclude).build();
+    // Every field has its shape now; the values check their own rules as they are made.
+    FileConfig config = new FileConfig(file.format(), file.compression(), file.maxSizeMb());
+    return ExportRequest.builder(model, start, end).file(config).include(include).exclude(exclude).build();
+  }
+
+  /**
+   * The fields of {@code file} once their shapes are checked. The {@link FileConfig} is made from
+   * them after the other fields are parsed, so that a problem of shape anywhere in the body is
+   * reported before a rule about a value.
+   */
+  private record FileFields(FileFormat format, Compression compression, long maxSizeMb) {
+    static final FileFields DEFAULT = new FileFields(FileFormat.PARQUET, Compression.NONE, 0);
   }
 
   private static Model model(JsonNode node) {
@@ -68,9 +81,9 @@ final class CreateRequestParser {
         "'model' must be one of " + Model.wireNames() + ", got '" + WireParser.shown(node.textValue()) + "'"));
   }
 
-  private static FileConfig file(JsonNode node) {
+  private static FileFields file(JsonNode node) {
     if (node == null || node.isNull()) {
-      return FileConfig.DEFAULT;
+      return FileFields.DEFAULT;
     }
     if (!node.isObject()) {
       throw ApiError.invalid("file", "'file' must be an object with 'format', 'compression' and 'max_size_mb', not "
@@ -117,7 +130,7 @@ final class CreateRequestParser {
       }
       maxSizeMb = sizeNode.longValue();
     }
-    return new FileConfig(format, compression, maxSizeMb);
+    return new FileFields(format, compression, maxSizeMb);
   }
 
   private static List<String> names(String field, JsonNode node) {
