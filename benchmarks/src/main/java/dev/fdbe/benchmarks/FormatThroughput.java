@@ -68,7 +68,7 @@ public class FormatThroughput extends WriterBenchmark {
   public void setUp() {
     rows = EventRows.generate(ROWS, seed);
     provider = provider(format);
-    context = WriterContext.withLimit(maxSizeMb * FileConfig.BYTES_PER_MB);
+    context = WriterContext.of(new FileConfig(format, compression, maxSizeMb));
   }
 
   /** The library's writer for the format, found as the engine finds it. */

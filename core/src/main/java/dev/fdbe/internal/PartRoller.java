@@ -91,7 +91,7 @@ final class PartRoller {
       }
 
       @Override
-      public long maxFileBytes() {
+      public long maxPartBytes() {
         return maxPartBytes;
       }
     };

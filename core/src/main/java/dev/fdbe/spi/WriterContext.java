@@ -1,5 +1,7 @@
 package dev.fdbe.spi;
 
+import dev.fdbe.FileConfig;
+
 /** What a {@link RecordWriter} may know of and tell the run it writes for. Thread-safe. */
 public interface WriterContext {
   /**
@@ -9,29 +11,27 @@ public interface WriterContext {
   void warnOnce(String key, String message);
 
   /**
-   * The run's part size limit in stored bytes ({@code max_size_mb} in bytes), or 0 when the output is
-   * one file. Writers that buffer or compress use it to bound their uncertainty, so that parts can
-   * fill close to the limit without crossing it. Default 0.
+   * The run's part size limit in stored bytes, {@link FileConfig#maxPartBytes()}, or 0 when the
+   * output is one file; never negative. Writers that buffer or compress use it to bound their
+   * uncertainty, so that parts can fill close to the limit without crossing it. Default 0.
    */
-  default long maxFileBytes() {
+  default long maxPartBytes() {
     return 0;
   }
 
   /** A context that ignores warnings and has no size limit, for writing files outside a run. */
   WriterContext NONE = (key, message) -> {};
 
-  /** A context with a size limit that ignores warnings. */
-  static WriterContext withLimit(long maxFileBytes) {
-    if (maxFileBytes < 0) {
-      throw new IllegalArgumentException("maxFileBytes must not be negative, got " + maxFileBytes);
-    }
+  /** A context with the file config's part size limit that ignores warnings. */
+  static WriterContext of(FileConfig file) {
+    long maxPartBytes = file.maxPartBytes();
     return new WriterContext() {
       @Override
       public void warnOnce(String key, String message) {}
 
       @Override
-      public long maxFileBytes() {
-        return maxFileBytes;
+      public long maxPartBytes() {
+        return maxPartBytes;
       }
     };
   }

@@ -35,7 +35,7 @@ public abstract class TextRecordWriter implements RecordWriter {
    */
   protected TextRecordWriter(OutputStream out, Schema schema, Compression compression, WriterContext context)
       throws IOException {
-    this.output = new CompressedOutput(out, StreamCodec.of(compression), context.maxFileBytes());
+    this.output = new CompressedOutput(out, StreamCodec.of(compression), context.maxPartBytes());
     this.context = context;
     this.types = new ColumnType[schema.size()];
     this.names = new String[schema.size()];

@@ -31,18 +31,18 @@ public final class CompressedOutput {
   /**
    * A stream onto {@code out}, which it never closes.
    *
-   * @param maxFileBytes the size limit the bound is used against, 0 for none
+   * @param maxPartBytes the size limit the bound is used against, 0 for none
    */
-  public CompressedOutput(OutputStream out, StreamCodec codec, long maxFileBytes) throws IOException {
+  public CompressedOutput(OutputStream out, StreamCodec codec, long maxPartBytes) throws IOException {
     this.codec = codec;
     this.counted = new Counting(out);
     // Rows arrive one by one (a few hundred bytes each); native codecs pay a JNI call per write, so
     // they get 64 KiB at a time. Buffered bytes count as unflushed, so the bound stays exact.
     this.stream = codec == StreamCodec.NONE ? codec.compress(counted)
         : new BufferedOutputStream(codec.compress(counted), WRITE_BYTES);
-    this.flushEvery = maxFileBytes <= 0 || codec == StreamCodec.NONE
+    this.flushEvery = maxPartBytes <= 0 || codec == StreamCodec.NONE
         ? 0
-        : Math.max(MIN_FLUSH_BYTES, Math.min(MAX_FLUSH_BYTES, maxFileBytes / 8));
+        : Math.max(MIN_FLUSH_BYTES, Math.min(MAX_FLUSH_BYTES, maxPartBytes / 8));
   }
 
   /** The upper bound of the stored size if {@code more} bytes were appended and the file ended. */

@@ -27,7 +27,7 @@ import org.apache.parquet.io.OutputFile;
  * {@code LZ4_RAW}, the others their namesakes, {@link Compression#NONE} uncompressed. Statistics and
  * column index entries of strings are truncated to 64 bytes, so long values do not swell the footer.
  * {@link RecordWriter#stage} returns a true upper bound of the finished file's size; pages are sized
- * from the run's part limit ({@link WriterContext#maxFileBytes()}) so that parts fill close to it,
+ * from the run's part limit ({@link WriterContext#maxPartBytes()}) so that parts fill close to it,
  * and are 1 MiB without a limit. A JSON column always holds valid JSON: a stored value that is not
  * valid JSON is written as a JSON string, and the run logs one warning per column.
  *
@@ -63,7 +63,7 @@ public final class ParquetFormat implements FormatProvider {
   @Override
   public RecordWriter open(OutputStream out, Schema schema, Compression compression, WriterContext context)
       throws IOException {
-    return open(out, schema, compression, ParquetLayout.forPartLimit(context.maxFileBytes(), schema.size()), context);
+    return open(out, schema, compression, ParquetLayout.forPartLimit(context.maxPartBytes(), schema.size()), context);
   }
 
   /** Opens a writer with the given page and row group sizes. */

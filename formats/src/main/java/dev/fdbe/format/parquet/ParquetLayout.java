@@ -37,13 +37,11 @@ record ParquetLayout(int pageSizeBytes, long rowGroupBytes) {
   }
 
   /**
-   * The layout for parts of at most {@code maxPartBytes} (0 for no limit) with {@code columns}
-   * columns: the open pages of all columns together take at most an eighth of the limit.
+   * The layout for parts of at most {@code maxPartBytes} (0 for no limit, as
+   * {@link dev.fdbe.spi.WriterContext#maxPartBytes()} gives it) with {@code columns} columns: the
+   * open pages of all columns together take at most an eighth of the limit.
    */
   static ParquetLayout forPartLimit(long maxPartBytes, int columns) {
-    if (maxPartBytes < 0) {
-      throw new IllegalArgumentException("maxPartBytes must not be negative, got " + maxPartBytes);
-    }
     if (maxPartBytes == 0) {
       return new ParquetLayout(MAX_PAGE_BYTES, MAX_ROW_GROUP_BYTES);
     }

@@ -3,6 +3,8 @@ package dev.fdbe.format.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fdbe.Compression;
+import dev.fdbe.FileConfig;
+import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.format.DuckDb;
@@ -79,7 +81,9 @@ class ParquetSplittingTest {
   /** A writer as the engine opens one (the limit in the context), or with an explicit layout. */
   private static RecordWriter open(ByteArrayOutputStream out, Schema schema, Compression compression,
       ParquetLayout layout, long limit) throws IOException {
-    return layout == null ? new ParquetFormat().open(out, schema, compression, WriterContext.withLimit(limit))
+    return layout == null
+        ? new ParquetFormat().open(out, schema, compression, WriterContext.of(new FileConfig(FileFormat.PARQUET,
+            compression, limit / MIB)))
         : ParquetFormat.open(out, schema, compression, layout);
   }
 
