@@ -141,17 +141,12 @@ public final class ExportEngine implements AutoCloseable {
     caller.require(Scope.WRITE);
     Objects.requireNonNull(request, "request");
     validator.validate(request);
-    ExportRequest stored = new ExportRequest(request.model(), request.file(), request.include(), request.exclude(),
-        Micros.truncate(request.dataIntervalStart()), Micros.truncate(request.dataIntervalEnd()));
-    if (!stored.dataIntervalEnd().isAfter(stored.dataIntervalStart())) {
-      throw new InvalidRequestException("data_interval_end", "'data_interval_end' must occur after 'data_interval_start'");
-    }
     RunId id = RunId.random();
     Instant now = Micros.truncate(settings.clock().instant());
-    List<ExportRequest> slices = slices(stored);
+    List<ExportRequest> slices = slices(request);
     String sliced = "";
     if (slices.size() > 1) {
-      RunRecord run = RunRecord.sliced(id, caller.team(), stored, now, slices.size());
+      RunRecord run = RunRecord.sliced(id, caller.team(), request, now, slices.size());
       List<RunRecord> records = new ArrayList<>(slices.size());
       for (int i = 0; i < slices.size(); i++) {
         records.add(RunRecord.slice(RunId.random(), run, i, slices.get(i)));
@@ -159,11 +154,11 @@ public final class ExportEngine implements AutoCloseable {
       store.insertSliced(run, records, settings.maxActiveRunsPerTeam());
       sliced = ", in " + slices.size() + " slices of " + settings.sliceLength() + " that engines export in parallel";
     } else {
-      store.insert(RunRecord.starting(id, caller.team(), stored, now), settings.maxActiveRunsPerTeam());
+      store.insert(RunRecord.starting(id, caller.team(), request, now), settings.maxActiveRunsPerTeam());
     }
-    log.log(id, RunLog.NO_ATTEMPT, LogLevel.INFO, "Export created: " + stored.model().wireName() + " from "
-        + stored.dataIntervalStart() + " to " + stored.dataIntervalEnd() + " as " + stored.file().format().wireName()
-        + sliced);
+    log.log(id, RunLog.NO_ATTEMPT, LogLevel.INFO, "Export created: " + request.model().wireName() + " from "
+        + request.dataInterval().start() + " to " + request.dataInterval().end() + " as "
+        + request.file().format().wireName() + sliced);
     workers.wakeUp();
     return id;
   }
@@ -171,8 +166,8 @@ public final class ExportEngine implements AutoCloseable {
   /** The request cut into consecutive slices of the configured length; one slice when not sliced. */
   private List<ExportRequest> slices(ExportRequest request) {
     Duration configured = settings.sliceLength();
-    Instant start = request.dataIntervalStart();
-    Instant end = request.dataIntervalEnd();
+    Instant start = request.dataInterval().start();
+    Instant end = request.dataInterval().end();
     if (configured == null || Duration.between(start, end).compareTo(configured) <= 0) {
       return List.of(request);
     }
@@ -182,7 +177,8 @@ public final class ExportEngine implements AutoCloseable {
     List<ExportRequest> slices = new ArrayList<>();
     for (Instant from = start; from.isBefore(end); from = from.plus(length)) {
       Instant to = from.plus(length).isBefore(end) ? from.plus(length) : end;
-      slices.add(new ExportRequest(request.model(), request.file(), request.include(), request.exclude(), from, to));
+      slices.add(new ExportRequest(request.model(), request.file(), request.include(), request.exclude(),
+          new TimeRange(from, to)));
     }
     return slices;
   }

@@ -10,44 +10,87 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a caller asks to export: a model, a data interval, a file config and event filters.
  *
- * <p>The record only checks that nothing is null. The rules of API.md (interval order and length,
- * an end in the future, filters on a model other than events, a negative size limit) are applied by
- * {@link ExportEngine#create}, which throws {@link InvalidRequestException} with the API's messages.
+ * <p>A request is whole once made: its values check the rules of API.md that need nothing but
+ * themselves, each where it is made, and throw {@link InvalidRequestException} naming the field with
+ * the API's message. {@link TimeRange} checks the interval's order (at the microseconds that are
+ * stored), {@link FileConfig} the size limit, and this record the event filters (only for
+ * {@link Model#EVENTS}, at most 1000 non-blank names of at most 1000 characters).
+ * {@link ExportEngine#create} adds the rules that depend on its settings: the interval's length, an
+ * end in the future, and the formats and compressions it can write.
  *
  * @param model what to export
  * @param file format, compression and part size limit
  * @param include event names to export (events only); empty means all
  * @param exclude event names never to export (events only)
- * @param dataIntervalStart the first instant of the interval (inclusive)
- * @param dataIntervalEnd the end of the interval (exclusive)
+ * @param dataInterval the interval whose rows are exported, start inclusive, end exclusive
  */
 public record ExportRequest(
     Model model,
     FileConfig file,
     List<String> include,
     List<String> exclude,
-    Instant dataIntervalStart,
-    Instant dataIntervalEnd) {
+    TimeRange dataInterval) {
+  private static final int MAX_EVENT_NAMES = 1000;
+  private static final int MAX_EVENT_NAME_LENGTH = 1000;
 
+  /**
+   * @throws InvalidRequestException naming {@code include} or {@code exclude} when a filter is given
+   *     for a model other than events, holds too many names, a blank name or one too long
+   */
   public ExportRequest {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(file, "file");
     include = List.copyOf(Objects.requireNonNull(include, "include"));
     exclude = List.copyOf(Objects.requireNonNull(exclude, "exclude"));
-    Objects.requireNonNull(dataIntervalStart, "dataIntervalStart");
-    Objects.requireNonNull(dataIntervalEnd, "dataIntervalEnd");
+    Objects.requireNonNull(dataInterval, "dataInterval");
+    checkFilters(model, "include", include);
+    checkFilters(model, "exclude", exclude);
   }
 
-  /** A builder for a request of the model over {@code [start, end)}, with API.md's defaults. */
+  private static void checkFilters(Model model, String field, List<String> names) {
+    if (names.isEmpty()) {
+      return;
+    }
+    if (model != Model.EVENTS) {
+      throw new InvalidRequestException(field,
+          "'" + field + "' can only be used with model 'events', not '" + model.wireName() + "'");
+    }
+    if (names.size() > MAX_EVENT_NAMES) {
+      throw new InvalidRequestException(field,
+          "'" + field + "' holds " + names.size() + " event names; at most " + MAX_EVENT_NAMES + " are allowed");
+    }
+    for (String name : names) {
+      if (name.isBlank()) {
+        throw new InvalidRequestException(field, "'" + field + "' must hold non-empty event names");
+      }
+      if (name.length() > MAX_EVENT_NAME_LENGTH) {
+        throw new InvalidRequestException(field, "'" + field + "' holds an event name longer than "
+            + MAX_EVENT_NAME_LENGTH + " characters");
+      }
+    }
+  }
+
+  /** A builder for a request of the model over the interval, with API.md's defaults. */
+  @CheckReturnValue
+  public static Builder builder(Model model, TimeRange dataInterval) {
+    return new Builder(model, dataInterval);
+  }
+
+  /**
+   * A builder for a request of the model over {@code [start, end)}, with API.md's defaults; the same
+   * as {@code builder(model, new TimeRange(start, end))}.
+   *
+   * @throws InvalidRequestException when the interval is not a valid {@link TimeRange}
+   */
   @CheckReturnValue
   public static Builder builder(Model model, Instant start, Instant end) {
-    return new Builder(model, start, end);
+    return new Builder(model, new TimeRange(start, end));
   }
 
   /** A builder holding this request's values. */
   @CheckReturnValue
   public Builder toBuilder() {
-    Builder builder = new Builder(model, dataIntervalStart, dataIntervalEnd);
+    Builder builder = new Builder(model, dataInterval);
     builder.file = file;
     builder.include = include;
     builder.exclude = exclude;
@@ -60,16 +103,14 @@ public record ExportRequest(
    */
   public static final class Builder {
     private final Model model;
-    private final Instant start;
-    private final Instant end;
+    private final TimeRange dataInterval;
     private @Nullable FileConfig file;
     private @Nullable List<String> include;
     private @Nullable List<String> exclude;
 
-    private Builder(Model model, Instant start, Instant end) {
+    private Builder(Model model, TimeRange dataInterval) {
       this.model = Objects.requireNonNull(model, "model");
-      this.start = Objects.requireNonNull(start, "start");
-      this.end = Objects.requireNonNull(end, "end");
+      this.dataInterval = Objects.requireNonNull(dataInterval, "dataInterval");
     }
 
     /** The file config; default {@link FileConfig#DEFAULT} (Parquet, no compression, one file). */
@@ -102,7 +143,11 @@ public record ExportRequest(
       return this;
     }
 
-    /** The request. */
+    /**
+     * The request.
+     *
+     * @throws InvalidRequestException when the event filters break a rule (see {@link ExportRequest})
+     */
     @CheckReturnValue
     public ExportRequest build() {
       return new ExportRequest(
@@ -110,8 +155,7 @@ public record ExportRequest(
           file == null ? FileConfig.DEFAULT : file,
           include == null ? List.of() : include,
           exclude == null ? List.of() : exclude,
-          start,
-          end);
+          dataInterval);
     }
   }
 }

@@ -147,7 +147,7 @@ class ExportEngineTest {
   void intervalIsKeptWithMicrosecondPrecision() {
     RunId id = engine.create(ALL, jsonLines(Instant.parse("2026-11-20T00:00:00.123456789Z"), DAY_END).build());
 
-    assertThat(engine.retrieve(ALL, id).request().dataIntervalStart()).isEqualTo("2026-11-20T00:00:00.123456Z");
+    assertThat(engine.retrieve(ALL, id).request().dataInterval().start()).isEqualTo("2026-11-20T00:00:00.123456Z");
   }
 
   @Test

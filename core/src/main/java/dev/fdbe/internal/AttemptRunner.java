@@ -67,7 +67,7 @@ final class AttemptRunner {
         RunRecord quoted = active.run();
         Optional<String> refusal = settings.quotaCheck().refusal(quoted.isSlice() ? quoted.parentId() : quoted.id(),
             quoted.team(),
-            active.run().request().model(), PartRoller.intervalOf(active.run()));
+            active.run().request().model(), active.run().request().dataInterval());
         if (refusal.isPresent()) {
           end(active, RunStatus.FAILED_BILLING, refusal.get());
           return;
@@ -97,7 +97,7 @@ final class AttemptRunner {
         .orElseThrow(() -> new dev.fdbe.ExportException("file format " + file.format()
             + " is not available in this engine; add its provider (fdbe-formats) to the class path"));
     log.log(run, lease.attemptId(), LogLevel.INFO, describeStart(run, lease));
-    SourceQuery query = new SourceQuery(run.team(), run.request().model(), PartRoller.intervalOf(run),
+    SourceQuery query = new SourceQuery(run.team(), run.request().model(), run.request().dataInterval(),
         run.request().include(), run.request().exclude(), seenFrom(run));
     PartRoller roller = new PartRoller(store, blobs, format, run, active, lease, log, settings.clock());
     List<PartRecord> parts;
@@ -297,10 +297,10 @@ final class AttemptRunner {
   /** Where the whole run's interval starts: the parent's start for a slice, so that no event is exported twice. */
   private Instant seenFrom(RunRecord run) {
     if (!run.isSlice()) {
-      return run.request().dataIntervalStart();
+      return run.request().dataInterval().start();
     }
     RunId parent = Objects.requireNonNull(run.parentId(), "a slice has a parent");
-    return store.find(parent).map(p -> p.request().dataIntervalStart())
+    return store.find(parent).map(p -> p.request().dataInterval().start())
         .orElseThrow(() -> new IllegalStateException("slice " + run.id() + " has lost its run " + parent));
   }
 
@@ -308,8 +308,8 @@ final class AttemptRunner {
     FileConfig file = run.request().file();
     StringBuilder text = new StringBuilder(run.isSlice() ? "Slice " + (run.sliceIndex() + 1) + ": exporting "
         : "Exporting ").append(run.request().model().wireName())
-        .append(" from ").append(run.request().dataIntervalStart()).append(" to ")
-        .append(run.request().dataIntervalEnd());
+        .append(" from ").append(run.request().dataInterval().start()).append(" to ")
+        .append(run.request().dataInterval().end());
     if (run.request().model() == Model.EVENTS) {
       if (!run.request().include().isEmpty()) {
         text.append(", including only ").append(run.request().include());

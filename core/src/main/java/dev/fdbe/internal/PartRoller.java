@@ -136,7 +136,7 @@ final class PartRoller {
           + " files; raise 'max_size_mb' (now " + run.request().file().maxSizeMb() + ") or narrow the interval");
     }
     FileConfig file = run.request().file();
-    key = PartKey.of(run.team(), run.id(), lease.epoch(), intervalOf(run), index, file);
+    key = PartKey.of(run.team(), run.id(), lease.epoch(), run.request().dataInterval(), index, file);
     upload = blobs instanceof MultipartUploads multipart
         ? multipart.beginUpload(key.key(), journal)
         : blobs.beginUpload(key.key());
@@ -168,9 +168,5 @@ final class PartRoller {
     parts.add(part);
     log.log(run, lease.attemptId(), LogLevel.INFO, "Wrote part " + key.index() + " (" + key.key() + "): "
         + records + " records, " + written + " bytes");
-  }
-
-  static dev.fdbe.TimeRange intervalOf(RunRecord run) {
-    return new dev.fdbe.TimeRange(run.request().dataIntervalStart(), run.request().dataIntervalEnd());
   }
 }

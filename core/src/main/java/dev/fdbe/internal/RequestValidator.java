@@ -4,27 +4,21 @@ import dev.fdbe.Compression;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileFormat;
 import dev.fdbe.InvalidRequestException;
-import dev.fdbe.Model;
+import dev.fdbe.TimeRange;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * The request rules of API.md, each a 400 with the API's message. The first rule broken is
- * reported.
+ * The request rules of API.md that depend on the engine's settings, each a 400 with the API's
+ * message: the formats and compressions it can write, the longest interval, and an interval that
+ * ends in the future. The rules that need nothing but the request are its values' own
+ * ({@link dev.fdbe.FileConfig}, {@link TimeRange}, {@link ExportRequest}), checked when they are
+ * made; a request that reaches this class has passed them. The first rule broken is reported.
  */
 public final class RequestValidator {
-  /** The most event names in {@code include} or {@code exclude}. */
-  public static final int MAX_EVENT_NAMES = 1000;
-  /** The longest event name. */
-  public static final int MAX_EVENT_NAME_LENGTH = 1000;
-
-  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-
   private final Clock clock;
   private final Duration maxIntervalLength;
   private final Map<FileFormat, Set<Compression>> available;
@@ -46,33 +40,8 @@ public final class RequestValidator {
    * @throws InvalidRequestException naming the field and the rule it breaks
    */
   public void validate(ExportRequest request) {
-    checkFilters(request.model(), "include", request.include());
-    checkFilters(request.model(), "exclude", request.exclude());
     checkFile(request);
-    checkInterval(request.dataIntervalStart(), request.dataIntervalEnd());
-  }
-
-  private static void checkFilters(Model model, String field, List<String> names) {
-    if (names.isEmpty()) {
-      return;
-    }
-    if (model != Model.EVENTS) {
-      throw new InvalidRequestException(field,
-          "'" + field + "' can only be used with model 'events', not '" + model.wireName() + "'");
-    }
-    if (names.size() > MAX_EVENT_NAMES) {
-      throw new InvalidRequestException(field,
-          "'" + field + "' holds " + names.size() + " event names; at most " + MAX_EVENT_NAMES + " are allowed");
-    }
-    for (String name : names) {
-      if (name.isBlank()) {
-        throw new InvalidRequestException(field, "'" + field + "' must hold non-empty event names");
-      }
-      if (name.length() > MAX_EVENT_NAME_LENGTH) {
-        throw new InvalidRequestException(field, "'" + field + "' holds an event name longer than "
-            + MAX_EVENT_NAME_LENGTH + " characters");
-      }
-    }
+    checkInterval(request.dataInterval());
   }
 
   private void checkFile(ExportRequest request) {
@@ -89,25 +58,13 @@ public final class RequestValidator {
     }
   }
 
-  private void checkInterval(Instant start, Instant end) {
-    checkYear("data_interval_start", start);
-    checkYear("data_interval_end", end);
-    if (!end.isAfter(start)) {
-      throw new InvalidRequestException("data_interval_end",
-          "'data_interval_end' must occur after 'data_interval_start'");
-    }
-    if (Duration.between(start, end).compareTo(maxIntervalLength) > 0) {
+  private void checkInterval(TimeRange interval) {
+    if (interval.length().compareTo(maxIntervalLength) > 0) {
       throw new InvalidRequestException("data_interval_end", "data interval range too big");
     }
-    if (end.isAfter(clock.instant())) {
+    if (interval.end().isAfter(clock.instant())) {
       throw new InvalidRequestException("data_interval_end",
-          "The provided 'data_interval_end' (" + end + ") is in the future");
-    }
-  }
-
-  private static void checkYear(String field, Instant value) {
-    if (value.isBefore(EARLIEST)) {
-      throw new InvalidRequestException(field, "'" + field + "' must not be before year 1, got " + value);
+          "The provided 'data_interval_end' (" + interval.end() + ") is in the future");
     }
   }
 }

@@ -74,7 +74,7 @@ public final class RunViews {
     }
     ExportRequest request = run.request();
     return new RunManifest(run.id(), request.model(), request.file().format(), request.file().compression(),
-        request.dataIntervalStart(), request.dataIntervalEnd(), records, bytes, request.model().schema(), files);
+        request.dataInterval().start(), request.dataInterval().end(), records, bytes, request.model().schema(), files);
   }
 
   /**

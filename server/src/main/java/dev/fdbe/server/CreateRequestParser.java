@@ -7,6 +7,7 @@ import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
+import dev.fdbe.TimeRange;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,9 +18,9 @@ import java.util.Set;
 /**
  * Turns a create request's JSON body into an {@link ExportRequest}, naming the field at fault for
  * every problem of shape or type. The rules about values are not checked here but by the values
- * themselves when they are made (e.g. a negative size by {@link FileConfig}) and by the engine
- * (e.g. the interval's length), so the HTTP API and the Java API agree; they come after every
- * problem of shape.
+ * themselves when they are made (a negative size by {@link FileConfig}, an end before the start by
+ * {@link TimeRange}, ...) and by the engine (the interval's length, ...), so the HTTP API and the
+ * Java API agree; they come after every problem of shape.
  */
 final class CreateRequestParser {
   private static final List<String> FIELDS =
@@ -58,7 +59,8 @@ final class CreateRequestParser {
     Instant end = instant("data_interval_end", root.get("data_interval_end"));
     // Every field has its shape now; the values check their own rules as they are made.
     FileConfig config = new FileConfig(file.format(), file.compression(), file.maxSizeMb());
-    return ExportRequest.builder(model, start, end).file(config).include(include).exclude(exclude).build();
+    TimeRange interval = new TimeRange(start, end);
+    return ExportRequest.builder(model, interval).file(config).include(include).exclude(exclude).build();
   }
 
   /**

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -73,10 +74,11 @@ class CreateRequestParserFuzzTest {
     }
     assertThat(root.isObject()).isTrue();
     assertThat(request.model().wireName()).isEqualTo(root.get("model").textValue());
-    assertThat(request.dataIntervalStart())
-        .isEqualTo(WireParser.dateTime("start", root.get("data_interval_start").textValue()));
-    assertThat(request.dataIntervalEnd())
-        .isEqualTo(WireParser.dateTime("end", root.get("data_interval_end").textValue()));
+    // The interval holds the date-times at the microseconds that are stored.
+    assertThat(request.dataInterval().start()).isEqualTo(WireParser.dateTime("start",
+        root.get("data_interval_start").textValue()).truncatedTo(ChronoUnit.MICROS));
+    assertThat(request.dataInterval().end()).isEqualTo(WireParser.dateTime("end",
+        root.get("data_interval_end").textValue()).truncatedTo(ChronoUnit.MICROS));
     assertThat(request.include()).isEqualTo(texts(root.get("include")));
     assertThat(request.exclude()).isEqualTo(texts(root.get("exclude")));
     JsonNode file = root.get("file");

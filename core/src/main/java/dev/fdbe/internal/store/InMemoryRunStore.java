@@ -380,7 +380,8 @@ public final class InMemoryRunStore implements RunStore {
       RunRecord parent = run.isSlice() ? runs.get(run.parentId()) : null;
       if (parent != null && Transitions.isActive(parent.status())) {
         put(parent, Change.of(parent).status(status, "slice " + (run.sliceIndex() + 1) + " of " + parent.sliceCount()
-            + " (" + run.request().dataIntervalStart() + " to " + run.request().dataIntervalEnd() + "): " + error, now));
+            + " (" + run.request().dataInterval().start() + " to " + run.request().dataInterval().end() + "): " + error,
+            now));
         stopSlices(parent.id(), run.id(), RunStatus.TERMINATED, "another slice of the export failed", now);
       }
       return true;

@@ -9,6 +9,7 @@ import dev.fdbe.Model;
 import dev.fdbe.RunId;
 import dev.fdbe.RunStatus;
 import dev.fdbe.TeamId;
+import dev.fdbe.TimeRange;
 import dev.fdbe.internal.Micros;
 import dev.fdbe.spi.RunRecord;
 import java.sql.Connection;
@@ -36,7 +37,7 @@ final class RunRows {
     FileConfig file = request.file();
     Database.update(connection, StoreSql.INSERT_RUN, run.id().value(), run.team().value(),
         request.model().wireName(), file.format().wireName(), Database.text(file.compression().wireName()),
-        file.maxSizeMb(), Micros.of(request.dataIntervalStart()), Micros.of(request.dataIntervalEnd()),
+        file.maxSizeMb(), Micros.of(request.dataInterval().start()), Micros.of(request.dataInterval().end()),
         run.status().wireName(), Database.text(run.error()), run.recordsCompleted(), run.bytesExported(),
         run.partsCompleted(), Micros.of(run.createdAt()), Database.micros(run.startedAt()),
         Database.micros(run.finishedAt()), run.leaseEpoch(),
@@ -98,7 +99,7 @@ final class RunRows {
     Compression compression = Compression.fromWireName((String) row[4])
         .orElseThrow(() -> new IllegalStateException("run " + id + " has unknown compression " + row[4]));
     ExportRequest request = new ExportRequest(model, new FileConfig(format, compression, number(row[5])),
-        include, exclude, Micros.toInstant(number(row[6])), Micros.toInstant(number(row[7])));
+        include, exclude, new TimeRange(Micros.toInstant(number(row[6])), Micros.toInstant(number(row[7]))));
     RunStatus status = RunStatus.fromWireName((String) row[8])
         .orElseThrow(() -> new IllegalStateException("run " + id + " has unknown status " + row[8]));
     return new RunRecord(new RunId(id), new TeamId(number(row[1])), request, status, (String) row[9],
