@@ -47,7 +47,7 @@ final class PartRoller {
   private final RunLog log;
   private final WriterContext context;
   private final UploadJournal journal;
-  private final long maxPartBytes;
+  private final RollingPolicy policy;
   private final List<PartRecord> parts = new ArrayList<>();
 
   private BlobUpload upload;
@@ -65,7 +65,7 @@ final class PartRoller {
     this.active = active;
     this.lease = lease;
     this.log = log;
-    this.maxPartBytes = run.request().file().maxPartBytes();
+    this.policy = RollingPolicy.of(run.request().file());
     UploadJournal recorded = store.uploadJournal(lease.runId(), lease.epoch(), clock);
     this.journal = new UploadJournal() {
       @Override
@@ -92,18 +92,18 @@ final class PartRoller {
 
       @Override
       public long maxPartBytes() {
-        return maxPartBytes;
+        return policy.maxPartBytes();
       }
     };
   }
 
-  /** Appends the row to the current part, first sealing it when the row would push it over the limit. */
+  /** Appends the row to the current part, first sealing it when the rolling policy says the row would not fit. */
   void write(Row row) throws IOException {
     if (writer == null) {
       openPart();
     }
     long size = writer.stage(row);
-    if (maxPartBytes > 0 && size > maxPartBytes && writer.records() > 0) {
+    if (policy.shouldRollOnEvent(writer.records(), size)) {
       sealPart();
       openPart();
       writer.stage(row);
