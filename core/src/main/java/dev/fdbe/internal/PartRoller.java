@@ -3,41 +3,37 @@ package dev.fdbe.internal;
 import dev.fdbe.FileConfig;
 import dev.fdbe.ExportException;
 import dev.fdbe.LogLevel;
-import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobUpload;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.MultipartUploads;
 import dev.fdbe.spi.Lease;
 import dev.fdbe.spi.PartRecord;
-import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
 import dev.fdbe.spi.UploadJournal;
 import dev.fdbe.spi.WriterContext;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Splits a run's rows into parts and stores each one.
+ * Splits a run's rows into parts and stores each one, taking every part through its lifecycle:
+ * {@link InProgressPart in progress} (rows appended), {@link PendingPart pending} (closed for
+ * commit), committed (stored, then registered under the attempt's lease).
  *
  * <p>Invariants: a part is opened lazily, so a run with no rows stores nothing; a row is never
- * split across parts; before a row is appended the writer reports the part's stored size with it,
- * and when that would cross {@code max_size_mb} the part is sealed first and the row goes to the
- * next one (a row alone larger than the limit still gets a part of its own). A sealed part is
- * committed to the blob store, then registered in the run store under the attempt's lease; a lost
- * lease stops the attempt before anything else is written. A store with multipart uploads reports
+ * split across parts; each row is staged on the part in progress first, and when the
+ * {@link RollingPolicy} says it would cross {@code max_size_mb} the part is committed and the row
+ * goes to the next one. Parts are committed in index order, one at a time; a lost lease stops the
+ * attempt before anything else is written. A store with multipart uploads reports
  * each upload it opens to the run store's journal of the attempt, which records it under the lease
  * before its first part; a journal that refuses because the lease was lost stops the attempt.
  */
 final class PartRoller {
-  private static final int BUFFER_BYTES = 64 * 1024;
-
   private final RunStore store;
   private final BlobStore blobs;
   private final FormatProvider format;
@@ -50,11 +46,8 @@ final class PartRoller {
   private final RollingPolicy policy;
   private final List<PartRecord> parts = new ArrayList<>();
 
-  private BlobUpload upload;
-  private DigestingOutputStream digest;
-  private OutputStream buffered;
-  private RecordWriter writer;
-  private PartKey key;
+  private @Nullable InProgressPart inProgress;
+  private @Nullable PendingPart pending;
 
   PartRoller(RunStore store, BlobStore blobs, FormatProvider format, RunRecord run, ActiveRun active, Lease lease,
       RunLog log, Clock clock) {
@@ -97,76 +90,65 @@ final class PartRoller {
     };
   }
 
-  /** Appends the row to the current part, first sealing it when the rolling policy says the row would not fit. */
+  /** Appends the row to the part in progress, first committing that part when the row would not fit. */
   void write(Row row) throws IOException {
-    if (writer == null) {
-      openPart();
+    if (inProgress == null) {
+      inProgress = openPart();
     }
-    long size = writer.stage(row);
-    if (policy.shouldRollOnEvent(writer.records(), size)) {
-      sealPart();
-      openPart();
-      writer.stage(row);
+    long sizeWithRow = inProgress.stage(row);
+    if (policy.shouldRollOnEvent(inProgress.records(), sizeWithRow)) {
+      commitInProgress();
+      inProgress = openPart();
+      inProgress.stage(row);
     }
-    writer.commit();
+    inProgress.append();
   }
 
-  /** Seals the last part; returns every part stored, in index order. */
+  /** Commits the last part; returns every part committed, in index order. */
   List<PartRecord> finish() throws IOException {
-    if (writer != null) {
-      sealPart();
+    if (inProgress != null) {
+      commitInProgress();
     }
     return List.copyOf(parts);
   }
 
-  /** Discards the part being written, if any. */
+  /** Discards the part not yet stored, if any; parts already stored are left to the attempt's clean-up. */
   void abort() {
-    if (upload != null) {
-      upload.abort();
-      active.upload(null);
-      upload = null;
-      writer = null;
+    if (pending != null) {
+      pending.abort();
+      pending = null;
     }
+    if (inProgress != null) {
+      inProgress.abort();
+      inProgress = null;
+    }
+    active.upload(null);
   }
 
-  private void openPart() throws IOException {
+  private InProgressPart openPart() throws IOException {
     int index = parts.size();
     if (index >= PartKey.MAX_PARTS) {
       throw new ExportException("the export needs more than " + PartKey.MAX_PARTS
           + " files; raise 'max_size_mb' (now " + run.request().file().maxSizeMb() + ") or narrow the interval");
     }
     FileConfig file = run.request().file();
-    key = PartKey.of(run.team(), run.id(), lease.epoch(), run.request().dataInterval(), index, file);
-    upload = blobs instanceof MultipartUploads multipart
+    PartKey key = PartKey.of(run.team(), run.id(), lease.epoch(), run.request().dataInterval(), index, file);
+    BlobUpload upload = blobs instanceof MultipartUploads multipart
         ? multipart.beginUpload(key.key(), journal)
         : blobs.beginUpload(key.key());
     active.upload(upload);
-    digest = new DigestingOutputStream(upload.stream());
-    buffered = new BufferedOutputStream(digest, BUFFER_BYTES);
-    writer = format.open(buffered, run.request().model().schema(), file.compression(), context);
+    return InProgressPart.open(key, upload, format, run.request().model(), file.compression(), context);
   }
 
-  private void sealPart() throws IOException {
-    writer.finish();
-    buffered.flush();
-    long records = writer.records();
-    long written = digest.count();
-    String sha256 = digest.sha256Hex();
-    BlobInfo stored = upload.commit();
+  /** Closes the part in progress for commit, then commits it: stored, registered under the lease, logged. */
+  private void commitInProgress() throws IOException {
+    pending = inProgress.closeForCommit();
+    inProgress = null;
+    PartRecord part = pending.commit(store, lease);
+    pending = null;
     active.upload(null);
-    upload = null;
-    writer = null;
-    if (stored.sizeBytes() != written) {
-      throw new ExportException("stored size of " + key + " is " + stored.sizeBytes() + " bytes but "
-          + written + " were written", true);
-    }
-    PartRecord part = new PartRecord(run.id(), lease.epoch(), key.index(), key.key(), key.fileName(), written,
-        records, sha256, stored.expiresAt());
-    if (!store.registerPart(lease, part)) {
-      throw new AttemptStoppedException(StopReason.LEASE_LOST);
-    }
     parts.add(part);
-    log.log(run, lease.attemptId(), LogLevel.INFO, "Wrote part " + key.index() + " (" + key.key() + "): "
-        + records + " records, " + written + " bytes");
+    log.log(run, lease.attemptId(), LogLevel.INFO, "Wrote part " + part.index() + " (" + part.key() + "): "
+        + part.records() + " records, " + part.sizeBytes() + " bytes");
   }
 }
