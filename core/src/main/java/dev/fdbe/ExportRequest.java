@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a caller asks to export: a model, a data interval, a file config and event filters.
  *
- * <p>A request is whole once made: its values check the rules of API.md that need nothing but
+ * <p>A request is whole once made: its values check the HTTP API's rules that need nothing but
  * themselves, each where it is made, and throw {@link InvalidRequestException} naming the field with
  * the API's message. {@link TimeRange} checks the interval's order (at the microseconds that are
  * stored), {@link FileConfig} the size limit, and this record the event filters (only for
@@ -70,14 +70,14 @@ public record ExportRequest(
     }
   }
 
-  /** A builder for a request of the model over the interval, with API.md's defaults. */
+  /** A builder for a request of the model over the interval, with The HTTP API's defaults. */
   @CheckReturnValue
   public static Builder builder(Model model, TimeRange dataInterval) {
     return new Builder(model, dataInterval);
   }
 
   /**
-   * A builder for a request of the model over {@code [start, end)}, with API.md's defaults; the same
+   * A builder for a request of the model over {@code [start, end)}, with The HTTP API's defaults; the same
    * as {@code builder(model, new TimeRange(start, end))}.
    *
    * @throws InvalidRequestException when the interval is not a valid {@link TimeRange}

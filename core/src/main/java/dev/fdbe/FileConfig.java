@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * How a run writes its files: format, compression and the part size limit.
  *
- * <p>{@code maxSizeMb} is the {@code max_size_mb} of API.md: 0 means one file, {@code n > 0}
+ * <p>{@code maxSizeMb} is the {@code max_size_mb} of the HTTP API: 0 means one file, {@code n > 0}
  * splits the output into parts of at most {@code n} MiB of stored bytes each, up to
  * {@link #MAX_SIZE_MB}. The constructor checks it once, and the limit in bytes is derived from it in
  * one place, {@link #maxPartBytes()}; the engine and the writers trust both.
@@ -21,7 +21,7 @@ public record FileConfig(FileFormat format, Compression compression, long maxSiz
   /** The largest {@code maxSizeMb}: 1 TiB. */
   public static final long MAX_SIZE_MB = 1024L * 1024L;
 
-  /** API.md's default: Parquet, no compression, one file. */
+  /** The HTTP API's default: Parquet, no compression, one file. */
   public static final FileConfig DEFAULT = new FileConfig(FileFormat.PARQUET, Compression.NONE, 0);
 
   /**

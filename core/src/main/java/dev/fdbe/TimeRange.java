@@ -13,7 +13,7 @@ import java.util.Objects;
  * both ends to microseconds (the precision every run store and file keeps, so the range is the one
  * that is stored and exported), and then refuses a start that is not before the end. Nothing checks
  * a range again. Its errors are {@link InvalidRequestException}s naming the request fields of
- * API.md, {@code data_interval_start} and {@code data_interval_end}, with the API's messages.
+ * the HTTP API, {@code data_interval_start} and {@code data_interval_end}, with the API's messages.
  *
  * @param start the first instant inside the range, truncated to microseconds
  * @param end the first instant after the range, truncated to microseconds

@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The request rules of API.md that depend on the engine's settings, each a 400 with the API's
+ * The HTTP API's request rules that depend on the engine's settings, each a 400 with the API's
  * message: the formats and compressions it can write, the longest interval, and an interval that
  * ends in the future. The rules that need nothing but the request are its values' own
  * ({@link dev.fdbe.FileConfig}, {@link TimeRange}, {@link ExportRequest}), checked when they are

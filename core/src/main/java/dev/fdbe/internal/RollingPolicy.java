@@ -7,7 +7,7 @@ import dev.fdbe.FileConfig;
  * roll rule of the part lifecycle, named after the rolling policy of Flink's file sink.
  *
  * <p>Rules: without a size limit ({@code max_size_mb} null or 0) a run writes one part. With one,
- * the limit is hard on stored bytes (API.md): the writer reports the part's stored size with the
+ * the limit is hard on stored bytes: the writer reports the part's stored size with the
  * next row staged, and the part rolls before that row when the size would cross the limit, never
  * after; a part exactly at the limit keeps the row. A part without rows takes the row whatever its
  * size, so a row alone larger than the limit gets a part of its own and no part is empty.
