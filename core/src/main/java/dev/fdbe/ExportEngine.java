@@ -1,19 +1,21 @@
 package dev.fdbe;
 
+import static dev.fdbe.internal.SettingChecks.atLeastOne;
+import static dev.fdbe.internal.SettingChecks.once;
+import static dev.fdbe.internal.SettingChecks.positive;
+import static dev.fdbe.internal.SettingChecks.required;
+
 import com.google.errorprone.annotations.CheckReturnValue;
 import dev.fdbe.internal.EngineSettings;
 import dev.fdbe.internal.Formats;
-import dev.fdbe.internal.Micros;
 import dev.fdbe.internal.Redactor;
 import dev.fdbe.internal.RetryPolicy;
-import dev.fdbe.internal.RequestValidator;
+import dev.fdbe.internal.RunCreation;
 import dev.fdbe.internal.RunLog;
 import dev.fdbe.internal.RunViews;
 import dev.fdbe.internal.Transitions;
 import dev.fdbe.internal.Workers;
 import dev.fdbe.spi.BlobStore;
-import dev.fdbe.spi.DownloadLinkSigner;
-import dev.fdbe.spi.FileRecord;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.QuotaCheck;
 import dev.fdbe.spi.RecordSource;
@@ -23,12 +25,10 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -87,7 +87,7 @@ public final class ExportEngine implements AutoCloseable {
 
   private final EngineSettings settings;
   private final RunStore store;
-  private final RequestValidator validator;
+  private final RunCreation creation;
   private final RunLog log;
   private final Workers workers;
   private final RunViews views;
@@ -95,10 +95,10 @@ public final class ExportEngine implements AutoCloseable {
   private ExportEngine(EngineSettings settings) {
     this.settings = settings;
     this.store = settings.runStore();
-    this.validator = new RequestValidator(settings.clock(), settings.maxIntervalLength(), settings.formats().available());
     this.log = new RunLog(store, settings.clock(), new Redactor(List.of(settings.instanceName())));
     this.workers = new Workers(settings, log);
-    this.views = new RunViews(store, settings.clock());
+    this.creation = new RunCreation(settings, log);
+    this.views = new RunViews(settings);
   }
 
   /** A builder; the run store, record source and blob store are required. */
@@ -140,47 +140,9 @@ public final class ExportEngine implements AutoCloseable {
   public RunId create(Caller caller, ExportRequest request) {
     caller.require(Scope.WRITE);
     Objects.requireNonNull(request, "request");
-    validator.validate(request);
-    RunId id = RunId.random();
-    Instant now = Micros.truncate(settings.clock().instant());
-    List<ExportRequest> slices = slices(request);
-    String sliced = "";
-    if (slices.size() > 1) {
-      RunRecord run = RunRecord.sliced(id, caller.team(), request, now, slices.size());
-      List<RunRecord> records = new ArrayList<>(slices.size());
-      for (int i = 0; i < slices.size(); i++) {
-        records.add(RunRecord.slice(RunId.random(), run, i, slices.get(i)));
-      }
-      store.insertSliced(run, records, settings.maxActiveRunsPerTeam());
-      sliced = ", in " + slices.size() + " slices of " + settings.sliceLength() + " that engines export in parallel";
-    } else {
-      store.insert(RunRecord.starting(id, caller.team(), request, now), settings.maxActiveRunsPerTeam());
-    }
-    log.log(id, RunLog.NO_ATTEMPT, LogLevel.INFO, "Export created: " + request.model().wireName() + " from "
-        + request.dataInterval().start() + " to " + request.dataInterval().end() + " as "
-        + request.file().format().wireName() + sliced);
+    RunId id = creation.create(caller.team(), request);
     workers.wakeUp();
     return id;
-  }
-
-  /** The request cut into consecutive slices of the configured length; one slice when not sliced. */
-  private List<ExportRequest> slices(ExportRequest request) {
-    Duration configured = settings.sliceLength();
-    Instant start = request.dataInterval().start();
-    Instant end = request.dataInterval().end();
-    if (configured == null || Duration.between(start, end).compareTo(configured) <= 0) {
-      return List.of(request);
-    }
-    long totalMicros = Micros.of(end) - Micros.of(start);
-    long sliceMicros = Math.max(configured.toNanos() / 1000, (totalMicros + MAX_SLICES - 1) / MAX_SLICES);
-    Duration length = Duration.ofNanos(sliceMicros * 1000);
-    List<ExportRequest> slices = new ArrayList<>();
-    for (Instant from = start; from.isBefore(end); from = from.plus(length)) {
-      Instant to = from.plus(length).isBefore(end) ? from.plus(length) : end;
-      slices.add(new ExportRequest(request.model(), request.file(), request.include(), request.exclude(),
-          new TimeRange(from, to)));
-    }
-    return slices;
   }
 
   /**
@@ -285,7 +247,7 @@ public final class ExportEngine implements AutoCloseable {
    */
   public DownloadLink download(Caller caller, RunId id, long index) {
     caller.require(Scope.READ);
-    return link(views.downloadable(find(caller, id), RunViews.byIndex(index)));
+    return views.link(views.downloadable(find(caller, id), RunViews.byIndex(index)));
   }
 
   /**
@@ -297,19 +259,7 @@ public final class ExportEngine implements AutoCloseable {
    */
   public DownloadLink download(Caller caller, RunId id, FileId file) {
     caller.require(Scope.READ);
-    return link(views.downloadable(find(caller, id), RunViews.byId(file)));
-  }
-
-  private DownloadLink link(FileRecord file) {
-    Instant now = settings.clock().instant();
-    BlobStore blobs = settings.blobStore();
-    if (!(blobs instanceof DownloadLinkSigner signer)) {
-      throw new ExportException(blobs.describe() + " cannot make download links");
-    }
-    Instant linkLimit = now.plus(settings.linkLifetime());
-    Instant expiresAt = Micros.truncate(file.expiresAt().isBefore(linkLimit) ? file.expiresAt() : linkLimit);
-    URI uri = signer.signedLink(file.key(), file.fileName(), expiresAt);
-    return new DownloadLink(file.id(), uri, file.fileName(), expiresAt);
+    return views.link(views.downloadable(find(caller, id), RunViews.byId(file)));
   }
 
   /**
@@ -428,29 +378,6 @@ public final class ExportEngine implements AutoCloseable {
     private @Nullable Duration sliceLength;
 
     private Builder() {}
-
-    private static <T> T once(@Nullable T earlier, T value, String name) {
-      Objects.requireNonNull(value, name);
-      if (earlier != null) {
-        throw new IllegalStateException(name + " was already set to " + earlier);
-      }
-      return value;
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + value);
-      }
-      return value;
-    }
-
-    private static int atLeastOne(String name, int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException(name + " must be at least 1, got " + value);
-      }
-      return value;
-    }
 
     /** Where runs are kept (required): {@link RunStores#h2}, {@link RunStores#jdbc} or {@link RunStores#inMemory}. */
     public Builder runStore(RunStore value) {
@@ -610,7 +537,7 @@ public final class ExportEngine implements AutoCloseable {
       return this;
     }
 
-    /** The host's quota check, asked before each run starts; default allows every run. */
+    /** The host's quota check, asked before every attempt of a run; default allows every run. */
     public Builder quotaCheck(QuotaCheck value) {
       quotaCheck = once(quotaCheck, value, "quotaCheck");
       return this;
@@ -624,17 +551,9 @@ public final class ExportEngine implements AutoCloseable {
      */
     @CheckReturnValue
     public ExportEngine build() {
-      if (runStore == null) {
-        throw new IllegalStateException("runStore is required: RunStores.h2(dir), RunStores.jdbc(dataSource) "
-            + "or RunStores.inMemory()");
-      }
-      if (recordSource == null) {
-        throw new IllegalStateException("recordSource is required: RecordSources.jdbc(dataSource) or "
-            + "RecordSources.inMemory()...build()");
-      }
-      if (blobStore == null) {
-        throw new IllegalStateException("blobStore is required: BlobStores.fromUri(uri) or BlobStores.inMemory()");
-      }
+      required(runStore, "runStore", "RunStores.h2(dir), RunStores.jdbc(dataSource) or RunStores.inMemory()");
+      required(recordSource, "recordSource", "RecordSources.jdbc(dataSource) or RecordSources.inMemory()...build()");
+      required(blobStore, "blobStore", "BlobStores.fromUri(uri) or BlobStores.inMemory()");
       Duration lease = leaseDuration == null ? DEFAULT_LEASE_DURATION : leaseDuration;
       Duration poll = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
       if (lease.compareTo(poll.multipliedBy(3)) < 0) {
@@ -659,18 +578,11 @@ public final class ExportEngine implements AutoCloseable {
           linkLifetime == null ? DEFAULT_LINK_LIFETIME : linkLifetime,
           maintenanceInterval == null ? DEFAULT_MAINTENANCE_INTERVAL : maintenanceInterval,
           shutdownGrace == null ? DEFAULT_SHUTDOWN_GRACE : shutdownGrace,
-          instanceName == null ? defaultInstanceName() : instanceName,
+          instanceName == null ? EngineSettings.defaultInstanceName() : instanceName,
           quotaCheck == null ? QuotaCheck.ALLOW_ALL : quotaCheck,
           sliceLength,
           random == null ? new SplittableRandom() : random);
       return new ExportEngine(settings);
-    }
-
-    private static String defaultInstanceName() {
-      String host = System.getenv("HOSTNAME");
-      long pid = ProcessHandle.current().pid();
-      return (host == null || host.isBlank() ? "engine" : host) + "/" + pid + "/"
-          + UUID.randomUUID().toString().substring(0, 8);
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.RunStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -53,4 +54,17 @@ public record EngineSettings(
     String instanceName,
     QuotaCheck quotaCheck,
     @Nullable Duration sliceLength,
-    RandomGenerator random) {}
+    RandomGenerator random) {
+
+  /**
+   * The instance name when none is configured: the host name (from {@code HOSTNAME}), the process
+   * id and a random suffix, so that two engines in one process differ. Operators read it in the
+   * SLF4J log; run logs never show it.
+   */
+  public static String defaultInstanceName() {
+    String host = System.getenv("HOSTNAME");
+    long pid = ProcessHandle.current().pid();
+    return (host == null || host.isBlank() ? "engine" : host) + "/" + pid + "/"
+        + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

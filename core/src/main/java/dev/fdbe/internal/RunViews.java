@@ -1,5 +1,7 @@
 package dev.fdbe.internal;
 
+import dev.fdbe.DownloadLink;
+import dev.fdbe.ExportException;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileId;
 import dev.fdbe.InvalidRequestException;
@@ -8,9 +10,12 @@ import dev.fdbe.NotFoundException;
 import dev.fdbe.RunManifest;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
+import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.DownloadLinkSigner;
 import dev.fdbe.spi.FileRecord;
 import dev.fdbe.spi.RunRecord;
 import dev.fdbe.spi.RunStore;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,12 +30,14 @@ import java.util.function.Function;
  * caller's team and scope before it asks.
  */
 public final class RunViews {
+  private final EngineSettings settings;
   private final RunStore store;
   private final Clock clock;
 
-  public RunViews(RunStore store, Clock clock) {
-    this.store = store;
-    this.clock = clock;
+  public RunViews(EngineSettings settings) {
+    this.settings = settings;
+    this.store = settings.runStore();
+    this.clock = settings.clock();
   }
 
   /** The run as a caller sees it now. */
@@ -91,6 +98,24 @@ public final class RunViews {
       throw new InvalidRequestException(null, "This file download has expired");
     }
     return file;
+  }
+
+  /**
+   * A link to the file that expires after the engine's link lifetime or with the file, whichever is
+   * first.
+   *
+   * @throws ExportException when the blob store cannot make links
+   */
+  public DownloadLink link(FileRecord file) {
+    Instant now = clock.instant();
+    BlobStore blobs = settings.blobStore();
+    if (!(blobs instanceof DownloadLinkSigner signer)) {
+      throw new ExportException(blobs.describe() + " cannot make download links");
+    }
+    Instant linkLimit = now.plus(settings.linkLifetime());
+    Instant expiresAt = Micros.truncate(file.expiresAt().isBefore(linkLimit) ? file.expiresAt() : linkLimit);
+    URI uri = signer.signedLink(file.key(), file.fileName(), expiresAt);
+    return new DownloadLink(file.id(), uri, file.fileName(), expiresAt);
   }
 
   /** Selects the file with the id. */
