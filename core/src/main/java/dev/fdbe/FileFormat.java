@@ -8,18 +8,16 @@ import java.util.stream.Collectors;
 /** The file format of a run's output. */
 public enum FileFormat {
   /** Apache Parquet, with the compression applied inside the file to its pages. */
-  PARQUET("Parquet", "parquet"),
+  PARQUET("Parquet"),
   /** JSON Lines: one JSON object per line, UTF-8. */
-  JSON_LINES("JSONLines", "jsonl"),
+  JSON_LINES("JSONLines"),
   /** Comma-separated values with a header row, RFC 4180 quoting, UTF-8. */
-  CSV("CSV", "csv");
+  CSV("CSV");
 
   private final String wireName;
-  private final String extension;
 
-  FileFormat(String wireName, String extension) {
+  FileFormat(String wireName) {
     this.wireName = wireName;
-    this.extension = extension;
   }
 
   /** The spelling used by the HTTP API, e.g. {@code "JSONLines"}. */
@@ -29,7 +27,11 @@ public enum FileFormat {
 
   /** The file extension without a dot, e.g. {@code "jsonl"}. */
   public String extension() {
-    return extension;
+    return switch (this) {
+      case PARQUET -> "parquet";
+      case JSON_LINES -> "jsonl";
+      case CSV -> "csv";
+    };
   }
 
   /**
