@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * The HTTP API (docs/http-api.md) over {@link ExportEngine}: routing, authentication with personal API keys,
  * parsing of paths, queries and bodies, and JSON responses. Both URL families
  * ({@code /api/projects/{id}/...} and {@code /api/environments/{id}/...}) behave the same, with or
- * without a trailing slash. No export logic lives here.
+ * without a trailing slash. No export logic lives here. The OpenAPI description of all of this,
+ * {@code openapi.yaml} beside this class, is served at {@code /api/schema/} ({@link ApiSchema}).
  */
 final class HttpApi extends Handler.Abstract {
   /** Runs per page of a listing when the request gives no limit. */
@@ -55,6 +56,7 @@ final class HttpApi extends Handler.Abstract {
   private final @Nullable LocalDownloads localDownloads;
   private final @Nullable KeyAdminEndpoint keyAdmin;
   private final Readiness readiness;
+  private final ApiSchema schema = ApiSchema.load();
 
   /**
    * @param publicUrl the base URL clients reach the server at; absolute links are built from it,
@@ -98,6 +100,10 @@ final class HttpApi extends Handler.Abstract {
         return true;
       }
       String route = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      if (route.equals(ApiSchema.PATH)) {
+        describe(request, response, callback);
+        return true;
+      }
       Matcher match = ROUTE.matcher(route);
       if (!match.matches()) {
         throw ApiError.notFound("No API endpoint at " + WireParser.shown(path));
@@ -232,6 +238,19 @@ final class HttpApi extends Handler.Abstract {
       next = withParameter(request, "before", oldest.toString());
     }
     write(response, callback, 200, JsonBodies.logs(page, next));
+  }
+
+  /** This API's OpenAPI description ({@link ApiSchema}); no key needed. */
+  private void describe(Request request, Response response, Callback callback) {
+    requireMethod(request.getMethod(), "GET");
+    ApiSchema.Representation document = schema.choose(single(query(request), "format"),
+        request.getHeaders().getValuesList(HttpHeader.ACCEPT));
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, document.contentType());
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.getHeaders().put(HttpHeader.VARY, "Accept");
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, document.body().length);
+    response.write(true, java.nio.ByteBuffer.wrap(document.body()), callback);
   }
 
   /** The {@code keys} commands' requests: from this machine, with the admin token, else 404 or 401. */
