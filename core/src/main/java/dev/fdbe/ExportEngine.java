@@ -312,6 +312,9 @@ public final class ExportEngine implements AutoCloseable {
 
   /**
    * Waits until the run reaches a terminal status or the timeout passes, polling the run store.
+   * When this engine's workers execute the run (or a slice of it), it also waits until they have
+   * finished with it, so that the run's last log line (written just after the terminal status) is
+   * there when this returns.
    *
    * @return the run when it ended, or as it was when the timeout passed
    * @throws PermissionDeniedException without {@link Scope#READ}
@@ -321,7 +324,7 @@ public final class ExportEngine implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       RunSnapshot run = retrieve(caller, id);
-      if (run.status().isTerminal() || System.nanoTime() >= deadline) {
+      if ((run.status().isTerminal() && !finishingHere(id)) || System.nanoTime() >= deadline) {
         return run;
       }
       try {
@@ -331,6 +334,13 @@ public final class ExportEngine implements AutoCloseable {
         return retrieve(caller, id);
       }
     }
+  }
+
+  /** Whether this engine's workers still execute the run or one of its slices. */
+  private boolean finishingHere(RunId id) {
+    List<RunId> here = workers.activeRuns();
+    return !here.isEmpty()
+        && (here.contains(id) || store.slices(id).stream().anyMatch(slice -> here.contains(slice.id())));
   }
 
   /** The runs this engine's workers execute right now. */

@@ -75,6 +75,34 @@ class ExportEngineTest {
     return run;
   }
 
+  @Test
+  void awaitTerminalReturnsOnlyOnceTheRunsLastLogLineIsWritten() {
+    // A run store that is slow to store the completion line: the worker commits Completed, then
+    // takes 300 ms to write that line.
+    RunStore slowToLog = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
+        new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("appendLog") && String.valueOf(args[3]).startsWith("Export completed")) {
+            Thread.sleep(300);
+          }
+          try {
+            return method.invoke(runStore, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    source.add(TEAM, Model.EVENTS, event("$pageview", DAY_START));
+    try (ExportEngine slow = ExportEngine.builder().runStore(slowToLog).recordSource(source).blobStore(blobStore)
+        .formats(List.of(new LinesFormat())).clock(clock).pollInterval(Duration.ofMillis(20)).build()) {
+      RunId id = slow.create(ALL, day());
+      slow.start();
+
+      RunSnapshot run = slow.awaitTerminal(ALL, id, Duration.ofSeconds(60));
+
+      assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+      assertThat(slow.logs(ALL, id, LogQuery.NEWEST).items().get(0).message()).startsWith("Export completed");
+    }
+  }
+
   // ---------------------------------------------------------------- create
 
   @Test
