@@ -2,6 +2,7 @@ package dev.fdbe.internal.source;
 
 import dev.fdbe.internal.Micros;
 import dev.fdbe.internal.store.Dialect;
+import dev.fdbe.internal.store.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -104,43 +105,37 @@ public final class ReferenceTables {
     schema.columns().forEach(c -> names.add(c.name()));
     sql.append(String.join(", ", names)).append(") VALUES (")
         .append(String.join(", ", java.util.Collections.nCopies(names.size(), "?"))).append(')');
-    long inserted = 0;
-    try (Connection connection = dataSource.getConnection()) {
-      Dialect dialect = Dialect.of(connection);
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try (PreparedStatement insert = connection.prepareStatement(sql.toString())) {
-        int pending = 0;
-        for (Map<String, ?> row : rows) {
-          Object[] values = RowValues.normalize(schema, withTeam(row, teamColumn, team));
-          int p = 1;
-          if (teamColumn < 0) {
-            insert.setLong(p++, team.value());
+    try {
+      return Transactions.inTransaction(dataSource, connection -> {
+        Dialect dialect = Dialect.of(connection);
+        long inserted = 0;
+        try (PreparedStatement insert = connection.prepareStatement(sql.toString())) {
+          int pending = 0;
+          for (Map<String, ?> row : rows) {
+            Object[] values = RowValues.normalize(schema, withTeam(row, teamColumn, team));
+            int p = 1;
+            if (teamColumn < 0) {
+              insert.setLong(p++, team.value());
+            }
+            for (int i = 0; i < schema.size(); i++) {
+              bind(connection, dialect, insert, p++, model, schema.column(i), values[i]);
+            }
+            insert.addBatch();
+            if (++pending == BATCH) {
+              insert.executeBatch();
+              pending = 0;
+            }
+            inserted++;
           }
-          for (int i = 0; i < schema.size(); i++) {
-            bind(connection, dialect, insert, p++, model, schema.column(i), values[i]);
-          }
-          insert.addBatch();
-          if (++pending == BATCH) {
+          if (pending > 0) {
             insert.executeBatch();
-            pending = 0;
           }
-          inserted++;
         }
-        if (pending > 0) {
-          insert.executeBatch();
-        }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
+        return inserted;
+      });
     } catch (SQLException e) {
       throw new ExportException("cannot insert " + model + " rows: " + e.getMessage(), e);
     }
-    return inserted;
   }
 
   private static Map<String, ?> withTeam(Map<String, ?> row, int teamColumn, TeamId team) {
