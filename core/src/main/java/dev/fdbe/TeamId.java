@@ -2,7 +2,8 @@ package dev.fdbe;
 
 /**
  * The id of a team, the owner of data and runs ({@code project_id} or {@code environment_id} in
- * URLs). {@link #parse} and {@link #toString} round-trip.
+ * URLs). {@link #toString} is the number alone, so {@link #of} of {@code Long.parseLong} of it
+ * gives the same id.
  *
  * @param value a positive number
  */

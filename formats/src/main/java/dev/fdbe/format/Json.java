@@ -126,7 +126,7 @@ public final class Json {
     generator.writeEndArray();
   }
 
-  /** The text as a JSON string literal, e.g. {@code {broken} becomes {@code "{broken"}. */
+  /** The text as a JSON string literal, e.g. <code>&#123;broken</code> becomes <code>"&#123;broken"</code>. */
   public static String quote(String text) {
     StringWriter quoted = new StringWriter(text.length() + 2);
     try (JsonGenerator generator = FACTORY.createGenerator(quoted)) {

@@ -1,0 +1,168 @@
+package com.example.exports;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.fdbe.BlobStores;
+import dev.fdbe.Caller;
+import dev.fdbe.Compression;
+import dev.fdbe.DownloadLink;
+import dev.fdbe.ExportEngine;
+import dev.fdbe.ExportRequest;
+import dev.fdbe.FileConfig;
+import dev.fdbe.FileFormat;
+import dev.fdbe.Model;
+import dev.fdbe.RecordSources;
+import dev.fdbe.RunId;
+import dev.fdbe.RunSnapshot;
+import dev.fdbe.RunStatus;
+import dev.fdbe.RunStores;
+import dev.fdbe.Scope;
+import dev.fdbe.TeamId;
+import dev.fdbe.storage.local.InvalidLinkException;
+import dev.fdbe.storage.local.LocalBlobStore;
+import dev.fdbe.storage.local.VerifiedDownload;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * A service embedding fdbe: an engine on an H2 file and local storage, and the JDK's HTTP server
+ * serving the download links the engine hands out, checked with {@link LocalBlobStore#verifyLink}.
+ * {@link #main} runs one export of a day of events and fetches its file over HTTP.
+ */
+public final class EmbeddedService implements AutoCloseable {
+  /** The path the download links start with. */
+  static final String DOWNLOADS = "/downloads";
+  static final TeamId TEAM = TeamId.of(1);
+  static final Caller CALLER = Caller.of(TEAM, Scope.ALL);
+
+  private final DataSource database;
+  private final LocalBlobStore store;
+  private final ExportEngine engine;
+  private final HttpServer http;
+
+  private EmbeddedService(DataSource database, LocalBlobStore store, ExportEngine engine, HttpServer http) {
+    this.database = database;
+    this.store = store;
+    this.engine = engine;
+    this.http = http;
+  }
+
+  /** Starts the engine and the download server (on 127.0.0.1, a free port) with their data under the directory. */
+  public static EmbeddedService start(Path directory) throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    String linkBase = "http://127.0.0.1:" + http.getAddress().getPort() + DOWNLOADS;
+
+    DataSource database = RunStores.h2DataSource("jdbc:h2:" + directory.resolve("fdbe").toAbsolutePath());
+    RecordSources.createReferenceTables(database);
+    // The local store signs links for linkBase; the handler below checks them.
+    Path files = Files.createDirectories(directory.resolve("files"));
+    LocalBlobStore store = (LocalBlobStore) BlobStores.fromUri(URI.create(files.toUri()
+        + "?linkBaseUrl=" + URLEncoder.encode(linkBase, StandardCharsets.UTF_8)));
+    ExportEngine engine = ExportEngine.builder()
+        .runStore(RunStores.jdbc(database))
+        .recordSource(RecordSources.jdbc(database))
+        .blobStore(store)
+        .build();
+
+    EmbeddedService service = new EmbeddedService(database, store, engine, http);
+    http.createContext(DOWNLOADS + "/", service::serveDownload);
+    http.start();
+    engine.start();
+    return service;
+  }
+
+  /** Inserts a few events of 2026-11-20 (and one of the next day) into the reference table. */
+  public long insertEvents() {
+    return RecordSources.insertReferenceRows(database, TEAM, Model.EVENTS, List.of(
+        Map.of("uuid", "0190a1b2-0000-7000-8000-000000000001", "event", "$pageview",
+            "timestamp", Instant.parse("2026-11-20T09:30:00Z"), "properties", "{\"$browser\": \"Firefox\"}"),
+        Map.of("uuid", "0190a1b2-0000-7000-8000-000000000002", "event", "$autocapture",
+            "timestamp", Instant.parse("2026-11-20T09:31:00Z")),
+        Map.of("uuid", "0190a1b2-0000-7000-8000-000000000003", "event", "$pageview",
+            "timestamp", Instant.parse("2026-11-21T00:00:00Z"))));
+  }
+
+  /** Exports the events of 2026-11-20 as JSON Lines and waits until the run has ended. */
+  public RunSnapshot exportDay() {
+    RunId id = engine.create(CALLER, ExportRequest.builder(Model.EVENTS,
+            Instant.parse("2026-11-20T00:00:00Z"), Instant.parse("2026-11-21T00:00:00Z"))
+        .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 100))
+        .build());
+    return engine.awaitTerminal(CALLER, id, Duration.ofMinutes(1));
+  }
+
+  /** A signed, expiring link to the run's first file, served by this service. */
+  public DownloadLink download(RunId id) {
+    return engine.download(CALLER, id, 0);
+  }
+
+  /** The bytes of the run's first file, read through the engine rather than the link. */
+  public byte[] fileBytes(RunId id) throws IOException {
+    try (InputStream in = engine.openFile(CALLER, id, 0)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private void serveDownload(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      String path = exchange.getRequestURI().getRawPath().substring(DOWNLOADS.length() + 1);
+      VerifiedDownload download;
+      try {
+        download = store.verifyLink(path, exchange.getRequestURI().getRawQuery(), Instant.now());
+      } catch (InvalidLinkException e) {
+        exchange.sendResponseHeaders(e.reason() == InvalidLinkException.Reason.GONE ? 404 : 403, -1);
+        return;
+      }
+      exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+      exchange.getResponseHeaders().set("Content-Disposition",
+          "attachment; filename=\"" + download.fileName() + "\"");
+      exchange.sendResponseHeaders(200, download.sizeBytes() == 0 ? -1 : download.sizeBytes());
+      try (OutputStream out = exchange.getResponseBody()) {
+        Files.copy(download.file(), out);
+      }
+    }
+  }
+
+  /** Stops the engine (waiting for running exports) and then the download server. */
+  @Override
+  public void close() {
+    engine.close();
+    http.stop(0);
+  }
+
+  /** Runs one export in ./embedded-service-data, fetches its file over HTTP and prints it. */
+  public static void main(String[] args) throws Exception {
+    try (EmbeddedService service = start(Path.of("embedded-service-data"))) {
+      service.insertEvents();
+      RunSnapshot run = service.exportDay();
+      if (run.status() != RunStatus.COMPLETED) {
+        throw new IllegalStateException("the export ended " + run.status() + ": " + run.error());
+      }
+      DownloadLink link = service.download(run.id());
+      HttpResponse<String> response = HttpClient.newHttpClient()
+          .send(HttpRequest.newBuilder(link.uri()).build(), HttpResponse.BodyHandlers.ofString());
+      System.out.println(link.uri() + " -> " + response.statusCode());
+      System.out.print(response.body());
+    }
+  }
+}
