@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.fdbe.AttemptId;
-import dev.fdbe.ExportRequest;
-import dev.fdbe.FileConfig;
-import dev.fdbe.FileFormat;
-import dev.fdbe.Model;
 import dev.fdbe.RunId;
 import dev.fdbe.RunStatus;
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
-import dev.fdbe.spi.RunRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -29,7 +23,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -564,16 +557,7 @@ class OpenApiIT {
     }
   }
 
-  /** A run put straight into the run store, held by an engine elsewhere so that no worker here takes it. */
   private RunId insert(TeamId team, RunStatus status) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    Instant[] day = TestServer.yesterday();
-    ExportRequest request = ExportRequest.builder(Model.EVENTS, day[0], day[1])
-        .file(FileConfig.of(FileFormat.JSON_LINES)).build();
-    RunId id = RunId.random();
-    server.app.defaults.runStore.insert(new RunRecord(id, team, request, status,
-        status.isFailure() ? "it broke" : null, 0, 0, 0, now, now, status.isTerminal() ? now : null, 1,
-        AttemptId.random(), "an engine elsewhere", now.plus(Duration.ofHours(1)), 1, true), 1000);
-    return id;
+    return server.insertRun(team, status);
   }
 }

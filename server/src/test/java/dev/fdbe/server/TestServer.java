@@ -3,8 +3,16 @@ package dev.fdbe.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fdbe.AttemptId;
+import dev.fdbe.ExportRequest;
+import dev.fdbe.FileConfig;
+import dev.fdbe.FileFormat;
+import dev.fdbe.Model;
+import dev.fdbe.RunId;
+import dev.fdbe.RunStatus;
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
+import dev.fdbe.spi.RunRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -136,5 +144,18 @@ final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     app.close();
+  }
+
+  /** A run put straight into the run store, held by an engine elsewhere so that no worker here takes it. */
+  RunId insertRun(TeamId team, RunStatus status) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Instant[] day = yesterday();
+    ExportRequest request = ExportRequest.builder(Model.EVENTS, day[0], day[1])
+        .file(FileConfig.of(FileFormat.JSON_LINES)).build();
+    RunId id = RunId.random();
+    app.defaults.runStore.insert(new RunRecord(id, team, request, status,
+        status.isFailure() ? "it broke" : null, 0, 0, 0, now, now, status.isTerminal() ? now : null, 1,
+        AttemptId.random(), "an engine elsewhere", now.plus(Duration.ofHours(1)), 1, true), 1000);
+    return id;
   }
 }
