@@ -137,7 +137,7 @@ public final class Main {
         Duration.ofSeconds(options.getInt("request-deadline", (int) FdbeServer.DEFAULT_REQUEST_DEADLINE.toSeconds(),
             1, 3_600)),
         options.getInt("max-connections-per-address", FdbeServer.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1,
-            FdbeServer.MAX_CONNECTIONS));
+            FdbeServer.MAX_CONNECTIONS), true);
   }
 
   /**
