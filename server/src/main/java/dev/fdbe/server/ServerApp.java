@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The server on its embedded defaults, assembled: data directory, demo data on first start, API
- * keys, the engine and the HTTP server. {@link #close()} shuts down in the order that loses
+ * keys, the engine, the HTTP server and its metrics ({@link HttpMetrics}). {@link #close()} shuts down in the order that loses
  * nothing: stop accepting requests, let running exports finish up to the grace period, release the
  * rest for takeover, close the database.
  */
