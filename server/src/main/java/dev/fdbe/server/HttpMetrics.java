@@ -171,6 +171,9 @@ final class HttpMetrics extends Handler.Wrapper {
       return KeyAdminEndpoint.PATH + "{command}";
     }
     String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    if (trimmed.equals(ApiSchema.PATH)) {
+      return ApiSchema.PATH;
+    }
     Matcher match = HttpApi.ROUTE.matcher(trimmed);
     if (!match.matches()) {
       return "unmatched";

@@ -32,6 +32,8 @@ class HttpMetricsTest {
         Map.entry("/_health", "/_health"),
         Map.entry("/_ready", "/_ready"),
         Map.entry("/metrics", "/metrics"),
+        Map.entry("/api/schema/", "/api/schema"),
+        Map.entry("/api/schema", "/api/schema"),
         Map.entry("/", "unmatched"),
         Map.entry("/api/projects/1/" + RUN, "unmatched"),
         Map.entry("/wp-login.php", "unmatched"));
