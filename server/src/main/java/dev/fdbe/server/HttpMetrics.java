@@ -83,15 +83,21 @@ final class HttpMetrics extends Handler.Wrapper {
     Callback timed = new Callback.Nested(callback) {
       @Override
       public void succeeded() {
-        record(response.getStatus() == 0 ? 200 : response.getStatus());
-        super.succeeded();
+        try {
+          record(response.getStatus() == 0 ? 200 : response.getStatus());
+        } finally {
+          super.succeeded(); // counting never holds up an answer
+        }
       }
 
       @Override
       public void failed(Throwable failure) {
-        // Jetty answers 500 when nothing was sent yet; else the client got what was sent so far.
-        record(response.isCommitted() ? response.getStatus() : 500);
-        super.failed(failure);
+        try {
+          // Jetty answers 500 when nothing was sent yet; else the client got what was sent so far.
+          record(response.isCommitted() ? response.getStatus() : 500);
+        } finally {
+          super.failed(failure);
+        }
       }
 
       private void record(int status) {
@@ -103,13 +109,14 @@ final class HttpMetrics extends Handler.Wrapper {
         }
       }
     };
-    if (path.equals(PATH)) {
-      scrape(request, response, timed);
-      return true;
-    }
     boolean handled;
     try {
-      handled = super.handle(request, response, timed);
+      if (path.equals(PATH)) {
+        scrape(request, response, timed);
+        handled = true;
+      } else {
+        handled = super.handle(request, response, timed);
+      }
     } catch (Throwable failure) {
       if (done.compareAndSet(false, true)) {
         timer(route, method, 500).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
