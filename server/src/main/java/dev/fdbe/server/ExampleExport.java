@@ -25,15 +25,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code example-export}: runs one export on the embedded defaults (demo data generated on first
  * use) and prints where its files are.
  */
 final class ExampleExport {
-  static final Set<String> OPTIONS = Set.of("data-dir", "model", "format", "max-size-mb", "demo-rows");
-
   static int run(Options options, PrintStream out) throws SQLException {
     Path dataDir = Path.of(options.get("data-dir", "fdbe-data"));
     Model model = Model.fromWireName(options.get("model", "events")).orElseThrow(() ->

@@ -43,7 +43,8 @@ import org.jspecify.annotations.Nullable;
 final class HttpApi extends Handler.Abstract {
   /** Runs per page of a listing when the request gives no limit. */
   private static final int DEFAULT_PAGE_LIMIT = 100;
-  private static final Pattern ROUTE = Pattern.compile(
+  /** The API's routes; {@link HttpMetrics#route} names each by its template. */
+  static final Pattern ROUTE = Pattern.compile(
       "/api/(projects|environments)/([^/]+)/file_download_batch_exports"
           + "(?:/([^/]+)(?:/(cancel|download|logs|manifest)(?:/([^/]+))?)?)?");
   private static final Pattern BEARER = Pattern.compile("(?i)bearer +([^\\s]+)");
@@ -181,7 +182,9 @@ final class HttpApi extends Handler.Abstract {
   private void create(Request request, Response response, Callback callback, Caller caller) throws IOException {
     caller.require(dev.fdbe.Scope.WRITE);
     ExportRequest export = CreateRequestParser.parse(body(request));
-    write(response, callback, 202, JsonBodies.created(engine.create(caller, export)));
+    RunId created = engine.create(caller, export);
+    request.setAttribute(HttpMetrics.CREATED, export); // counted by model and format
+    write(response, callback, 202, JsonBodies.created(created));
   }
 
   private void list(Request request, Response response, Callback callback, Caller caller) {

@@ -21,52 +21,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The command line of {@code fdbe-server.jar}: {@code serve} (the default), {@code keys} and
- * {@code example-export}. Exit codes: 0 success, 1 the command failed, 2 the command line is wrong.
+ * {@code example-export}, whose options {@link Commands} lists. Exit codes: 0 success (also for
+ * {@code --help} and {@code --version}), 1 the command failed, 2 the command line or an
+ * environment variable standing in for an option is wrong.
  */
 public final class Main {
-  static final Set<String> SERVE_OPTIONS =
-      Set.of("data-dir", "host", "port", "public-url", "demo-rows", "workers", "shutdown-grace", "storage",
-          "database-url", "max-connections", "auth-failures-per-minute", "request-deadline",
-          "max-connections-per-address");
   /** How long a {@code keys} command waits for a server that holds the data directory to start serving. */
   static final Duration KEYS_WAIT_FOR_SERVER = Duration.ofSeconds(120);
-  static final Set<String> KEY_OPTIONS = Set.of("data-dir", "database-url", "team", "scopes", "label", "id");
-
-  private static final String USAGE = String.join("\n",
-      "usage: java -jar fdbe-server.jar [command] [options]",
-      "",
-      "commands:",
-      "  serve            (the default) serve the HTTP API on the embedded defaults",
-      "                   --data-dir DIR (default ./fdbe-data)  --port N (default 8000)  --host H (default 127.0.0.1)",
-      "                   --public-url URL (the URL clients reach the server at; the base of every absolute",
-      "                   link; default http://<host>:<port>, and required when --host is not loopback)",
-      "                   --auth-failures-per-minute N (default 20; failed authentications a client address",
-      "                   may make a minute before it gets 429; 0 for no limit)",
-      "                   --request-deadline SECONDS (default 10; a request's line and headers must arrive",
-      "                   within it of its first byte, the whole request within twice it, or the",
-      "                   connection is closed)",
-      "                   --max-connections-per-address N (default 64; connections one client address may",
-      "                   have open, of 1024 in all; more are closed at once)",
-      "                   --demo-rows N (default 100000; events generated on first start, 0 for none)",
-      "                   --workers N (default 4)  --shutdown-grace SECONDS (default 30)",
-      "                   --storage URI (default local files under the data directory; s3://bucket/prefix?...,",
-      "                   gs://bucket/prefix?...; or the environment variable FDBE_STORAGE)",
-      "                   --database-url JDBC-URL (default the H2 file in the data directory; e.g.",
-      "                   jdbc:postgresql://db:5432/fdbe to run several instances on one database; or",
-      "                   FDBE_DATABASE_URL, with FDBE_DATABASE_USER and FDBE_DATABASE_PASSWORD if not in the URL)",
-      "                   --max-connections N (default workers*2+2; the database pool's bound)",
-      "                   environment: FDBE_API_KEY registers that key with every scope for the teams in",
-      "                   FDBE_API_KEY_TEAMS (default 1)",
-      "  keys create      --team 1[,2...] --scopes batch_export:read,batch_export:write|* [--label TEXT]",
-      "                   prints the new key as the last line",
-      "  keys list        list keys (prefix, teams, scopes, created, revoked)",
-      "  keys revoke      --id <key id or prefix>",
-      "                   every keys command takes --data-dir DIR or --database-url JDBC-URL; while a",
-      "                   server holds the data directory, the command asks that server to do it",
-      "  example-export   run one export on the embedded defaults and print where its files are",
-      "                   --data-dir DIR  --model events|persons|sessions  --format Parquet|JSONLines|CSV",
-      "                   --max-size-mb N  --demo-rows N",
-      "  help             print this text");
 
   public static void main(String[] args) {
     int code = run(Arrays.asList(args), System.out, System.err, System.getenv());
@@ -75,23 +36,45 @@ public final class Main {
     }
   }
 
+  /**
+   * Runs the command the arguments name ({@code serve} when they start with an option or are
+   * empty). {@code --help} or {@code -h} anywhere prints the command's usage, {@code --version} or
+   * {@code -V} the version, both to {@code out} with exit code 0.
+   */
   static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env) {
-    String command = args.isEmpty() || args.get(0).startsWith("--") ? "serve" : args.get(0);
-    List<String> rest = args.isEmpty() || args.get(0).startsWith("--") ? args : args.subList(1, args.size());
+    boolean named = !args.isEmpty() && !args.get(0).startsWith("-");
+    Commands.Command command = named ? Commands.find(args).orElse(null) : Commands.SERVE;
     try {
-      return switch (command) {
-        case "serve" -> serve(Options.parse(rest, SERVE_OPTIONS), out, env);
-        case "keys" -> keys(rest, out, err, env);
-        case "example-export" -> ExampleExport.run(Options.parse(rest, ExampleExport.OPTIONS), out);
-        case "help", "-h" -> {
-          out.println(USAGE);
-          yield 0;
-        }
-        default -> throw new Options.UsageException("unknown command '" + command + "'");
-      };
+      if (command == null) {
+        return keysWithoutSubcommand(args, out);
+      }
+      List<String> rest = args.subList(named ? command.words().size() : 0, args.size());
+      if (rest.contains("--help") || rest.contains("-h")) {
+        out.println(named ? Commands.usage(command) : Commands.usage());
+        return 0;
+      }
+      if (rest.contains("--version") || rest.contains("-V") || command == Commands.VERSION) {
+        out.println("fdbe-server " + Commands.version());
+        return 0;
+      }
+      if (command == Commands.HELP) {
+        Commands.Command about = rest.isEmpty() ? null : Commands.find(rest).orElseThrow(() ->
+            new Options.UsageException("no command '" + String.join(" ", rest) + "'"));
+        out.println(about == null ? Commands.usage() : Commands.usage(about));
+        return 0;
+      }
+      Options options = Options.parse(rest, command.options(), env);
+      if (command == Commands.SERVE) {
+        return serve(options, out, env);
+      }
+      if (command == Commands.EXAMPLE_EXPORT) {
+        return ExampleExport.run(options, out);
+      }
+      return keys(command.words().get(1), options, out, err, env);
     } catch (Options.UsageException e) {
       err.println("fdbe-server: " + e.getMessage());
-      err.println(USAGE);
+      String about = command != null ? command.name() + " " : args.get(0).equals("keys") ? "keys " : "";
+      err.println("See: java -jar fdbe-server.jar " + about + "--help");
       return 2;
     } catch (Exception e) {
       err.println("fdbe-server: " + e.getMessage());
@@ -99,11 +82,26 @@ public final class Main {
     }
   }
 
+  /** {@code keys} alone or with an unknown subcommand: its usage for {@code --help}, else a usage error. */
+  private static int keysWithoutSubcommand(List<String> args, PrintStream out) {
+    if (!args.get(0).equals("keys")) {
+      throw new Options.UsageException("unknown command '" + args.get(0) + "'");
+    }
+    if (args.size() == 1 || args.get(1).startsWith("-")) {
+      if (args.contains("--help") || args.contains("-h")) {
+        out.println(Commands.usage(null));
+        return 0;
+      }
+      throw new Options.UsageException("keys needs a subcommand: create, list or revoke");
+    }
+    throw new Options.UsageException("unknown keys subcommand '" + args.get(1) + "'");
+  }
+
   /** The serve command's settings from options and environment. */
   static ServerApp.Settings settings(Options options, Map<String, String> env) {
     String host = options.get("host", "127.0.0.1");
     int port = options.getInt("port", 8000, 0, 65_535);
-    URI publicUrl = publicUrl(options.get("public-url", null), host);
+    URI publicUrl = publicUrl(options, host);
     Set<TeamId> teams;
     try {
       teams = ApiKeys.parseTeams(env.getOrDefault("FDBE_API_KEY_TEAMS", "1"));
@@ -111,21 +109,21 @@ public final class Main {
       throw new Options.UsageException("FDBE_API_KEY_TEAMS: " + e.getMessage());
     }
     String apiKey = env.get("FDBE_API_KEY");
-    String storageText = options.get("storage", env.get("FDBE_STORAGE"));
+    String storageText = options.get("storage", null);
     URI storage = null;
     if (storageText != null && !storageText.isBlank()) {
       try {
         storage = URI.create(storageText.strip());
       } catch (IllegalArgumentException e) {
-        throw new Options.UsageException("--storage is not a URI: " + e.getMessage());
+        throw new Options.UsageException(options.source("storage") + " is not a URI: " + e.getMessage());
       }
       if (storage.getScheme() == null) {
-        throw new Options.UsageException("--storage must be a URI with a scheme (file:, s3:, gs:), got '"
-            + storageText + "'");
+        throw new Options.UsageException(options.source("storage") + " must be a URI with a scheme (file:, s3:,"
+            + " gs:), got '" + storageText + "'");
       }
     }
     int workers = options.getInt("workers", 4, 1, 256);
-    String databaseUrl = databaseUrl(options, env);
+    String databaseUrl = databaseUrl(options);
     int maxConnections = options.getInt("max-connections", ServerApp.Settings.defaultMaxConnections(workers), 2,
         10_000);
     return new ServerApp.Settings(Path.of(options.get("data-dir", "fdbe-data")), host, port, publicUrl,
@@ -137,7 +135,8 @@ public final class Main {
         Duration.ofSeconds(options.getInt("request-deadline", (int) FdbeServer.DEFAULT_REQUEST_DEADLINE.toSeconds(),
             1, 3_600)),
         options.getInt("max-connections-per-address", FdbeServer.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1,
-            FdbeServer.MAX_CONNECTIONS));
+            FdbeServer.MAX_CONNECTIONS),
+        options.getBoolean("metrics", true));
   }
 
   /**
@@ -145,49 +144,52 @@ public final class Main {
    * server listening on loopback may use: beyond loopback nothing but the operator knows the URL
    * clients use, and the request's {@code Host} header is the client's to choose.
    */
-  static @Nullable URI publicUrl(@Nullable String text, String host) {
+  private static @Nullable URI publicUrl(Options options, String host) {
+    String text = options.get("public-url", null);
     if (text == null) {
-      if (!isLoopback(host)) {
-        throw new Options.UsageException("--host " + host + " listens beyond loopback, so --public-url is required:"
-            + " the URL clients reach this server at (e.g. https://exports.example.com), from which every link in"
-            + " the API's answers is built");
+      if (!isLoopback(host, options.source("host"))) {
+        throw new Options.UsageException(options.source("host") + " " + host + " listens beyond loopback, so"
+            + " --public-url is required (or FDBE_PUBLIC_URL): the URL clients reach this server at (e.g."
+            + " https://exports.example.com), from which every link in the API's answers is built");
       }
       return null;
     }
+    String source = options.source("public-url");
     URI url;
     try {
       url = new URI(text.strip());
     } catch (java.net.URISyntaxException e) {
-      throw new Options.UsageException("--public-url is not a URL: " + e.getMessage());
+      throw new Options.UsageException(source + " is not a URL: " + e.getMessage());
     }
     if (url.getScheme() == null || !(url.getScheme().equalsIgnoreCase("http") || url.getScheme().equalsIgnoreCase("https"))
         || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null
         || url.getRawUserInfo() != null) {
-      throw new Options.UsageException("--public-url must be an absolute http or https URL without query, fragment"
+      throw new Options.UsageException(source + " must be an absolute http or https URL without query, fragment"
           + " or user, such as https://exports.example.com or http://127.0.0.1:8000, got '" + text + "'");
     }
     return url;
   }
 
   /** Whether every address the host name stands for is a loopback address. */
-  static boolean isLoopback(String host) {
+  private static boolean isLoopback(String host, String source) {
     try {
       InetAddress[] addresses = InetAddress.getAllByName(host.replaceAll("^\\[|\\]$", ""));
       return addresses.length > 0 && Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress);
     } catch (UnknownHostException e) {
-      throw new Options.UsageException("--host " + host + " is not an address or host name of this machine");
+      throw new Options.UsageException(source + " " + host + " is not an address or host name of this machine");
     }
   }
 
   /** {@code --database-url} or {@code FDBE_DATABASE_URL}; null for the embedded H2 file. */
-  static @Nullable String databaseUrl(Options options, Map<String, String> env) {
-    String url = options.get("database-url", env.get("FDBE_DATABASE_URL"));
+  private static @Nullable String databaseUrl(Options options) {
+    String url = options.get("database-url", null);
     if (url == null || url.isBlank()) {
       return null;
     }
     url = url.strip();
     if (!url.startsWith("jdbc:")) {
-      throw new Options.UsageException("--database-url must be a JDBC URL such as jdbc:postgresql://host:5432/fdbe,"
+      throw new Options.UsageException(options.source("database-url") + " must be a JDBC URL such as"
+          + " jdbc:postgresql://host:5432/fdbe,"
           + " got '" + ServerDatabase.mask(url) + "'");
     }
     return url;
@@ -226,18 +228,10 @@ public final class Main {
     return 0;
   }
 
-  private static int keys(List<String> args, PrintStream out, PrintStream err, Map<String, String> env)
+  private static int keys(String command, Options options, PrintStream out, PrintStream err, Map<String, String> env)
       throws InterruptedException {
-    if (args.isEmpty()) {
-      throw new Options.UsageException("keys needs a subcommand: create, list or revoke");
-    }
-    Options options = Options.parse(args.subList(1, args.size()), KEY_OPTIONS);
     Path dataDir = Path.of(options.get("data-dir", "fdbe-data"));
-    String databaseUrl = databaseUrl(options, env);
-    String command = args.get(0);
-    if (!List.of("create", "list", "revoke").contains(command)) {
-      throw new Options.UsageException("unknown keys subcommand '" + command + "'");
-    }
+    String databaseUrl = databaseUrl(options);
     if (databaseUrl != null) {
       // A shared database: servers keep working whoever else connects to it.
       try (ServerDatabase database = ServerDatabase.open(dataDir, databaseUrl, 2, databaseEnv(env))) {

@@ -4,6 +4,8 @@ import dev.fdbe.RecordSources;
 import dev.fdbe.ExportEngine;
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The server on its embedded defaults, assembled: data directory, demo data on first start, API
- * keys, the engine and the HTTP server. {@link #close()} shuts down in the order that loses
+ * keys, the engine, the HTTP server and its metrics ({@link HttpMetrics}). {@link #close()} shuts down in the order that loses
  * nothing: stop accepting requests, let running exports finish up to the grace period, release the
  * rest for takeover, close the database.
  */
@@ -47,11 +49,12 @@ final class ServerApp implements AutoCloseable {
    *     whole request twice that ({@link ClientLimits})
    * @param maxConnectionsPerAddress the most connections one client address may have open
    *     ({@link ClientLimits})
+   * @param metrics whether to keep metrics and serve them at {@code GET /metrics} ({@link HttpMetrics})
    */
   record Settings(Path dataDir, String host, int port, @Nullable URI publicUrl, int demoRows, int workers,
       Duration shutdownGrace, @Nullable String apiKey, Set<TeamId> apiKeyTeams, @Nullable URI storage,
       @Nullable String databaseUrl, int maxConnections, Map<String, String> databaseEnv, int authFailuresPerMinute,
-      Duration requestDeadline, int maxConnectionsPerAddress) {
+      Duration requestDeadline, int maxConnectionsPerAddress, boolean metrics) {
     Settings {
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(host, "host");
@@ -74,10 +77,11 @@ final class ServerApp implements AutoCloseable {
   private final FdbeServer server;
   private final Readiness readiness;
   private final @Nullable DataDirectory claim;
+  private final @Nullable PrometheusMeterRegistry metrics;
   private boolean closed;
 
   private ServerApp(EmbeddedDefaults defaults, ApiKeys keys, ExportEngine engine, URI publicUrl, FdbeServer server,
-      Readiness readiness, @Nullable DataDirectory claim) {
+      Readiness readiness, @Nullable DataDirectory claim, @Nullable PrometheusMeterRegistry metrics) {
     this.defaults = defaults;
     this.keys = keys;
     this.engine = engine;
@@ -85,6 +89,7 @@ final class ServerApp implements AutoCloseable {
     this.server = server;
     this.readiness = readiness;
     this.claim = claim;
+    this.metrics = metrics;
   }
 
   /**
@@ -107,6 +112,11 @@ final class ServerApp implements AutoCloseable {
     ServerDatabase database = null;
     EmbeddedDefaults defaults = null;
     Readiness readiness = null;
+    // The engine publishes to Micrometer's global registry; /metrics shows it from this one.
+    PrometheusMeterRegistry metrics = settings.metrics() ? HttpMetrics.newRegistry() : null;
+    if (metrics != null) {
+      Metrics.addRegistry(metrics);
+    }
     try {
       try {
         server.bind();
@@ -149,17 +159,18 @@ final class ServerApp implements AutoCloseable {
           .build();
       String adminToken = claim == null ? null : KeyAdminEndpoint.newToken();
       readiness = new Readiness(defaults.runStore, defaults.blobStore, System::nanoTime);
-      server.start(new HttpApi(engine, keys, publicUrl,
+      HttpApi api = new HttpApi(engine, keys, publicUrl,
           new AuthThrottle(settings.authFailuresPerMinute(), System::nanoTime), FdbeServer.MAX_BODY_BYTES,
           defaults.localStore == null ? null : new LocalDownloads(defaults.localStore, clock),
           adminToken == null ? null : new KeyAdminEndpoint(keys, adminToken),
-          readiness));
+          readiness);
+      server.start(metrics == null ? api : new HttpMetrics(api, metrics));
       engine.start();
       if (claim != null) {
         claim.record(new DataDirectory.Holder(ProcessHandle.current().pid(), "serve", clock.instant(),
             localUrl(settings.host(), server.port()), adminToken));
       }
-      return new ServerApp(defaults, keys, engine, publicUrl, server, readiness, claim);
+      return new ServerApp(defaults, keys, engine, publicUrl, server, readiness, claim, metrics);
     } catch (Exception | Error e) {
       try {
         server.stop();
@@ -176,6 +187,10 @@ final class ServerApp implements AutoCloseable {
       }
       if (claim != null) {
         claim.close();
+      }
+      if (metrics != null) {
+        Metrics.removeRegistry(metrics);
+        metrics.close();
       }
       throw e;
     }
@@ -221,6 +236,10 @@ final class ServerApp implements AutoCloseable {
     defaults.close();
     if (claim != null) {
       claim.close();
+    }
+    if (metrics != null) {
+      Metrics.removeRegistry(metrics);
+      metrics.close();
     }
   }
 }

@@ -37,6 +37,11 @@ class KeysCommandTest {
     return lines.get(lines.size() - 1);
   }
 
+  /** The serve command's settings from the arguments and the environment, as {@link Main} makes them. */
+  static ServerApp.Settings settings(Map<String, String> env, String... args) {
+    return Main.settings(Options.parse(List.of(args), Commands.SERVE_OPTIONS, env), env);
+  }
+
   private ApiKeys keys() {
     return new ApiKeys(ServerDatabase.embedded(directory).dataSource, Clock.systemUTC());
   }
@@ -99,19 +104,17 @@ class KeysCommandTest {
 
   @Test
   void serveSettingsComeFromOptionsAndEnvironment() {
-    ServerApp.Settings settings = Main.settings(Options.parse(List.of("--port", "9000", "--host", "0.0.0.0",
-        "--public-url", "https://exports.example.com/fdbe"), Main.SERVE_OPTIONS),
-        Map.of("FDBE_API_KEY", "k".repeat(20), "FDBE_API_KEY_TEAMS", "1,7"));
+    ServerApp.Settings settings = settings(Map.of("FDBE_API_KEY", "k".repeat(20), "FDBE_API_KEY_TEAMS", "1,7"),
+        "--port", "9000", "--host", "0.0.0.0", "--public-url", "https://exports.example.com/fdbe");
 
     assertThat(settings.port()).isEqualTo(9000);
     assertThat(settings.publicUrl()).hasToString("https://exports.example.com/fdbe");
     assertThat(settings.apiKey()).isEqualTo("k".repeat(20));
     assertThat(settings.apiKeyTeams()).containsExactlyInAnyOrder(TeamId.of(1), TeamId.of(7));
     assertThat(settings.storage()).isNull();
-    assertThat(Main.settings(Options.parse(List.of("--storage", "s3://bucket/exports?region=eu-west-1"),
-        Main.SERVE_OPTIONS), Map.of()).storage()).hasToString("s3://bucket/exports?region=eu-west-1");
-    assertThat(Main.settings(Options.parse(List.of(), Main.SERVE_OPTIONS), Map.of("FDBE_STORAGE", "gs://b/p"))
-        .storage()).hasToString("gs://b/p");
+    assertThat(settings(Map.of(), "--storage", "s3://bucket/exports?region=eu-west-1").storage())
+        .hasToString("s3://bucket/exports?region=eu-west-1");
+    assertThat(settings(Map.of("FDBE_STORAGE", "gs://b/p")).storage()).hasToString("gs://b/p");
     assertThat(run("--storage", "no-scheme", "--data-dir", directory.toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--storage must be a URI with a scheme");
     assertThat(run("--storage", "ftp://x/y", "--data-dir", directory.toString(), "--demo-rows", "0",
@@ -123,11 +126,10 @@ class KeysCommandTest {
 
   @Test
   void theLimitsOnSlowAndGreedyClientsComeFromOptionsAndAWrongOneIsNamed() {
-    ServerApp.Settings defaults = Main.settings(Options.parse(List.of(), Main.SERVE_OPTIONS), Map.of());
+    ServerApp.Settings defaults = settings(Map.of());
     assertThat(defaults.requestDeadline()).isEqualTo(java.time.Duration.ofSeconds(10));
     assertThat(defaults.maxConnectionsPerAddress()).isEqualTo(64);
-    ServerApp.Settings given = Main.settings(Options.parse(List.of("--request-deadline", "3",
-        "--max-connections-per-address", "500"), Main.SERVE_OPTIONS), Map.of());
+    ServerApp.Settings given = settings(Map.of(), "--request-deadline", "3", "--max-connections-per-address", "500");
     assertThat(given.requestDeadline()).isEqualTo(java.time.Duration.ofSeconds(3));
     assertThat(given.maxConnectionsPerAddress()).isEqualTo(500);
 
@@ -143,12 +145,12 @@ class KeysCommandTest {
 
   @Test
   void theDatabaseUrlComesFromTheOptionOrTheEnvironmentAndAWrongOneIsNamedWithoutItsPassword() {
-    ServerApp.Settings settings = Main.settings(Options.parse(List.of("--workers", "6"), Main.SERVE_OPTIONS),
-        Map.of("FDBE_DATABASE_URL", "jdbc:postgresql://db:5432/fdbe", "FDBE_DATABASE_PASSWORD", "pw"));
+    ServerApp.Settings settings = settings(
+        Map.of("FDBE_DATABASE_URL", "jdbc:postgresql://db:5432/fdbe", "FDBE_DATABASE_PASSWORD", "pw"), "--workers", "6");
     assertThat(settings.databaseUrl()).isEqualTo("jdbc:postgresql://db:5432/fdbe");
     assertThat(settings.maxConnections()).isEqualTo(14);
     assertThat(settings.databaseEnv()).containsExactly(Map.entry("FDBE_DATABASE_PASSWORD", "pw"));
-    assertThat(Main.settings(Options.parse(List.of(), Main.SERVE_OPTIONS), Map.of()).databaseUrl()).isNull();
+    assertThat(settings(Map.of()).databaseUrl()).isNull();
 
     assertThat(run("--database-url", "postgres://db/fdbe?password=hush", "--data-dir", directory.toString()))
         .isEqualTo(2);

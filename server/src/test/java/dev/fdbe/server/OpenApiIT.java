@@ -301,6 +301,8 @@ class OpenApiIT {
         .isEqualTo("ok");
     assertThat(json(expect(200, true, "GET", "/_ready", Map.of(), null, null)).get("status").asText())
         .isEqualTo("ready");
+    assertThat(new String(expect(200, true, "GET", "/metrics", Map.of(), null, null).responseBody(),
+        StandardCharsets.UTF_8)).contains("fdbe_http_server_requests_seconds_count");
   }
 
   // ---------------------------------------------------------------- what every path answers alike

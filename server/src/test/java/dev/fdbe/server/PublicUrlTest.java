@@ -18,7 +18,7 @@ class PublicUrlTest {
   Path directory;
 
   private static ServerApp.Settings settings(String... args) {
-    return Main.settings(Options.parse(List.of(args), Main.SERVE_OPTIONS), Map.of());
+    return Main.settings(Options.parse(List.of(args), Commands.SERVE_OPTIONS, Map.of()), Map.of());
   }
 
   @Test

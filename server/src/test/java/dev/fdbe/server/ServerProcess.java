@@ -73,7 +73,12 @@ final class ServerProcess implements AutoCloseable {
 
   /** Runs the jar with the arguments to its end (at most three minutes). */
   static Finished run(String... args) throws Exception {
-    Process process = jar(Map.of(), List.of(args)).start();
+    return run(Map.of(), args);
+  }
+
+  /** Runs the jar with the arguments and these environment variables to its end (at most three minutes). */
+  static Finished run(Map<String, String> env, String... args) throws Exception {
+    Process process = jar(env, List.of(args)).start();
     CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> {
       try {
         return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -65,7 +65,7 @@ final class TestServer implements AutoCloseable {
     ServerApp.Settings settings = new ServerApp.Settings(directory, "127.0.0.1", 0, null, demoRows, workers,
         Duration.ofSeconds(5), KEY, Set.of(TeamId.of(1)), null, databaseUrl,
         ServerApp.Settings.defaultMaxConnections(workers), Map.of(), AuthThrottle.DEFAULT_LIMIT_PER_MINUTE,
-        requestDeadline, maxConnectionsPerAddress);
+        requestDeadline, maxConnectionsPerAddress, true);
     app = ServerApp.start(settings, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     base = app.publicUrl;
     readKey = app.keys.create(Set.of(TeamId.of(1)), EnumSet.of(Scope.READ), "read").secret();
