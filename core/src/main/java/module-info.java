@@ -13,6 +13,7 @@ module dev.fdbe {
   exports dev.fdbe;
   exports dev.fdbe.spi;
   exports dev.fdbe.schema;
+  exports dev.fdbe.spi.support;
 
   uses dev.fdbe.spi.FormatProvider;
   uses dev.fdbe.spi.BlobStoreProvider;

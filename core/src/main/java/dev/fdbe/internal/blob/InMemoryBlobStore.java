@@ -7,6 +7,7 @@ import dev.fdbe.spi.BlobUpload;
 import dev.fdbe.spi.DownloadLinkSigner;
 import dev.fdbe.spi.MultipartUploads;
 import dev.fdbe.spi.UploadJournal;
+import dev.fdbe.spi.support.AtomicUpload;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -52,39 +53,36 @@ public final class InMemoryBlobStore implements BlobStore, DownloadLinkSigner, M
       open.remove(uploadId);
       throw e;
     }
-    return new BlobUpload() {
+    return new AtomicUpload(key) {
       private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-      private boolean done;
 
       @Override
       public OutputStream stream() {
         return buffer;
       }
 
+      /** Fails when the store aborted the upload meanwhile (abortUploads), as S3 would. */
       @Override
-      public synchronized BlobInfo commit() {
-        if (done) {
-          throw new IllegalStateException("upload of " + key + " was already committed or aborted");
+      protected BlobInfo complete() {
+        if (!open.containsKey(uploadId)) {
+          throw new ExportException("upload " + uploadId + " of " + key + " was aborted in the store", false);
         }
-        if (open.remove(uploadId) == null) {
-          done = true;
-          throw new ExportException("upload " + uploadId + " of " + key + " was aborted", false);
-        }
-        done = true;
-        byte[] bytes = buffer.toByteArray();
-        objects.put(key, bytes);
-        journal.closed(key, uploadId);
-        return new BlobInfo(key, bytes.length);
+        return new BlobInfo(key, buffer.size());
       }
 
       @Override
-      public synchronized void abort() {
-        if (!done) {
-          done = true;
-          buffer.reset();
-          open.remove(uploadId);
-          journal.closed(key, uploadId);
+      protected void publish(BlobInfo completed) {
+        if (open.remove(uploadId) == null) {
+          throw new ExportException("upload " + uploadId + " of " + key + " was aborted in the store", false);
         }
+        objects.put(key, buffer.toByteArray());
+        journal.closed(key, uploadId);
+      }
+
+      @Override
+      protected void discard() {
+        open.remove(uploadId);
+        journal.closed(key, uploadId);
       }
     };
   }

@@ -6,7 +6,7 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
-import dev.fdbe.spi.BlobUpload;
+import dev.fdbe.spi.support.AtomicUpload;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -18,26 +18,24 @@ import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /*
- * One object being written as a resumable upload session. Lifecycle: OPEN -> COMMITTING ->
- * COMMITTED, or -> ABORTED from OPEN or COMMITTING (also when a write or the commit fails).
+ * One object being written as a resumable upload session. AtomicUpload holds the states; this class
+ * supplies the steps.
  *
  * Invariants:
- * - Only closing the channel finalizes the session, and only commit closes it. Cloud Storage
- *   creates the object at finalization, so an upload that never reaches it leaves no object.
- * - The channel is not thread-safe, so abort, which may come from another thread while a write
- *   is blocked in a request, never touches it: it only switches the state under `lock`. The
- *   blocked write finishes its request, then sees ABORTED and fails; commit then fails too.
- * - Commit switches OPEN -> COMMITTING under `lock` before it finalizes, and COMMITTING ->
- *   COMMITTED under `lock` after it verified the object. An abort in between cannot stop the
- *   finalization already under way, so commit, seeing ABORTED afterwards, deletes the object it
- *   created (that generation only) before it fails.
- * - The bytes are counted and hashed (CRC32C, MD5) as they pass to the channel, and commit
+ * - Only closing the channel finalizes the session, and only complete (the commit's slow step)
+ *   closes it. Cloud Storage creates the object at finalization, so an upload that never reaches it
+ *   leaves no object.
+ * - The channel is not thread-safe, so an abort, which may come from another thread while a write
+ *   is blocked in a request, never touches it: discard does nothing. The blocked write finishes its
+ *   request, then sees the abort and fails; the commit then fails too.
+ * - Finalization makes the object visible at once, so there is nothing to publish: an abort that
+ *   comes while complete runs cannot stop it, and the commit, seeing the abort afterwards, retracts
+ *   the object it created (that generation only) before it fails.
+ * - The bytes are counted and hashed (CRC32C, MD5) as they pass to the channel, and complete
  *   compares them with what the service reports for the finished object.
  * - Memory: the channel buffers at most one chunk; this class holds no buffer of its own.
  */
-final class GcsUpload implements BlobUpload {
-  private enum State { OPEN, COMMITTING, COMMITTED, ABORTED }
-
+final class GcsUpload extends AtomicUpload {
   private final GcsBlobStore store;
   private final String key;
   private final String name;
@@ -45,14 +43,13 @@ final class GcsUpload implements BlobUpload {
   private final Stream stream = new Stream();
   private final CRC32C crc32c = new CRC32C();
   private final MessageDigest md5;
-  private final Object lock = new Object();
-  private State state = State.OPEN;
-  private @Nullable ExportException failure;
   private long written;
   private @Nullable String writtenCrc32c;
   private @Nullable String writtenMd5;
+  private @Nullable Long generation;
 
   GcsUpload(GcsBlobStore store, String key, String name, WriteChannel channel) {
+    super("gs://" + store.bucket() + "/" + name);
     this.store = store;
     this.key = key;
     this.name = name;
@@ -75,58 +72,44 @@ final class GcsUpload implements BlobUpload {
    * retryably.
    */
   @Override
-  public BlobInfo commit() {
-    synchronized (lock) {
-      switch (state) {
-        case OPEN -> state = State.COMMITTING;
-        case COMMITTED -> throw new IllegalStateException("upload of '" + key + "' was already committed");
-        default -> throw aborted();
-      }
-    }
+  protected BlobInfo complete() {
     writtenCrc32c = Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc32c.getValue()).array());
     writtenMd5 = Base64.getEncoder().encodeToString(md5.digest());
-    Storage storage = store.storage();
     Blob blob;
     try {
       channel.close();
-      blob = storage.get(BlobId.of(store.bucket(), name));
+      blob = store.storage().get(BlobId.of(store.bucket(), name));
     } catch (IOException | RuntimeException e) {
       // The session may or may not have been finalized; an object that is ours goes again.
       deleteIfOurs();
-      throw fail(e instanceof IOException io ? wrap(io) : store.failure("finish uploading", name, (RuntimeException) e));
+      throw e instanceof IOException io ? wrap(io) : store.failure("finish uploading", name, (RuntimeException) e);
     }
     if (blob == null || blob.getSize() == null) {
-      throw fail(new ExportException("cannot finish uploading " + where() + ": the service reports no object after "
-          + "the upload was finalized", true));
+      throw new ExportException("cannot finish uploading " + where() + ": the service reports no object after "
+          + "the upload was finalized", true);
     }
     String mismatch = mismatch(blob);
     if (mismatch != null) {
       delete(blob.getGeneration());
-      throw fail(new ExportException("upload of " + where() + " was corrupted: " + mismatch
-          + "; the object was deleted", true));
+      throw new ExportException("upload of " + where() + " was corrupted: " + mismatch + "; the object was deleted",
+          true);
     }
-    synchronized (lock) {
-      if (state == State.COMMITTING) {
-        state = State.COMMITTED;
-        return store.info(key, blob, store.rules());
-      }
-    }
-    delete(blob.getGeneration());
-    throw aborted();
+    generation = blob.getGeneration();
+    return store.info(key, blob, store.rules());
+  }
+
+  /** Deletes the generation that complete created: an abort came while it ran. */
+  @Override
+  protected void retract(BlobInfo completed) {
+    delete(generation);
   }
 
   /**
-   * Discards the upload: the session is never finalized, so no object appears. Never blocks and
-   * never throws; during a commit, the committing thread deletes what the commit created.
+   * Nothing to release: the session is never finalized, so no object appears, and the channel
+   * belongs to the writer's thread (see the invariants above).
    */
   @Override
-  public void abort() {
-    synchronized (lock) {
-      if (state == State.OPEN || state == State.COMMITTING) {
-        state = State.ABORTED;
-      }
-    }
-  }
+  protected void discard() {}
 
   /** What differs between the bytes written and the stored object, or null when nothing does. */
   private @Nullable String mismatch(Blob blob) {
@@ -167,20 +150,6 @@ final class GcsUpload implements BlobUpload {
     }
   }
 
-  private ExportException fail(ExportException cause) {
-    synchronized (lock) {
-      boolean abortedMeanwhile = state == State.ABORTED;
-      if (state != State.COMMITTED) {
-        state = State.ABORTED;
-      }
-      failure = cause;
-      if (abortedMeanwhile) {
-        return aborted();
-      }
-    }
-    return cause;
-  }
-
   private ExportException wrap(IOException e) {
     if (e.getCause() instanceof RuntimeException runtime) {
       return store.failure("upload", name, runtime);
@@ -188,20 +157,8 @@ final class GcsUpload implements BlobUpload {
     return new ExportException("cannot upload " + where() + ": " + e.getMessage(), e, true);
   }
 
-  private ExportException aborted() {
-    String message = "upload of " + where() + " was aborted; nothing is stored";
-    ExportException cause = failure;
-    return cause == null ? new ExportException(message, false) : new ExportException(message, cause, false);
-  }
-
   private String where() {
     return "gs://" + store.bucket() + "/" + name;
-  }
-
-  private boolean isOpen() {
-    synchronized (lock) {
-      return state == State.OPEN;
-    }
   }
 
   /**
@@ -235,7 +192,7 @@ final class GcsUpload implements BlobUpload {
       } catch (IOException | RuntimeException e) {
         ExportException mapped = e instanceof IOException io ? wrap(io)
             : store.failure("upload", name, (RuntimeException) e);
-        ExportException thrown = fail(mapped);
+        RuntimeException thrown = fail(mapped);
         throw new IOException(thrown.getMessage(), thrown);
       }
       requireOpen();
@@ -253,7 +210,7 @@ final class GcsUpload implements BlobUpload {
 
     private void requireOpen() throws IOException {
       if (!isOpen()) {
-        ExportException thrown = aborted();
+        ExportException thrown = aborted(null);
         throw new IOException(thrown.getMessage(), thrown);
       }
     }

@@ -2,7 +2,7 @@ package dev.fdbe.storage.local;
 
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
-import dev.fdbe.spi.BlobUpload;
+import dev.fdbe.spi.support.AtomicUpload;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -14,25 +14,23 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /*
  * One object being written to a hidden temporary file next to its target, published by an atomic
- * rename. Lifecycle: OPEN -> COMMITTING -> COMMITTED, or -> ABORTED from OPEN or COMMITTING.
+ * rename. AtomicUpload holds the states; this class supplies the steps.
  *
  * Invariants:
  * - The temporary file is only ever written through `channel`, never reopened by path, so once
- *   abort has closed the channel and deleted the file, nothing can bring it back.
- * - The rename happens under `lock` and only from COMMITTING; abort switches the state under the
- *   same lock before it deletes anything. So either the rename happened first (abort then does
- *   nothing) or the commit sees ABORTED and fails.
- * - Slow work (flush, fsync) runs outside the lock, so an abort from another thread never waits
- *   for the disk: it closes the channel, which makes the in-flight write or fsync fail at once.
+ *   discard has closed the channel and deleted the file, nothing can bring it back.
+ * - The rename is the publish step, which AtomicUpload runs under the lock that abort takes and only
+ *   while no abort has happened: either the rename happened first (abort then does nothing) or the
+ *   commit sees the abort and fails.
+ * - Slow work (flush, fsync) is the complete step, outside that lock, so an abort from another
+ *   thread never waits for the disk: its discard closes the channel, which makes the in-flight
+ *   write or fsync fail at once.
  */
-final class FileUpload implements BlobUpload {
+final class FileUpload extends AtomicUpload {
   private static final int BUFFER_BYTES = 8 * 1024;
-
-  private enum State { OPEN, COMMITTING, COMMITTED, ABORTED }
 
   private final LocalBlobStore store;
   private final String key;
@@ -40,10 +38,9 @@ final class FileUpload implements BlobUpload {
   private final Path temp;
   private final FileChannel channel;
   private final Stream stream = new Stream();
-  private final Object lock = new Object();
-  private State state = State.OPEN;
 
   FileUpload(LocalBlobStore store, String key, Path target, Path temp, FileChannel channel) {
+    super("'" + key + "'");
     this.store = store;
     this.key = key;
     this.target = target;
@@ -56,15 +53,9 @@ final class FileUpload implements BlobUpload {
     return stream;
   }
 
+  /** Flushes, syncs and closes the temporary file, and checks that it holds every byte written. */
   @Override
-  public BlobInfo commit() {
-    synchronized (lock) {
-      switch (state) {
-        case OPEN -> state = State.COMMITTING;
-        case COMMITTED -> throw new IllegalStateException("upload of '" + key + "' was already committed");
-        default -> throw aborted(null);
-      }
-    }
+  protected BlobInfo complete() {
     long stored;
     try {
       stream.flush();
@@ -72,63 +63,37 @@ final class FileUpload implements BlobUpload {
       stored = channel.size();
       channel.close();
     } catch (IOException e) {
-      throw fail(e);
+      throw failure(e);
     }
     if (stored != stream.written) {
-      throw fail(new ExportException("cannot commit '" + key + "' to " + store.describe() + ": " + stream.written
-          + " bytes were written but " + stored + " are stored", true));
+      throw new ExportException("cannot commit '" + key + "' to " + store.describe() + ": " + stream.written
+          + " bytes were written but " + stored + " are stored", true);
     }
-    synchronized (lock) {
-      if (state != State.COMMITTING) {
-        throw aborted(null);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        throw fail(e);
-      }
-      state = State.COMMITTED;
-    }
-    LocalBlobStore.syncDirectory(target.getParent());
     return new BlobInfo(key, stored);
   }
 
+  /** Renames the temporary file to its target. */
+  @Override
+  protected void publish(BlobInfo completed) {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw failure(e);
+    }
+  }
+
+  /** Syncs the directory so that the rename survives a power cut. */
+  @Override
+  protected void afterPublish(BlobInfo published) {
+    LocalBlobStore.syncDirectory(target.getParent());
+  }
+
   /**
-   * Discards the upload. Never throws: a temporary file that cannot be deleted is left for
-   * {@code deleteByPrefix}, which removes temporary files too.
+   * Closes the channel and deletes the temporary file. A temporary file that cannot be deleted is
+   * left for {@code deleteByPrefix}, which removes temporary files too.
    */
   @Override
-  public void abort() {
-    synchronized (lock) {
-      if (state == State.COMMITTED || state == State.ABORTED) {
-        return;
-      }
-      state = State.ABORTED;
-    }
-    discard();
-  }
-
-  private ExportException fail(Exception cause) {
-    boolean abortedMeanwhile;
-    synchronized (lock) {
-      abortedMeanwhile = state == State.ABORTED;
-      state = State.ABORTED;
-    }
-    discard();
-    if (abortedMeanwhile) {
-      return aborted(cause);
-    }
-    return cause instanceof ExportException storage
-        ? storage
-        : store.failure("commit", key, target, (IOException) cause);
-  }
-
-  private ExportException aborted(@Nullable Exception cause) {
-    String message = "upload of '" + key + "' was aborted; nothing is stored";
-    return cause == null ? new ExportException(message, false) : new ExportException(message, cause, false);
-  }
-
-  private void discard() {
+  protected void discard() {
     try {
       channel.close();
     } catch (IOException e) {
@@ -137,14 +102,12 @@ final class FileUpload implements BlobUpload {
     try {
       Files.deleteIfExists(temp);
     } catch (IOException e) {
-      // left for deleteByPrefix, see abort()
+      // left for deleteByPrefix, see above
     }
   }
 
-  private boolean isAborted() {
-    synchronized (lock) {
-      return state == State.ABORTED;
-    }
+  private ExportException failure(IOException cause) {
+    return store.failure("commit", key, target, cause);
   }
 
   /** Buffers small writes; counts the bytes it accepted so that commit can check the stored size. */
