@@ -12,6 +12,12 @@ import java.util.TreeMap;
 
 /** The blob stores that ship with fdbe core, and discovery of the others by URI scheme. */
 public final class BlobStores {
+  /** The module that brings each of fdbe's own schemes, named in the error when it is missing. */
+  private static final Map<String, String> MODULES = Map.of(
+      "file", "dev.fdbe:fdbe-storage-local",
+      "s3", "dev.fdbe:fdbe-storage-s3",
+      "gs", "dev.fdbe:fdbe-storage-gcs");
+
   /** A store in this process's memory, for tests and offline use; its links use a {@code memory:} URI. */
   public static BlobStore inMemory() {
     return new InMemoryBlobStore();
@@ -39,8 +45,11 @@ public final class BlobStores {
     String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
     BlobStoreProvider provider = providers.get(scheme);
     if (provider == null) {
-      throw new IllegalArgumentException("no blob store handles '" + location + "'; known schemes: "
-          + providers.keySet() + " (add fdbe-storage-local, -s3 or -gcs to the class path)");
+      String module = MODULES.get(scheme);
+      throw new IllegalArgumentException("no blob store handles '" + location + "'; "
+          + (module != null ? "add " + module + " to the class path for scheme '" + scheme + "'; " : "")
+          + "schemes on the class path: " + providers.keySet() + " (fdbe's stores: dev.fdbe:fdbe-storage-local for "
+          + "file:, dev.fdbe:fdbe-storage-s3 for s3:, dev.fdbe:fdbe-storage-gcs for gs:)");
     }
     return provider.create(location);
   }

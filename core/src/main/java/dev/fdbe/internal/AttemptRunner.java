@@ -95,7 +95,7 @@ final class AttemptRunner {
     FileConfig file = run.request().file();
     FormatProvider format = settings.formats().provider(file.format())
         .orElseThrow(() -> new dev.fdbe.ExportException("file format " + file.format()
-            + " is not available in this engine; add its provider (fdbe-formats) to the class path"));
+            + " is not available in this engine; add its provider (dev.fdbe:fdbe-formats) to the class path"));
     log.log(run, lease.attemptId(), LogLevel.INFO, describeStart(run, lease));
     SourceQuery query = new SourceQuery(run.team(), run.request().model(), run.request().dataInterval(),
         run.request().include(), run.request().exclude(), seenFrom(run));

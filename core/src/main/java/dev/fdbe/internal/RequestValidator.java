@@ -49,7 +49,9 @@ public final class RequestValidator {
     Set<Compression> compressions = available.get(format);
     if (compressions == null) {
       throw new InvalidRequestException("file", "file format '" + format.wireName()
-          + "' is not available in this installation; available formats: " + available.keySet());
+          + "' is not available in this installation; " + (available.isEmpty()
+          ? "no format writer is on the class path (add dev.fdbe:fdbe-formats)"
+          : "available formats: " + available.keySet()));
     }
     Compression compression = request.file().compression();
     if (!compressions.contains(compression)) {
