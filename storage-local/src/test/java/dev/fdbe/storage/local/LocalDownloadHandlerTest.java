@@ -453,6 +453,19 @@ class LocalDownloadHandlerTest {
   }
 
   @Test
+  void aSymbolicLinkWhereTheObjectWasIsAnsweredAsAMissingFile() throws IOException {
+    Path outside = Files.writeString(dir.resolve("outside.txt"), "outside the store");
+    Path object = store.resolve(KEY);
+    Files.delete(object);
+    Files.createSymbolicLink(object, outside);
+
+    DownloadResponse response = get();
+
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(new String(body(response), StandardCharsets.US_ASCII)).doesNotContain("outside the store");
+  }
+
+  @Test
   void aKeyWithAQuoteOrNonAsciiTextComesBackEscapedInAsciiJson() {
     DownloadResponse response = handler.handle("GET", "a\"b/é\u0001", link.getRawQuery(), name -> null);
 
