@@ -42,6 +42,9 @@ final class Commands {
       Spec.withVariable("public-url", "URL", "http://<host>:<port> on loopback",
           "the URL clients reach the server at, e.g. https://exports.example.com; the base of every absolute"
               + " link (next, previous, local downloads), never the request's Host; required beyond loopback"),
+      Spec.withVariable("link-base-url", "URL", "<public-url>/fdbe/local-downloads",
+          "the URL local storage's download links start with, e.g. https://downloads.example.com/fdbe; they are"
+              + " served at /fdbe/local-downloads/ here, so a proxy in front maps that URL to this path"),
       Spec.withVariable("auth-failures-per-minute", "N", "20",
           "failed authentications a client address may make a minute before it gets 429; 0 for no limit"),
       Spec.withVariable("request-deadline", "SECONDS", "10",

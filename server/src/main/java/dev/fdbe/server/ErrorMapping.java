@@ -4,7 +4,6 @@ import dev.fdbe.InvalidRequestException;
 import dev.fdbe.NotFoundException;
 import dev.fdbe.PermissionDeniedException;
 import dev.fdbe.TooManyRunsException;
-import dev.fdbe.storage.local.InvalidLinkException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +30,6 @@ final class ErrorMapping {
     }
     if (failure instanceof org.eclipse.jetty.http.HttpException e && e.getCode() >= 400 && e.getCode() < 500) {
       return ApiError.invalid(null, "Bad request: " + e.getReason());
-    }
-    if (failure instanceof InvalidLinkException e) {
-      return switch (e.reason()) {
-        case GONE -> ApiError.notFound(e.getMessage());
-        case EXPIRED -> new ApiError(403, "authentication_error", "link_expired", e.getMessage(), null);
-        case TAMPERED -> new ApiError(403, "authentication_error", "invalid_link", e.getMessage(), null);
-      };
     }
     String incident = UUID.randomUUID().toString().substring(0, 8);
     LOG.error("request failed (incident {})", incident, failure);

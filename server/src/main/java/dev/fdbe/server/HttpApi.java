@@ -12,8 +12,11 @@ import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunId;
 import dev.fdbe.RunLogEntry;
 import dev.fdbe.TeamId;
+import dev.fdbe.storage.local.DownloadResponse;
+import dev.fdbe.storage.local.LocalDownloadHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,13 +51,15 @@ final class HttpApi extends Handler.Abstract {
       "/api/(projects|environments)/([^/]+)/file_download_batch_exports"
           + "(?:/([^/]+)(?:/(cancel|download|logs|manifest)(?:/([^/]+))?)?)?");
   private static final Pattern BEARER = Pattern.compile("(?i)bearer +([^\\s]+)");
+  /** Where this server serves the download links of local storage: the key follows. */
+  static final String LOCAL_DOWNLOADS_PATH = "/fdbe/local-downloads/";
 
   private final ExportEngine engine;
   private final ApiKeys keys;
   private final String publicUrl;
   private final AuthThrottle throttle;
   private final long maxBodyBytes;
-  private final @Nullable LocalDownloads localDownloads;
+  private final @Nullable LocalDownloadHandler localDownloads;
   private final @Nullable KeyAdminEndpoint keyAdmin;
   private final Readiness readiness;
   private final ApiSchema schema = ApiSchema.load();
@@ -62,11 +67,13 @@ final class HttpApi extends Handler.Abstract {
   /**
    * @param publicUrl the base URL clients reach the server at; absolute links are built from it,
    *     never from the request's {@code Host} header
+   * @param localDownloads the handler of the links of local storage, served under
+   *     {@link #LOCAL_DOWNLOADS_PATH}, or null when files live elsewhere
    * @param keyAdmin the key administration of the {@code keys} commands, or null when they use the
    *     database directly (a shared PostgreSQL database)
    */
   HttpApi(ExportEngine engine, ApiKeys keys, URI publicUrl, AuthThrottle throttle, long maxBodyBytes,
-      @Nullable LocalDownloads localDownloads, @Nullable KeyAdminEndpoint keyAdmin, Readiness readiness) {
+      @Nullable LocalDownloadHandler localDownloads, @Nullable KeyAdminEndpoint keyAdmin, Readiness readiness) {
     this.engine = engine;
     this.keys = keys;
     this.publicUrl = publicUrl.toString().replaceAll("/+$", "");
@@ -81,8 +88,8 @@ final class HttpApi extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     try {
       String path = Request.getPathInContext(request);
-      if (localDownloads != null && path.startsWith(LocalDownloads.PATH)) {
-        localDownloads.serve(request, response, callback, path.substring(LocalDownloads.PATH.length()));
+      if (localDownloads != null && path.startsWith(LOCAL_DOWNLOADS_PATH)) {
+        serveLink(localDownloads, request, response, callback, path.substring(LOCAL_DOWNLOADS_PATH.length()));
         return true;
       }
       if (keyAdmin != null && path.startsWith(KeyAdminEndpoint.PATH)) {
@@ -178,6 +185,34 @@ final class HttpApi extends Handler.Abstract {
   }
 
   // ---------------------------------------------------------------- endpoints
+
+  /**
+   * A signed link of local storage: the handler decides everything (link, method, range, errors in
+   * the API's envelope); this only carries its answer to Jetty. A failure of the store (an
+   * {@link dev.fdbe.ExportException}) reaches {@link #handle}'s 500; one while the file is being
+   * sent ends the connection, so that the client sees a short body, never a wrong one.
+   */
+  private static void serveLink(LocalDownloadHandler handler, Request request, Response response, Callback callback,
+      String key) throws IOException {
+    DownloadResponse answer = handler.handle(request.getMethod(), key, request.getHttpURI().getQuery(),
+        request.getHeaders()::get);
+    try (answer) {
+      response.setStatus(answer.status());
+      answer.headers().forEach(response.getHeaders()::put);
+      if (answer.bodyLength() > 0) {
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+          answer.body().transferTo(out);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!response.isCommitted()) {
+        throw e;
+      }
+      callback.failed(e);
+      return;
+    }
+    callback.succeeded();
+  }
 
   private void create(Request request, Response response, Callback callback, Caller caller) throws IOException {
     caller.require(dev.fdbe.Scope.WRITE);

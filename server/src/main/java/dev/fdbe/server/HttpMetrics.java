@@ -171,8 +171,8 @@ final class HttpMetrics extends Handler.Wrapper {
     if (path.equals(PATH) || path.equals("/_health") || path.equals("/_ready")) {
       return path;
     }
-    if (path.startsWith(LocalDownloads.PATH)) {
-      return LocalDownloads.PATH + "{key}";
+    if (path.startsWith(HttpApi.LOCAL_DOWNLOADS_PATH)) {
+      return HttpApi.LOCAL_DOWNLOADS_PATH + "{key}";
     }
     if (path.startsWith(KeyAdminEndpoint.PATH)) {
       return KeyAdminEndpoint.PATH + "{command}";

@@ -2,10 +2,14 @@ package dev.fdbe.server;
 
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
+import dev.fdbe.spi.BlobStoreProvider;
+import dev.fdbe.storage.local.LocalBlobStoreProvider;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,6 +106,8 @@ public final class Main {
     String host = options.get("host", "127.0.0.1");
     int port = options.getInt("port", 8000, 0, 65_535);
     URI publicUrl = publicUrl(options, host);
+    URI linkBaseUrl = options.get("link-base-url", null) == null ? null : httpUrl(options, "link-base-url",
+        "https://downloads.example.com/fdbe");
     Set<TeamId> teams;
     try {
       teams = ApiKeys.parseTeams(env.getOrDefault("FDBE_API_KEY_TEAMS", "1"));
@@ -122,11 +128,14 @@ public final class Main {
             + " gs:), got '" + storageText + "'");
       }
     }
+    if (linkBaseUrl != null && storage != null) {
+      storage = withLinkBaseUrl(storage, linkBaseUrl, options);
+    }
     int workers = options.getInt("workers", 4, 1, 256);
     String databaseUrl = databaseUrl(options);
     int maxConnections = options.getInt("max-connections", ServerApp.Settings.defaultMaxConnections(workers), 2,
         10_000);
-    return new ServerApp.Settings(Path.of(options.get("data-dir", "fdbe-data")), host, port, publicUrl,
+    return new ServerApp.Settings(Path.of(options.get("data-dir", "fdbe-data")), host, port, publicUrl, linkBaseUrl,
         options.getInt("demo-rows", 100_000, 0, 100_000_000), workers,
         Duration.ofSeconds(options.getInt("shutdown-grace", 30, 0, 86_400)),
         apiKey == null || apiKey.isBlank() ? null : apiKey, teams, storage, databaseUrl, maxConnections,
@@ -154,7 +163,13 @@ public final class Main {
       }
       return null;
     }
-    String source = options.source("public-url");
+    return httpUrl(options, "public-url", "https://exports.example.com or http://127.0.0.1:8000");
+  }
+
+  /** The option's value as an absolute http or https URL without query, fragment or user; else a usage error. */
+  private static URI httpUrl(Options options, String name, String examples) {
+    String text = options.get(name, "");
+    String source = options.source(name);
     URI url;
     try {
       url = new URI(text.strip());
@@ -165,9 +180,34 @@ public final class Main {
         || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null
         || url.getRawUserInfo() != null) {
       throw new Options.UsageException(source + " must be an absolute http or https URL without query, fragment"
-          + " or user, such as https://exports.example.com or http://127.0.0.1:8000, got '" + text + "'");
+          + " or user, such as " + examples + ", got '" + text + "'");
     }
     return url;
+  }
+
+  /**
+   * A {@code file:} storage URI with {@code --link-base-url} as its {@code linkBaseUrl} parameter. The
+   * option is for local storage only, and given once: not beside a storage URI that has its own.
+   */
+  private static URI withLinkBaseUrl(URI storage, URI linkBaseUrl, Options options) {
+    String linkSource = options.source("link-base-url");
+    if (!"file".equalsIgnoreCase(storage.getScheme())) {
+      throw new Options.UsageException(linkSource + " applies to local storage only; " + options.source("storage")
+          + " names " + storage.getScheme() + ": storage, whose links its own service makes");
+    }
+    Map<String, String> parameters;
+    try {
+      parameters = BlobStoreProvider.parameters(storage.getRawQuery());
+    } catch (IllegalArgumentException e) {
+      throw new Options.UsageException(options.source("storage") + " has a malformed query: " + e.getMessage());
+    }
+    if (parameters.containsKey(LocalBlobStoreProvider.LINK_BASE_URL_PARAMETER)) {
+      throw new Options.UsageException(linkSource + " and the " + LocalBlobStoreProvider.LINK_BASE_URL_PARAMETER
+          + " parameter of " + options.source("storage") + " both set the link base URL; give one of them");
+    }
+    return URI.create(storage + (storage.getRawQuery() == null ? "?" : "&")
+        + LocalBlobStoreProvider.LINK_BASE_URL_PARAMETER + "="
+        + URLEncoder.encode(linkBaseUrl.toString(), StandardCharsets.UTF_8));
   }
 
   /** Whether every address the host name stands for is a loopback address. */

@@ -4,6 +4,7 @@ import dev.fdbe.RecordSources;
 import dev.fdbe.ExportEngine;
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
+import dev.fdbe.storage.local.LocalDownloadHandler;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
@@ -33,6 +34,9 @@ final class ServerApp implements AutoCloseable {
    * @param publicUrl the base URL clients reach the server at, for every absolute link ({@code next},
    *     {@code previous}, local download links); null for {@code http://<host>:<port>}, allowed only
    *     when the server listens on loopback
+   * @param linkBaseUrl the URL the links of local storage under the data directory start with; null
+   *     for {@code <publicUrl>/fdbe/local-downloads}. The server serves them at
+   *     {@code /fdbe/local-downloads/} whatever it is
    * @param demoRows events to generate on first start (0 for none)
    * @param workers runs executed at once
    * @param shutdownGrace how long shutdown waits for running exports
@@ -51,7 +55,8 @@ final class ServerApp implements AutoCloseable {
    *     ({@link ClientLimits})
    * @param metrics whether to keep metrics and serve them at {@code GET /metrics} ({@link HttpMetrics})
    */
-  record Settings(Path dataDir, String host, int port, @Nullable URI publicUrl, int demoRows, int workers,
+  record Settings(Path dataDir, String host, int port, @Nullable URI publicUrl, @Nullable URI linkBaseUrl,
+      int demoRows, int workers,
       Duration shutdownGrace, @Nullable String apiKey, Set<TeamId> apiKeyTeams, @Nullable URI storage,
       @Nullable String databaseUrl, int maxConnections, Map<String, String> databaseEnv, int authFailuresPerMinute,
       Duration requestDeadline, int maxConnectionsPerAddress, boolean metrics) {
@@ -126,7 +131,8 @@ final class ServerApp implements AutoCloseable {
       }
       URI publicUrl = settings.publicUrl() != null ? settings.publicUrl()
           : localUrl(settings.host(), server.port());
-      URI linkBase = URI.create(publicUrl.toString().replaceAll("/+$", "") + LocalDownloads.PATH.replaceAll("/+$", ""));
+      URI linkBase = settings.linkBaseUrl() != null ? settings.linkBaseUrl() : URI.create(
+          publicUrl.toString().replaceAll("/+$", "") + HttpApi.LOCAL_DOWNLOADS_PATH.replaceAll("/+$", ""));
       database = ServerDatabase.open(settings.dataDir(), settings.databaseUrl(), settings.maxConnections(),
           settings.databaseEnv());
       defaults = new EmbeddedDefaults(settings.dataDir(), linkBase, settings.storage(), database);
@@ -161,7 +167,7 @@ final class ServerApp implements AutoCloseable {
       readiness = new Readiness(defaults.runStore, defaults.blobStore, System::nanoTime);
       HttpApi api = new HttpApi(engine, keys, publicUrl,
           new AuthThrottle(settings.authFailuresPerMinute(), System::nanoTime), FdbeServer.MAX_BODY_BYTES,
-          defaults.localStore == null ? null : new LocalDownloads(defaults.localStore, clock),
+          defaults.localStore == null ? null : new LocalDownloadHandler(defaults.localStore, clock),
           adminToken == null ? null : new KeyAdminEndpoint(keys, adminToken),
           readiness);
       server.start(metrics == null ? api : new HttpMetrics(api, metrics));

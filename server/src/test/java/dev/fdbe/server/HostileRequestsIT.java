@@ -622,7 +622,8 @@ class HostileRequestsIT {
     }
     String path = pathOf(c);
     String text = a.text();
-    boolean json = a.body().length > 0 && !(path.startsWith(LocalDownloads.PATH) && a.status() == 200);
+    boolean file = path.startsWith(HttpApi.LOCAL_DOWNLOADS_PATH) && (a.status() == 200 || a.status() == 206);
+    boolean json = a.body().length > 0 && !file;
     JsonNode body = null;
     if (json) {
       try {
@@ -688,7 +689,7 @@ class HostileRequestsIT {
     }
     if (status == 302) {
       String location = a.header("Location");
-      if (location == null || !location.startsWith(server.base + LocalDownloads.PATH)) {
+      if (location == null || !location.startsWith(server.base + HttpApi.LOCAL_DOWNLOADS_PATH)) {
         problems.add("a redirect to " + location);
       }
       if (!"no-store".equals(a.header("Cache-Control"))) {
@@ -707,7 +708,7 @@ class HostileRequestsIT {
     List<Set<String>> forbidden = switch (c.actor) {
       case TEAM1 -> List.of(team2Ids);
       case TEAM2 -> List.of(team1Ids);
-      case NOBODY -> path.startsWith(LocalDownloads.PATH) && status == 200 ? List.of() : List.of(team1Ids, team2Ids);
+      case NOBODY -> file ? List.of() : List.of(team1Ids, team2Ids);
     };
     for (Set<String> ids : forbidden) {
       for (String id : ids) {
@@ -1245,7 +1246,7 @@ class HostileRequestsIT {
         "..%00/", "%2e%2e%5c");
     List<String> bases = List.of(runsPath("projects", 1) + "/", runsPath("environments", 2) + "/" + t1 + "/",
         runsPath("projects", 1) + "/" + t1 + "/download/", runsPath("environments", 1) + "/" + t1 + "/logs/",
-        LocalDownloads.PATH, "/_health/", "/");
+        HttpApi.LOCAL_DOWNLOADS_PATH, "/_health/", "/");
     List<String> targets = List.of("", "fdbe.mv.db", "server.json", "files/.fdbe/link-signing-key", "etc/passwd",
         "2/" + t2 + "/", "api/projects/2/file_download_batch_exports/");
     for (String base : bases) {
@@ -1256,15 +1257,15 @@ class HostileRequestsIT {
             .key(random.nextInt(4) == 0 ? server.team2Key : server.key));
       }
     }
-    String key = t1Link.substring(LocalDownloads.PATH.length(), t1Link.indexOf('?'));
+    String key = t1Link.substring(HttpApi.LOCAL_DOWNLOADS_PATH.length(), t1Link.indexOf('?'));
     String query = t1Link.substring(t1Link.indexOf('?'));
     for (String form : List.of("../", "..%2f", "%2e%2e/", "..\\", "./", "/", "%2f")) {
       // "/./" is removed before routing (RFC 3986, 5.2.4): the same key, so the same file.
       cases.add(new Case("traversal", "a signed link's key with " + form).key(null)
-          .to(LocalDownloads.PATH + key.substring(0, key.indexOf('/') + 1) + form + key.substring(key.indexOf('/') + 1)
+          .to(HttpApi.LOCAL_DOWNLOADS_PATH + key.substring(0, key.indexOf('/') + 1) + form + key.substring(key.indexOf('/') + 1)
               + query).expect(form.equals("./") ? new Integer[] {200} : new Integer[] {400, 403, 404}));
       cases.add(new Case("traversal", "a signed link's key escaping with " + form).key(null)
-          .to(LocalDownloads.PATH + form.repeat(3) + "fdbe.mv.db" + query).expect(400, 403, 404));
+          .to(HttpApi.LOCAL_DOWNLOADS_PATH + form.repeat(3) + "fdbe.mv.db" + query).expect(400, 403, 404));
     }
   }
 
@@ -1425,8 +1426,8 @@ class HostileRequestsIT {
     others.put("Accept-Encoding: gzip", "Accept-Encoding: gzip, br, zstd, *");
     others.put("Cookie", "Cookie: " + "a=b; ".repeat(500));
     for (var header : others.entrySet()) {
-      for (String path : List.of(list, logs, LocalDownloads.PATH + "1/x")) {
-        String target = path.startsWith(LocalDownloads.PATH) ? path : slash(random, path.substring(0, path.length() - 1));
+      for (String path : List.of(list, logs, HttpApi.LOCAL_DOWNLOADS_PATH + "1/x")) {
+        String target = path.startsWith(HttpApi.LOCAL_DOWNLOADS_PATH) ? path : slash(random, path.substring(0, path.length() - 1));
         cases.add(new Case("headers", header.getKey() + " on " + path.substring(0, Math.min(path.length(), 30)))
             .to(target).header(header.getValue()));
       }
@@ -1654,7 +1655,7 @@ class HostileRequestsIT {
   // Signed links, as they are and changed in every part.
   private void localDownloads(List<Case> cases, Random random) {
     for (String link : List.of(t1Link, t2Link)) {
-      String key = link.substring(LocalDownloads.PATH.length(), link.indexOf('?'));
+      String key = link.substring(HttpApi.LOCAL_DOWNLOADS_PATH.length(), link.indexOf('?'));
       Map<String, String> query = new LinkedHashMap<>();
       for (String pair : link.substring(link.indexOf('?') + 1).split("&")) {
         query.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
@@ -1665,6 +1666,22 @@ class HostileRequestsIT {
       for (String method : List.of("POST", "PUT", "DELETE")) {
         cases.add(new Case("local-downloads", team + " with " + method).method(method).to(link).key(null).expect(405));
       }
+      Map<String, Integer> ranges = new LinkedHashMap<>();
+      ranges.put("bytes=0-9", 206);
+      ranges.put("bytes=-10", 206);
+      ranges.put("bytes=9999999999-", 416);
+      ranges.put("bytes=-0", 416);
+      ranges.put("bytes=0-1,-1,5-", 200);
+      ranges.put("bytes=9-0", 200);
+      ranges.put("pages=1-2", 200);
+      ranges.put("bytes=" + "9".repeat(4000) + "-", 416);
+      ranges.put("bytes=" + "0-0,".repeat(1000), 200);
+      ranges.forEach((range, status) -> cases.add(new Case("local-downloads", team + " with Range "
+          + abbreviate(range, 30)).to(link).key(null).header("Range: " + range).expect(status)));
+      cases.add(new Case("local-downloads", team + " with If-None-Match: *").to(link).key(null)
+          .header("If-None-Match: *").expect(304));
+      cases.add(new Case("local-downloads", team + " with If-Range of another tag").to(link).key(null)
+          .header("Range: bytes=0-9").header("If-Range: \"other\"").expect(200));
       List<String> values = List.of("", "0", "-1", "1e400", "9223372036854775808", "%00", "%0d%0aX-Injected:%201",
           "a%22b", "..%2f..%2ffdbe.mv.db", "%E2%80%AE", "x".repeat(3000), "%ZZ");
       for (String parameter : List.of("filename", "expires", "signature")) {
@@ -1675,30 +1692,30 @@ class HostileRequestsIT {
           Map<String, String> changed = new LinkedHashMap<>(query);
           changed.put(parameter, value);
           cases.add(new Case("local-downloads", team + " with " + parameter + "=" + abbreviate(value, 30))
-              .to(LocalDownloads.PATH + key + "?" + join(changed)).key(null).expect(400, 403, 404));
+              .to(HttpApi.LOCAL_DOWNLOADS_PATH + key + "?" + join(changed)).key(null).expect(400, 403, 404));
         }
         Map<String, String> without = new LinkedHashMap<>(query);
         without.remove(parameter);
         cases.add(new Case("local-downloads", team + " without " + parameter)
-            .to(LocalDownloads.PATH + key + "?" + join(without)).key(null).expect(403));
+            .to(HttpApi.LOCAL_DOWNLOADS_PATH + key + "?" + join(without)).key(null).expect(403));
         cases.add(new Case("local-downloads", team + " with " + parameter + " twice")
             .to(link + "&" + parameter + "=" + query.get(parameter)).key(null).expect(403));
       }
       cases.add(new Case("local-downloads", team + " with another parameter").to(link + "&x=1").key(null).expect(403));
-      cases.add(new Case("local-downloads", team + " without a query").to(LocalDownloads.PATH + key).key(null)
+      cases.add(new Case("local-downloads", team + " without a query").to(HttpApi.LOCAL_DOWNLOADS_PATH + key).key(null)
           .expect(403));
-      cases.add(new Case("local-downloads", team + " with a trailing slash").to(LocalDownloads.PATH + key + "/?"
+      cases.add(new Case("local-downloads", team + " with a trailing slash").to(HttpApi.LOCAL_DOWNLOADS_PATH + key + "/?"
           + join(query)).key(null).expect(400, 403, 404));
-      cases.add(new Case("local-downloads", team + " in upper case").to(LocalDownloads.PATH
+      cases.add(new Case("local-downloads", team + " in upper case").to(HttpApi.LOCAL_DOWNLOADS_PATH
           + key.toUpperCase(Locale.ROOT) + "?" + join(query)).key(null).expect(403));
-      cases.add(new Case("local-downloads", team + " for another file of the run").to(LocalDownloads.PATH
+      cases.add(new Case("local-downloads", team + " for another file of the run").to(HttpApi.LOCAL_DOWNLOADS_PATH
           + key.replaceAll("[^/]+$", "00000-other.jsonl") + "?" + join(query)).key(null).expect(403));
-      cases.add(new Case("local-downloads", team + " moved to the other team").to(LocalDownloads.PATH
+      cases.add(new Case("local-downloads", team + " moved to the other team").to(HttpApi.LOCAL_DOWNLOADS_PATH
           + key.replaceFirst("^[12]/", link == t1Link ? "2/" : "1/") + "?" + join(query)).key(null).expect(403));
     }
     for (String key : List.of("", ".fdbe/link-signing-key", "%2efdbe/link-signing-key", "../fdbe.mv.db",
         "..%2ffdbe.mv.db", "/etc/passwd", "%2fetc%2fpasswd", "1", "1/" + t1, "\u0000", "a\\b")) {
-      cases.add(new Case("local-downloads", "key '" + key + "'").to(LocalDownloads.PATH + key
+      cases.add(new Case("local-downloads", "key '" + key + "'").to(HttpApi.LOCAL_DOWNLOADS_PATH + key
           + "?filename=a&expires=9999999999&signature=" + "0".repeat(64)).key(null).expect(400, 403, 404));
     }
   }

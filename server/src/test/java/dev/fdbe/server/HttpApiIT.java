@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +134,59 @@ class HttpApiIT {
       }
     }
     assertThat(duckUuids(readable, FileFormat.fromWireName(format).orElseThrow())).isEqualTo(sourceUuids());
+  }
+
+  @Test
+  void localLinksServeOneRangeOfBytesWithAnEntityTag() throws Exception {
+    String id = server.create("projects", "events", "{\"format\": \"CSV\"}");
+    assertThat(server.awaitTerminal("projects", id).get("status").asText()).isEqualTo("Completed");
+    URI link = URI.create(server.get("/api/projects/1/file_download_batch_exports/" + id + "/download/", server.key)
+        .headers().firstValue("Location").orElseThrow());
+
+    HttpResponse<byte[]> whole = fetch(link, "GET");
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.headers().firstValue("Accept-Ranges")).contains("bytes");
+    assertThat(whole.headers().firstValue("Cache-Control")).contains("private, no-store");
+    assertThat(whole.headers().firstValue("Content-Type")).contains("text/csv; charset=utf-8");
+    String tag = whole.headers().firstValue("ETag").orElseThrow();
+    assertThat(tag).matches("\"[A-Za-z0-9_-]{22}\"");
+    byte[] all = whole.body();
+    int size = all.length;
+    assertThat(size).isGreaterThan(100);
+
+    HttpResponse<byte[]> part = fetch(link, "GET", "Range", "bytes=10-49");
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.headers().firstValue("Content-Range")).contains("bytes 10-49/" + size);
+    assertThat(part.headers().firstValue("Content-Length")).contains("40");
+    assertThat(part.headers().firstValue("ETag")).contains(tag);
+    assertThat(part.body()).isEqualTo(Arrays.copyOfRange(all, 10, 50));
+
+    HttpResponse<byte[]> rest = fetch(link, "GET", "Range", "bytes=" + (size - 30) + "-", "If-Range", tag);
+    assertThat(rest.statusCode()).isEqualTo(206);
+    assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(all, size - 30, size));
+    HttpResponse<byte[]> suffix = fetch(link, "GET", "Range", "bytes=-7");
+    assertThat(suffix.body()).isEqualTo(Arrays.copyOfRange(all, size - 7, size));
+
+    HttpResponse<byte[]> beyond = fetch(link, "GET", "Range", "bytes=" + size + "-");
+    assertThat(beyond.statusCode()).isEqualTo(416);
+    assertThat(beyond.headers().firstValue("Content-Range")).contains("bytes */" + size);
+    assertThat(JsonBodies.MAPPER.readTree(beyond.body()).get("code").asText()).isEqualTo("range_not_satisfiable");
+
+    HttpResponse<byte[]> changed = fetch(link, "GET", "Range", "bytes=10-49", "If-Range", "\"another\"");
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(changed.body()).isEqualTo(all);
+    HttpResponse<byte[]> head = fetch(link, "HEAD", "Range", "bytes=10-49");
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Content-Length")).contains(Integer.toString(size));
+    assertThat(fetch(link, "GET", "If-None-Match", tag).statusCode()).isEqualTo(304);
+  }
+
+  private HttpResponse<byte[]> fetch(URI link, String method, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(link).method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return server.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test

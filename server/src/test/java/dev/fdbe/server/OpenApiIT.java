@@ -24,6 +24,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -276,13 +277,33 @@ class OpenApiIT {
     assertThat(file.responseBody()).isNotEmpty();
     OpenApiContract.Exchange head = expect(200, true, "HEAD", link.toString(), Map.of(), null, null);
     assertThat(header(head, "Content-Length")).isEqualTo(Integer.toString(file.responseBody().length));
+    String tag = header(file, "ETag");
+    assertThat(header(head, "ETag")).isEqualTo(tag);
+
+    int size = file.responseBody().length;
+    OpenApiContract.Exchange part = expect(206, true, "GET", link.toString(), Map.of("Range", "bytes=1-4"), null,
+        null);
+    assertThat(header(part, "Content-Range")).isEqualTo("bytes 1-4/" + size);
+    assertThat(part.responseBody()).isEqualTo(Arrays.copyOfRange(file.responseBody(), 1, 5));
+    OpenApiContract.Exchange resumed = expect(206, true, "GET", link.toString(),
+        Map.of("Range", "bytes=-3", "If-Range", tag), null, null);
+    assertThat(resumed.responseBody()).isEqualTo(Arrays.copyOfRange(file.responseBody(), size - 3, size));
+    OpenApiContract.Exchange beyond = expect(416, true, "GET", link.toString(), Map.of("Range", "bytes=" + size + "-"),
+        null, null);
+    assertThat(header(beyond, "Content-Range")).isEqualTo("bytes */" + size);
+    assertThat(json(beyond).get("code").asText()).isEqualTo("range_not_satisfiable");
+    assertThat(expect(200, true, "GET", link.toString(), Map.of("Range", "bytes=0-1,3-4"), null, null).responseBody())
+        .isEqualTo(file.responseBody());
+    assertThat(expect(304, true, "GET", link.toString(), Map.of("If-None-Match", tag), null, null).responseBody())
+        .isEmpty();
+    expect(304, true, "HEAD", link.toString(), Map.of("If-None-Match", "*"), null, null);
 
     String tampered = link.toString().replace("filename=", "filename=x");
     assertThat(json(expect(403, true, "GET", tampered, Map.of(), null, null)).get("code").asText())
         .isEqualTo("invalid_link");
     expect(403, true, "HEAD", tampered, Map.of(), null, null);
     expect(403, false, "GET", link.getRawPath(), Map.of(), null, null);
-    String key = link.getRawPath().substring(LocalDownloads.PATH.length());
+    String key = link.getRawPath().substring(HttpApi.LOCAL_DOWNLOADS_PATH.length());
     String fileName = URLDecoder.decode(link.getRawQuery().replaceAll(".*filename=([^&]*).*", "$1"),
         StandardCharsets.UTF_8);
     URI expired = server.app.defaults.localStore.signedLink(key, fileName, Instant.now().minusSeconds(5));

@@ -22,6 +22,7 @@ class OptionsTest {
       Map.entry("host", "localhost"),
       Map.entry("port", "9001"),
       Map.entry("public-url", "https://exports.example.com"),
+      Map.entry("link-base-url", "https://downloads.example.com/fdbe"),
       Map.entry("auth-failures-per-minute", "7"),
       Map.entry("request-deadline", "3"),
       Map.entry("max-connections-per-address", "500"),

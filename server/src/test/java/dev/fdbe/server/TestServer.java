@@ -62,8 +62,14 @@ final class TestServer implements AutoCloseable {
   /** A server with the request deadline and the connections per address given (see {@link ClientLimits}). */
   TestServer(Path directory, int demoRows, int workers, @Nullable String databaseUrl, Duration requestDeadline,
       int maxConnectionsPerAddress) throws Exception {
-    ServerApp.Settings settings = new ServerApp.Settings(directory, "127.0.0.1", 0, null, demoRows, workers,
-        Duration.ofSeconds(5), KEY, Set.of(TeamId.of(1)), null, databaseUrl,
+    this(directory, demoRows, workers, databaseUrl, requestDeadline, maxConnectionsPerAddress, null);
+  }
+
+  /** A server whose local download links start with the link base URL, or the default one when it is null. */
+  TestServer(Path directory, int demoRows, int workers, @Nullable String databaseUrl, Duration requestDeadline,
+      int maxConnectionsPerAddress, @Nullable URI linkBaseUrl) throws Exception {
+    ServerApp.Settings settings = new ServerApp.Settings(directory, "127.0.0.1", 0, null, linkBaseUrl, demoRows,
+        workers, Duration.ofSeconds(5), KEY, Set.of(TeamId.of(1)), null, databaseUrl,
         ServerApp.Settings.defaultMaxConnections(workers), Map.of(), AuthThrottle.DEFAULT_LIMIT_PER_MINUTE,
         requestDeadline, maxConnectionsPerAddress, true);
     app = ServerApp.start(settings, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import dev.fdbe.Caller;
 import dev.fdbe.Compression;
 import dev.fdbe.DownloadLink;
 import dev.fdbe.ExportEngine;
+import dev.fdbe.ExportException;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
 import dev.fdbe.FileFormat;
@@ -18,9 +19,9 @@ import dev.fdbe.RunStatus;
 import dev.fdbe.RunStores;
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
-import dev.fdbe.storage.local.InvalidLinkException;
+import dev.fdbe.storage.local.DownloadResponse;
 import dev.fdbe.storage.local.LocalBlobStore;
-import dev.fdbe.storage.local.VerifiedDownload;
+import dev.fdbe.storage.local.LocalDownloadHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +35,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,8 +44,9 @@ import javax.sql.DataSource;
 
 /**
  * A service embedding fdbe: an engine on an H2 file and local storage, and the JDK's HTTP server
- * serving the download links the engine hands out, checked with {@link LocalBlobStore#verifyLink}.
- * {@link #main} runs one export of a day of events and fetches its file over HTTP.
+ * serving the download links the engine hands out through a {@link LocalDownloadHandler} (which
+ * checks them and answers ranges, entity tags and refusals). {@link #main} runs one export of a
+ * day of events and fetches its file over HTTP, whole and a range of it.
  */
 public final class EmbeddedService implements AutoCloseable {
   /** The path the download links start with. */
@@ -52,13 +55,13 @@ public final class EmbeddedService implements AutoCloseable {
   static final Caller CALLER = Caller.of(TEAM, Scope.ALL);
 
   private final DataSource database;
-  private final LocalBlobStore store;
+  private final LocalDownloadHandler downloads;
   private final ExportEngine engine;
   private final HttpServer http;
 
-  private EmbeddedService(DataSource database, LocalBlobStore store, ExportEngine engine, HttpServer http) {
+  private EmbeddedService(DataSource database, LocalDownloadHandler downloads, ExportEngine engine, HttpServer http) {
     this.database = database;
-    this.store = store;
+    this.downloads = downloads;
     this.engine = engine;
     this.http = http;
   }
@@ -80,7 +83,8 @@ public final class EmbeddedService implements AutoCloseable {
         .blobStore(store)
         .build();
 
-    EmbeddedService service = new EmbeddedService(database, store, engine, http);
+    EmbeddedService service = new EmbeddedService(database, new LocalDownloadHandler(store, Clock.systemUTC()),
+        engine, http);
     http.createContext(DOWNLOADS + "/", service::serveDownload);
     http.start();
     engine.start();
@@ -119,26 +123,25 @@ public final class EmbeddedService implements AutoCloseable {
     }
   }
 
+  /** Carries a download request to the handler and its answer back to the JDK's server. */
   private void serveDownload(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
-      String path = exchange.getRequestURI().getRawPath().substring(DOWNLOADS.length() + 1);
-      VerifiedDownload download;
+      String key = exchange.getRequestURI().getRawPath().substring(DOWNLOADS.length() + 1);
+      DownloadResponse answer;
       try {
-        download = store.verifyLink(path, exchange.getRequestURI().getRawQuery(), Instant.now());
-      } catch (InvalidLinkException e) {
-        exchange.sendResponseHeaders(e.reason() == InvalidLinkException.Reason.GONE ? 404 : 403, -1);
+        answer = downloads.handle(exchange.getRequestMethod(), key, exchange.getRequestURI().getRawQuery(),
+            exchange.getRequestHeaders()::getFirst);
+      } catch (ExportException e) { // the file system failed: a 500, the cause for the service's own log
+        exchange.sendResponseHeaders(500, -1);
         return;
       }
-      exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-      exchange.getResponseHeaders().set("Content-Disposition",
-          "attachment; filename=\"" + download.fileName() + "\"");
-      exchange.sendResponseHeaders(200, download.sizeBytes() == 0 ? -1 : download.sizeBytes());
-      try (OutputStream out = exchange.getResponseBody()) {
-        Files.copy(download.file(), out);
+      try (answer) {
+        answer.headers().forEach(exchange.getResponseHeaders()::set);
+        // The JDK's server takes -1 for "no body"; 0 would mean a chunked body of unknown length.
+        exchange.sendResponseHeaders(answer.status(), answer.bodyLength() == 0 ? -1 : answer.bodyLength());
+        try (OutputStream out = exchange.getResponseBody()) {
+          answer.body().transferTo(out);
+        }
       }
     }
   }
@@ -150,7 +153,10 @@ public final class EmbeddedService implements AutoCloseable {
     http.stop(0);
   }
 
-  /** Runs one export in ./embedded-service-data, fetches its file over HTTP and prints it. */
+  /**
+   * Runs one export in ./embedded-service-data, fetches its file over HTTP, whole and its first 100
+   * bytes, and prints them.
+   */
   public static void main(String[] args) throws Exception {
     try (EmbeddedService service = start(Path.of("embedded-service-data"))) {
       service.insertEvents();
@@ -159,10 +165,17 @@ public final class EmbeddedService implements AutoCloseable {
         throw new IllegalStateException("the export ended " + run.status() + ": " + run.error());
       }
       DownloadLink link = service.download(run.id());
-      HttpResponse<String> response = HttpClient.newHttpClient()
-          .send(HttpRequest.newBuilder(link.uri()).build(), HttpResponse.BodyHandlers.ofString());
-      System.out.println(link.uri() + " -> " + response.statusCode());
-      System.out.print(response.body());
+      HttpClient client = HttpClient.newHttpClient();
+      HttpResponse<String> whole = client.send(HttpRequest.newBuilder(link.uri()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      System.out.println(link.uri() + " -> " + whole.statusCode() + ", ETag " + whole.headers().firstValue("ETag")
+          .orElse("none"));
+      System.out.print(whole.body());
+      HttpResponse<String> part = client.send(HttpRequest.newBuilder(link.uri()).header("Range", "bytes=0-99").build(),
+          HttpResponse.BodyHandlers.ofString());
+      System.out.println("Range: bytes=0-99 -> " + part.statusCode() + ", " + part.headers().firstValue("Content-Range")
+          .orElse("no Content-Range"));
+      System.out.println(part.body());
     }
   }
 }

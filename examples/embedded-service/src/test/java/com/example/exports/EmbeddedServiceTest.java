@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,11 +42,29 @@ class EmbeddedServiceTest {
       assertTrue(text.contains("0190a1b2-0000-7000-8000-000000000002"), text);
       assertTrue(!text.contains("0190a1b2-0000-7000-8000-000000000003"), "the next day's event: " + text);
 
-      // A link whose signature was changed is refused.
+      // One range of bytes, as a download manager resuming with the file's entity tag asks for it.
+      byte[] whole = response.body();
+      String tag = response.headers().firstValue("ETag").orElseThrow();
+      HttpResponse<byte[]> part = client.send(HttpRequest.newBuilder(link.uri())
+          .header("Range", "bytes=10-").header("If-Range", tag).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(206, part.statusCode());
+      assertEquals("bytes 10-" + (whole.length - 1) + "/" + whole.length,
+          part.headers().firstValue("Content-Range").orElse(""));
+      assertArrayEquals(Arrays.copyOfRange(whole, 10, whole.length), part.body());
+
+      // A HEAD has the headers of the GET and no body.
+      HttpResponse<byte[]> head = client.send(HttpRequest.newBuilder(link.uri())
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, head.statusCode());
+      assertEquals(Long.toString(whole.length), head.headers().firstValue("Content-Length").orElse(""));
+      assertEquals(0, head.body().length);
+
+      // A link whose signature was changed is refused, in the error envelope of fdbe's HTTP API.
       URI tampered = URI.create(link.uri().toString().replace("signature=", "signature=x"));
-      HttpResponse<Void> refused =
-          client.send(HttpRequest.newBuilder(tampered).build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<String> refused =
+          client.send(HttpRequest.newBuilder(tampered).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(403, refused.statusCode());
+      assertTrue(refused.body().contains("\"code\": \"invalid_link\""), refused.body());
     }
   }
 }

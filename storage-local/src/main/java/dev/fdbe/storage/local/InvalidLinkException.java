@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * A download link of a {@link LocalBlobStore} was refused by
  * {@link LocalBlobStore#verifyLink(String, String, java.time.Instant)}. {@link #reason()} tells a
- * server what to answer, e.g. 403 for {@link Reason#TAMPERED}, 410 for {@link Reason#EXPIRED} and
- * 404 for {@link Reason#GONE}; the message says what was wrong, naming the key where the link has
- * one.
+ * server what to answer: {@link LocalDownloadHandler} answers 403 for {@link Reason#TAMPERED} and
+ * {@link Reason#EXPIRED} and 404 for {@link Reason#GONE}; the message says what was wrong, naming
+ * the key where the link has one.
  */
 public final class InvalidLinkException extends ExportException {
   private static final long serialVersionUID = 1L;

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * LocalBlobStore store = LocalBlobStore.create(LocalStorageConfig.builder(Path.of("/var/fdbe/files")).build());
  * URI link = store.signedLink("1/run/00000.jsonl", "00000.jsonl", Instant.now().plus(Duration.ofHours(1)));
- * // in the HTTP handler of the link base URL:
- * VerifiedDownload download = store.verifyLink(pathAfterBase, rawQuery, Instant.now());
+ * // in the HTTP server of the link base URL:
+ * DownloadResponse answer = new LocalDownloadHandler(store, Clock.systemUTC())
+ *     .handle(method, pathAfterBase, rawQuery, requestHeaders::getFirst);
  * }</pre>
  *
  * <p><b>Writing.</b> An upload writes a hidden temporary file ({@code .<name>.<random>.tmp}) in the
@@ -64,8 +65,9 @@ import org.slf4j.LoggerFactory;
  * case-insensitive file system, keys that differ only in case name the same object.
  *
  * <p><b>Links.</b> {@link #signedLink} makes {@code <linkBaseUrl>/<key>?filename=<name>&expires=<epoch
- * seconds>&signature=<base64url HMAC-SHA256>}; whoever serves {@code linkBaseUrl} checks a request
- * with {@link #verifyLink(String, String, Instant)} and streams the file it returns. The secret is
+ * seconds>&signature=<base64url HMAC-SHA256>}; whoever serves {@code linkBaseUrl} answers a request
+ * with a {@link LocalDownloadHandler}, which checks it with {@link #verifyLink(String, String, Instant)}
+ * and sends the file (or a range of it). The secret is
  * the configured one or, by default, one made on first use and kept in
  * {@code <root>/.fdbe/link-signing-key}, so links survive restarts and every store on the same root
  * accepts them.

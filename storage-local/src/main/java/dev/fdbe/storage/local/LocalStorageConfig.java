@@ -127,7 +127,7 @@ public final class LocalStorageConfig {
     /**
      * The URL download links start with, e.g. {@code https://exports.example.com/fdbe/local-downloads};
      * links are {@code <linkBaseUrl>/<key>?filename=...&expires=...&signature=...}. Whoever serves
-     * that URL answers with {@link LocalBlobStore#verifyLink}. A trailing {@code /} is dropped.
+     * that URL answers with a {@link LocalDownloadHandler}. A trailing {@code /} is dropped.
      * Default {@link #DEFAULT_LINK_BASE_URL}.
      *
      * @throws IllegalArgumentException naming the URL when it is not an absolute {@code http} or
