@@ -112,13 +112,17 @@ class DocShellExamplesIT {
   }
 
   @AfterAll
-  void stopTheServer() throws InterruptedException {
+  void stopTheServer() throws Exception {
     if (server != null) {
       server.destroy();
       if (!server.waitFor(2, TimeUnit.MINUTES)) {
         server.destroyForcibly();
         server.waitFor(30, TimeUnit.SECONDS);
       }
+    }
+    // The links to the jar go before JUnit deletes the directories (it warns about links out of them).
+    for (Path directory : List.of(serverDirectory, exportDirectory)) {
+      Files.deleteIfExists(directory.resolve("server/target/fdbe-server.jar"));
     }
   }
 
