@@ -28,7 +28,7 @@ import java.nio.charset.StandardCharsets;
  * check throw.
  *
  * <p>{@code mvn verify} replays the corpus in {@code JsonSyntaxFuzzTestInputs/anyText}; with
- * {@code JAZZER_FUZZ=1} Jazzer fuzzes (see the README).
+ * {@code JAZZER_FUZZ=1} Jazzer fuzzes (see docs/building.md).
  */
 class JsonSyntaxFuzzTest {
   /** No input this long can reach a limit of JsonSyntax (200 levels, 200-byte tokens). */

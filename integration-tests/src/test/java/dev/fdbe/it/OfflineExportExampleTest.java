@@ -26,9 +26,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's example of testing export logic offline: no database, no disk. Keep the two in step. */
+/** The example of testing export logic offline in docs/library.md: no database, no disk. DocsTest keeps the two in step. */
 class OfflineExportExampleTest {
-  // example:start
+  // example:start offline
   @Test
   void exportsOnlyThePageviewsOfTheDay() throws Exception {
     TeamId team = TeamId.of(1);
@@ -65,5 +65,5 @@ class OfflineExportExampleTest {
       }
     }
   }
-  // example:end
+  // example:end offline
 }

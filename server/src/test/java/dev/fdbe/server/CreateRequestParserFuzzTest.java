@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * worst.
  *
  * <p>{@code mvn verify} replays the corpus in {@code CreateRequestParserFuzzTestInputs/anyBody};
- * with {@code JAZZER_FUZZ=1} Jazzer fuzzes (see the README).
+ * with {@code JAZZER_FUZZ=1} Jazzer fuzzes (see docs/building.md).
  */
 class CreateRequestParserFuzzTest {
   /** The engine's rules, with every format and compression available and a clock after any year-9999 end. */

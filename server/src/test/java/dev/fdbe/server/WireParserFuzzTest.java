@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * throws the error the HTTP layer turns into a 400 or 404; nothing else may escape.
  *
  * <p>{@code mvn verify} replays the corpus in {@code WireParserFuzzTestInputs/anyText}; with
- * {@code JAZZER_FUZZ=1} Jazzer fuzzes (see the README).
+ * {@code JAZZER_FUZZ=1} Jazzer fuzzes (see docs/building.md).
  */
 class WireParserFuzzTest {
   /** The grammar of date-times, written apart from the parser's so the two can disagree. */

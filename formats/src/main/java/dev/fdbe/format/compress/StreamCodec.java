@@ -26,7 +26,7 @@ import org.xerial.snappy.SnappyFramedOutputStream;
  * <p>Compressors: the JDK's zlib (gzip, level 6), zstd-jni (level 3, with a content checksum),
  * brotli4j (quality 5), lz4-java's frame format (64 KiB blocks, content checksum) and snappy-java's
  * framed stream; the native-backed ones because they are several times faster than pure-Java
- * framing (see the README's codec figures). Decompressors for reading back: commons-compress for
+ * framing (see the codec figures in docs/library.md). Decompressors for reading back: commons-compress for
  * gzip (concatenated members), zstd, framed LZ4 and framed Snappy, brotli4j for brotli.
  *
  * <p>Each compressor, on {@code flush()}, emits everything written so far as complete blocks; the
