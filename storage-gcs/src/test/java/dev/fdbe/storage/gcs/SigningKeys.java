@@ -11,8 +11,9 @@ import java.util.Base64;
  * key file from the console would give them. Nothing is fetched and no token is ever requested;
  * the credentials only sign.
  */
-final class SigningKeys {
-  static final String EMAIL = "fdbe-links@fdbe-test.iam.gserviceaccount.com";
+public final class SigningKeys {
+  /** The service account's e-mail address. */
+  public static final String EMAIL = "fdbe-links@fdbe-test.iam.gserviceaccount.com";
   private static final KeyPair PAIR = generate();
 
   private SigningKeys() {}
@@ -51,7 +52,7 @@ final class SigningKeys {
   }
 
   /** The key as a service-account key file (JSON) holds it, fetching access tokens from the URI. */
-  static String keyFileJson(String tokenUri) {
+  public static String keyFileJson(String tokenUri) {
     String pem = ("-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(PAIR.getPrivate().getEncoded())
         + "\n-----END PRIVATE KEY-----\n").replace("\n", "\\n");
