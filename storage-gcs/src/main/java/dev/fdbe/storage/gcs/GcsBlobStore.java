@@ -106,7 +106,24 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
       signer = own;
     }
     this.linkSigner = signer;
-    this.linkHost = config.endpoint().map(URI::getRawAuthority).orElse(null);
+    this.linkHost = config.endpoint().map(URI::getRawAuthority).orElseGet(() -> hostWithPort(storage));
+  }
+
+  /**
+   * The host and port of a given client's endpoint when it names a port, or null. The client signs
+   * links to its endpoint's host but drops the port, which an emulator's links need.
+   */
+  private static @Nullable String hostWithPort(Storage storage) {
+    String host = storage.getOptions().getHost();
+    if (host == null) {
+      return null;
+    }
+    try {
+      URI uri = new URI(host);
+      return uri.getPort() >= 0 ? uri.getRawAuthority() : null;
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 
   /**

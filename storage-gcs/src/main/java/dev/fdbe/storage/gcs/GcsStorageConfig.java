@@ -28,9 +28,11 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Without {@code credentialsFile}, {@code credentials} or {@code storage}, the client uses
- * Application Default Credentials. A host that already has a {@link Storage} client (or a test with
- * Google's in-memory {@code LocalStorageHelper}) passes it with {@link Builder#storage}; its
- * retry settings, credentials and endpoint are then the client's own.
+ * Application Default Credentials. A host that already has a {@link Storage} client passes it with
+ * {@link Builder#storage}; its retry settings, credentials and endpoint are then the client's own.
+ * A client the store builds itself uses the HTTP (JSON API) transport, the only one whose
+ * libraries this module brings: a given client of another transport ({@code StorageOptions.grpc()})
+ * needs the gRPC libraries the module leaves out, which the host then adds itself.
  */
 public final class GcsStorageConfig {
   /** The upload chunk size when none is set: 16 MiB, the client library's own default. */

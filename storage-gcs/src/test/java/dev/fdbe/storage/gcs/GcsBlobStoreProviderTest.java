@@ -6,9 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fdbe.BlobStores;
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.BlobUpload;
+import dev.fdbe.spi.DownloadLinkSigner;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +96,34 @@ class GcsBlobStoreProviderTest {
     assertThat(store).isInstanceOf(GcsBlobStore.class);
     assertThat(store.describe()).isEqualTo("Google Cloud Storage gs://my-exports/fdbe/");
     assertThat(new GcsBlobStoreProvider().scheme()).isEqualTo("gs");
+  }
+
+  @Test
+  void aStoreFromALocationWritesReadsAndSignsThroughTheEndpoint() throws Exception {
+    try (GcsStub gcs = GcsStub.start()) {
+      Path key = Files.writeString(dir.resolve("key.json"), SigningKeys.keyFileJson(gcs.tokenUri().toString()));
+      BlobStore store = BlobStores.fromUri(URI.create("gs://" + GcsStub.BUCKET + "/fdbe?credentialsFile=" + key
+          + "&endpoint=" + gcs.endpoint() + "&projectId=" + GcsStub.PROJECT + "&chunkSizeMb=1"));
+      byte[] data = new byte[3 * 1024 * 1024 + 5];
+      new java.util.Random(7).nextBytes(data);
+
+      BlobUpload upload = store.beginUpload("1/run/a.csv");
+      upload.stream().write(data);
+      assertThat(upload.commit().sizeBytes()).isEqualTo(data.length);
+
+      assertThat(gcs.objectNames()).containsExactly("fdbe/1/run/a.csv");
+      assertThat(gcs.uploadRequests()).as("1 MiB chunks").hasSize(4);
+      try (InputStream in = store.open("1/run/a.csv")) {
+        assertThat(in.readAllBytes()).isEqualTo(data);
+      }
+      URI link = ((DownloadLinkSigner) store).signedLink("1/run/a.csv", "a.csv", Instant.now().plusSeconds(60));
+      HttpResponse<byte[]> followed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(link).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(followed.statusCode()).isEqualTo(200);
+      assertThat(followed.body()).isEqualTo(data);
+      assertThat(gcs.calls(GcsStub.Call.TOKEN)).as("the key's token endpoint").isPositive();
+      assertThat(gcs.authorizations()).containsExactly("Bearer " + GcsStub.ACCESS_TOKEN);
+    }
   }
 
   @Test

@@ -3,41 +3,52 @@ package dev.fdbe.storage.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.cloud.storage.Blob;
-import com.google.cloud.storage.BlobId;
-import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.HttpStorageOptions;
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.BlobStore;
 import dev.fdbe.spi.BlobStoreContractTest;
 import dev.fdbe.spi.BlobUpload;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.lang.reflect.Proxy;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The blob store contract and the store's own behaviour, on Google's in-memory Cloud Storage
- * ({@link FakeGcs}), with 256 KiB chunks so that uploads span several.
+ * The blob store contract and the store's own behaviour, over the client's HTTP transport against
+ * the loopback {@link GcsStub}, with a client the store builds itself from an endpoint (as a
+ * {@code gs://...?endpoint=} location does), and 256 KiB chunks so that uploads span several.
+ * Failures below the client are in {@link GcsFailuresTest}.
  */
 class GcsBlobStoreTest extends BlobStoreContractTest {
   private static final int CHUNK = GcsStorageConfig.CHUNK_SIZE_GRANULARITY_BYTES;
   private static final String PREFIX = "exports/test";
 
-  private FakeGcs gcs;
+  private GcsStub gcs;
 
   @Override
-  protected BlobStore newStore() {
-    gcs = new FakeGcs();
-    return store(gcs.storage);
+  protected BlobStore newStore() throws IOException {
+    gcs = GcsStub.start();
+    return GcsBlobStore.create(GcsStorageConfig.builder(GcsStub.BUCKET).keyPrefix(PREFIX)
+        .endpoint(gcs.endpoint()).projectId(GcsStub.PROJECT).chunkSizeBytes(CHUNK).build());
   }
 
-  private static GcsBlobStore store(Storage client) {
-    return GcsBlobStore.create(GcsStorageConfig.builder(FakeGcs.BUCKET).keyPrefix(PREFIX).storage(client)
-        .chunkSizeBytes(CHUNK).build());
+  @AfterEach
+  void stopStub() {
+    gcs.close();
+  }
+
+  // ------------------------------------------------------------------ the client
+
+  @Test
+  void theStoreBuildsAnHttpClientForTheEndpoint() {
+    GcsBlobStore gcsStore = (GcsBlobStore) store;
+
+    assertThat(gcsStore.storage().getOptions()).isInstanceOf(HttpStorageOptions.class);
+    assertThat(gcsStore.storage().getOptions().getHost()).isEqualTo(gcs.endpoint().toString());
+    put(store, "a.csv", bytes(10));
+    assertThat(gcs.calls(GcsStub.Call.START_UPLOAD)).as("the upload went to the stub").isEqualTo(1);
   }
 
   // ------------------------------------------------------------------ layout
@@ -54,13 +65,22 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
   }
 
   @Test
+  void objectsWhoseRestIsNotAValidKeyAreNotListed() {
+    gcs.putRaw(PREFIX + "/ok/a.csv", bytes(1));
+    gcs.putRaw(PREFIX + "/bad//a.csv", bytes(1));
+    gcs.putRaw(PREFIX + "/bad/a b.csv", bytes(1));
+
+    assertThat(store.list("")).extracting(BlobInfo::key).containsExactly("ok/a.csv");
+  }
+
+  @Test
   void describeNamesBucketAndPrefix() {
     assertThat(store.describe()).isEqualTo("Google Cloud Storage gs://fdbe-test-bucket/exports/test/");
   }
 
   @Test
   void storeWithoutPrefixUsesKeysAsObjectNames() {
-    GcsBlobStore top = GcsBlobStore.create(GcsStorageConfig.builder(FakeGcs.BUCKET).storage(gcs.storage).build());
+    GcsBlobStore top = GcsBlobStore.create(GcsStorageConfig.builder(GcsStub.BUCKET).storage(gcs.client()).build());
     put(top, "a/b.csv", bytes(5));
 
     assertThat(gcs.objectNames()).containsExactly("a/b.csv");
@@ -68,25 +88,45 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     assertThat(top.describe()).isEqualTo("Google Cloud Storage gs://fdbe-test-bucket/");
   }
 
+  @Test
+  void listingFollowsEveryPageOfTheService() {
+    for (int i = 0; i < 95; i++) {
+      gcs.putRaw(PREFIX + "/many/" + String.format("%03d", i) + ".csv", bytes(1));
+    }
+
+    List<BlobInfo> listed = store.list("many/");
+
+    assertThat(listed).hasSize(95);
+    assertThat(listed.get(94).key()).isEqualTo("many/094.csv");
+    assertThat(gcs.calls(GcsStub.Call.LIST)).as("pages of 40").isEqualTo(3);
+  }
+
   // ------------------------------------------------------------------ streaming
 
   @Test
-  void uploadStreamsInChunksOfTheConfiguredSizeBeforeCommit() throws IOException {
+  void uploadStreamsWholeChunksOfTheConfiguredSizeBeforeCommit() throws IOException {
     byte[] data = bytes(10 * CHUNK + 1234);
     BlobUpload upload = store.beginUpload("big/x.parquet");
     for (int off = 0; off < data.length; off += 64 * 1024) {
       upload.stream().write(data, off, Math.min(64 * 1024, data.length - off));
     }
 
-    // Before commit: all but the last partial chunk went out, none larger than one chunk.
-    assertThat(gcs.uploadRequests).as("chunks sent before commit").hasSizeGreaterThanOrEqualTo(9);
-    assertThat(gcs.uploadRequests).allSatisfy(r -> assertThat(r.bodyBytes()).isLessThanOrEqualTo(CHUNK));
+    // Before commit: all but the last partial chunk went out, each exactly one chunk.
+    List<GcsStub.UploadRequest> sent = gcs.uploadRequests();
+    assertThat(sent).as("chunks sent before commit").hasSizeGreaterThanOrEqualTo(9);
+    assertThat(sent).allSatisfy(r -> {
+      assertThat(r.bodyBytes()).isEqualTo(CHUNK);
+      assertThat(r.contentRange()).endsWith("/*");
+    });
     assertThat(gcs.objectNames()).isEmpty();
 
     BlobInfo info = upload.commit();
     assertThat(info.sizeBytes()).isEqualTo(data.length);
+    assertThat(gcs.bytes(PREFIX + "/big/x.parquet")).isEqualTo(data);
     assertThat(read(store, "big/x.parquet")).isEqualTo(data);
-    assertThat(gcs.uploadRequests.stream().mapToLong(FakeGcs.UploadRequest::bodyBytes).sum()).isEqualTo(data.length);
+    assertThat(gcs.uploadRequests().stream().mapToLong(GcsStub.UploadRequest::bodyBytes).sum()).isEqualTo(data.length);
+    assertThat(gcs.uploadRequests().get(gcs.uploadRequests().size() - 1).contentRange())
+        .isEqualTo("bytes " + 10 * CHUNK + "-" + (data.length - 1) + "/" + data.length);
   }
 
   @Test
@@ -110,12 +150,20 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
   }
 
   @Test
-  void theChannelGetsTheConfiguredChunkSize() throws IOException {
-    FakeGcs.UploadHook none = new FakeGcs.UploadHook() {};
-    BlobStore hooked = store(gcs.storage(none));
-    put(hooked, "c.csv", bytes(10));
+  void theSessionStartsWhenTheUploadBegins() {
+    store.beginUpload("early/x.csv");
 
-    assertThat(gcs.uploads.chunkSizes).containsExactly(CHUNK);
+    assertThat(gcs.startedUploads()).containsExactly(PREFIX + "/early/x.csv");
+    assertThat(gcs.objectNames()).isEmpty();
+  }
+
+  @Test
+  void aLargeObjectIsReadBackWhole() {
+    byte[] data = bytes(3 * CHUNK + 17);
+    put(store, "large.bin", data);
+
+    assertThat(read(store, "large.bin")).isEqualTo(data);
+    assertThat(gcs.calls(GcsStub.Call.DOWNLOAD)).isEqualTo(1);
   }
 
   // ------------------------------------------------------------------ commit and abort
@@ -132,9 +180,7 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
 
   @Test
   void writeAndCommitAfterAbortFailAndNothingIsFinalized() throws IOException {
-    FakeGcs.UploadHook none = new FakeGcs.UploadHook() {};
-    BlobStore hooked = store(gcs.storage(none));
-    BlobUpload upload = hooked.beginUpload("a/x.csv");
+    BlobUpload upload = store.beginUpload("a/x.csv");
     upload.stream().write(bytes(3 * CHUNK));
     upload.abort();
 
@@ -142,86 +188,27 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
     assertThatThrownBy(upload::commit)
         .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("gs://fdbe-test-bucket/exports/test/a/x.csv was aborted");
-    assertThat(gcs.uploads.started).containsExactly("exports/test/a/x.csv");
-    assertThat(gcs.uploads.finished).as("sessions finalized").isEmpty();
+    assertThat(gcs.startedUploads()).containsExactly("exports/test/a/x.csv");
+    assertThat(gcs.finalizedUploads()).as("sessions finalized").isEmpty();
     assertThat(gcs.objectNames()).isEmpty();
   }
 
   @Test
-  void abortFromAnotherThreadWhileAWriteIsBlockedReturnsAtOnceAndTheUploadNeverFinishes() throws Exception {
-    CountDownLatch blocked = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    BlobStore hooked = store(gcs.storage(new FakeGcs.UploadHook() {
-      @Override
-      public void beforeWrite(String name, long writtenBefore, int length) {
-        if (writtenBefore > 0) {
-          blocked.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      }
-    }));
-    BlobUpload upload = hooked.beginUpload("slow/x.csv");
-    upload.stream().write(bytes(100));
-    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-      try {
-        upload.stream().write(bytes(100));
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    assertThat(blocked.await(60, TimeUnit.SECONDS)).isTrue();
+  void theServicesChecksumsOfTheObjectAreCheckedOnCommit() {
+    byte[] data = bytes(5000);
 
-    // Does not wait for the write: the write stays blocked until release, after this line, so an
-    // abort that waited for it would time out however long the limit; 60 s suits a loaded machine.
-    CompletableFuture.runAsync(upload::abort).get(60, TimeUnit.SECONDS);
-    assertThat(writer).isNotDone();
-    release.countDown();
+    BlobInfo info = put(store, "crc/ok.csv", data);
 
-    assertThatThrownBy(() -> writer.get(60, TimeUnit.SECONDS)).hasRootCauseInstanceOf(ExportException.class)
-        .hasMessageContaining("aborted");
-    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class).hasMessageContaining("aborted");
-    assertThat(gcs.uploads.finished).isEmpty();
-    assertThat(gcs.objectNames()).isEmpty();
+    assertThat(info.sizeBytes()).isEqualTo(5000);
+    // The stub reports the stored bytes' own CRC32C and MD5, as the service does; the store compared them.
+    assertThat(gcs.calls(GcsStub.Call.GET_OBJECT)).isEqualTo(1);
+    assertThat(gcs.objectNames()).containsExactly("exports/test/crc/ok.csv");
   }
 
   @Test
-  void abortDuringCommitDeletesWhatTheCommitCreated() throws IOException {
-    BlobUpload[] upload = new BlobUpload[1];
-    BlobStore hooked = store(gcs.storage(new FakeGcs.UploadHook() {
-      @Override
-      public void beforeFinish(String name) {
-        upload[0].abort(); // as if a cancel came while the final request was under way
-      }
-    }));
-    upload[0] = hooked.beginUpload("late/x.csv");
-    upload[0].stream().write(bytes(1000));
-
-    assertThatThrownBy(upload[0]::commit).isExactlyInstanceOf(ExportException.class).hasMessageContaining("aborted");
-    assertThat(gcs.uploads.finished).containsExactly("exports/test/late/x.csv");
-    assertThat(gcs.objectNames()).as("the finalized object was deleted").isEmpty();
-  }
-
-  @Test
-  void aChecksumMismatchDeletesTheObjectAndIsRetryable() throws IOException {
-    // The service's view of the object: same size, another CRC32C.
-    Storage lying = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
-        (proxy, method, args) -> {
-          Object result;
-          try {
-            result = method.invoke(gcs.storage, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (method.getName().equals("get") && result instanceof Blob blob && args[0] instanceof BlobId) {
-            return blob.toBuilder().setCrc32c("AAAAAA==").build();
-          }
-          return result;
-        });
-    BlobUpload upload = store(lying).beginUpload("crc/x.csv");
+  void aCrc32cMismatchDeletesTheObjectAndIsRetryable() throws IOException {
+    gcs.misreportCrc32c();
+    BlobUpload upload = store.beginUpload("crc/x.csv");
     upload.stream().write(bytes(5000));
 
     assertThatThrownBy(upload::commit)
@@ -230,127 +217,27 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
         .hasMessageContaining("CRC32C")
         .hasMessageContaining("AAAAAA==")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isTrue());
+    assertThat(gcs.finalizedUploads()).containsExactly("exports/test/crc/x.csv");
     assertThat(gcs.objectNames()).isEmpty();
   }
 
   @Test
-  void matchingChecksumsReportedByTheServiceAreAccepted() throws IOException {
-    byte[] data = bytes(5000);
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    crc.update(data);
-    String crcText = java.util.Base64.getEncoder().encodeToString(
-        java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    String md5Text;
-    try {
-      md5Text = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(data));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-    Storage honest = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
-        (proxy, method, args) -> {
-          Object result;
-          try {
-            result = method.invoke(gcs.storage, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (method.getName().equals("get") && result instanceof Blob blob && args[0] instanceof BlobId) {
-            return blob.toBuilder().setCrc32c(crcText).setMd5(md5Text).build();
-          }
-          return result;
-        });
-    BlobUpload upload = store(honest).beginUpload("crc/ok.csv");
-    upload.stream().write(data);
+  void anMd5MismatchDeletesTheObjectAndIsRetryable() throws IOException {
+    gcs.misreportMd5();
+    BlobUpload upload = store.beginUpload("md5/x.csv");
+    upload.stream().write(bytes(5000));
 
-    assertThat(upload.commit().sizeBytes()).isEqualTo(5000);
-    assertThat(gcs.objectNames()).containsExactly("exports/test/crc/ok.csv");
-  }
-
-  // ------------------------------------------------------------------ errors and retries
-
-  @Test
-  void aTransientFailureStartingTheSessionIsRetriedByTheClient() {
-    gcs.failRpc("open", FakeGcs.serviceError(503, "Service Unavailable"));
-
-    put(store, "retry/x.csv", bytes(10));
-
-    assertThat(gcs.rpcCalls("open")).isEqualTo(2);
-    assertThat(store.stat("retry/x.csv")).isPresent();
-  }
-
-  @Test
-  void aTransientFailureOfAChunkIsRetriedByTheClientAndTheObjectIsIntact() throws IOException {
-    byte[] data = bytes(4 * CHUNK + 10);
-    BlobUpload upload = store.beginUpload("retry/chunks.csv");
-    upload.stream().write(data, 0, 2 * CHUNK);
-    gcs.failUploadRequest(503);
-    upload.stream().write(data, 2 * CHUNK, data.length - 2 * CHUNK);
-    upload.commit();
-
-    assertThat(gcs.uploadRequests).extracting(FakeGcs.UploadRequest::method).contains("PUT failed 503");
-    assertThat(read(store, "retry/chunks.csv")).isEqualTo(data);
-  }
-
-  @Test
-  void aForbiddenSessionIsAPermanentErrorNamingBucketAndObject() {
-    gcs.failRpc("open", FakeGcs.serviceError(403, "fdbe@example.iam.gserviceaccount.com does not have "
-        + "storage.objects.create access"));
-
-    assertThatThrownBy(() -> store.beginUpload("1/run/a.csv"))
+    assertThatThrownBy(upload::commit)
         .isExactlyInstanceOf(ExportException.class)
-        .hasMessageContaining("gs://fdbe-test-bucket/exports/test/1/run/a.csv")
-        .hasMessageContaining("access denied (403)")
-        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
-    assertThat(gcs.rpcCalls("open")).as("not retried").isEqualTo(1);
+        .hasMessageContaining("MD5")
+        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isTrue());
+    assertThat(gcs.objectNames()).isEmpty();
   }
 
-  @Test
-  void aMissingBucketIsAPermanentErrorNamingIt() {
-    gcs.failRpc("open", FakeGcs.serviceError(404, "The specified bucket does not exist."));
-
-    assertThatThrownBy(() -> store.beginUpload("1/run/a.csv"))
-        .isExactlyInstanceOf(ExportException.class)
-        .hasMessageContaining("gs://fdbe-test-bucket/exports/test/1/run/a.csv")
-        .hasMessageContaining("The specified bucket does not exist")
-        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
-  }
+  // ------------------------------------------------------------------ deletion and expiry
 
   @Test
-  void aFailedWriteFailsTheStreamWithTheMappedErrorAndTheCommit() throws IOException {
-    BlobStore hooked = store(gcs.storage(new FakeGcs.UploadHook() {
-      @Override
-      public void beforeWrite(String name, long writtenBefore, int length) {
-        throw FakeGcs.serviceError(503, "Backend Error");
-      }
-    }));
-    BlobUpload upload = hooked.beginUpload("w/x.csv");
-    OutputStream out = upload.stream();
-
-    assertThatThrownBy(() -> out.write(bytes(10)))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("gs://fdbe-test-bucket/exports/test/w/x.csv")
-        .hasCauseInstanceOf(ExportException.class)
-        .satisfies(e -> assertThat(((ExportException) e.getCause()).isRetryable()).isTrue());
-    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class);
-    assertThat(gcs.uploads.finished).isEmpty();
-  }
-
-  @Test
-  void errorsAreRetryableExactlyWhenTryingAgainMayWork() {
-    for (int code : new int[] {408, 429, 500, 502, 503, 504}) {
-      assertThat(GcsBlobStore.isRetryable(FakeGcs.serviceError(code, "x"))).as("%s", code).isTrue();
-    }
-    for (int code : new int[] {400, 401, 403, 404, 409, 412}) {
-      assertThat(GcsBlobStore.isRetryable(FakeGcs.serviceError(code, "x"))).as("%s", code).isFalse();
-    }
-    assertThat(GcsBlobStore.isRetryable(new com.google.cloud.storage.StorageException(new IOException("reset"))))
-        .isTrue();
-  }
-
-  // ------------------------------------------------------------------ deletion
-
-  @Test
-  void deleteByPrefixDeletesInBatches() {
+  void deleteByPrefixDeletesInBatchesOfAHundred() {
     for (int i = 0; i < GcsBlobStore.DELETE_BATCH_SIZE + 5; i++) {
       gcs.putRaw(PREFIX + "/many/" + i + ".csv", bytes(1));
     }
@@ -358,30 +245,10 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
 
     store.deleteByPrefix("many/");
 
-    assertThat(gcs.batchDeletes()).isEqualTo(GcsBlobStore.DELETE_BATCH_SIZE + 5);
+    assertThat(gcs.calls(GcsStub.Call.BATCH)).isEqualTo(2);
+    assertThat(gcs.calls(GcsStub.Call.BATCH_DELETE)).isEqualTo(GcsBlobStore.DELETE_BATCH_SIZE + 5);
+    assertThat(gcs.calls(GcsStub.Call.DELETE)).as("no single deletes").isZero();
     assertThat(gcs.objectNames()).containsExactly(PREFIX + "/other/keep.csv");
-  }
-
-  @Test
-  void deleteByPrefixRetriesObjectsThatFailedTransientlyInTheBatch() {
-    put(store, "d/a.csv", bytes(1));
-    put(store, "d/b.csv", bytes(1));
-    gcs.failRpc("batchDelete", FakeGcs.serviceError(503, "Backend Error"));
-
-    store.deleteByPrefix("d/");
-
-    assertThat(store.list("")).isEmpty();
-  }
-
-  @Test
-  void deleteByPrefixFailsOnAPermanentErrorNamingTheObject() {
-    put(store, "d/a.csv", bytes(1));
-    gcs.failRpc("batchDelete", FakeGcs.serviceError(403, "Forbidden"));
-
-    assertThatThrownBy(() -> store.deleteByPrefix("d/"))
-        .isExactlyInstanceOf(ExportException.class)
-        .hasMessageContaining("gs://fdbe-test-bucket/exports/test/d/a.csv")
-        .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
 
   @Test
@@ -396,9 +263,9 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
 
     BlobInfo committed = put(store, "e/a.csv", bytes(10));
 
-    java.time.OffsetDateTime created = gcs.storage.get(BlobId.of(FakeGcs.BUCKET, PREFIX + "/e/a.csv"))
-        .getCreateTimeOffsetDateTime();
-    assertThat(committed.expiresAt()).isEqualTo(created.toInstant().plus(java.time.Duration.ofDays(3)));
+    // The stub reports creation times in milliseconds, as the service does.
+    assertThat(committed.expiresAt()).isEqualTo(gcs.created(PREFIX + "/e/a.csv").truncatedTo(
+        java.time.temporal.ChronoUnit.MILLIS).plus(Duration.ofDays(3)));
     assertThat(store.stat("e/a.csv")).contains(committed);
     assertThat(store.list("e/")).containsExactly(committed);
   }
@@ -406,13 +273,12 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
   @Test
   void theBucketsSettingsAreReadOnceForManyObjects() {
     gcs.deleteAfterDays(3);
-    int before = gcs.rpcCalls("get");
     for (int i = 0; i < 5; i++) {
       put(store, "e/" + i + ".csv", bytes(10));
     }
     store.list("e/");
 
-    // per object: one get after the upload; the bucket once
-    assertThat(gcs.rpcCalls("get") - before).isEqualTo(5 + 1);
+    assertThat(gcs.calls(GcsStub.Call.GET_BUCKET)).isEqualTo(1);
+    assertThat(gcs.calls(GcsStub.Call.GET_OBJECT)).as("one per commit").isEqualTo(5);
   }
 }

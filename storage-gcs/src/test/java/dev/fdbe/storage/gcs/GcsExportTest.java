@@ -28,6 +28,9 @@ import dev.fdbe.testing.ForwardingCursor;
 import dev.fdbe.spi.SourceQuery;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -54,9 +57,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Whole exports through the real engine into a {@link GcsBlobStore} on Google's in-memory Cloud
- * Storage: every format split into several parts, read back and compared with the source rows;
- * cancel mid-upload; transient and permanent upload failures.
+ * Whole exports through the real engine into a {@link GcsBlobStore} whose client talks HTTP to the
+ * loopback {@link GcsStub}: every format split into several parts, read back and compared with the
+ * source rows; cancel mid-upload; transient and permanent upload failures.
  */
 class GcsExportTest {
   private static final TeamId TEAM = TeamId.of(1);
@@ -66,7 +69,7 @@ class GcsExportTest {
   private static final int ROWS = 2500;
   private static final String PREFIX = "fdbe";
 
-  private final FakeGcs gcs = new FakeGcs();
+  private final GcsStub gcs = start();
   private final List<Map<String, Object>> rows = rows(ROWS);
   private final List<ExportEngine> engines = new ArrayList<>();
 
@@ -76,6 +79,15 @@ class GcsExportTest {
   @AfterEach
   void closeEngines() {
     engines.forEach(ExportEngine::close);
+    gcs.close();
+  }
+
+  private static GcsStub start() {
+    try {
+      return GcsStub.start();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Events whose properties are 1 KB of random hex each, so that the files do not compress below several MiB. */
@@ -109,9 +121,13 @@ class GcsExportTest {
     return expected;
   }
 
-  private GcsBlobStore store(FakeGcs.UploadHook hook) {
-    return GcsBlobStore.create(GcsStorageConfig.builder(FakeGcs.BUCKET).keyPrefix(PREFIX)
-        .storage(gcs.storage(hook)).chunkSizeBytes(GcsStorageConfig.CHUNK_SIZE_GRANULARITY_BYTES)
+  private GcsBlobStore store() {
+    return store(GcsStub.BUCKET);
+  }
+
+  private GcsBlobStore store(String bucket) {
+    return GcsBlobStore.create(GcsStorageConfig.builder(bucket).keyPrefix(PREFIX)
+        .storage(gcs.client()).chunkSizeBytes(GcsStorageConfig.CHUNK_SIZE_GRANULARITY_BYTES)
         .linkSigner(SigningKeys.credentials()).build());
   }
 
@@ -149,7 +165,7 @@ class GcsExportTest {
   @ParameterizedTest
   @EnumSource(FileFormat.class)
   void exportsEveryFormatInSeveralPartsThatReadBackAsTheSourceRows(FileFormat format) throws Exception {
-    GcsBlobStore store = store(new FakeGcs.UploadHook() {});
+    GcsBlobStore store = store();
     ExportEngine engine = engine(store, source());
 
     RunId id = create(engine, format, 1);
@@ -179,11 +195,17 @@ class GcsExportTest {
 
     DownloadLink link = engine.download(CALLER, id, 1);
     assertThat(link.uri().toString())
-        .startsWith("https://storage.googleapis.com/" + FakeGcs.BUCKET + "/" + PREFIX + "/1/" + id + "/attempt-1/")
+        .startsWith(gcs.endpoint() + "/" + GcsStub.BUCKET + "/" + PREFIX + "/1/" + id + "/attempt-1/")
         // the engine's default link lifetime, an hour, measured again by the store a moment later
         .containsPattern("X-Goog-Expires=(3599|3600)&")
         .contains("response-content-disposition=attachment%3B%20filename%3D%22" + manifest.files().get(1).name()
             + "%22");
+    HttpResponse<byte[]> followed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(link.uri()).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(followed.statusCode()).isEqualTo(200);
+    assertThat(followed.body()).isEqualTo(Files.readAllBytes(dir.resolve(manifest.files().get(1).name())));
+    assertThat(followed.headers().firstValue("Content-Disposition"))
+        .contains("attachment; filename=\"" + manifest.files().get(1).name() + "\"");
   }
 
   /** The uuids of every part file in the directory, as DuckDB reads them, sorted. */
@@ -214,21 +236,21 @@ class GcsExportTest {
   @Test
   void cancelMidUploadFinalizesNothingAndLeavesNoObject() {
     GatedSource source = new GatedSource(source(), 2000);
-    GcsBlobStore store = store(new FakeGcs.UploadHook() {});
+    GcsBlobStore store = store();
     ExportEngine engine = engine(store, source);
 
     RunId id = create(engine, FileFormat.JSON_LINES, 0);
     await().atMost(Duration.ofSeconds(30)).until(() -> source.gateReached.getCount() == 0);
     // The part's first MiBs already went to the resumable session, chunk by chunk.
-    await().atMost(Duration.ofSeconds(30)).until(() -> gcs.uploadRequests.size() >= 3);
-    assertThat(gcs.uploads.started).hasSize(1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> gcs.uploadRequests().size() >= 3);
+    assertThat(gcs.startedUploads()).hasSize(1);
 
     assertThat(engine.cancel(CALLER, id).status()).isEqualTo(RunStatus.CANCELLED);
     RunSnapshot run = finished(engine, id);
 
     assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
     await().atMost(Duration.ofSeconds(30)).until(() -> !engine.executingRuns().contains(id));
-    assertThat(gcs.uploads.finished).as("sessions finalized").isEmpty();
+    assertThat(gcs.finalizedUploads()).as("sessions finalized").isEmpty();
     assertThat(gcs.objectNames()).isEmpty();
     assertThat(store.list("")).isEmpty();
   }
@@ -283,23 +305,17 @@ class GcsExportTest {
 
   @Test
   void transientUploadFailuresMidPartAreRetriedAndTheExportIsComplete() throws IOException {
-    AtomicInteger failures = new AtomicInteger();
-    GcsBlobStore store = store(new FakeGcs.UploadHook() {
-      @Override
-      public void beforeWrite(String name, long writtenBefore, int length) {
-        if (writtenBefore > 2 * GcsStorageConfig.CHUNK_SIZE_GRANULARITY_BYTES && failures.get() < 2) {
-          failures.incrementAndGet();
-          throw FakeGcs.serviceError(503, "Backend Error");
-        }
-      }
-    });
+    // The first two sessions to reach their third chunk answer 503 from then on, beyond the
+    // client's retries: attempts 1 and 2 fail mid-part, attempt 3 gets through.
+    gcs.breakSessions(2, 2L * GcsStorageConfig.CHUNK_SIZE_GRANULARITY_BYTES);
+    GcsBlobStore store = store();
     ExportEngine engine = engine(store, source());
 
     RunId id = create(engine, FileFormat.PARQUET, 1);
     RunSnapshot run = finished(engine, id);
 
     assertThat(run.status()).as("error: %s", run.error()).isEqualTo(RunStatus.COMPLETED);
-    assertThat(failures).hasValue(2);
+    assertThat(gcs.brokenSessions()).isEqualTo(2);
     assertThat(gcs.objectNames()).isNotEmpty()
         .allSatisfy(name -> assertThat(name).startsWith(PREFIX + "/1/" + id + "/attempt-3/"));
     List<Map<String, Object>> read = new ArrayList<>();
@@ -311,17 +327,14 @@ class GcsExportTest {
     assertThat(read).isEqualTo(expected());
     assertThat(engine.logs(CALLER, id, dev.fdbe.LogQuery.NEWEST).items())
         .anySatisfy(entry -> assertThat(entry.message()).contains("Attempt 1 failed with a transient error")
-            .contains("gs://" + FakeGcs.BUCKET + "/" + PREFIX + "/1/" + id + "/attempt-1/"));
+            .contains("gs://" + GcsStub.BUCKET + "/" + PREFIX + "/1/" + id + "/attempt-1/"));
   }
 
   @Test
   void accessDeniedFailsTheRunNamingBucketAndObject() {
-    GcsBlobStore store = store(new FakeGcs.UploadHook() {
-      @Override
-      public void beforeStart(String name) {
-        throw FakeGcs.serviceError(403, "fdbe@p.iam.gserviceaccount.com does not have storage.objects.create access");
-      }
-    });
+    gcs.fail(GcsStub.Call.START_UPLOAD, 403, "fdbe@p.iam.gserviceaccount.com does not have storage.objects.create "
+        + "access", 1);
+    GcsBlobStore store = store();
     ExportEngine engine = engine(store, source());
 
     RunId id = create(engine, FileFormat.CSV, 1);
@@ -329,7 +342,7 @@ class GcsExportTest {
 
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.error())
-        .contains("gs://" + FakeGcs.BUCKET + "/" + PREFIX + "/1/" + id + "/attempt-1/")
+        .contains("gs://" + GcsStub.BUCKET + "/" + PREFIX + "/1/" + id + "/attempt-1/")
         .contains(".csv")
         .contains("access denied (403)");
     assertThat(gcs.objectNames()).isEmpty();
@@ -337,19 +350,14 @@ class GcsExportTest {
 
   @Test
   void aMissingBucketFailsTheRunNamingIt() {
-    GcsBlobStore store = store(new FakeGcs.UploadHook() {
-      @Override
-      public void beforeStart(String name) {
-        throw FakeGcs.serviceError(404, "The specified bucket does not exist.");
-      }
-    });
+    GcsBlobStore store = store("no-such-bucket");
     ExportEngine engine = engine(store, source());
 
     RunId id = create(engine, FileFormat.JSON_LINES, 0);
     RunSnapshot run = finished(engine, id);
 
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(run.error()).contains("gs://" + FakeGcs.BUCKET + "/" + PREFIX + "/1/" + id + "/attempt-1/")
+    assertThat(run.error()).contains("gs://no-such-bucket/" + PREFIX + "/1/" + id + "/attempt-1/")
         .contains("The specified bucket does not exist");
   }
 }

@@ -3,6 +3,10 @@ package dev.fdbe.storage.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.api.core.ApiClock;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
 import dev.fdbe.ExportException;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -36,13 +40,29 @@ class GcsSignedLinkTest {
   private static final String KEY = "1/0190a1b2-run/attempt-1/team=1/2026-11-20T000000Z-2026-11-21T000000Z-00003.parquet";
   private static final String FILE_NAME = "2026-11-20T000000Z-2026-11-21T000000Z-00003.parquet";
 
-  private final FakeGcs gcs = new FakeGcs(CLOCK);
+  /** A client that sends nothing, as signing is local; its clock dates the signatures. */
+  private final Storage client = StorageOptions.http()
+      .setProjectId(GcsStub.PROJECT)
+      .setCredentials(NoCredentials.getInstance())
+      .setClock(new ApiClock() {
+        @Override
+        public long nanoTime() {
+          return System.nanoTime();
+        }
+
+        @Override
+        public long millisTime() {
+          return CLOCK.millis();
+        }
+      })
+      .build()
+      .getService();
 
   @TempDir
   Path dir;
 
   private GcsBlobStore store() {
-    return GcsBlobStore.create(GcsStorageConfig.builder(FakeGcs.BUCKET).keyPrefix("exports").storage(gcs.storage)
+    return GcsBlobStore.create(GcsStorageConfig.builder(GcsStub.BUCKET).keyPrefix("exports").storage(client)
         .linkSigner(SigningKeys.credentials()).clock(CLOCK).build());
   }
 
@@ -52,7 +72,7 @@ class GcsSignedLinkTest {
 
     assertThat(link.getScheme()).isEqualTo("https");
     assertThat(link.getRawAuthority()).isEqualTo("storage.googleapis.com");
-    assertThat(link.getRawPath()).isEqualTo("/" + FakeGcs.BUCKET + "/exports/" + encode(KEY, false));
+    assertThat(link.getRawPath()).isEqualTo("/" + GcsStub.BUCKET + "/exports/" + encode(KEY, false));
     Map<String, String> query = query(link.getRawQuery());
     assertThat(query).containsEntry("X-Goog-Algorithm", "GOOG4-RSA-SHA256")
         .containsEntry("X-Goog-Credential", SigningKeys.EMAIL + "/20261120/auto/storage/goog4_request")
@@ -112,12 +132,12 @@ class GcsSignedLinkTest {
 
   @Test
   void credentialsThatCannotSignAreANonRetryableErrorNamingTheObject() {
-    GcsBlobStore unsigned = GcsBlobStore.create(GcsStorageConfig.builder(FakeGcs.BUCKET).storage(gcs.storage)
+    GcsBlobStore unsigned = GcsBlobStore.create(GcsStorageConfig.builder(GcsStub.BUCKET).storage(client)
         .clock(CLOCK).build());
 
     assertThatThrownBy(() -> unsigned.signedLink("a/b.csv", "b.csv", NOW.plusSeconds(60)))
         .isExactlyInstanceOf(ExportException.class)
-        .hasMessageContaining("gs://" + FakeGcs.BUCKET + "/a/b.csv")
+        .hasMessageContaining("gs://" + GcsStub.BUCKET + "/a/b.csv")
         .hasMessageContaining("cannot sign")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
   }
@@ -125,18 +145,32 @@ class GcsSignedLinkTest {
   @Test
   void aStoreFromAKeyFileAndAnEndpointSignsLinksToTheEndpoint() throws Exception {
     Path keyFile = Files.writeString(dir.resolve("key.json"), SigningKeys.keyFileJson());
-    GcsBlobStore fromFile = GcsBlobStore.create(GcsStorageConfig.builder(FakeGcs.BUCKET)
+    GcsBlobStore fromFile = GcsBlobStore.create(GcsStorageConfig.builder(GcsStub.BUCKET)
         .credentialsFile(keyFile).endpoint(URI.create("http://127.0.0.1:4443")).projectId("fdbe-test").clock(CLOCK)
         .build());
 
     // The lifetime is measured on the fixed clock: exactly 120 s, however long signing takes.
     URI link = fromFile.signedLink("a/b.csv", "b.csv", NOW.plusSeconds(120));
 
-    assertThat(link.toString()).startsWith("http://127.0.0.1:4443/" + FakeGcs.BUCKET + "/a/b.csv?");
+    assertThat(link.toString()).startsWith("http://127.0.0.1:4443/" + GcsStub.BUCKET + "/a/b.csv?");
     assertThat(query(link.getRawQuery()).get("X-Goog-Expires")).isEqualTo("120");
     assertThat(query(link.getRawQuery())).containsEntry("X-Goog-Credential",
         SigningKeys.EMAIL + "/" + query(link.getRawQuery()).get("X-Goog-Date").substring(0, 8)
             + "/auto/storage/goog4_request");
+    assertThat(verifies(link, "127.0.0.1:4443", SigningKeys.pair().getPublic())).isTrue();
+  }
+
+  @Test
+  void aGivenClientOfAnEmulatorSignsLinksToItsHostAndPort() throws Exception {
+    Storage emulatorClient = StorageOptions.http().setHost("http://127.0.0.1:4443").setProjectId(GcsStub.PROJECT)
+        .setCredentials(NoCredentials.getInstance()).build().getService();
+    GcsBlobStore onEmulator = GcsBlobStore.create(GcsStorageConfig.builder(GcsStub.BUCKET).storage(emulatorClient)
+        .linkSigner(SigningKeys.credentials()).clock(CLOCK).build());
+
+    URI link = onEmulator.signedLink("a/b.csv", "b.csv", NOW.plusSeconds(120));
+
+    // The client alone would drop the port.
+    assertThat(link.toString()).startsWith("http://127.0.0.1:4443/" + GcsStub.BUCKET + "/a/b.csv?");
     assertThat(verifies(link, "127.0.0.1:4443", SigningKeys.pair().getPublic())).isTrue();
   }
 

@@ -3,13 +3,18 @@ package dev.fdbe.storage.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
 class GcsStorageConfigTest {
-  private final FakeGcs gcs = new FakeGcs();
+  /** A client that is never used to send anything: the config only holds it. */
+  private final Storage client = StorageOptions.http().setProjectId(GcsStub.PROJECT)
+      .setCredentials(NoCredentials.getInstance()).build().getService();
 
   @Test
   void defaults() {
@@ -93,11 +98,11 @@ class GcsStorageConfigTest {
 
   @Test
   void aGivenClientExcludesTheSettingsOfOneToBuildInEitherOrder() {
-    assertThatThrownBy(() -> GcsStorageConfig.builder("bkt").endpoint(URI.create("http://h:1")).storage(gcs.storage))
+    assertThatThrownBy(() -> GcsStorageConfig.builder("bkt").endpoint(URI.create("http://h:1")).storage(client))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("endpoint, already set to http://h:1");
-    assertThatThrownBy(() -> GcsStorageConfig.builder("bkt").storage(gcs.storage).projectId("p"))
+    assertThatThrownBy(() -> GcsStorageConfig.builder("bkt").storage(client).projectId("p"))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("projectId conflicts with storage");
-    assertThatThrownBy(() -> GcsStorageConfig.builder("bkt").storage(gcs.storage).credentialsFile(Path.of("k.json")))
+    assertThatThrownBy(() -> GcsStorageConfig.builder("bkt").storage(client).credentialsFile(Path.of("k.json")))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> GcsStorageConfig.builder("bkt").credentialsFile(Path.of("k.json"))
         .credentials(SigningKeys.credentials()))
@@ -118,8 +123,8 @@ class GcsStorageConfigTest {
     assertThat(copy.credentialsFile()).contains(Path.of("k.json"));
     assertThat(copy.endpoint()).contains(URI.create("http://h:1"));
 
-    GcsStorageConfig onClient = original.toBuilder().storage(gcs.storage).keyPrefix("q").build();
-    assertThat(onClient.storage()).contains(gcs.storage);
+    GcsStorageConfig onClient = original.toBuilder().storage(client).keyPrefix("q").build();
+    assertThat(onClient.storage()).contains(client);
     assertThat(onClient.credentialsFile()).isEmpty();
     assertThat(onClient.endpoint()).isEmpty();
     assertThat(onClient.keyPrefix()).isEqualTo("q");

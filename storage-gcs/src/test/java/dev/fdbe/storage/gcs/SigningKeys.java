@@ -11,8 +11,9 @@ import java.util.Base64;
  * key file from the console would give them. Nothing is fetched and no token is ever requested;
  * the credentials only sign.
  */
-final class SigningKeys {
-  static final String EMAIL = "fdbe-links@fdbe-test.iam.gserviceaccount.com";
+public final class SigningKeys {
+  /** The service account's e-mail address. */
+  public static final String EMAIL = "fdbe-links@fdbe-test.iam.gserviceaccount.com";
   private static final KeyPair PAIR = generate();
 
   private SigningKeys() {}
@@ -41,8 +42,17 @@ final class SigningKeys {
         .build();
   }
 
-  /** The key as a service-account key file (JSON) holds it. */
+  /**
+   * The key as a service-account key file (JSON) holds it, for stores that only sign and send no
+   * request: its token endpoint is a closed loopback port, so that a request sent by mistake fails
+   * at once instead of reaching Google.
+   */
   static String keyFileJson() {
+    return keyFileJson("http://127.0.0.1:9/token");
+  }
+
+  /** The key as a service-account key file (JSON) holds it, fetching access tokens from the URI. */
+  public static String keyFileJson(String tokenUri) {
     String pem = ("-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(PAIR.getPrivate().getEncoded())
         + "\n-----END PRIVATE KEY-----\n").replace("\n", "\\n");
@@ -53,7 +63,7 @@ final class SigningKeys {
         + "  \"private_key\": \"" + pem + "\",\n"
         + "  \"client_email\": \"" + EMAIL + "\",\n"
         + "  \"client_id\": \"123456789\",\n"
-        + "  \"token_uri\": \"https://oauth2.googleapis.com/token\"\n"
+        + "  \"token_uri\": \"" + tokenUri + "\"\n"
         + "}\n";
   }
 }
