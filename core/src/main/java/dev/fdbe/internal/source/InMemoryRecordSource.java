@@ -78,9 +78,6 @@ public final class InMemoryRecordSource implements RecordSource {
       if (micros < seenFrom || micros >= end) {
         continue;
       }
-      if (query.model() == Model.EVENTS && !query.accepts((String) row[event])) {
-        continue;
-      }
       (micros < start ? earlier : selected).add(row);
     }
     Comparator<Object[]> order = Comparator.comparingLong(r -> (Long) r[time]);
@@ -88,13 +85,19 @@ public final class InMemoryRecordSource implements RecordSource {
       int index = schema.indexOf(key);
       order = order.thenComparing(r -> (String) r[index], Comparator.nullsFirst(Comparator.naturalOrder()));
     }
+    if (query.model() == Model.EVENTS) {
+      // Of the copies of an event, the one inserted first wins, as in the JDBC source.
+      int inserted = schema.indexOf("_inserted_at");
+      order = order.thenComparing(r -> (Long) r[inserted], Comparator.nullsLast(Comparator.naturalOrder()));
+    }
     selected.sort(order);
     if (query.model() == Model.EVENTS) {
       int uuid = schema.indexOf("uuid");
       Set<String> seen = new HashSet<>();
-      // Events an earlier slice of the run exported are not exported again.
+      // Events an earlier slice of the run exported are not exported again; the filters apply to the
+      // earliest copy of each event, the one a run exports, as the JDBC source applies them.
       earlier.forEach(r -> seen.add((String) r[uuid]));
-      selected.removeIf(r -> !seen.add((String) r[uuid]));
+      selected.removeIf(r -> !seen.add((String) r[uuid]) || !query.accepts((String) r[event]));
     }
     return new Cursor(selected);
   }
