@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +25,7 @@ import dev.fdbe.TeamId;
  * uuid once, ordered by time then key.
  *
  * <p>Thread-safe: rows may be added while cursors are open; a cursor sees the rows present when it
- * was opened.
+ * was opened, and counts them ({@link RecordCursor#count()}) at no cost.
  */
 public final class InMemoryRecordSource implements RecordSource {
   private final Map<TeamId, Map<Model, List<Object[]>>> rows = new ConcurrentHashMap<>();
@@ -127,6 +128,18 @@ public final class InMemoryRecordSource implements RecordSource {
       position++;
       set(selected.get(position));
       return true;
+    }
+
+    /** The rows it selected when it was opened: in memory, counting them costs nothing. */
+    @Override
+    public OptionalLong count() {
+      if (position >= 0) {
+        throw new IllegalStateException("count() must come before the first next()");
+      }
+      if (cancelled) {
+        throw new ExportException("counting was cancelled", false);
+      }
+      return OptionalLong.of(selected.size());
     }
 
     @Override
