@@ -26,7 +26,8 @@ public interface RecordCursor extends Row, AutoCloseable {
    * event uuid once); rows that change in the source between the count and the read may make the
    * two differ. Counting may take as long as a scan of the selected rows; {@link #cancel()} stops
    * it, from any thread. The sources of {@link dev.fdbe.RecordSources} count: the JDBC ones with a
-   * {@code COUNT} query built from the same selection as their rows, the in-memory one for free.
+   * query built from the same selection as their rows (a {@code COUNT}, or on H2 for events the
+   * selection's uuids, counted as the cursor would read them), the in-memory one for free.
    *
    * <p>The default counts nothing and returns empty: the run's total is then unknown. A cursor
    * that wraps another should pass the call on.

@@ -126,17 +126,16 @@ public final class JdbcCursor implements RecordCursor {
     if (rs != null) {
       throw new IllegalStateException("count() must come before the first next()");
     }
-    try (PreparedStatement statement = connection.prepareStatement(sql.count())) {
+    try (PreparedStatement statement = connection.prepareStatement(sql.count(), ResultSet.TYPE_FORWARD_ONLY,
+        ResultSet.CONCUR_READ_ONLY)) {
       counting = statement;
       if (cancelled) {
         throw new ExportException("counting was cancelled", false);
       }
+      statement.setFetchSize(this.statement.getFetchSize());
       bind(statement, sql.params());
       try (ResultSet result = statement.executeQuery()) {
-        if (!result.next()) {
-          throw new SQLException("the count of table " + table + " returned no row");
-        }
-        return OptionalLong.of(result.getLong(1));
+        return OptionalLong.of(sql.countsKeys() ? countKeys(result) : counted(result));
       }
     } catch (SQLException e) {
       if (cancelled) {
@@ -146,6 +145,30 @@ public final class JdbcCursor implements RecordCursor {
     } finally {
       counting = null;
     }
+  }
+
+  private long counted(ResultSet result) throws SQLException {
+    if (!result.next()) {
+      throw new SQLException("the count of table " + table + " returned no row");
+    }
+    return result.getLong(1);
+  }
+
+  /** Counts the uuids as {@link #next()} reads rows: one that equals the one before is a copy. */
+  private long countKeys(ResultSet result) throws SQLException {
+    long rows = 0;
+    String previous = null;
+    while (result.next()) {
+      if (cancelled) {
+        throw new SQLException("counting was cancelled");
+      }
+      String uuid = result.getString(1);
+      if (!uuid.equals(previous)) {
+        rows++;
+        previous = uuid;
+      }
+    }
+    return rows;
   }
 
   @Override

@@ -18,13 +18,18 @@ import java.util.List;
  * <p>The select orders by team, the time column, then the model's key columns. For events it keeps
  * the earliest row of each uuid (see {@link #of}); on H2, rows identical in uuid, time and
  * {@code _inserted_at} remain and come out adjacent, and the cursor skips all but the first
- * ({@link JdbcCursor}), so the count there counts distinct uuids.
+ * ({@link JdbcCursor}). So on H2 the count of events reads the selection's uuids in the same order
+ * and counts them as the cursor does, skipping a uuid equal to the one before; a
+ * {@code COUNT(DISTINCT uuid)} would be as exact but holds every uuid of the interval in the
+ * database's memory at once.
  *
  * @param select the rows, in order
- * @param count one row with one {@code BIGINT}: how many rows the cursor over {@code select} returns
+ * @param count how many rows the cursor over {@code select} returns: one row with one
+ *     {@code BIGINT}, or, when {@code countsKeys}, the uuids of those rows in their order
+ * @param countsKeys whether {@code count} selects uuids to count rather than counting itself
  * @param params the parameters of either statement, in order
  */
-record SourceSql(String select, String count, List<Object> params) {
+record SourceSql(String select, String count, boolean countsKeys, List<Object> params) {
   SourceSql {
     params = List.copyOf(params);
   }
@@ -37,11 +42,12 @@ record SourceSql(String select, String count, List<Object> params) {
     String order = orderBy(model, "e", timeColumn);
     if (model != Model.EVENTS) {
       String from = " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params);
-      return new SourceSql("SELECT " + columns + from + order, "SELECT COUNT(*)" + from, params);
+      return new SourceSql("SELECT " + columns + from + order, "SELECT COUNT(*)" + from, false, params);
     }
     String from = eventsFrom(dialect, query, table, timeColumn, columns, params);
-    String counted = dialect == Dialect.POSTGRESQL ? "COUNT(*)" : "COUNT(DISTINCT e.uuid)";
-    return new SourceSql("SELECT " + columns + from + order, "SELECT " + counted + from, params);
+    return dialect == Dialect.POSTGRESQL
+        ? new SourceSql("SELECT " + columns + from + order, "SELECT COUNT(*)" + from, false, params)
+        : new SourceSql("SELECT " + columns + from + order, "SELECT e.uuid" + from + order, true, params);
   }
 
   private static String columns(Schema schema, String alias) {
