@@ -227,6 +227,54 @@ class LiveProgressTest {
     assertThat(memory.find(id).orElseThrow().attempts()).as("no retry").isEqualTo(1);
   }
 
+  @Test
+  void aCancelStopsACountInProgress() throws Exception {
+    load();
+    CountDownLatch counting = new CountDownLatch(1);
+    CountDownLatch cursorCancelled = new CountDownLatch(1);
+    RecordSource slowToCount = new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        return new ForwardingCursor(source.open(query)) {
+          @Override
+          public OptionalLong count() {
+            counting.countDown();
+            try {
+              if (!cursorCancelled.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the count was never cancelled");
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            throw new ExportException("counting was cancelled", false);
+          }
+
+          @Override
+          public void cancel() {
+            cursorCancelled.countDown();
+            super.cancel();
+          }
+        };
+      }
+
+      @Override
+      public String describe() {
+        return "a source slow to count";
+      }
+    };
+    RunId id = start(slowToCount, 1);
+    assertThat(counting.await(60, TimeUnit.SECONDS)).as("the attempt started counting").isTrue();
+
+    assertThat(engine.cancel(CALLER, id).status()).isEqualTo(RunStatus.CANCELLED);
+
+    RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofSeconds(60));
+    assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(cursorCancelled.getCount()).as("the cancel reached the count").isZero();
+    assertThat(engine.executingRuns()).isEmpty();
+    assertThat(engine.logs(CALLER, id, LogQuery.NEWEST).items().get(0).message())
+        .startsWith("Export cancelled by the user");
+  }
+
   private void pause() {
     paused.countDown();
     try {
