@@ -69,7 +69,6 @@ final class LiveProgress {
   }
 
   private void write(long records, long bytes) {
-    nextWriteMillis = clock.millis() + INTERVAL.toMillis();
     boolean held;
     try {
       held = store.reportProgress(lease, records, bytes, total);
@@ -77,6 +76,9 @@ final class LiveProgress {
       LOG.warn("cannot write the progress of run {} (attempt {}); the next interval tries again", lease.runId(),
           lease.attemptNumber(), e);
       return;
+    } finally {
+      // Counted from the end of the write, so that a slow run store is not written to once per row.
+      nextWriteMillis = clock.millis() + INTERVAL.toMillis();
     }
     if (!held) {
       throw new AttemptStoppedException(StopReason.LEASE_LOST);

@@ -124,8 +124,9 @@ public interface RunStore {
    * {@link #reattempt}) starts them again from 0 and null.
    *
    * <p>The engine reports at most about once a second per attempt while rows flow, never per row,
-   * so an implementation may write every report. The default records nothing and returns true:
-   * progress then moves only as parts are registered, and totals stay unknown.
+   * so an implementation may write every report. The stores of {@link dev.fdbe.RunStores} refuse a
+   * negative count with an {@link IllegalArgumentException}. The default records nothing and
+   * returns true: progress then moves only as parts are registered, and totals stay unknown.
    *
    * @param records rows written so far, not negative
    * @param bytes bytes stored so far, not negative
