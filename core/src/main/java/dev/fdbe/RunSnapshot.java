@@ -16,10 +16,16 @@ import org.jspecify.annotations.Nullable;
  * @param files the file downloads in key order; empty unless {@link RunStatus#COMPLETED}
  * @param error a human-readable reason when the status is a failure, else null; like a
  *     {@link RunLogEntry} it names no path, host or process of the machines that ran the export
- * @param recordsCompleted rows in the parts committed so far (by the current attempt, summed over the
- *     slices of a sliced run), or in all files once completed
- * @param bytesExported stored bytes of those parts or files
- * @param partsCompleted how many parts or files those are
+ * @param recordsCompleted rows the current attempt has written so far (summed over the slices of a
+ *     sliced run), or in all files once completed. While rows flow it lags the engine's own count by
+ *     about a second at most; a retry starts it again from 0
+ * @param bytesExported bytes the current attempt has stored so far: those of its committed parts plus
+ *     what the part it is writing has passed to the blob store (a part's format and compression hold
+ *     some back until the part ends); the bytes of all files once completed
+ * @param partsCompleted how many parts the current attempt has committed, or files once completed
+ * @param recordsTotal how many rows the current attempt will export, counted by the source before it
+ *     read them (summed over the slices of a sliced run once every slice has counted); null when
+ *     the source cannot count, before the count, and after a retry until it counts again
  * @param createdAt when the run was created
  * @param startedAt when the run first started running, or null
  * @param finishedAt when the run reached its terminal status, or null
@@ -34,6 +40,7 @@ public record RunSnapshot(
     long recordsCompleted,
     long bytesExported,
     int partsCompleted,
+    @Nullable Long recordsTotal,
     Instant createdAt,
     @Nullable Instant startedAt,
     @Nullable Instant finishedAt) {
@@ -50,9 +57,10 @@ public record RunSnapshot(
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(status, "status");
     files = List.copyOf(Objects.requireNonNull(files, "files"));
-    if (recordsCompleted < 0 || bytesExported < 0 || partsCompleted < 0) {
+    if (recordsCompleted < 0 || bytesExported < 0 || partsCompleted < 0
+        || recordsTotal != null && recordsTotal < 0) {
       throw new IllegalArgumentException("progress counts must not be negative: records " + recordsCompleted
-          + ", bytes " + bytesExported + ", parts " + partsCompleted);
+          + ", bytes " + bytesExported + ", parts " + partsCompleted + ", total " + recordsTotal);
     }
     Objects.requireNonNull(createdAt, "createdAt");
   }

@@ -57,7 +57,9 @@ class SuiteTest {
             1000.0));
     List<WholeExport.Measurement> exports = List.of(
         new WholeExport.Measurement("H2 read (source limit)", 1_000_000, 10, 100_000, 0, 50 << 20),
+        new WholeExport.Measurement("H2 count (records_total)", 1_000_000, 3, 333_333, 0, 50 << 20),
         new WholeExport.Measurement("export CSV", 1_000_000, 12, 80_000, 900 << 20, 60 << 20),
+        new WholeExport.Measurement("export JSONLines", 1_000_000, 15, 66_666, 900 << 20, 60 << 20),
         new WholeExport.Measurement("H2 read (source limit)", 10_000_000, 100, 100_000, 0, 50 << 20),
         new WholeExport.Measurement("export CSV", 10_000_000, 200, 50_000, 900 << 20, 90 << 20));
 
@@ -70,10 +72,13 @@ class SuiteTest {
         org.assertj.core.groups.Tuple.tuple("CSV none ≥ DuckDB COPY (1 thread)", false),
         org.assertj.core.groups.Tuple.tuple("JSONLines none ≥ DuckDB COPY (1 thread)", true),
         org.assertj.core.groups.Tuple.tuple("export CSV of 1M rows ≥ 70% of the H2 read", true),
+        org.assertj.core.groups.Tuple.tuple("export JSONLines of 1M rows ≥ 70% of the H2 read", false),
         org.assertj.core.groups.Tuple.tuple("export CSV of 10M rows ≥ 70% of the H2 read", false),
         org.assertj.core.groups.Tuple.tuple("export CSV peak live heap flat from 1M to 10M rows (at most 25% more)",
             false));
     assertThat(targets.get(0).figures()).isEqualTo("100 vs 80 rows/s (125%)");
+    assertThat(Report.countingShares(exports)).as("the count is no export; its share of each export's time")
+        .containsExactly("1M rows: 3.0 s, 20%–25% of an export's time");
   }
 
   @Test
@@ -84,7 +89,8 @@ class SuiteTest {
         new Report.WriterLine(FileFormat.CSV, Compression.GZIP, 60_000, 2e7, null, null, 50_000.0, 90_000.0,
             70_000.0));
     Report report = new Report("2 cores", "benchmarks/run", 600, lines,
-        List.of(new WholeExport.Measurement("export CSV", 100_000, 1.5, 66_666, 90 << 20, 40 << 20)),
+        List.of(new WholeExport.Measurement("H2 count (records_total)", 100_000, 0.3, 333_333, 0, 40 << 20),
+            new WholeExport.Measurement("export CSV", 100_000, 1.5, 66_666, 90 << 20, 40 << 20)),
         Report.targets(lines, List.of()));
 
     report.write(directory);
@@ -92,6 +98,8 @@ class SuiteTest {
     String markdown = Files.readString(directory.resolve("latest.md"));
     assertThat(markdown).contains("| CSV | gzip | 60,000 | 20.0 | – | 50,000 | 90,000 | 70,000 |")
         .contains("| export CSV | 100k | 1.5 | 66,666 | 90.0 MiB | 40.0 MiB |")
+        .contains("| H2 count (records_total) | 100k | 0.3 | 333,333 | – | 40.0 MiB |")
+        .contains("counting alone took 100k rows: 0.3 s, 20% of an export's time.")
         .contains("met: Parquet none writer ≥ GenericRecord — 150,000 vs 120,000 rows/s (125%)");
     assertThat(Files.readString(directory.resolve("latest.json"))).contains("\"duckDbDefault\" : 350000.0");
     assertThat(Report.read(directory.resolve("latest.json")).markdown()).isEqualTo(markdown);

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,10 +101,11 @@ final class AttemptRunner {
     SourceQuery query = new SourceQuery(run.team(), run.request().model(), run.request().dataInterval(),
         run.request().include(), run.request().exclude(), seenFrom(run));
     PartRoller roller = new PartRoller(store, blobs, format, run, active, lease, log, settings.clock());
+    LiveProgress progress = new LiveProgress(store, lease, settings.clock());
     List<PartRecord> parts;
     // The source is read on its own thread, a few hundred rows ahead of the writer.
-    try (RecordCursor cursor = PrefetchingCursor.start(settings.source().open(query), run.request().model().schema(),
-        "fdbe-source-" + run.id())) {
+    try (RecordCursor cursor = PrefetchingCursor.start(countedSource(active, query, progress),
+        run.request().model().schema(), "fdbe-source-" + run.id())) {
       active.cursor(cursor);
       try {
         long rows = 0;
@@ -112,6 +114,7 @@ final class AttemptRunner {
             active.checkStop();
           }
           roller.write(cursor);
+          progress.rowWritten(roller.records(), roller.bytes());
         }
         active.checkStop();
         parts = roller.finish();
@@ -123,6 +126,32 @@ final class AttemptRunner {
       }
     }
     complete(active, lease, parts);
+  }
+
+  /**
+   * Opens the source's cursor and has it count its rows before any is read, so that the run shows
+   * its total while it runs; a cancel reaches the count through the cursor. The cursor is closed when
+   * counting fails.
+   */
+  private RecordCursor countedSource(ActiveRun active, SourceQuery query, LiveProgress progress) {
+    RecordCursor source = settings.source().open(query);
+    try {
+      active.cursor(source);
+      long started = System.nanoTime();
+      OptionalLong total = source.count();
+      active.checkStop();
+      if (total.isPresent()) {
+        progress.counted(total.getAsLong());
+        log.log(active.run(), active.lease().attemptId(), LogLevel.INFO, "Counted " + total.getAsLong()
+            + (total.getAsLong() == 1 ? " record" : " records") + " to export in "
+            + human(Duration.ofNanos(System.nanoTime() - started)));
+      }
+      return source;
+    } catch (Throwable failure) {
+      active.cursor(null);
+      source.close();
+      throw failure;
+    }
   }
 
   private void complete(ActiveRun active, Lease lease, List<PartRecord> parts) {

@@ -85,6 +85,11 @@ final class InProgressPart {
     return writer.records();
   }
 
+  /** The bytes passed on to the upload so far; the writer and the buffer in front of it may hold more. */
+  long bytesWritten() {
+    return digest.count();
+  }
+
   /**
    * Completes the file (the format's footer, the buffered bytes) and closes the part for commit: it
    * takes no more rows, and the pending part holds its upload with the bytes, rows and SHA-256

@@ -45,6 +45,8 @@ final class PartRoller {
   private final UploadJournal journal;
   private final RollingPolicy policy;
   private final List<PartRecord> parts = new ArrayList<>();
+  private long committedRecords;
+  private long committedBytes;
 
   private @Nullable InProgressPart inProgress;
   private @Nullable PendingPart pending;
@@ -104,6 +106,20 @@ final class PartRoller {
     inProgress.append();
   }
 
+  /** The rows appended so far: those of the committed parts and of the part in progress. */
+  long records() {
+    return committedRecords + (inProgress == null ? 0 : inProgress.records());
+  }
+
+  /**
+   * The bytes stored so far: those of the committed parts, and those of the part in progress that
+   * its writer has passed on to the upload (its format, compression and buffer hold the rest until
+   * the part is closed).
+   */
+  long bytes() {
+    return committedBytes + (inProgress == null ? 0 : inProgress.bytesWritten());
+  }
+
   /** Commits the last part; returns every part committed, in index order. */
   List<PartRecord> finish() throws IOException {
     if (inProgress != null) {
@@ -148,6 +164,8 @@ final class PartRoller {
     pending = null;
     active.upload(null);
     parts.add(part);
+    committedRecords += part.records();
+    committedBytes += part.sizeBytes();
     log.log(run, lease.attemptId(), LogLevel.INFO, "Wrote part " + part.index() + " (" + part.key() + "): "
         + part.records() + " records, " + part.sizeBytes() + " bytes");
   }

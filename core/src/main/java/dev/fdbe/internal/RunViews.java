@@ -22,12 +22,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What callers read of a run, built from the run store's records: the snapshot (a sliced run's
- * progress summed over its slices until it completes), the manifest of a completed run, and the file
- * a download selects with the refusals of a run that is not downloadable. The engine checks the
- * caller's team and scope before it asks.
+ * progress summed over its slices until it completes, its total once every slice has counted), the
+ * manifest of a completed run, and the file a download selects with the refusals of a run that is
+ * not downloadable. The engine checks the caller's team and scope before it asks.
  */
 public final class RunViews {
   private final EngineSettings settings;
@@ -49,18 +50,35 @@ public final class RunViews {
     long records = run.recordsCompleted();
     long bytes = run.bytesExported();
     int parts = run.partsCompleted();
-    if (run.isSliced() && run.status() != RunStatus.COMPLETED) {
-      records = 0;
-      bytes = 0;
-      parts = 0;
-      for (RunRecord slice : store.slices(run.id())) {
-        records += slice.recordsCompleted();
-        bytes += slice.bytesExported();
-        parts += slice.partsCompleted();
+    Long total = run.recordsTotal();
+    if (run.isSliced()) {
+      List<RunRecord> slices = store.slices(run.id());
+      total = totalOf(slices);
+      if (run.status() != RunStatus.COMPLETED) {
+        records = 0;
+        bytes = 0;
+        parts = 0;
+        for (RunRecord slice : slices) {
+          records += slice.recordsCompleted();
+          bytes += slice.bytesExported();
+          parts += slice.partsCompleted();
+        }
       }
     }
     return new RunSnapshot(run.id(), run.team(), run.request(), run.status(), files, error, records, bytes, parts,
-        run.createdAt(), run.startedAt(), run.finishedAt());
+        total, run.createdAt(), run.startedAt(), run.finishedAt());
+  }
+
+  /** The slices' counted rows together, once every slice has counted; null before. */
+  private static @Nullable Long totalOf(List<RunRecord> slices) {
+    long total = 0;
+    for (RunRecord slice : slices) {
+      if (slice.recordsTotal() == null) {
+        return null;
+      }
+      total += slice.recordsTotal();
+    }
+    return total;
   }
 
   /**

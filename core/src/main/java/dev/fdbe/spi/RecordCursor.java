@@ -1,12 +1,13 @@
 package dev.fdbe.spi;
 
 import dev.fdbe.schema.Row;
+import java.util.OptionalLong;
 
 /**
  * A forward-only stream of rows from a {@link RecordSource}; the cursor itself is the current row.
  *
  * <p>Not thread-safe, except {@link #cancel()}, which another thread may call to make a blocked
- * {@link #next()} return or fail promptly.
+ * {@link #count()} or {@link #next()} return or fail promptly.
  */
 public interface RecordCursor extends Row, AutoCloseable {
   /**
@@ -17,6 +18,28 @@ public interface RecordCursor extends Row, AutoCloseable {
    *     again later may work
    */
   boolean next();
+
+  /**
+   * How many rows this cursor will return in all, counted by the source before any is read: the
+   * engine calls it once, before the first {@link #next()}, and shows the result as the run's
+   * {@code records_total}. A count selects exactly as the cursor does (interval, filters, each
+   * event uuid once); rows that change in the source between the count and the read may make the
+   * two differ. Counting may take as long as a scan of the selected rows; {@link #cancel()} stops
+   * it, from any thread. The sources of {@link dev.fdbe.RecordSources} count: the JDBC ones with a
+   * query built from the same selection as their rows (a {@code COUNT}, or on H2 for events the
+   * selection's uuids, counted as the cursor would read them), the in-memory one for free.
+   *
+   * <p>The default counts nothing and returns empty: the run's total is then unknown. A cursor
+   * that wraps another should pass the call on.
+   *
+   * @return the number of rows, or empty when this source cannot count them beforehand
+   * @throws dev.fdbe.ExportException when counting fails or is cancelled; {@code isRetryable()}
+   *     says whether trying again later may work
+   * @throws IllegalStateException when called after {@link #next()} by a cursor that counts
+   */
+  default OptionalLong count() {
+    return OptionalLong.empty();
+  }
 
   /** Asks a blocked or later {@link #next()} to stop; idempotent, callable from any thread. */
   void cancel();

@@ -17,9 +17,14 @@ import org.jspecify.annotations.Nullable;
  * @param request what the run exports (interval truncated to microseconds)
  * @param status the status
  * @param error the failure reason, or null
- * @param recordsCompleted rows in the parts the current attempt has committed, or in all files once completed
- * @param bytesExported stored bytes of those parts or files
- * @param partsCompleted how many parts or files those are
+ * @param recordsCompleted rows the current attempt has written: those of the parts it has committed or,
+ *     while it writes a part, as many as it last {@link RunStore#reportProgress reported} if that is
+ *     more; the rows of all files once completed
+ * @param bytesExported stored bytes of the attempt's committed parts, or as many as it last reported if
+ *     that is more; the bytes of all files once completed
+ * @param partsCompleted how many parts the attempt has committed, or files once completed
+ * @param recordsTotal the rows the current attempt's source counted before reading them, or null when
+ *     it has not counted (yet) or cannot count
  * @param createdAt when it was created
  * @param startedAt when it first ran, or null
  * @param finishedAt when it reached a terminal status, or null
@@ -43,6 +48,7 @@ public record RunRecord(
     long recordsCompleted,
     long bytesExported,
     int partsCompleted,
+    @Nullable Long recordsTotal,
     Instant createdAt,
     @Nullable Instant startedAt,
     @Nullable Instant finishedAt,
@@ -67,9 +73,10 @@ public record RunRecord(
     Objects.requireNonNull(team, "team");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(status, "status");
-    if (recordsCompleted < 0 || bytesExported < 0 || partsCompleted < 0) {
+    if (recordsCompleted < 0 || bytesExported < 0 || partsCompleted < 0
+        || recordsTotal != null && recordsTotal < 0) {
       throw new IllegalArgumentException("progress counts must not be negative: records " + recordsCompleted
-          + ", bytes " + bytesExported + ", parts " + partsCompleted);
+          + ", bytes " + bytesExported + ", parts " + partsCompleted + ", total " + recordsTotal);
     }
     Objects.requireNonNull(createdAt, "createdAt");
     if (sliceIndex < 0 || sliceCount < 0) {
@@ -81,13 +88,13 @@ public record RunRecord(
     }
   }
 
-  /** A run as the store had it before slices existed: not sliced, not a slice. */
+  /** A run as the store had it before slices and counted totals existed: not sliced, not a slice, no total. */
   public RunRecord(RunId id, TeamId team, ExportRequest request, RunStatus status, @Nullable String error,
       long recordsCompleted, long bytesExported, int partsCompleted, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, long leaseEpoch,
       @Nullable AttemptId attemptId, @Nullable String leaseOwner, @Nullable Instant leaseExpiresAt, int attempts,
       boolean storageCleaned) {
-    this(id, team, request, status, error, recordsCompleted, bytesExported, partsCompleted, createdAt, startedAt, finishedAt, leaseEpoch, attemptId,
-        leaseOwner, leaseExpiresAt, attempts, storageCleaned, null, 0, 0);
+    this(id, team, request, status, error, recordsCompleted, bytesExported, partsCompleted, null, createdAt, startedAt,
+        finishedAt, leaseEpoch, attemptId, leaseOwner, leaseExpiresAt, attempts, storageCleaned, null, 0, 0);
   }
 
   /** A new run in {@code Starting}, never claimed. */
@@ -101,13 +108,13 @@ public record RunRecord(
     if (sliceCount < 2) {
       throw new IllegalArgumentException("a sliced run has at least 2 slices, got " + sliceCount);
     }
-    return new RunRecord(id, team, request, RunStatus.STARTING, null, 0, 0, 0, createdAt,
+    return new RunRecord(id, team, request, RunStatus.STARTING, null, 0, 0, 0, null, createdAt,
         null, null, 0, null, null, null, 0, false, null, 0, sliceCount);
   }
 
   /** A new slice of a sliced run, exporting the part of its interval given in {@code request}. */
   public static RunRecord slice(RunId id, RunRecord parent, int sliceIndex, ExportRequest request) {
-    return new RunRecord(id, parent.team(), request, RunStatus.STARTING, null, 0, 0, 0, parent.createdAt(),
+    return new RunRecord(id, parent.team(), request, RunStatus.STARTING, null, 0, 0, 0, null, parent.createdAt(),
         null, null, 0, null, null, null, 0, false, parent.id(), sliceIndex, 0);
   }
 

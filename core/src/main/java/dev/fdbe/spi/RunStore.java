@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps runs, leases, parts, file downloads, run logs and the uploads attempts leave open in a blob
@@ -104,11 +105,37 @@ public interface RunStore {
   boolean release(Lease lease, Instant now);
 
   /**
-   * Records a stored part and adds it to the run's progress, if the lease still holds.
+   * Records a stored part and counts it in the run's progress, if the lease still holds: the run's
+   * {@code partsCompleted} grows by one, and its {@code recordsCompleted} and {@code bytesExported}
+   * become at least the totals of the parts the attempt has registered. Rows and bytes of the part
+   * that {@link #reportProgress} reported while it was written are not counted twice.
    *
    * @return false when the lease was lost; the part is not recorded then
    */
   boolean registerPart(Lease lease, PartRecord part);
+
+  /**
+   * Records the live progress of the attempt holding {@code lease}, if the lease still holds: the
+   * rows it has written so far and the bytes it has stored so far, both counting the part it is
+   * writing, and the rows its source counted for it ({@code recordsTotal}, null when the source
+   * cannot count). Until the attempt ends the run's {@link RunRecord#recordsCompleted()} and
+   * {@link RunRecord#bytesExported()} are at least these counts, never lower than before, and its
+   * {@link RunRecord#recordsTotal()} is {@code recordsTotal}; a new attempt ({@link #claim},
+   * {@link #reattempt}) starts them again from 0 and null.
+   *
+   * <p>The engine reports at most about once a second per attempt while rows flow, never per row,
+   * so an implementation may write every report. The stores of {@link dev.fdbe.RunStores} refuse a
+   * negative count with an {@link IllegalArgumentException}. The default records nothing and
+   * returns true: progress then moves only as parts are registered, and totals stay unknown.
+   *
+   * @param records rows written so far, not negative
+   * @param bytes bytes stored so far, not negative
+   * @param recordsTotal the rows the source counted, not negative, or null
+   * @return false when the lease was lost; nothing is written then
+   */
+  default boolean reportProgress(Lease lease, long records, long bytes, @Nullable Long recordsTotal) {
+    return true;
+  }
 
   /** The parts registered for the run by the attempt of the given epoch, in index order. */
   List<PartRecord> parts(RunId id, long epoch);

@@ -326,6 +326,116 @@ public abstract class RunStoreContractTest {
     assertThat(store.parts(run.id(), lease.epoch() + 1)).isEmpty();
   }
 
+  // ---------------------------------------------------------------- live progress
+
+  @Test
+  void reportedProgressShowsAndPartsAreNotCountedTwice() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    assertThat(store.find(run.id()).orElseThrow().recordsTotal()).isNull();
+
+    assertThat(store.reportProgress(lease, 0, 0, 100L)).isTrue();
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted,
+            RunRecord::recordsTotal)
+        .containsExactly(0L, 0L, 0, 100L);
+    assertThat(store.reportProgress(lease, 25, 800, 100L)).isTrue();
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted,
+            RunRecord::recordsTotal)
+        .containsExactly(25L, 800L, 0, 100L);
+
+    // Part 0 holds the 25 rows reported and 5 more; its file ended larger than the bytes reported.
+    assertThat(store.registerPart(lease, part(lease, 0, 30, 1000))).isTrue();
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted)
+        .containsExactly(30L, 1000L, 1);
+    assertThat(store.reportProgress(lease, 50, 1400, 100L)).isTrue();
+    assertThat(store.registerPart(lease, part(lease, 1, 40, 1700))).isTrue();
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::partsCompleted,
+            RunRecord::recordsTotal)
+        .containsExactly(70L, 2700L, 2, 100L);
+  }
+
+  @Test
+  void reportedProgressNeverGoesBackWithinAnAttempt() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    store.reportProgress(lease, 40, 4000, null);
+
+    assertThat(store.reportProgress(lease, 30, 3000, null)).isTrue();
+
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::recordsTotal)
+        .containsExactly(40L, 4000L, null);
+  }
+
+  @Test
+  void reportedProgressIsFencedAndANewAttemptStartsFromNothing() {
+    RunRecord run = insert(TEAM, T0);
+    Lease first = claim(run, T0);
+    store.reportProgress(first, 10, 100, 50L);
+
+    Lease second = store.reattempt(first, AttemptId.random(), T0.plusSeconds(5), T0.plusSeconds(35)).orElseThrow();
+
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::recordsTotal)
+        .containsExactly(0L, 0L, null);
+    assertThat(store.reportProgress(first, 20, 200, 50L)).isFalse();
+    assertThat(store.find(run.id()).orElseThrow().recordsCompleted()).isZero();
+
+    store.reportProgress(second, 5, 50, 49L);
+    Instant later = T0.plusSeconds(60);
+    Lease third = store.claim(run.id(), second.epoch(), AttemptId.random(), "engine-b", later, later.plusSeconds(30))
+        .orElseThrow();
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::bytesExported, RunRecord::recordsTotal)
+        .containsExactly(0L, 0L, null);
+    assertThat(store.reportProgress(second, 6, 60, 49L)).isFalse();
+    assertThat(store.reportProgress(third, 1, 10, 48L)).isTrue();
+    assertThat(store.find(run.id()).orElseThrow().recordsTotal()).isEqualTo(48L);
+  }
+
+  @Test
+  void progressOfAStoppedRunIsRefused() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    store.reportProgress(lease, 3, 30, 9L);
+    store.stop(run.id(), RunStatus.CANCELLED, null, T0.plusSeconds(1));
+
+    assertThat(store.reportProgress(lease, 4, 40, 9L)).isFalse();
+
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::recordsCompleted, RunRecord::recordsTotal)
+        .containsExactly(3L, 9L);
+  }
+
+  @Test
+  void completionKeepsTheCountedTotal() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+    store.reportProgress(lease, 0, 0, 10L);
+    PartRecord p0 = part(lease, 0, 10, 1000);
+    store.registerPart(lease, p0);
+
+    assertThat(store.complete(lease, List.of(file(p0, T0.plus(Duration.ofDays(7)))), T0.plusSeconds(3))).isTrue();
+
+    assertThat(store.find(run.id()).orElseThrow())
+        .extracting(RunRecord::status, RunRecord::recordsCompleted, RunRecord::recordsTotal)
+        .containsExactly(RunStatus.COMPLETED, 10L, 10L);
+  }
+
+  @Test
+  void negativeProgressIsRefused() {
+    RunRecord run = insert(TEAM, T0);
+    Lease lease = claim(run, T0);
+
+    assertThatThrownBy(() -> store.reportProgress(lease, -1, 0, null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.reportProgress(lease, 0, 0, -2L)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("total -2");
+  }
+
   @Test
   void aPartOfAnotherEpochIsRefused() {
     RunRecord run = insert(TEAM, T0);

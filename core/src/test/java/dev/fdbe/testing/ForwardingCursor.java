@@ -3,10 +3,11 @@ package dev.fdbe.testing;
 import dev.fdbe.spi.RecordCursor;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * A cursor that passes every call to another; tests subclass it to change {@link #next()} or
- * {@link #cancel()} (hold a reader, count rows, fail on cue) and keep the rest.
+ * {@link #cancel()} (hold a reader, count rows, fail on cue) and keep the rest, {@link #count()} included.
  */
 public abstract class ForwardingCursor implements RecordCursor {
   protected final RecordCursor cursor;
@@ -18,6 +19,11 @@ public abstract class ForwardingCursor implements RecordCursor {
   @Override
   public boolean next() {
     return cursor.next();
+  }
+
+  @Override
+  public OptionalLong count() {
+    return cursor.count();
   }
 
   @Override

@@ -110,6 +110,7 @@ class EndToEndIT {
         .doesNotContain(Data.asRead(model.schema(), atEnd));
     assertThat(harness.read(run)).containsExactlyElementsOf(expected);
     assertThat(run.recordsCompleted()).isEqualTo(expected.size());
+    assertThat(run.recordsTotal()).as("the source's count").isEqualTo(expected.size());
   }
 
   @Test
@@ -124,6 +125,7 @@ class EndToEndIT {
     List<Map<String, Object>> read = harness.read(run);
     assertThat(read).extracting(r -> r.get("event")).containsOnly("$pageview", "signup");
     assertThat(read).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, include, exclude));
+    assertThat(run.recordsTotal()).isEqualTo(read.size());
     assertThat(harness.read(excludeOnly))
         .containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, List.of(), List.of("$autocapture")))
         .extracting(r -> r.get("event")).doesNotContain("$autocapture").contains("$identify");
@@ -146,6 +148,7 @@ class EndToEndIT {
 
     List<Map<String, Object>> read = harness.read(run);
     assertThat(read).hasSize(50);
+    assertThat(run.recordsTotal()).as("identical and later copies are not counted").isEqualTo(50);
     assertThat(read).extracting(r -> r.get("uuid")).doesNotHaveDuplicates();
     assertThat(read).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, List.of(), List.of()));
   }
@@ -168,6 +171,7 @@ class EndToEndIT {
     assertThat(read).extracting(r -> r.get("uuid")).doesNotHaveDuplicates();
     assertThat(read).extracting(r -> r.get("event")).doesNotContain("copy");
     assertThat(read).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, List.of(), List.of()));
+    assertThat(run.recordsTotal()).as("the slices' counts together").isEqualTo(read.size());
   }
 
   @Test

@@ -48,9 +48,10 @@ class FencingIT {
 
   /**
    * The stalled engine's view of the run store: its poller hangs, and every fenced write it is
-   * refused (a part, the completion, a failure status, a new attempt) is counted. Which one the
-   * stalled worker tries first depends on where it was: its next part, or a failure because the
-   * takeover deleted its half-written file.
+   * refused (a part, its live progress, the completion, a failure status, a new attempt) is counted.
+   * Which one the stalled worker tries first depends on where it was: its progress once a second has
+   * passed while it writes rows, its next part, or a failure because the takeover deleted its
+   * half-written file.
    */
   private static final class StalledStore extends ForwardingRunStore {
     final CountDownLatch pollerReleased = new CountDownLatch(1);
@@ -90,6 +91,15 @@ class FencingIT {
         refusedCommits.incrementAndGet();
       }
       return registered;
+    }
+
+    @Override
+    public boolean reportProgress(Lease lease, long records, long bytes, Long recordsTotal) {
+      boolean reported = super.reportProgress(lease, records, bytes, recordsTotal);
+      if (!reported) {
+        refusedCommits.incrementAndGet();
+      }
+      return reported;
     }
 
     @Override

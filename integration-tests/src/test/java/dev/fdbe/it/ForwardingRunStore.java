@@ -97,6 +97,11 @@ class ForwardingRunStore implements RunStore {
   }
 
   @Override
+  public boolean reportProgress(Lease lease, long records, long bytes, Long recordsTotal) {
+    return delegate.reportProgress(lease, records, bytes, recordsTotal);
+  }
+
+  @Override
   public List<PartRecord> parts(RunId id, long epoch) {
     return delegate.parts(id, epoch);
   }

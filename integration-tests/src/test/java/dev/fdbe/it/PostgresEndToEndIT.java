@@ -86,7 +86,9 @@ class PostgresEndToEndIT {
     RunSnapshot run = run(ExportRequest.builder(model, DAY.start(), DAY.end())
         .file(new FileConfig(FileFormat.JSON_LINES, Compression.NONE, 1)).build());
 
-    assertThat(harness.read(run)).containsExactlyElementsOf(Data.expected(model, rows, DAY, List.of(), List.of()));
+    List<Map<String, Object>> expected = Data.expected(model, rows, DAY, List.of(), List.of());
+    assertThat(harness.read(run)).containsExactlyElementsOf(expected);
+    assertThat(run.recordsTotal()).as("the source's count").isEqualTo(expected.size());
   }
 
   @Test
@@ -105,6 +107,7 @@ class PostgresEndToEndIT {
     List<Map<String, Object>> read = harness.read(run);
     assertThat(read).extracting(r -> r.get("uuid")).doesNotHaveDuplicates();
     assertThat(read).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, include, exclude));
+    assertThat(run.recordsTotal()).as("copies are not counted").isEqualTo(read.size());
   }
 
   @Test
@@ -125,6 +128,7 @@ class PostgresEndToEndIT {
     assertThat(read).extracting(r -> r.get("uuid")).doesNotHaveDuplicates();
     assertThat(read).extracting(r -> r.get("event")).doesNotContain("copy");
     assertThat(read).containsExactlyElementsOf(Data.expected(Model.EVENTS, rows, DAY, List.of(), List.of()));
+    assertThat(run.recordsTotal()).as("the slices' counts together").isEqualTo(read.size());
   }
 
   @Test

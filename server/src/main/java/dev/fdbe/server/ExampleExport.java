@@ -28,9 +28,15 @@ import java.util.List;
 
 /**
  * {@code example-export}: runs one export on the embedded defaults (demo data generated on first
- * use) and prints where its files are.
+ * use) and prints where its files are; on a terminal, a progress bar shows the run's progress while
+ * it runs ({@link ExportProgress}).
  */
 final class ExampleExport {
+  /** How long the command waits for its export. */
+  private static final Duration LIMIT = Duration.ofMinutes(30);
+  /** How often it reads the run's progress. */
+  private static final Duration POLL = Duration.ofMillis(250);
+
   static int run(Options options, PrintStream out) throws SQLException {
     Path dataDir = Path.of(options.get("data-dir", "fdbe-data"));
     Model model = Model.fromWireName(options.get("model", "events")).orElseThrow(() ->
@@ -64,7 +70,8 @@ final class ExampleExport {
           .file(new FileConfig(format, Compression.NONE, maxSizeMb)).build());
       out.println("Exporting " + model + " of team 1 from " + start + " to " + end + " as " + format.wireName()
           + " (run " + id + ") ...");
-      RunSnapshot run = engine.awaitTerminal(caller, id, Duration.ofMinutes(30));
+      RunSnapshot run = follow(engine, caller, id, out == System.out ? ExportProgress.forStandardOutput()
+          : ExportProgress.none());
       if (run.status() != RunStatus.COMPLETED) {
         out.println("The export ended " + run.status() + (run.error() == null ? "" : ": " + run.error()));
         List<RunLogEntry> log = engine.logs(caller, id, LogQuery.builder().limit(20).build()).items();
@@ -83,6 +90,22 @@ final class ExampleExport {
     } finally {
       defaults.close();
     }
+  }
+
+  /**
+   * Waits for the run to end, at most {@link #LIMIT}, showing its progress as it goes: retrieve
+   * every {@link #POLL} until the status is terminal, then until this engine has finished with it.
+   */
+  static RunSnapshot follow(ExportEngine engine, Caller caller, RunId id, ExportProgress progress) {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    RunSnapshot run;
+    try (progress) {
+      do {
+        run = engine.awaitTerminal(caller, id, POLL);
+        progress.show(run);
+      } while (!run.status().isTerminal() && System.nanoTime() < deadline);
+    }
+    return engine.awaitTerminal(caller, id, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
   }
 
   private ExampleExport() {}

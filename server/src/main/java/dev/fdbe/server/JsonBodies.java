@@ -66,6 +66,7 @@ final class JsonBodies {
       body.put("error", run.error());
     }
     body.put("records_completed", run.recordsCompleted());
+    body.put("records_total", run.recordsTotal());
     body.put("bytes_exported", run.bytesExported());
     body.put("parts_completed", run.partsCompleted());
     body.put("created_at", instant(run.createdAt()));

@@ -109,6 +109,8 @@ class HttpApiIT {
     assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("Completed");
     assertThat(run.get("files")).hasSize(1);
     assertThat(run.get("records_completed").asLong()).isPositive();
+    assertThat(run.get("records_total").isIntegralNumber()).as("the JDBC source counts: %s", run).isTrue();
+    assertThat(run.get("records_total").asLong()).isEqualTo(run.get("records_completed").asLong());
 
     HttpResponse<String> redirect = server.get("/api/" + family + "/1/file_download_batch_exports/" + id + "/download/",
         server.key);

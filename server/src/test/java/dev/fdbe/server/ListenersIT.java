@@ -51,7 +51,9 @@ class ListenersIT {
       if (!Files.exists(file)) {
         continue;
       }
-      for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+      // Read once: the table lists every socket of the network namespace and changes between reads.
+      List<String> lines = Files.readAllLines(file);
+      for (String line : lines.subList(1, lines.size())) {
         String[] columns = line.strip().split("\\s+");
         boolean listening = table.startsWith("udp") || columns[3].equals("0A");
         if (listening && inodes.contains(columns[9])) {

@@ -46,7 +46,8 @@ class OpenApiDocumentTest {
         .put("id", "0b4b7a8e-5c1f-4e8a-9a57-3f1e2d6c9b10")
         .put("status", "Completed");
     run.putArray("files").add("5e0f8d52-7a86-4d4b-8f0e-2c1b3a4d5e6f");
-    return run.put("records_completed", 10).put("bytes_exported", 200).put("parts_completed", 1)
+    return run.put("records_completed", 10).put("records_total", 10).put("bytes_exported", 200)
+        .put("parts_completed", 1)
         .put("created_at", "2026-11-21T09:00:00.123456Z").put("started_at", "2026-11-21T09:00:01Z")
         .put("finished_at", "2026-11-21T09:00:02Z");
   }
@@ -213,6 +214,13 @@ class OpenApiDocumentTest {
     assertThat(run(completedRun().put("surprise", 1).toString()).responseProblems()).isNotEmpty();
     assertThat(run(completedRun().put("records_completed", "10").toString()).responseProblems()).isNotEmpty();
     assertThat(run(completedRun().put("records_completed", -1).toString()).responseProblems()).isNotEmpty();
+    assertThat(run(completedRun().put("records_total", "10").toString()).responseProblems()).isNotEmpty();
+    assertThat(run(completedRun().put("records_total", -1).toString()).responseProblems()).isNotEmpty();
+    ObjectNode withoutTotal = completedRun();
+    withoutTotal.remove("records_total");
+    assertThat(run(withoutTotal.toString()).responseProblems()).as("records_total is always there").isNotEmpty();
+    assertThat(run(completedRun().putNull("records_total").toString()).responseProblems())
+        .as("null while unknown").isEmpty();
     assertThat(run(completedRun().put("created_at", "yesterday").toString()).responseProblems()).isNotEmpty();
     assertThat(run(completedRun().put("status", "completed").toString()).responseProblems()).isNotEmpty();
     assertThat(run("not json").responseProblems()).isNotEmpty();

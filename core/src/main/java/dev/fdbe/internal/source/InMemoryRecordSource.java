@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +25,7 @@ import dev.fdbe.TeamId;
  * uuid once, ordered by time then key.
  *
  * <p>Thread-safe: rows may be added while cursors are open; a cursor sees the rows present when it
- * was opened.
+ * was opened, and counts them ({@link RecordCursor#count()}) at no cost.
  */
 public final class InMemoryRecordSource implements RecordSource {
   private final Map<TeamId, Map<Model, List<Object[]>>> rows = new ConcurrentHashMap<>();
@@ -78,9 +79,6 @@ public final class InMemoryRecordSource implements RecordSource {
       if (micros < seenFrom || micros >= end) {
         continue;
       }
-      if (query.model() == Model.EVENTS && !query.accepts((String) row[event])) {
-        continue;
-      }
       (micros < start ? earlier : selected).add(row);
     }
     Comparator<Object[]> order = Comparator.comparingLong(r -> (Long) r[time]);
@@ -88,13 +86,19 @@ public final class InMemoryRecordSource implements RecordSource {
       int index = schema.indexOf(key);
       order = order.thenComparing(r -> (String) r[index], Comparator.nullsFirst(Comparator.naturalOrder()));
     }
+    if (query.model() == Model.EVENTS) {
+      // Of the copies of an event, the one inserted first wins, as in the JDBC source.
+      int inserted = schema.indexOf("_inserted_at");
+      order = order.thenComparing(r -> (Long) r[inserted], Comparator.nullsLast(Comparator.naturalOrder()));
+    }
     selected.sort(order);
     if (query.model() == Model.EVENTS) {
       int uuid = schema.indexOf("uuid");
       Set<String> seen = new HashSet<>();
-      // Events an earlier slice of the run exported are not exported again.
+      // Events an earlier slice of the run exported are not exported again; the filters apply to the
+      // earliest copy of each event, the one a run exports, as the JDBC source applies them.
       earlier.forEach(r -> seen.add((String) r[uuid]));
-      selected.removeIf(r -> !seen.add((String) r[uuid]));
+      selected.removeIf(r -> !seen.add((String) r[uuid]) || !query.accepts((String) r[event]));
     }
     return new Cursor(selected);
   }
@@ -124,6 +128,18 @@ public final class InMemoryRecordSource implements RecordSource {
       position++;
       set(selected.get(position));
       return true;
+    }
+
+    /** The rows it selected when it was opened: in memory, counting them costs nothing. */
+    @Override
+    public OptionalLong count() {
+      if (position >= 0) {
+        throw new IllegalStateException("count() must come before the first next()");
+      }
+      if (cancelled) {
+        throw new ExportException("counting was cancelled", false);
+      }
+      return OptionalLong.of(selected.size());
     }
 
     @Override

@@ -24,19 +24,23 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Streams a model's rows from a reference table. On {@link #next()} the current row is read into
- * typed arrays once (longs unboxed), so writers read each value without further JDBC calls.
+ * Streams a model's rows from a reference table, and counts them first when asked. On
+ * {@link #next()} the current row is read into typed arrays once (longs unboxed), so writers read
+ * each value without further JDBC calls.
  *
- * <p>The query orders by team, the time column, then the model's key columns. For events, the query
- * keeps the earliest row of each uuid (see {@link #eventsQuery}); rows identical in uuid, time and
- * {@code _inserted_at} come out adjacent and all but the first are skipped here.
+ * <p>The statements are those of {@link SourceSql}. For events, the query keeps the earliest row of
+ * each uuid; rows identical in uuid, time and {@code _inserted_at} come out adjacent and all but the
+ * first are skipped here.
  */
 public final class JdbcCursor implements RecordCursor {
   private final Connection connection;
   private final Dialect dialect;
   private final PreparedStatement statement;
+  private final SourceSql sql;
   private final String table;
   private ResultSet rs;
   private final ColumnType[] types;
@@ -47,14 +51,16 @@ public final class JdbcCursor implements RecordCursor {
   private final int uuidColumn;
   private final boolean restoreAutoCommit;
   private String previousUuid;
+  private volatile @Nullable PreparedStatement counting;
   private volatile boolean cancelled;
   private boolean closed;
 
-  private JdbcCursor(Connection connection, Dialect dialect, PreparedStatement statement, Schema schema,
-      int uuidColumn, String table, boolean restoreAutoCommit) {
+  private JdbcCursor(Connection connection, Dialect dialect, PreparedStatement statement, SourceSql sql,
+      Schema schema, int uuidColumn, String table, boolean restoreAutoCommit) {
     this.connection = connection;
     this.dialect = dialect;
     this.statement = statement;
+    this.sql = sql;
     this.table = table;
     int n = schema.size();
     this.types = new ColumnType[n];
@@ -77,10 +83,7 @@ public final class JdbcCursor implements RecordCursor {
       String timeColumn, int fetchSize) throws SQLException {
     Model model = query.model();
     Schema schema = model.schema();
-    List<Object> params = new ArrayList<>();
-    String sql = model == Model.EVENTS
-        ? eventsQuery(dialect, query, table, timeColumn, params)
-        : plainQuery(query, table, timeColumn, params);
+    SourceSql sql = SourceSql.of(dialect, query, table, timeColumn);
 
     boolean autoCommit = connection.getAutoCommit();
     PreparedStatement statement = null;
@@ -93,13 +96,11 @@ public final class JdbcCursor implements RecordCursor {
           lazy.execute("SET LAZY_QUERY_EXECUTION TRUE");
         }
       }
-      statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+      statement = connection.prepareStatement(sql.select(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(fetchSize);
-      for (int i = 0; i < params.size(); i++) {
-        statement.setObject(i + 1, params.get(i));
-      }
+      bind(statement, sql.params());
       int uuid = model == Model.EVENTS ? schema.indexOf("uuid") : -1;
-      return new JdbcCursor(connection, dialect, statement, schema, uuid, table,
+      return new JdbcCursor(connection, dialect, statement, sql, schema, uuid, table,
           dialect == Dialect.POSTGRESQL && autoCommit);
     } catch (SQLException | RuntimeException e) {
       if (statement != null) {
@@ -110,88 +111,64 @@ public final class JdbcCursor implements RecordCursor {
     }
   }
 
-  private static String columns(Schema schema, String alias) {
-    StringBuilder sql = new StringBuilder();
-    for (int i = 0; i < schema.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append(alias).append('.').append(schema.column(i).name());
+  private static void bind(PreparedStatement statement, List<Object> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      statement.setObject(i + 1, params.get(i));
     }
-    return sql.toString();
-  }
-
-  private static String interval(String alias, String timeColumn, SourceQuery query, List<Object> params) {
-    params.add(query.team().value());
-    params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
-    params.add(OffsetDateTime.ofInstant(query.interval().end(), ZoneOffset.UTC));
-    return alias + ".team_id = ? AND " + alias + "." + timeColumn + " >= ? AND " + alias + "." + timeColumn + " < ?";
-  }
-
-  /** Ordered by team, time and key: led by team_id so that an index on (team_id, time, key) delivers the order. */
-  private static String orderBy(Model model, String alias, String timeColumn) {
-    StringBuilder sql = new StringBuilder(" ORDER BY ").append(alias).append(".team_id, ").append(alias).append('.')
-        .append(timeColumn);
-    for (String key : model.keyColumns()) {
-      sql.append(", ").append(alias).append('.').append(key);
-    }
-    return sql.toString();
-  }
-
-  private static String plainQuery(SourceQuery query, String table, String timeColumn, List<Object> params) {
-    Model model = query.model();
-    return "SELECT " + columns(model.schema(), "e") + " FROM " + table + " e WHERE "
-        + interval("e", timeColumn, query, params) + orderBy(model, "e", timeColumn);
   }
 
   /**
-   * Events of the interval, each uuid once: the earliest by time, then {@code _inserted_at}. H2
-   * streams it through the (team_id, time, uuid) index with an anti-join on (team_id, uuid);
-   * PostgreSQL picks one row per uuid with {@code DISTINCT ON}, a plan that stays linear whatever
-   * the table statistics say (a correlated {@code NOT EXISTS} turns quadratic there without them).
-   * A later slice of a run also skips events whose uuid occurs earlier in the run
-   * ({@link SourceQuery#seenFrom()}), so a sliced run exports what the whole run would.
+   * Counts the rows by the count statement of the same selection ({@link SourceSql}), on the
+   * cursor's connection (in its transaction on PostgreSQL); {@link #cancel()} stops it.
    */
-  private static String eventsQuery(Dialect dialect, SourceQuery query, String table, String timeColumn,
-      List<Object> params) {
-    Model model = query.model();
-    String columns = columns(model.schema(), "e");
-    StringBuilder sql = new StringBuilder();
-    if (dialect == Dialect.POSTGRESQL) {
-      sql.append("SELECT ").append(columns).append(" FROM (SELECT DISTINCT ON (e.uuid) ").append(columns)
-          .append(", e.team_id FROM ").append(table).append(" e WHERE ").append(interval("e", timeColumn, query, params))
-          .append(" ORDER BY e.uuid, e.").append(timeColumn).append(", e._inserted_at) e WHERE TRUE");
-      if (query.followsEarlierSlices()) {
-        // A uuid that occurs in an earlier slice was exported there: a point lookup per row on (team_id, uuid).
-        sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
-            .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
-            .append(" < ?)");
-        params.add(OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC));
-        params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
+  @Override
+  public OptionalLong count() {
+    if (rs != null) {
+      throw new IllegalStateException("count() must come before the first next()");
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql.count(), ResultSet.TYPE_FORWARD_ONLY,
+        ResultSet.CONCUR_READ_ONLY)) {
+      counting = statement;
+      if (cancelled) {
+        throw new ExportException("counting was cancelled", false);
       }
-    } else {
-      sql.append("SELECT ").append(columns).append(" FROM ").append(table).append(" e WHERE ")
-          .append(interval("e", timeColumn, query, params));
-      // Earlier slices of the same run count as earlier rows: their events were exported there.
-      Object start = OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC);
-      Object end = params.get(params.size() - 1);
-      sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
-          .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
-          .append(" < ? AND (d.").append(timeColumn).append(" < e.").append(timeColumn).append(" OR (d.")
-          .append(timeColumn).append(" = e.").append(timeColumn).append(" AND d._inserted_at < e._inserted_at)))");
-      params.add(start);
-      params.add(end);
+      statement.setFetchSize(this.statement.getFetchSize());
+      bind(statement, sql.params());
+      try (ResultSet result = statement.executeQuery()) {
+        return OptionalLong.of(sql.countsKeys() ? countKeys(result) : counted(result));
+      }
+    } catch (SQLException e) {
+      if (cancelled) {
+        throw new ExportException("counting was cancelled", e, false);
+      }
+      throw sourceFailure("cannot count the rows of table " + table, e);
+    } finally {
+      counting = null;
     }
-    if (!query.include().isEmpty()) {
-      sql.append(" AND e.event IN (").append(placeholders(query.include().size())).append(')');
-      params.addAll(query.include());
-    }
-    if (!query.exclude().isEmpty()) {
-      sql.append(" AND e.event NOT IN (").append(placeholders(query.exclude().size())).append(')');
-      params.addAll(query.exclude());
-    }
-    return sql.append(orderBy(model, "e", timeColumn)).toString();
   }
 
-  private static String placeholders(int count) {
-    return String.join(", ", Collections.nCopies(count, "?"));
+  private long counted(ResultSet result) throws SQLException {
+    if (!result.next()) {
+      throw new SQLException("the count of table " + table + " returned no row");
+    }
+    return result.getLong(1);
+  }
+
+  /** Counts the uuids as {@link #next()} reads rows: one that equals the one before is a copy. */
+  private long countKeys(ResultSet result) throws SQLException {
+    long rows = 0;
+    String previous = null;
+    while (result.next()) {
+      if (cancelled) {
+        throw new SQLException("counting was cancelled");
+      }
+      String uuid = result.getString(1);
+      if (!uuid.equals(previous)) {
+        rows++;
+        previous = uuid;
+      }
+    }
+    return rows;
   }
 
   @Override
@@ -310,8 +287,16 @@ public final class JdbcCursor implements RecordCursor {
   @Override
   public void cancel() {
     cancelled = true;
+    cancelQuietly(counting);
+    cancelQuietly(statement);
+  }
+
+  private static void cancelQuietly(@Nullable PreparedStatement running) {
+    if (running == null) {
+      return;
+    }
     try {
-      statement.cancel();
+      running.cancel();
     } catch (SQLException ignored) {
       // The flag stops the cursor at the next row even when the driver cannot cancel.
     }

@@ -40,6 +40,7 @@ final class Database {
   private enum Null {
     TEXT,
     MICROS,
+    NUMBER,
     ID
   }
 
@@ -104,6 +105,11 @@ final class Database {
     return value == null ? Null.MICROS : (Object) Micros.of(value);
   }
 
+  /** A number parameter that may be null. */
+  static Object number(@Nullable Long value) {
+    return value == null ? Null.NUMBER : value;
+  }
+
   /** A UUID parameter that may be null. */
   static Object id(@Nullable UUID value) {
     return value == null ? Null.ID : value;
@@ -155,7 +161,7 @@ final class Database {
       } else if (value instanceof Null type) {
         switch (type) {
           case TEXT -> statement.setString(i + 1, null);
-          case MICROS -> statement.setNull(i + 1, Types.BIGINT);
+          case MICROS, NUMBER -> statement.setNull(i + 1, Types.BIGINT);
           case ID -> statement.setObject(i + 1, null);
         }
       } else if (value instanceof Long l) {

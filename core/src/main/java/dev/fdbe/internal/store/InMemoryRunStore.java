@@ -44,12 +44,17 @@ public final class InMemoryRunStore implements RunStore {
   private final Map<RunId, List<RunLogEntry>> logs = new HashMap<>();
   private final List<UploadRecord> uploads = new ArrayList<>();
 
-  /** What a run has committed: rows, stored bytes and parts. */
-  private record Progress(long recordsCompleted, long bytesExported, int partsCompleted) {
-    static final Progress NONE = new Progress(0, 0, 0);
+  /** How far a run's attempt got: rows, stored bytes, parts, and the rows its source counted. */
+  private record Progress(long recordsCompleted, long bytesExported, int partsCompleted, @Nullable Long recordsTotal) {
+    static final Progress NONE = new Progress(0, 0, 0, null);
 
     static Progress of(RunRecord r) {
-      return new Progress(r.recordsCompleted(), r.bytesExported(), r.partsCompleted());
+      return new Progress(r.recordsCompleted(), r.bytesExported(), r.partsCompleted(), r.recordsTotal());
+    }
+
+    /** At least the given rows and bytes, with the given total and parts. */
+    Progress atLeast(long records, long bytes, int parts, @Nullable Long total) {
+      return new Progress(Math.max(recordsCompleted, records), Math.max(bytesExported, bytes), parts, total);
     }
   }
 
@@ -89,7 +94,7 @@ public final class InMemoryRunStore implements RunStore {
 
     RunRecord applyTo(RunRecord r) {
       return new RunRecord(r.id(), r.team(), r.request(), status, error, progress.recordsCompleted(),
-          progress.bytesExported(), progress.partsCompleted(), r.createdAt(), startedAt,
+          progress.bytesExported(), progress.partsCompleted(), progress.recordsTotal(), r.createdAt(), startedAt,
           finishedAt, leaseEpoch, attemptId, leaseOwner, leaseExpiresAt, attempts, storageCleaned, r.parentId(),
           r.sliceIndex(), r.sliceCount());
     }
@@ -313,9 +318,24 @@ public final class InMemoryRunStore implements RunStore {
         return false;
       }
       parts.computeIfAbsent(run.id(), k -> new ArrayList<>()).add(part);
+      List<PartRecord> registered = parts(run.id(), lease.epoch());
       Progress p = Progress.of(run);
-      put(run, Change.of(run).progress(new Progress(p.recordsCompleted() + part.records(),
-          p.bytesExported() + part.sizeBytes(), p.partsCompleted() + 1)));
+      put(run, Change.of(run).progress(p.atLeast(registered.stream().mapToLong(PartRecord::records).sum(),
+          registered.stream().mapToLong(PartRecord::sizeBytes).sum(), p.partsCompleted() + 1, p.recordsTotal())));
+      return true;
+    }
+  }
+
+  @Override
+  public boolean reportProgress(Lease lease, long records, long bytes, @Nullable Long recordsTotal) {
+    ProgressCounts.check(records, bytes, recordsTotal);
+    synchronized (lock) {
+      RunRecord run = holding(lease);
+      if (run == null) {
+        return false;
+      }
+      Progress p = Progress.of(run);
+      put(run, Change.of(run).progress(p.atLeast(records, bytes, p.partsCompleted(), recordsTotal)));
       return true;
     }
   }
@@ -339,7 +359,7 @@ public final class InMemoryRunStore implements RunStore {
       }
       List<FileRecord> sorted = completed.stream().sorted(Comparator.comparingInt(FileRecord::index)).toList();
       files.put(run.id(), sorted);
-      put(run, Change.of(run).status(RunStatus.COMPLETED, null, now).progress(totals(sorted)));
+      put(run, Change.of(run).status(RunStatus.COMPLETED, null, now).progress(totals(sorted, run.recordsTotal())));
       if (run.isSlice()) {
         completeParentIfLast(runs.get(run.parentId()), now);
       }
@@ -347,9 +367,9 @@ public final class InMemoryRunStore implements RunStore {
     }
   }
 
-  private static Progress totals(List<FileRecord> files) {
+  private static Progress totals(List<FileRecord> files, @Nullable Long recordsTotal) {
     return new Progress(files.stream().mapToLong(FileRecord::records).sum(),
-        files.stream().mapToLong(FileRecord::sizeBytes).sum(), files.size());
+        files.stream().mapToLong(FileRecord::sizeBytes).sum(), files.size(), recordsTotal);
   }
 
   private void completeParentIfLast(RunRecord parent, Instant now) {
@@ -366,7 +386,7 @@ public final class InMemoryRunStore implements RunStore {
       files.remove(slice.id());
     }
     files.put(parent.id(), merged);
-    put(parent, Change.of(parent).status(RunStatus.COMPLETED, null, now).progress(totals(merged)));
+    put(parent, Change.of(parent).status(RunStatus.COMPLETED, null, now).progress(totals(merged, null)));
   }
 
   @Override

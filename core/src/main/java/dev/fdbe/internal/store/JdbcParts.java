@@ -13,8 +13,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
-/** The parts an attempt stores under its lease, and the file downloads a completed run lists. */
+/**
+ * The parts an attempt stores under its lease with the progress it reports while writing them, and
+ * the file downloads a completed run lists.
+ */
 final class JdbcParts {
   private final Database db;
 
@@ -35,6 +39,12 @@ final class JdbcParts {
           part.fileName(), part.sizeBytes(), part.records(), part.sha256(), Database.micros(part.storeExpiresAt()));
       return true;
     });
+  }
+
+  boolean reportProgress(Lease lease, long records, long bytes, @Nullable Long recordsTotal) {
+    return db.call("report the progress of run " + lease.runId(), connection -> Database.update(connection,
+        StoreSql.REPORT_PROGRESS, records, bytes, Database.number(recordsTotal), lease.runId().value(), lease.epoch(),
+        Transitions.LEASED.wireName()) == 1);
   }
 
   List<PartRecord> parts(RunId id, long epoch) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RunStore} on H2 or PostgreSQL.
@@ -150,6 +151,12 @@ public final class JdbcRunStore implements RunStore {
   @Override
   public boolean registerPart(Lease lease, PartRecord part) {
     return parts.registerPart(lease, part);
+  }
+
+  @Override
+  public boolean reportProgress(Lease lease, long records, long bytes, @Nullable Long recordsTotal) {
+    ProgressCounts.check(records, bytes, recordsTotal);
+    return parts.reportProgress(lease, records, bytes, recordsTotal);
   }
 
   @Override

@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  */
 final class Migrations {
   /** The schema version this code expects. */
-  static final int LATEST = 3;
+  static final int LATEST = 4;
 
   private static final Object H2_LOCK = new Object();
 

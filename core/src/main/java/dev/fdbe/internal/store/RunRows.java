@@ -43,7 +43,8 @@ final class RunRows {
         Database.micros(run.finishedAt()), run.leaseEpoch(),
         Database.id(run.attemptId() == null ? null : run.attemptId().value()), Database.text(run.leaseOwner()),
         Database.micros(run.leaseExpiresAt()), run.attempts(), run.storageCleaned(),
-        Database.id(run.parentId() == null ? null : run.parentId().value()), run.sliceIndex(), run.sliceCount());
+        Database.id(run.parentId() == null ? null : run.parentId().value()), run.sliceIndex(), run.sliceCount(),
+        Database.number(run.recordsTotal()));
     List<Object[]> filters = new ArrayList<>();
     addFilters(filters, run.id(), "include", request.include());
     addFilters(filters, run.id(), "exclude", request.exclude());
@@ -103,7 +104,7 @@ final class RunRows {
     RunStatus status = RunStatus.fromWireName((String) row[8])
         .orElseThrow(() -> new IllegalStateException("run " + id + " has unknown status " + row[8]));
     return new RunRecord(new RunId(id), new TeamId(number(row[1])), request, status, (String) row[9],
-        number(row[10]), number(row[11]), (int) number(row[12]),
+        number(row[10]), number(row[11]), (int) number(row[12]), row[25] == null ? null : number(row[25]),
         Micros.toInstant(number(row[13])), instant(row[14]), instant(row[15]), number(row[16]),
         row[17] == null ? null : new AttemptId((UUID) row[17]), (String) row[18], instant(row[19]),
         (int) number(row[20]), (Boolean) row[21], row[22] == null ? null : new RunId((UUID) row[22]),

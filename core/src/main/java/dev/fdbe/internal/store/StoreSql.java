@@ -26,8 +26,8 @@ final class StoreSql {
   static final String RUN_COLUMNS = "id, team_id, model, file_format, compression, max_size_mb, "
       + "interval_start_us, interval_end_us, status, error, records_completed, bytes_exported, parts_completed, "
       + "created_at_us, started_at_us, finished_at_us, lease_epoch, attempt_id, lease_owner, lease_expires_at_us, "
-      + "attempts, storage_cleaned, parent_id, slice_index, slice_count";
-  static final int RUN_COLUMN_COUNT = 25;
+      + "attempts, storage_cleaned, parent_id, slice_index, slice_count, records_total";
+  static final int RUN_COLUMN_COUNT = 26;
   static final String FILE_COLUMNS =
       "id, run_id, part_index, storage_key, file_name, size_bytes, records, sha256, expires_at_us, deleted_at_us";
 
@@ -110,15 +110,19 @@ final class StoreSql {
 
   // ---------------------------------------------------------------- leases
 
+  /** What a new attempt starts from: nothing written, nothing counted. */
+  private static final String NO_PROGRESS =
+      "records_completed = 0, bytes_exported = 0, parts_completed = 0, records_total = NULL";
+
   static final String SELECT_CLAIMABLE = "SELECT " + RUN_COLUMNS + " FROM fdbe_runs "
       + "WHERE slice_count = 0 AND " + CLAIMABLE + " ORDER BY created_at_us, slice_index LIMIT ?";
   static final String CLAIM = "UPDATE fdbe_runs SET status = ?, lease_epoch = lease_epoch + 1, attempt_id = ?, "
       + "lease_owner = ?, lease_expires_at_us = ?, attempts = attempts + 1, "
-      + "started_at_us = COALESCE(started_at_us, ?), records_completed = 0, bytes_exported = 0, parts_completed = 0 "
-      + "WHERE id = ? AND lease_epoch = ? AND slice_count = 0 AND " + CLAIMABLE;
+      + "started_at_us = COALESCE(started_at_us, ?), " + NO_PROGRESS
+      + " WHERE id = ? AND lease_epoch = ? AND slice_count = 0 AND " + CLAIMABLE;
   static final String REATTEMPT = "UPDATE fdbe_runs SET lease_epoch = lease_epoch + 1, attempt_id = ?, "
-      + "lease_expires_at_us = ?, attempts = attempts + 1, records_completed = 0, bytes_exported = 0, "
-      + "parts_completed = 0 WHERE id = ? AND lease_epoch = ? AND status = ?";
+      + "lease_expires_at_us = ?, attempts = attempts + 1, " + NO_PROGRESS
+      + " WHERE id = ? AND lease_epoch = ? AND status = ?";
   static final String SELECT_LEASE =
       "SELECT lease_epoch, attempt_id, attempts, lease_owner, lease_expires_at_us FROM fdbe_runs WHERE id = ?";
   static final String SET_LEASE_EXPIRY =
@@ -129,8 +133,20 @@ final class StoreSql {
 
   // ---------------------------------------------------------------- parts and files
 
-  static final String ADD_PART_TO_PROGRESS = "UPDATE fdbe_runs SET records_completed = records_completed + ?, "
-      + "bytes_exported = bytes_exported + ?, parts_completed = parts_completed + 1 "
+  /**
+   * Counts a part in its run's progress: at least the part's rows and bytes plus those of the
+   * attempt's parts registered before it (the live progress may have counted the part already).
+   * Parameters: the part's records and bytes, then id, epoch and status of the lease.
+   */
+  static final String ADD_PART_TO_PROGRESS = "UPDATE fdbe_runs SET "
+      + "records_completed = GREATEST(records_completed, CAST(? AS BIGINT) + (SELECT COALESCE(SUM(p.records), 0) "
+      + "FROM fdbe_parts p WHERE p.run_id = fdbe_runs.id AND p.epoch = fdbe_runs.lease_epoch)), "
+      + "bytes_exported = GREATEST(bytes_exported, CAST(? AS BIGINT) + (SELECT COALESCE(SUM(p.size_bytes), 0) "
+      + "FROM fdbe_parts p WHERE p.run_id = fdbe_runs.id AND p.epoch = fdbe_runs.lease_epoch)), "
+      + "parts_completed = parts_completed + 1 WHERE id = ? AND lease_epoch = ? AND status = ?";
+  /** The live progress of an attempt: records, bytes, total (or NULL), then id, epoch and status of the lease. */
+  static final String REPORT_PROGRESS = "UPDATE fdbe_runs SET records_completed = GREATEST(records_completed, ?), "
+      + "bytes_exported = GREATEST(bytes_exported, ?), records_total = ? "
       + "WHERE id = ? AND lease_epoch = ? AND status = ?";
   static final String INSERT_PART = "INSERT INTO fdbe_parts (run_id, epoch, part_index, storage_key, file_name, "
       + "size_bytes, records, sha256, store_expires_at_us) VALUES (" + placeholders(9) + ")";

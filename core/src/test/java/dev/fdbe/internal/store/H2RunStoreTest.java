@@ -53,7 +53,10 @@ class H2RunStoreTest extends RunStoreContractTest {
     RunStore upgraded = RunStores.jdbc(old);
 
     assertThat(upgraded.find(dev.fdbe.RunId.parse("6f0c3c2e-2b1a-4c53-9a55-0e1b2c3d4e5f")))
-        .hasValueSatisfying(run -> assertThat(run.recordsCompleted()).isEqualTo(5));
+        .hasValueSatisfying(run -> {
+          assertThat(run.recordsCompleted()).isEqualTo(5);
+          assertThat(run.recordsTotal()).as("a run from before totals were counted").isNull();
+        });
     assertThat(upgraded.uploads(10)).isEmpty();
     try (Connection connection = old.getConnection(); Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("SELECT MAX(version) FROM fdbe_schema_version")) {
