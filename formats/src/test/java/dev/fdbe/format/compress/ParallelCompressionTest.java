@@ -3,9 +3,9 @@ package dev.fdbe.format.compress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fdbe.format.CommandLineTools;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -76,27 +76,6 @@ class ParallelCompressionTest {
     }
   }
 
-  /** The executable on the PATH, if installed. */
-  static Optional<Path> tool(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, name);
-      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** What {@code tool -dc file} prints, checking it exits with 0. */
-  static byte[] decodeWith(Path tool, Path file) throws Exception {
-    Process process = new ProcessBuilder(tool.toString(), "-dc", file.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] output = process.getInputStream().readAllBytes();
-    assertThat(process.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
-    assertThat(process.exitValue()).as("%s -dc exit code", tool).isZero();
-    return output;
-  }
-
   @ParameterizedTest
   @EnumSource(value = StreamCodec.class, names = {"GZIP", "ZSTD"})
   void manyBlocksDecodeToTheInputWithJavaAndCommandLineDecoders(StreamCodec codec) throws Exception {
@@ -122,9 +101,9 @@ class ParallelCompressionTest {
 
         Path file = directory.resolve("blocks-" + limit + "." + codec.compression().extension());
         Files.write(file, stored);
-        Optional<Path> cli = tool(codec == StreamCodec.GZIP ? "gzip" : "zstd");
+        Optional<Path> cli = CommandLineTools.find(codec == StreamCodec.GZIP ? "gzip" : "zstd");
         if (cli.isPresent()) {
-          assertThat(decodeWith(cli.get(), file)).as("%s -dc, limit %d", cli.get(), limit).isEqualTo(expected);
+          assertThat(CommandLineTools.decode(cli.get(), file)).as("%s -dc, limit %d", cli.get(), limit).isEqualTo(expected);
         } else {
           System.out.println(codec + ": the command-line tool is not installed; decoded by Java only");
         }
