@@ -110,15 +110,20 @@ final class CompressionPool implements AutoCloseable {
     }
   }
 
+  /**
+   * A pool for a machine with that many processors: one thread each, at most
+   * {@value #MAX_THREADS}; none for one processor.
+   */
+  static Optional<CompressionPool> forProcessors(int processors, Duration keepAlive, String name) {
+    if (processors <= 1) {
+      return Optional.empty();
+    }
+    return Optional.of(new CompressionPool(Math.min(processors, MAX_THREADS), keepAlive, name));
+  }
+
   /** Holder of the shared pool, created on first use. */
   private static final class Shared {
-    static final Optional<CompressionPool> POOL = create(Runtime.getRuntime().availableProcessors());
-
-    static Optional<CompressionPool> create(int processors) {
-      if (processors <= 1) {
-        return Optional.empty();
-      }
-      return Optional.of(new CompressionPool(Math.min(processors, MAX_THREADS), KEEP_ALIVE, "fdbe-compress"));
-    }
+    static final Optional<CompressionPool> POOL =
+        forProcessors(Runtime.getRuntime().availableProcessors(), KEEP_ALIVE, "fdbe-compress");
   }
 }

@@ -336,6 +336,18 @@ class ParallelCompressionTest {
   }
 
   @Test
+  void aPoolHasOneThreadPerProcessorAtMostEightAndNoneForOneProcessor() {
+    assertThat(CompressionPool.forProcessors(1, Duration.ofSeconds(1), "sizing-test")).isEmpty();
+    for (int processors : new int[] {2, 3, 8, 64}) {
+      try (CompressionPool pool = CompressionPool.forProcessors(processors, Duration.ofSeconds(1), "sizing-test")
+          .orElseThrow()) {
+        assertThat(pool.threads()).as("%d processors", processors).isEqualTo(Math.min(processors, 8));
+        assertThat(pool.liveThreads()).as("threads start on demand").isZero();
+      }
+    }
+  }
+
+  @Test
   void theSharedPoolHasOneThreadPerProcessorAtMostEight() throws IOException {
     int processors = Runtime.getRuntime().availableProcessors();
     Optional<CompressionPool> shared = CompressionPool.shared();
