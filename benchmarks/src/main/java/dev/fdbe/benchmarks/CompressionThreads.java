@@ -7,14 +7,20 @@ import dev.fdbe.schema.Row;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.WriterContext;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
 
 /**
  * How much faster does a text writer write gzip and zstd when the blocks compress on fdbe's shared
@@ -31,6 +37,12 @@ import org.openjdk.jmh.annotations.Setup;
  * {@value WriterBenchmark#ROWS} rows of {@link EventRows}, {@value #REPEAT} times; 20–30 MB of
  * text) with no size limit, as a long export writes its file: the pipeline's fill and drain at the
  * file's start and end are a small part of it. The score is rows/s.
+ *
+ * <p>Secondary results, {@link Cpu}: the CPU time per row of the writer's thread
+ * ({@code writerMicrosPerRow}) and of the whole JVM ({@code processMicrosPerRow}). They do not
+ * depend on how busy the machine is, so they tell what a quiet machine would show where the rows/s
+ * cannot: with {@code c} cores free, {@code pool} can write at most
+ * {@code 1 / max(writerMicrosPerRow, processMicrosPerRow / c)} rows per µs.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CompressionThreads} (about 6 minutes);
  * on a busy machine the pool has fewer idle cores to use, so compare the two methods of one run.
@@ -61,12 +73,45 @@ public class CompressionThreads extends WriterBenchmark {
     context = WriterContext.of(new FileConfig(format, compression, 0));
   }
 
+  /** CPU time per row in the current iteration, reported by JMH next to rows/s. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Cpu {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final OperatingSystemMXBean PROCESS =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** CPU µs per row of the thread that serializes (and, without the pool, compresses). */
+    public double writerMicrosPerRow;
+    /** CPU µs per row of the whole JVM: the writer, the compression threads, GC and JIT. */
+    public double processMicrosPerRow;
+
+    private long rows;
+    private long writerStart;
+    private long processStart;
+
+    @Setup(Level.Iteration)
+    public void start() {
+      rows = 0;
+      writerStart = THREADS.getCurrentThreadCpuTime();
+      processStart = PROCESS.getProcessCpuTime();
+    }
+
+    void wrote(long count) {
+      rows += count;
+      writerMicrosPerRow = (THREADS.getCurrentThreadCpuTime() - writerStart) / 1e3 / rows;
+      processMicrosPerRow = (PROCESS.getProcessCpuTime() - processStart) / 1e3 / rows;
+    }
+  }
+
   /** Writes the file with compression on the shared pool (one thread per processor). */
   @Benchmark
   @OperationsPerInvocation(FILE_ROWS)
   @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseG1GC"})
-  public long pool() throws IOException {
-    return writeFile(new Sinks.Counting());
+  public long pool(Cpu cpu) throws IOException {
+    long size = writeFile(new Sinks.Counting());
+    cpu.wrote(FILE_ROWS);
+    return size;
   }
 
   /** Writes the file with compression on the writer's thread: a JVM that sees one processor. */
@@ -74,8 +119,10 @@ public class CompressionThreads extends WriterBenchmark {
   @OperationsPerInvocation(FILE_ROWS)
   @Fork(value = 1, jvmArgsPrepend = "-XX:ActiveProcessorCount=1", jvmArgsAppend = {"-Xms1g", "-Xmx1g",
       "-XX:+UseG1GC"})
-  public long writerThread() throws IOException {
-    return writeFile(new Sinks.Counting());
+  public long writerThread(Cpu cpu) throws IOException {
+    long size = writeFile(new Sinks.Counting());
+    cpu.wrote(FILE_ROWS);
+    return size;
   }
 
   /** Stages and commits the rows {@value #REPEAT} times into one file; returns its size. */

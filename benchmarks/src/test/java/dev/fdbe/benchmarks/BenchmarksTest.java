@@ -118,8 +118,15 @@ class BenchmarksTest {
     assertSameRows(read.subList(0, ROWS.size()));
     assertSameRows(read.subList(read.size() - ROWS.size(), read.size()));
 
-    Fork pool = CompressionThreads.class.getMethod("pool").getAnnotation(Fork.class);
-    Fork writerThread = CompressionThreads.class.getMethod("writerThread").getAnnotation(Fork.class);
+    CompressionThreads.Cpu cpu = new CompressionThreads.Cpu();
+    cpu.start();
+    benchmark.pool(cpu);
+    assertThat(cpu.writerMicrosPerRow).isPositive();
+    assertThat(cpu.processMicrosPerRow).isPositive();
+
+    Fork pool = CompressionThreads.class.getMethod("pool", CompressionThreads.Cpu.class).getAnnotation(Fork.class);
+    Fork writerThread = CompressionThreads.class.getMethod("writerThread", CompressionThreads.Cpu.class)
+        .getAnnotation(Fork.class);
     assertThat(writerThread.jvmArgsPrepend()).as("the writer's thread compresses: one processor")
         .containsExactly("-XX:ActiveProcessorCount=1");
     assertThat(pool.jvmArgsPrepend()).doesNotContain("-XX:ActiveProcessorCount=1");
