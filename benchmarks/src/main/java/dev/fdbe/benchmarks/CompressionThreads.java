@@ -38,11 +38,11 @@ import org.openjdk.jmh.annotations.State;
  * text) with no size limit, as a long export writes its file: the pipeline's fill and drain at the
  * file's start and end are a small part of it. The score is rows/s.
  *
- * <p>Secondary results, {@link Cpu}: the CPU time per row of the writer's thread
- * ({@code writerMicrosPerRow}) and of the whole JVM ({@code processMicrosPerRow}). They do not
- * depend on how busy the machine is, so they tell what a quiet machine would show where the rows/s
- * cannot: with {@code c} cores free, {@code pool} can write at most
- * {@code 1 / max(writerMicrosPerRow, processMicrosPerRow / c)} rows per µs.
+ * <p>Secondary results, {@link Cpu}: the CPU time of the writer's thread ({@code writerCpuMicros})
+ * and of the whole JVM ({@code processCpuMicros}) over {@code rows} rows. They depend much less on
+ * how busy the machine is than rows/s, so they tell roughly what a quiet machine would show: with
+ * {@code c} free cores, {@code pool} writes at most {@code rows / max(writerCpuMicros,
+ * processCpuMicros / c)} rows per µs.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CompressionThreads} (about 6 minutes);
  * on a busy machine the pool has fewer idle cores to use, so compare the two methods of one run.
@@ -73,7 +73,10 @@ public class CompressionThreads extends WriterBenchmark {
     context = WriterContext.of(new FileConfig(format, compression, 0));
   }
 
-  /** CPU time per row in the current iteration, reported by JMH next to rows/s. */
+  /**
+   * CPU time, reported by JMH next to rows/s as totals over the measurement iterations (JMH sums
+   * event counters across iterations): divide each by {@code rows} for CPU µs per row.
+   */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class Cpu {
@@ -81,26 +84,29 @@ public class CompressionThreads extends WriterBenchmark {
     private static final OperatingSystemMXBean PROCESS =
         (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    /** CPU µs per row of the thread that serializes (and, without the pool, compresses). */
-    public double writerMicrosPerRow;
-    /** CPU µs per row of the whole JVM: the writer, the compression threads, GC and JIT. */
-    public double processMicrosPerRow;
+    /** CPU µs of the thread that serializes (and, without the pool, compresses). */
+    public double writerCpuMicros;
+    /** CPU µs of the whole JVM: the writer, the compression threads, GC and JIT. */
+    public double processCpuMicros;
+    /** Rows written. */
+    public long rows;
 
-    private long rows;
     private long writerStart;
     private long processStart;
 
     @Setup(Level.Iteration)
     public void start() {
       rows = 0;
+      writerCpuMicros = 0;
+      processCpuMicros = 0;
       writerStart = THREADS.getCurrentThreadCpuTime();
       processStart = PROCESS.getProcessCpuTime();
     }
 
     void wrote(long count) {
       rows += count;
-      writerMicrosPerRow = (THREADS.getCurrentThreadCpuTime() - writerStart) / 1e3 / rows;
-      processMicrosPerRow = (PROCESS.getProcessCpuTime() - processStart) / 1e3 / rows;
+      writerCpuMicros = (THREADS.getCurrentThreadCpuTime() - writerStart) / 1e3;
+      processCpuMicros = (PROCESS.getProcessCpuTime() - processStart) / 1e3;
     }
   }
 

@@ -121,8 +121,9 @@ class BenchmarksTest {
     CompressionThreads.Cpu cpu = new CompressionThreads.Cpu();
     cpu.start();
     benchmark.pool(cpu);
-    assertThat(cpu.writerMicrosPerRow).isPositive();
-    assertThat(cpu.processMicrosPerRow).isPositive();
+    assertThat(cpu.rows).isEqualTo(CompressionThreads.FILE_ROWS);
+    assertThat(cpu.writerCpuMicros).isPositive();
+    assertThat(cpu.processCpuMicros).isPositive();
 
     Fork pool = CompressionThreads.class.getMethod("pool", CompressionThreads.Cpu.class).getAnnotation(Fork.class);
     Fork writerThread = CompressionThreads.class.getMethod("writerThread", CompressionThreads.Cpu.class)
