@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.State;
  * one processor too), not compression's.
  *
  * <p>Each invocation writes one file of {@value #FILE_ROWS} events rows (the
- * {@value WriterBenchmark#ROWS} rows of {@link EventRows}, {@value #REPEAT} times; 20–30 MB of
+ * {@value WriterBenchmark#ROWS} rows of {@link EventRows}, {@value #REPEAT} times; 35–38 MB of
  * text) with no size limit, as a long export writes its file: the pipeline's fill and drain at the
  * file's start and end are a small part of it. The score is rows/s.
  *
@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.State;
  * {@code c} free cores, {@code pool} writes at most {@code rows / max(writerCpuMicros,
  * processCpuMicros / c)} rows per µs.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CompressionThreads} (about 6 minutes);
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CompressionThreads} (about 4 minutes);
  * on a busy machine the pool has fewer idle cores to use, so compare the two methods of one run.
  * Do not pass {@code -jvmArgsPrepend}, which would replace the processor count.
  */
