@@ -4,6 +4,8 @@ import com.aayushatharva.brotli4j.Brotli4jLoader;
 import com.aayushatharva.brotli4j.encoder.BrotliOutputStream;
 import com.aayushatharva.brotli4j.encoder.Encoder;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import dev.fdbe.format.compress.CompressedOutput;
+import dev.fdbe.format.compress.StreamCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +34,15 @@ import org.xerial.snappy.SnappyFramedOutputStream;
 /**
  * Which implementation compresses JSON Lines / CSV streams faster: the native-backed codecs fdbe
  * uses (lz4-java's frame, snappy-java's framed stream, zstd-jni, brotli4j, the JDK's zlib) or
- * commons-compress's framing of the same formats. Measures MB/s of uncompressed input: 8 MiB of
- * realistic JSON Lines events (properties of a few hundred bytes, ten event names), compressed in
- * 64 KiB writes into the counting sink the writer benchmarks use.
+ * commons-compress's framing of the same formats; and, for gzip and zstd, how much faster fdbe's
+ * {@link CompressedOutput} is, whose blocks compress on the shared compression threads
+ * ({@code gzip-fdbe}, {@code zstd-fdbe}), than the codec's stream on one thread ({@code gzip-jdk},
+ * {@code zstd-jni}). Measures MB/s of uncompressed input: 8 MiB of realistic JSON Lines events
+ * (properties of a few hundred bytes, ten event names), compressed in 64 KiB writes into the
+ * counting sink the writer benchmarks use.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar StreamCodecBenchmark}
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar StreamCodecBenchmark}, or only the
+ * threads comparison: {@code ... StreamCodecBenchmark -p codec=gzip-jdk,gzip-fdbe,zstd-jni,zstd-fdbe}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -46,8 +52,8 @@ import org.xerial.snappy.SnappyFramedOutputStream;
 @Measurement(iterations = 4, time = 3)
 public class StreamCodecBenchmark {
   /** The implementation: the codec and who implements it. */
-  @Param({"lz4-java", "lz4-commons", "snappy-java", "snappy-commons", "gzip-jdk", "gzip-commons", "zstd-jni",
-      "brotli4j"})
+  @Param({"lz4-java", "lz4-commons", "snappy-java", "snappy-commons", "gzip-jdk", "gzip-commons", "gzip-fdbe",
+      "zstd-jni", "zstd-fdbe", "brotli4j"})
   public String codec;
 
   private byte[] input;
@@ -94,6 +100,16 @@ public class StreamCodecBenchmark {
   @Benchmark
   public long compress(Blackhole blackhole) throws IOException {
     Sinks.Counting sink = new Sinks.Counting();
+    if (codec.endsWith("-fdbe")) {
+      CompressedOutput out = new CompressedOutput(sink,
+          codec.startsWith("gzip") ? StreamCodec.GZIP : StreamCodec.ZSTD, 0);
+      for (int offset = 0; offset < input.length; offset += 64 * 1024) {
+        out.write(input, offset, Math.min(64 * 1024, input.length - offset));
+      }
+      out.finish();
+      blackhole.consume(sink.count);
+      return sink.count;
+    }
     try (OutputStream out = open(sink)) {
       for (int offset = 0; offset < input.length; offset += 64 * 1024) {
         out.write(input, offset, Math.min(64 * 1024, input.length - offset));

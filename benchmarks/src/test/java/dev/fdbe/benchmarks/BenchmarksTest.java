@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Fork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -99,6 +100,49 @@ class BenchmarksTest {
       peer.tearDown();
     }
     assertThat(directory).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"NONE", "GZIP", "ZSTD"})
+  void theCompressionThreadsBenchmarkWritesEveryRowInBothJvms(Compression compression) throws Exception {
+    CompressionThreads benchmark = new CompressionThreads();
+    benchmark.format = FileFormat.CSV;
+    benchmark.compression = compression;
+    benchmark.setUp();
+    Sinks.Capturing out = new Sinks.Capturing();
+    long size = benchmark.writeFile(out);
+    assertThat(size).isEqualTo(out.bytes.size());
+    List<Map<String, Object>> read = ExportFiles.readAll(new ByteArrayInputStream(out.bytes.toByteArray()),
+        FileFormat.CSV, compression, EventRows.SCHEMA);
+    assertThat(read).hasSize(CompressionThreads.FILE_ROWS);
+    assertSameRows(read.subList(0, ROWS.size()));
+    assertSameRows(read.subList(read.size() - ROWS.size(), read.size()));
+
+    CompressionThreads.Cpu cpu = new CompressionThreads.Cpu();
+    cpu.start();
+    benchmark.pool(cpu);
+    assertThat(cpu.rows).isEqualTo(CompressionThreads.FILE_ROWS);
+    assertThat(cpu.writerCpuMicros).isPositive();
+    assertThat(cpu.processCpuMicros).isPositive();
+
+    Fork pool = CompressionThreads.class.getMethod("pool", CompressionThreads.Cpu.class).getAnnotation(Fork.class);
+    Fork writerThread = CompressionThreads.class.getMethod("writerThread", CompressionThreads.Cpu.class)
+        .getAnnotation(Fork.class);
+    assertThat(writerThread.jvmArgsPrepend()).as("the writer's thread compresses: one processor")
+        .containsExactly("-XX:ActiveProcessorCount=1");
+    assertThat(pool.jvmArgsPrepend()).doesNotContain("-XX:ActiveProcessorCount=1");
+    assertThat(pool.jvmArgsAppend()).containsExactly(writerThread.jvmArgsAppend());
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"gzip-jdk", "gzip-fdbe", "zstd-jni", "zstd-fdbe"})
+  void theStreamCodecBenchmarkCompressesTheInput(String codec) throws IOException {
+    StreamCodecBenchmark benchmark = new StreamCodecBenchmark();
+    benchmark.codec = codec;
+    benchmark.makeInput();
+    long size = benchmark.compress(new org.openjdk.jmh.infra.Blackhole(
+        "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous."));
+    assertThat(size).isPositive().isLessThan(8L * 1024 * 1024 / 2);
   }
 
   @Test

@@ -71,8 +71,10 @@ public enum StreamCodec {
   }
 
   /**
-   * A compressing stream onto {@code out}. Closing it ends the compressed stream (trailer,
-   * checksum) but leaves {@code out} open; {@code flush()} emits everything written so far.
+   * A compressing stream onto {@code out}, compressing on the calling thread. Closing it ends the
+   * compressed stream (trailer, checksum) but leaves {@code out} open; {@code flush()} emits
+   * everything written so far. ({@link CompressedOutput} uses it for the codecs it does not
+   * compress in blocks on other threads.)
    */
   public OutputStream compress(OutputStream out) throws IOException {
     OutputStream target = new FilterOutputStream(out) {
