@@ -114,7 +114,9 @@ final class AttemptRunner {
             active.checkStop();
           }
           roller.write(cursor);
-          progress.rowWritten(roller.records(), roller.bytes());
+          if (progress.due()) {
+            progress.write(roller.records(), roller.bytes());
+          }
         }
         active.checkStop();
         parts = roller.finish();

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The live progress of one attempt, written to the run store at a bounded rate: the rows the attempt
  * has written and the bytes it has stored (committed parts plus what the part in progress has passed
- * to the blob store so far), with the rows its source counted. {@link #rowWritten} is called after
- * every row but reads only the clock; it writes when {@link #INTERVAL} has passed on the engine's
- * clock since the attempt started or last wrote, so the run store lags the attempt by about that
+ * to the blob store so far), with the rows its source counted. {@link #due} is asked after every
+ * row and reads only the clock; the attempt gathers its counts and {@link #write}s them only when
+ * {@link #INTERVAL} has passed on the engine's clock since the attempt started or last wrote, so the run store lags the attempt by about that
  * much while rows flow, and sees no more than one write per interval. Committed parts are written
  * as they commit ({@link RunStore#registerPart}), the count as soon as it is known.
  *
@@ -56,19 +56,17 @@ final class LiveProgress {
     return total;
   }
 
+  /** Whether the interval has passed, so that the attempt {@link #write}s its counts; asked after each row. */
+  boolean due() {
+    return clock.millis() >= nextWriteMillis;
+  }
+
   /**
-   * Called after each row the attempt writes, with its counts so far; writes them when the interval
-   * has passed.
+   * Writes the attempt's counts so far.
    *
    * @throws AttemptStoppedException when the run store refused the write: the lease was lost
    */
-  void rowWritten(long records, long bytes) {
-    if (clock.millis() >= nextWriteMillis) {
-      write(records, bytes);
-    }
-  }
-
-  private void write(long records, long bytes) {
+  void write(long records, long bytes) {
     boolean held;
     try {
       held = store.reportProgress(lease, records, bytes, total);
