@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -82,6 +83,17 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: one handler serves any number of requests at once.
  */
 public final class LocalDownloadHandler {
+  /** The media types of export files by their last extension, tried in order. */
+  private static final List<Map.Entry<String, String>> MEDIA_TYPES = List.of(
+      Map.entry(".gz", "application/gzip"),
+      Map.entry(".zst", "application/zstd"),
+      Map.entry(".br", "application/x-brotli"),
+      Map.entry(".lz4", "application/x-lz4"),
+      Map.entry(".sz", "application/x-snappy-framed"),
+      Map.entry(".parquet", "application/vnd.apache.parquet"),
+      Map.entry(".csv", "text/csv; charset=utf-8"),
+      Map.entry(".jsonl", "application/x-ndjson"));
+
   private static final String ALLOWED_METHODS = "GET, HEAD";
   private static final int MAX_OPEN_ATTEMPTS = 3;
   private static final int MAX_SHOWN_CHARS = 100;
@@ -287,29 +299,10 @@ public final class LocalDownloadHandler {
   /** The media type of an export file, by its extension. */
   static String contentType(String fileName) {
     String name = fileName.toLowerCase(Locale.ROOT);
-    if (name.endsWith(".gz")) {
-      return "application/gzip";
-    }
-    if (name.endsWith(".zst")) {
-      return "application/zstd";
-    }
-    if (name.endsWith(".br")) {
-      return "application/x-brotli";
-    }
-    if (name.endsWith(".lz4")) {
-      return "application/x-lz4";
-    }
-    if (name.endsWith(".sz")) {
-      return "application/x-snappy-framed";
-    }
-    if (name.endsWith(".parquet")) {
-      return "application/vnd.apache.parquet";
-    }
-    if (name.endsWith(".csv")) {
-      return "text/csv; charset=utf-8";
-    }
-    if (name.endsWith(".jsonl")) {
-      return "application/x-ndjson";
+    for (Map.Entry<String, String> type : MEDIA_TYPES) {
+      if (name.endsWith(type.getKey())) {
+        return type.getValue();
+      }
     }
     return "application/octet-stream";
   }
