@@ -15,7 +15,6 @@ import dev.fdbe.TeamId;
 import dev.fdbe.storage.local.DownloadResponse;
 import dev.fdbe.storage.local.LocalDownloadHandler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,6 +22,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -32,6 +32,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.jspecify.annotations.Nullable;
@@ -125,7 +126,7 @@ final class HttpApi extends Handler.Abstract {
       if (error.retryAfterSeconds() > 0) {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, error.retryAfterSeconds());
       }
-      write(response, callback, error.status(), JsonBodies.error(error));
+      write(response, RefusedBody.discardThen(request, response, callback), error.status(), JsonBodies.error(error));
     }
     return true;
   }
@@ -366,25 +367,62 @@ final class HttpApi extends Handler.Abstract {
         "Method \"" + WireParser.shown(method) + "\" not allowed here; use " + allowed + ".", null);
   }
 
+  /**
+   * The whole request body, at most {@code maxBodyBytes}. A larger body is refused with a 400 and
+   * marked for {@link RefusedBody}, which reads and drops the rest after the answer; the body is read
+   * from Jetty's chunks directly, not through an input stream, whose closing would fail the rest.
+   */
   private byte[] body(Request request) throws IOException {
     long declared = request.getLength();
     if (declared > maxBodyBytes) {
+      RefusedBody.mark(request);
       throw ApiError.invalid(null, "the request body is " + declared + " bytes; at most " + maxBodyBytes + " are accepted");
     }
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] body;
-      try {
-        body = in.readNBytes((int) maxBodyBytes + 1);
-      } catch (IOException e) {
-        // The client did not deliver the body: it went away, ended it early, or was too slow and
-        // ClientLimits closed its connection. Its failure, not the server's: no incident in the log.
-        throw ApiError.invalid(null, "the request body could not be read whole");
+    byte[] body = new byte[declared >= 0 ? (int) declared : 8192];
+    int length = 0;
+    while (true) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null) {
+        awaitMore(request);
+        continue;
       }
-      if (body.length > maxBodyBytes) {
+      if (Content.Chunk.isFailure(chunk)) {
+        throw unreadable();
+      }
+      int size = chunk.remaining();
+      if (length + (long) size > maxBodyBytes) {
+        chunk.release();
+        RefusedBody.mark(request);
         throw ApiError.invalid(null, "the request body is larger than " + maxBodyBytes + " bytes");
       }
-      return body;
+      if (length + size > body.length) {
+        body = Arrays.copyOf(body, (int) Math.min(maxBodyBytes, Math.max(2L * body.length, length + size)));
+      }
+      chunk.getByteBuffer().get(body, length, size);
+      length += size;
+      boolean last = chunk.isLast();
+      chunk.release();
+      if (last) {
+        return length == body.length ? body : Arrays.copyOf(body, length);
+      }
     }
+  }
+
+  private static void awaitMore(Request request) {
+    try (Blocker.Runnable more = Blocker.runnable()) {
+      request.demand(more);
+      more.block();
+    } catch (IOException e) {
+      throw unreadable();
+    }
+  }
+
+  /**
+   * The client did not deliver the body: it went away, ended it early, or was too slow and
+   * ClientLimits closed its connection. Its failure, not the server's: no incident in the log.
+   */
+  private static ApiError unreadable() {
+    return ApiError.invalid(null, "the request body could not be read whole");
   }
 
   /** The query parameters; a malformed query string is the client's error. */

@@ -265,4 +265,45 @@ class BadRequestsIT {
           .doesNotContain("incident");
     }
   }
+
+  /**
+   * A client that sends its whole over-limit body before it reads reaches the 400 naming the limit,
+   * not a reset connection: the server reads and drops a refused body up to 8 times the limit. The
+   * client pauses after its first block and after the block that takes it over the limit, so that
+   * the server has answered before the rest arrives (a server that closed then would reset the
+   * connection on the next block, and the answer is lost).
+   */
+  @Test
+  void aClientStillSendingARefusedBodyReadsTheAnswer() throws IOException, InterruptedException {
+    for (String framing : List.of("Content-Length: " + 3 * FdbeServer.MAX_BODY_BYTES, "Transfer-Encoding: chunked")) {
+      try (Socket socket = new Socket("127.0.0.1", server.base.getPort())) {
+        socket.setSoTimeout(60_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + server.key
+            + "\r\nContent-Type: application/json\r\n" + framing + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.ISO_8859_1);
+        boolean chunked = framing.startsWith("Transfer");
+        for (int i = 0; i < 3 * FdbeServer.MAX_BODY_BYTES / chunk.length; i++) {
+          if (chunked) {
+            out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+          }
+          out.write(chunk);
+          if (chunked) {
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          }
+          if (i == 0 || i == FdbeServer.MAX_BODY_BYTES / chunk.length) { // the first block, the one over the limit
+            out.flush();
+            Thread.sleep(300);
+          }
+        }
+        if (chunked) {
+          out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        out.flush();
+        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(response).as(framing).startsWith("HTTP/1.1 400").contains("1048576");
+      }
+    }
+  }
 }
