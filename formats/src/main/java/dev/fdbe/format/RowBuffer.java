@@ -6,7 +6,9 @@ import java.util.Arrays;
 
 /**
  * A growable byte buffer that one row is serialized into before the part roller decides where it
- * goes. Reused for every row; not thread-safe.
+ * goes. Reused for every row; not thread-safe. Besides the stream methods, a writer may fill the
+ * backing array in place: {@link #reserve} makes room after the bytes held and {@link #advance}
+ * then counts what was written there, which spares a call per byte in escaping loops.
  */
 public final class RowBuffer extends OutputStream {
   private byte[] bytes = new byte[4096];
@@ -29,6 +31,24 @@ public final class RowBuffer extends OutputStream {
     if (size + more > bytes.length) {
       bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
     }
+  }
+
+  /**
+   * Makes room for at least {@code more} bytes after the bytes held and returns the backing array;
+   * write them from index {@link #size()}, then call {@link #advance}. The array is only valid until
+   * the next call that may grow the buffer.
+   */
+  public byte[] reserve(int more) {
+    ensure(more);
+    return bytes;
+  }
+
+  /** Counts {@code written} bytes put into the array {@link #reserve} returned, from {@link #size()}. */
+  public void advance(int written) {
+    if (written < 0 || size + written > bytes.length) {
+      throw new IndexOutOfBoundsException("cannot advance " + written + " bytes from " + size + " of " + bytes.length);
+    }
+    size += written;
   }
 
   /** The bytes held. */
