@@ -9,17 +9,20 @@ package dev.fdbe.format;
  * digits), and so are characters outside the Basic Multilingual Plane in strings, as their two
  * surrogates; every other character is written as its UTF-8 bytes.
  *
- * <p>Java encodes a lone surrogate as {@code ?}, where the generator escapes it or refuses the row;
- * {@link #encodesExactly} tells a writer when the bytes are the text's exact encoding, and it
- * leaves the other values to the generator.
+ * <p>Java encodes a lone surrogate as {@code ?}, where the generator escapes it or refuses the row:
+ * the methods here write nothing and answer false when the bytes may not be the text's exact
+ * encoding, and the writer leaves that value to the generator.
  */
 public final class JsonBytes {
   /**
-   * Per byte: 0 when it stands for itself in a JSON string, else the letter of its escape, or
-   * {@link #SUPPLEMENTARY} for the first byte of a four-byte character.
+   * Per byte: 0 when it stands for itself in a JSON string, else the letter of its escape,
+   * {@link #SUPPLEMENTARY} for the first byte of a four-byte character or {@link #QUESTION_MARK}.
    */
   private static final byte[] ESCAPES = new byte[256];
   private static final byte SUPPLEMENTARY = 'S';
+  /** Marks {@code ?} in {@link #ESCAPES}: it stands for itself, but may stand for a lone surrogate. */
+  private static final byte QUESTION_MARK = 'Q';
+  private static final long QUESTION_MARKS = Swar.broadcast('?');
   private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
 
   static {
@@ -33,6 +36,7 @@ public final class JsonBytes {
     ESCAPES['\r'] = 'r';
     ESCAPES['"'] = '"';
     ESCAPES['\\'] = '\\';
+    ESCAPES['?'] = QUESTION_MARK;
     for (int b = 0xf0; b < 0x100; b++) {
       ESCAPES[b] = SUPPLEMENTARY;
     }
@@ -45,9 +49,19 @@ public final class JsonBytes {
    * unless the text holds a lone surrogate, which Java encodes as {@code ?}. Conservative: false for
    * a text with any {@code ?} that is not all single-byte characters.
    */
-  public static boolean encodesExactly(String text, byte[] utf8) {
+  private static boolean encodesExactly(String text, byte[] utf8) {
+    int length = utf8.length;
+    int i = 0;
+    while (i <= length - Swar.WIDTH && !Swar.hasByte(Swar.word(utf8, i), QUESTION_MARKS)) {
+      i += Swar.WIDTH;
+    }
+    return i == length || exactFrom(text, utf8, i);
+  }
+
+  /** {@link #encodesExactly}, byte by byte from {@code i}. */
+  private static boolean exactFrom(String text, byte[] utf8, int i) {
     boolean aligned = utf8.length == text.length(); // then every char is one byte, at its own index
-    for (int i = 0; i < utf8.length; i++) {
+    for (; i < utf8.length; i++) {
       if (utf8[i] == '?' && (!aligned || text.charAt(i) != '?')) {
         return false;
       }
@@ -56,11 +70,12 @@ public final class JsonBytes {
   }
 
   /**
-   * Writes the UTF-8 bytes of a text as a JSON string literal, quoted and escaped, unless the text
-   * holds a character outside the Basic Multilingual Plane: then it writes nothing and answers false,
-   * and the caller leaves the string to the generator, which escapes such characters.
+   * Writes a text as a JSON string literal, quoted and escaped, from its UTF-8 bytes {@code utf8}
+   * ({@code text.getBytes(UTF_8)}), unless they are not its exact encoding or the text holds a
+   * character outside the Basic Multilingual Plane: then it writes nothing and answers false, and the
+   * caller leaves the string to the generator.
    */
-  public static boolean writeString(RowBuffer into, byte[] utf8) {
+  public static boolean writeString(RowBuffer into, String text, byte[] utf8) {
     int length = utf8.length;
     int first = 0;
     while (first < length && ESCAPES[utf8[first] & 0xff] == 0) {
@@ -75,6 +90,9 @@ public final class JsonBytes {
       into.advance(length + 2);
       return true;
     }
+    if (!exactFrom(text, utf8, first)) {
+      return false;
+    }
     for (int i = first; i < length; i++) {
       if (ESCAPES[utf8[i] & 0xff] == SUPPLEMENTARY) {
         return false;
@@ -84,7 +102,7 @@ public final class JsonBytes {
     int from = 0;
     for (int i = first; i < length; i++) {
       int escape = ESCAPES[utf8[i] & 0xff];
-      if (escape != 0) {
+      if (escape != 0 && escape != QUESTION_MARK) {
         into.write(utf8, from, i - from);
         writeEscape(into, utf8[i], escape);
         from = i + 1;

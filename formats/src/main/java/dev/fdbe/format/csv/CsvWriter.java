@@ -25,6 +25,15 @@ final class CsvWriter extends TextRecordWriter {
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  /** The bytes that make a field quoted: separator, quote and line breaks. */
+  private static final boolean[] SPECIAL = new boolean[256];
+
+  static {
+    SPECIAL[','] = true;
+    SPECIAL['"'] = true;
+    SPECIAL['\r'] = true;
+    SPECIAL['\n'] = true;
+  }
 
   CsvWriter(OutputStream out, Schema schema, Compression compression, WriterContext context) throws IOException {
     super(out, schema, compression, context);
@@ -91,23 +100,27 @@ final class CsvWriter extends TextRecordWriter {
     }
   }
 
-  /** Writes a text field, quoted when RFC 4180 needs it or when it is empty or padded. */
+  /**
+   * Writes a text field, quoted when RFC 4180 needs it or when it is empty or padded. The bytes
+   * before the first one that needs quoting are copied in bulk, the rest one by one with quotes
+   * doubled, straight into the buffer's array.
+   */
   private static void writeField(RowBuffer into, byte[] bytes) {
     int length = bytes.length;
-    boolean quote = length == 0 || isSpace(bytes[0]) || isSpace(bytes[length - 1]);
-    for (int i = 0; i < length && !quote; i++) {
-      byte b = bytes[i];
-      quote = b == ',' || b == '"' || b == '\r' || b == '\n';
+    int first = 0;
+    while (first < length && !SPECIAL[bytes[first] & 0xff]) {
+      first++;
     }
-    if (!quote) {
+    if (first == length && length > 0 && !isSpace(bytes[0]) && !isSpace(bytes[length - 1])) {
       into.write(bytes, 0, length);
       return;
     }
     byte[] out = into.reserve(2 * length + 2);
     int start = into.size();
-    int at = start;
-    out[at++] = '"';
-    for (int i = 0; i < length; i++) {
+    out[start] = '"';
+    System.arraycopy(bytes, 0, out, start + 1, first);
+    int at = start + 1 + first;
+    for (int i = first; i < length; i++) {
       byte b = bytes[i];
       out[at++] = b;
       if (b == '"') {

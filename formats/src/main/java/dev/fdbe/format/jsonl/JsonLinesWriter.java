@@ -89,7 +89,7 @@ final class JsonLinesWriter extends TextRecordWriter {
 
   private void writeString(RowBuffer into, String text) throws IOException {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    if (JsonBytes.encodesExactly(text, utf8) && JsonBytes.writeString(into, utf8)) {
+    if (JsonBytes.writeString(into, text, utf8)) {
       return;
     }
     generator.writeString(text);
