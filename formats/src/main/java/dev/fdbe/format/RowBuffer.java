@@ -11,6 +11,9 @@ import java.util.Arrays;
  * then counts what was written there, which spares a call per byte in escaping loops.
  */
 public final class RowBuffer extends OutputStream {
+  /** The largest array the JVM reliably allocates. */
+  private static final int MAX_SIZE = Integer.MAX_VALUE - 8;
+
   private byte[] bytes = new byte[4096];
   private int size;
 
@@ -28,8 +31,12 @@ public final class RowBuffer extends OutputStream {
   }
 
   private void ensure(int more) {
-    if (size + more > bytes.length) {
-      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+    long needed = (long) size + more;
+    if (needed > bytes.length) {
+      if (more < 0 || needed > MAX_SIZE) {
+        throw new IllegalArgumentException("a row cannot take more than " + MAX_SIZE + " bytes; it needs " + needed);
+      }
+      bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_SIZE, Math.max(2L * bytes.length, needed)));
     }
   }
 

@@ -115,7 +115,7 @@ final class CsvWriter extends TextRecordWriter {
       into.write(bytes, 0, length);
       return;
     }
-    byte[] out = into.reserve(2 * length + 2);
+    byte[] out = into.reserve((int) Math.min(Integer.MAX_VALUE, 2L * length + 2)); // every quote doubled
     int start = into.size();
     out[start] = '"';
     System.arraycopy(bytes, 0, out, start + 1, first);
