@@ -1,5 +1,6 @@
 package dev.fdbe.format;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -16,16 +17,21 @@ public final class IsoTimestamps {
   private static final long MIN_MICROS = -62_167_219_200_000_000L; // 0000-01-01T00:00:00Z
   private static final long MAX_MICROS = 253_402_300_799_999_999L; // 9999-12-31T23:59:59.999999Z
 
+  /** The most bytes {@link #format(long, byte[], int)} writes, for any {@code long}. */
+  public static final int MAX_LENGTH = 40;
+
   /**
-   * Writes the timestamp into {@code buffer} from index 0.
+   * Writes the timestamp as ASCII bytes into {@code buffer} from index {@code at}.
    *
-   * @return the number of chars written: {@link #LENGTH} for years 0000 to 9999, more outside them
-   *     (then {@code buffer} must hold 40 chars)
+   * @return the number of bytes written: {@link #LENGTH} for years 0000 to 9999, more outside them
+   *     but never more than {@link #MAX_LENGTH}
    */
-  public static int format(long micros, char[] buffer) {
+  public static int format(long micros, byte[] buffer, int at) {
     if (micros < MIN_MICROS || micros > MAX_MICROS) {
       String text = formatWide(micros);
-      text.getChars(0, text.length(), buffer, 0);
+      for (int i = 0; i < text.length(); i++) {
+        buffer[at + i] = (byte) text.charAt(i);
+      }
       return text.length();
     }
     long days = Math.floorDiv(micros, MICROS_PER_DAY);
@@ -43,27 +49,27 @@ public final class IsoTimestamps {
 
     int secondOfDay = (int) (microsOfDay / 1_000_000);
     int fraction = (int) (microsOfDay % 1_000_000);
-    digits(buffer, 0, year, 4);
-    buffer[4] = '-';
-    digits(buffer, 5, month, 2);
-    buffer[7] = '-';
-    digits(buffer, 8, day, 2);
-    buffer[10] = 'T';
-    digits(buffer, 11, secondOfDay / 3600, 2);
-    buffer[13] = ':';
-    digits(buffer, 14, (secondOfDay / 60) % 60, 2);
-    buffer[16] = ':';
-    digits(buffer, 17, secondOfDay % 60, 2);
-    buffer[19] = '.';
-    digits(buffer, 20, fraction, 6);
-    buffer[26] = 'Z';
+    digits(buffer, at, year, 4);
+    buffer[at + 4] = '-';
+    twoDigits(buffer, at + 5, month);
+    buffer[at + 7] = '-';
+    twoDigits(buffer, at + 8, day);
+    buffer[at + 10] = 'T';
+    twoDigits(buffer, at + 11, secondOfDay / 3600);
+    buffer[at + 13] = ':';
+    twoDigits(buffer, at + 14, (secondOfDay / 60) % 60);
+    buffer[at + 16] = ':';
+    twoDigits(buffer, at + 17, secondOfDay % 60);
+    buffer[at + 19] = '.';
+    digits(buffer, at + 20, fraction, 6);
+    buffer[at + 26] = 'Z';
     return LENGTH;
   }
 
   /** The timestamp as text. */
   public static String format(long micros) {
-    char[] buffer = new char[40];
-    return new String(buffer, 0, format(micros, buffer));
+    byte[] buffer = new byte[MAX_LENGTH];
+    return new String(buffer, 0, format(micros, buffer, 0), StandardCharsets.US_ASCII);
   }
 
   /**
@@ -89,11 +95,16 @@ public final class IsoTimestamps {
     return base + "." + fraction + "Z";
   }
 
-  private static void digits(char[] buffer, int at, int value, int width) {
+  private static void digits(byte[] buffer, int at, int value, int width) {
     for (int i = at + width - 1; i >= at; i--) {
-      buffer[i] = (char) ('0' + value % 10);
+      buffer[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
+  }
+
+  private static void twoDigits(byte[] buffer, int at, int value) {
+    buffer[at] = (byte) ('0' + value / 10);
+    buffer[at + 1] = (byte) ('0' + value % 10);
   }
 
   private IsoTimestamps() {}

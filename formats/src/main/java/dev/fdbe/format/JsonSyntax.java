@@ -27,6 +27,8 @@ final class JsonSyntax {
   private static final int FAIL = -1;
   /** Bytes that stand for themselves inside a string: all but the quote, the backslash and controls. */
   private static final boolean[] PLAIN = new boolean[256];
+  private static final long QUOTES = Swar.broadcast('"');
+  private static final long BACKSLASHES = Swar.broadcast('\\');
 
   static {
     for (int c = 0x20; c < 256; c++) {
@@ -158,6 +160,9 @@ final class JsonSyntax {
   private static int string(byte[] b, int p, int end) {
     p++;
     while (true) {
+      while (p <= end - Swar.WIDTH && isPlain(Swar.word(b, p))) {
+        p += Swar.WIDTH;
+      }
       while (p < end && PLAIN[b[p] & 0xff]) {
         p++;
       }
@@ -182,6 +187,11 @@ final class JsonSyntax {
         return FAIL;
       }
     }
+  }
+
+  /** Whether all eight bytes of the word are {@link #PLAIN}. */
+  private static boolean isPlain(long word) {
+    return !Swar.hasByteBelow(word, 0x20) && !Swar.hasByte(word, QUOTES) && !Swar.hasByte(word, BACKSLASHES);
   }
 
   private static boolean hex(byte c) {

@@ -6,9 +6,14 @@ import java.util.Arrays;
 
 /**
  * A growable byte buffer that one row is serialized into before the part roller decides where it
- * goes. Reused for every row; not thread-safe.
+ * goes. Reused for every row; not thread-safe. Besides the stream methods, a writer may fill the
+ * backing array in place: {@link #reserve} makes room after the bytes held and {@link #advance}
+ * then counts what was written there, which spares a call per byte in escaping loops.
  */
 public final class RowBuffer extends OutputStream {
+  /** The largest array the JVM reliably allocates. */
+  private static final int MAX_SIZE = Integer.MAX_VALUE - 8;
+
   private byte[] bytes = new byte[4096];
   private int size;
 
@@ -26,9 +31,31 @@ public final class RowBuffer extends OutputStream {
   }
 
   private void ensure(int more) {
-    if (size + more > bytes.length) {
-      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+    long needed = (long) size + more;
+    if (needed > bytes.length) {
+      if (more < 0 || needed > MAX_SIZE) {
+        throw new IllegalArgumentException("a row cannot take more than " + MAX_SIZE + " bytes; it needs " + needed);
+      }
+      bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_SIZE, Math.max(2L * bytes.length, needed)));
     }
+  }
+
+  /**
+   * Makes room for at least {@code more} bytes after the bytes held and returns the backing array;
+   * write them from index {@link #size()}, then call {@link #advance}. The array is only valid until
+   * the next call that may grow the buffer.
+   */
+  public byte[] reserve(int more) {
+    ensure(more);
+    return bytes;
+  }
+
+  /** Counts {@code written} bytes put into the array {@link #reserve} returned, from {@link #size()}. */
+  public void advance(int written) {
+    if (written < 0 || size + written > bytes.length) {
+      throw new IndexOutOfBoundsException("cannot advance " + written + " bytes from " + size + " of " + bytes.length);
+    }
+    size += written;
   }
 
   /** The bytes held. */

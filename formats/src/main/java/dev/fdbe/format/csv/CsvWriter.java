@@ -19,13 +19,21 @@ import java.util.StringJoiner;
 /**
  * Writes RFC 4180 CSV. Values are encoded to UTF-8 first and then copied with quotes doubled: a
  * quote is the single byte {@code 0x22} in UTF-8 and never part of a multi-byte character, so
- * quoting on bytes is exact.
+ * quoting on bytes is exact. Fields are written into the row buffer's array in place.
  */
 final class CsvWriter extends TextRecordWriter {
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  /** The bytes that make a field quoted: separator, quote and line breaks. */
+  private static final boolean[] SPECIAL = new boolean[256];
 
-  private final byte[] timestamp = new byte[40];
-  private final char[] timestampChars = new char[40];
+  static {
+    SPECIAL[','] = true;
+    SPECIAL['"'] = true;
+    SPECIAL['\r'] = true;
+    SPECIAL['\n'] = true;
+  }
 
   CsvWriter(OutputStream out, Schema schema, Compression compression, WriterContext context) throws IOException {
     super(out, schema, compression, context);
@@ -46,30 +54,36 @@ final class CsvWriter extends TextRecordWriter {
         continue;
       }
       switch (type(i)) {
-        case STRING -> writeField(into, row.getString(i));
+        case STRING -> writeField(into, utf8(row.getString(i)));
         case INT64 -> writeAscii(into, Long.toString(row.getLong(i)));
-        case BOOLEAN -> writeAscii(into, row.getBoolean(i) ? "true" : "false");
+        case BOOLEAN -> {
+          byte[] literal = row.getBoolean(i) ? TRUE : FALSE;
+          into.write(literal, 0, literal.length);
+        }
         case TIMESTAMP -> {
-          int length = IsoTimestamps.format(row.getTimestampMicros(i), timestampChars);
-          for (int c = 0; c < length; c++) {
-            timestamp[c] = (byte) timestampChars[c];
-          }
-          into.write(timestamp, 0, length);
+          byte[] out = into.reserve(IsoTimestamps.MAX_LENGTH);
+          into.advance(IsoTimestamps.format(row.getTimestampMicros(i), out, into.size()));
         }
         case JSON -> writeField(into, jsonText(i, row.getString(i)));
-        case STRING_LIST -> writeField(into, listText(row.getStringList(i)));
+        case STRING_LIST -> writeField(into, utf8(listText(row.getStringList(i))));
         default -> throw new IllegalStateException("unhandled column type " + type(i));
       }
     }
     into.write(CRLF, 0, CRLF.length);
   }
 
-  private String jsonText(int column, String text) {
-    if (Json.isValid(text)) {
-      return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? text : Json.compact(text);
+  /** The UTF-8 bytes of the JSON field: the text as is when valid and on one line. */
+  private byte[] jsonText(int column, String text) {
+    byte[] utf8 = utf8(text);
+    if (Json.isValid(text, utf8)) {
+      return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? utf8 : utf8(Json.compact(text));
     }
     warnInvalidJson(column, text);
-    return Json.quote(text);
+    return utf8(Json.quote(text));
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static String listText(List<String> values) throws IOException {
@@ -86,29 +100,35 @@ final class CsvWriter extends TextRecordWriter {
     }
   }
 
-  /** Writes a text field, quoted when RFC 4180 needs it or when it is empty or padded. */
-  private static void writeField(RowBuffer into, String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    boolean quote = bytes.length == 0 || isSpace(bytes[0]) || isSpace(bytes[bytes.length - 1]);
-    for (int i = 0; i < bytes.length && !quote; i++) {
-      byte b = bytes[i];
-      quote = b == ',' || b == '"' || b == '\r' || b == '\n';
+  /**
+   * Writes a text field, quoted when RFC 4180 needs it or when it is empty or padded. The bytes
+   * before the first one that needs quoting are copied in bulk, the rest one by one with quotes
+   * doubled, straight into the buffer's array.
+   */
+  private static void writeField(RowBuffer into, byte[] bytes) {
+    int length = bytes.length;
+    int first = 0;
+    while (first < length && !SPECIAL[bytes[first] & 0xff]) {
+      first++;
     }
-    if (!quote) {
-      into.write(bytes, 0, bytes.length);
+    if (first == length && length > 0 && !isSpace(bytes[0]) && !isSpace(bytes[length - 1])) {
+      into.write(bytes, 0, length);
       return;
     }
-    into.write('"');
-    int from = 0;
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == '"') {
-        into.write(bytes, from, i + 1 - from);
-        into.write('"');
-        from = i + 1;
+    byte[] out = into.reserve((int) Math.min(Integer.MAX_VALUE, 2L * length + 2)); // every quote doubled
+    int start = into.size();
+    out[start] = '"';
+    System.arraycopy(bytes, 0, out, start + 1, first);
+    int at = start + 1 + first;
+    for (int i = first; i < length; i++) {
+      byte b = bytes[i];
+      out[at++] = b;
+      if (b == '"') {
+        out[at++] = '"';
       }
     }
-    into.write(bytes, from, bytes.length - from);
-    into.write('"');
+    out[at++] = '"';
+    into.advance(at - start);
   }
 
   private static boolean isSpace(byte b) {

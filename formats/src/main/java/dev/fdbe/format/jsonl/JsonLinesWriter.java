@@ -2,35 +2,50 @@ package dev.fdbe.format.jsonl;
 
 import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.fdbe.Compression;
 import dev.fdbe.ExportException;
 import dev.fdbe.schema.Schema;
-import dev.fdbe.format.IsoTimestamps;
 import dev.fdbe.format.Json;
+import dev.fdbe.format.JsonBytes;
 import dev.fdbe.format.RowBuffer;
 import dev.fdbe.format.TextRecordWriter;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Writes rows as JSON Lines with jackson-core's streaming generator, one object per line, every
- * column present. The generator writes into the row buffer that {@link TextRecordWriter} stages.
+ * Writes rows as JSON Lines, one object per line, every column present, into the row buffer that
+ * {@link TextRecordWriter} stages. Names, nulls, booleans, timestamps, strings and certified JSON
+ * documents are written as bytes directly ({@link JsonBytes}); what those paths leave alone (lists,
+ * strings with a surrogate, JSON values the fast check does not certify) goes through
+ * jackson-core's generator, one root-level value at a time with no separator, flushed into the
+ * buffer after each. Both write the same bytes for the same value.
  */
 final class JsonLinesWriter extends TextRecordWriter {
-  private final SerializableString[] names;
+  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+
+  /** Per column: what precedes its value, <code>&#123;"name":</code> for the first, {@code ,"name":} after. */
+  private final byte[][] prefixes;
   private final RowBufferTarget target = new RowBufferTarget();
   private final JsonGenerator generator;
-  private final char[] timestamp = new char[40];
 
   JsonLinesWriter(OutputStream out, Schema schema, Compression compression, WriterContext context) throws IOException {
     super(out, schema, compression, context);
-    this.names = new SerializableString[columns()];
-    for (int i = 0; i < names.length; i++) {
-      names[i] = new SerializedString(name(i));
+    this.prefixes = new byte[columns()][];
+    for (int i = 0; i < prefixes.length; i++) {
+      byte[] quoted = new SerializedString(name(i)).asQuotedUTF8();
+      byte[] prefix = new byte[quoted.length + 4];
+      prefix[0] = (byte) (i == 0 ? '{' : ',');
+      prefix[1] = '"';
+      System.arraycopy(quoted, 0, prefix, 2, quoted.length);
+      prefix[quoted.length + 2] = '"';
+      prefix[quoted.length + 3] = ':';
+      prefixes[i] = prefix;
     }
     this.generator = Json.FACTORY.createGenerator(target);
     generator.setRootValueSeparator(null);
@@ -41,38 +56,64 @@ final class JsonLinesWriter extends TextRecordWriter {
   protected void serialize(Row row, RowBuffer into) throws IOException {
     target.buffer = into;
     try {
-      generator.writeStartObject();
-      for (int i = 0; i < names.length; i++) {
-        generator.writeFieldName(names[i]);
+      for (int i = 0; i < prefixes.length; i++) {
+        byte[] prefix = prefixes[i];
+        into.write(prefix, 0, prefix.length);
         if (row.isNull(i)) {
-          generator.writeNull();
+          into.write(NULL, 0, NULL.length);
           continue;
         }
         switch (type(i)) {
-          case STRING -> generator.writeString(row.getString(i));
-          case INT64 -> generator.writeNumber(row.getLong(i));
-          case BOOLEAN -> generator.writeBoolean(row.getBoolean(i));
-          case TIMESTAMP -> generator.writeString(timestamp, 0, IsoTimestamps.format(row.getTimestampMicros(i), timestamp));
-          case JSON -> writeJson(i, row.getString(i));
-          case STRING_LIST -> Json.writeStringList(generator, row.getStringList(i));
+          case STRING -> writeString(into, row.getString(i));
+          case INT64 -> writeAscii(into, Long.toString(row.getLong(i)));
+          case BOOLEAN -> {
+            byte[] literal = row.getBoolean(i) ? TRUE : FALSE;
+            into.write(literal, 0, literal.length);
+          }
+          case TIMESTAMP -> JsonBytes.writeTimestamp(into, row.getTimestampMicros(i));
+          case JSON -> writeJson(into, i, row.getString(i));
+          case STRING_LIST -> {
+            Json.writeStringList(generator, row.getStringList(i));
+            generator.flush();
+          }
           default -> throw new IllegalStateException("unhandled column type " + type(i));
         }
       }
-      generator.writeEndObject();
-      generator.flush();
     } catch (JsonGenerationException e) {
+      generator.flush(); // what the refused value left in the generator goes with the refused row
       throw new ExportException("cannot write a row as JSON: " + e.getOriginalMessage(), e);
     }
+    into.write('}');
     into.write('\n');
   }
 
-  private void writeJson(int column, String text) throws IOException {
-    if (Json.isValid(text)) {
-      Json.writeEmbedded(generator, text);
+  private void writeString(RowBuffer into, String text) throws IOException {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (JsonBytes.writeString(into, text, utf8)) {
       return;
     }
     generator.writeString(text);
-    warnInvalidJson(column, text);
+    generator.flush();
+  }
+
+  private void writeJson(RowBuffer into, int column, String text) throws IOException {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (JsonBytes.writeCertifiedDocument(into, text, utf8)) {
+      return;
+    }
+    if (Json.isValid(text, utf8)) {
+      Json.writeEmbedded(generator, text);
+    } else {
+      generator.writeString(text);
+      warnInvalidJson(column, text);
+    }
+    generator.flush();
+  }
+
+  private static void writeAscii(RowBuffer into, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      into.write(text.charAt(i));
+    }
   }
 
   @Override

@@ -1,0 +1,163 @@
+package dev.fdbe.format;
+
+/**
+ * JSON written straight into a {@link RowBuffer} as UTF-8 bytes, for the values the text writers
+ * write most (strings, timestamps, JSON documents), without Jackson's generator and its
+ * char-by-char encoding. The output is byte for byte what the shared generator of {@link Json}
+ * writes for the same value: quotes, backslashes and control characters are escaped as it escapes
+ * them (the short forms {@code \b \t \n \f \r}, else {@code \}{@code u00XX} with upper-case hex
+ * digits), and so are characters outside the Basic Multilingual Plane in strings, as their two
+ * surrogates; every other character is written as its UTF-8 bytes.
+ *
+ * <p>Java encodes a lone surrogate as {@code ?}, where the generator escapes it or refuses the row:
+ * the methods here write nothing and answer false when the bytes may not be the text's exact
+ * encoding, and the writer leaves that value to the generator.
+ */
+public final class JsonBytes {
+  /**
+   * Per byte: 0 when it stands for itself in a JSON string, else the letter of its escape,
+   * {@link #SUPPLEMENTARY} for the first byte of a four-byte character or {@link #QUESTION_MARK}.
+   */
+  private static final byte[] ESCAPES = new byte[256];
+  private static final byte SUPPLEMENTARY = 'S';
+  /** Marks {@code ?} in {@link #ESCAPES}: it stands for itself, but may stand for a lone surrogate. */
+  private static final byte QUESTION_MARK = 'Q';
+  private static final long QUESTION_MARKS = Swar.broadcast('?');
+  private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      ESCAPES[c] = 'u';
+    }
+    ESCAPES['\b'] = 'b';
+    ESCAPES['\t'] = 't';
+    ESCAPES['\n'] = 'n';
+    ESCAPES['\f'] = 'f';
+    ESCAPES['\r'] = 'r';
+    ESCAPES['"'] = '"';
+    ESCAPES['\\'] = '\\';
+    ESCAPES['?'] = QUESTION_MARK;
+    for (int b = 0xf0; b < 0x100; b++) {
+      ESCAPES[b] = SUPPLEMENTARY;
+    }
+  }
+
+  private JsonBytes() {}
+
+  /**
+   * Whether {@code utf8}, made by {@code text.getBytes(UTF_8)}, is the text's exact encoding: true
+   * unless the text holds a lone surrogate, which Java encodes as {@code ?}. Conservative: false for
+   * a text with any {@code ?} that is not all single-byte characters.
+   */
+  private static boolean encodesExactly(String text, byte[] utf8) {
+    int length = utf8.length;
+    int i = 0;
+    while (i <= length - Swar.WIDTH && !Swar.hasByte(Swar.word(utf8, i), QUESTION_MARKS)) {
+      i += Swar.WIDTH;
+    }
+    return i == length || exactFrom(text, utf8, i);
+  }
+
+  /** {@link #encodesExactly}, byte by byte from {@code i}. */
+  private static boolean exactFrom(String text, byte[] utf8, int i) {
+    boolean aligned = utf8.length == text.length(); // then every char is one byte, at its own index
+    for (; i < utf8.length; i++) {
+      if (utf8[i] == '?' && (!aligned || text.charAt(i) != '?')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Writes a text as a JSON string literal, quoted and escaped, from its UTF-8 bytes {@code utf8}
+   * ({@code text.getBytes(UTF_8)}), unless they are not its exact encoding or the text holds a
+   * character outside the Basic Multilingual Plane: then it writes nothing and answers false, and the
+   * caller leaves the string to the generator.
+   */
+  public static boolean writeString(RowBuffer into, String text, byte[] utf8) {
+    int length = utf8.length;
+    int first = 0;
+    while (first < length && ESCAPES[utf8[first] & 0xff] == 0) {
+      first++;
+    }
+    if (first == length) {
+      byte[] out = into.reserve(length + 2);
+      int at = into.size();
+      out[at] = '"';
+      System.arraycopy(utf8, 0, out, at + 1, length);
+      out[at + 1 + length] = '"';
+      into.advance(length + 2);
+      return true;
+    }
+    if (!exactFrom(text, utf8, first)) {
+      return false;
+    }
+    for (int i = first; i < length; i++) {
+      if (ESCAPES[utf8[i] & 0xff] == SUPPLEMENTARY) {
+        return false;
+      }
+    }
+    into.write('"');
+    int from = 0;
+    for (int i = first; i < length; i++) {
+      int escape = ESCAPES[utf8[i] & 0xff];
+      if (escape != 0 && escape != QUESTION_MARK) {
+        into.write(utf8, from, i - from);
+        writeEscape(into, utf8[i], escape);
+        from = i + 1;
+      }
+    }
+    into.write(utf8, from, length - from);
+    into.write('"');
+    return true;
+  }
+
+  private static void writeEscape(RowBuffer into, byte b, int escape) {
+    into.write('\\');
+    if (escape != 'u') {
+      into.write(escape);
+      return;
+    }
+    into.write('u');
+    into.write('0');
+    into.write('0');
+    into.write(HEX[(b >> 4) & 0xf]);
+    into.write(HEX[b & 0xf]);
+  }
+
+  /** Writes a timestamp as a JSON string, as {@link IsoTimestamps} formats it. */
+  public static void writeTimestamp(RowBuffer into, long micros) {
+    byte[] out = into.reserve(IsoTimestamps.MAX_LENGTH + 2);
+    int at = into.size();
+    out[at] = '"';
+    int length = IsoTimestamps.format(micros, out, at + 1);
+    out[at + 1 + length] = '"';
+    into.advance(length + 2);
+  }
+
+  /**
+   * Writes a JSON column's value as an embedded document when that is certain without the parser:
+   * the fast check finds one valid document, it has no line break and {@code utf8} is its exact
+   * encoding. Then its bytes are copied without the surrounding whitespace, as the generator's raw
+   * write of the stripped text would; otherwise nothing is written and the answer is false, and the
+   * caller decides with {@link Json#isValid} as before.
+   */
+  public static boolean writeCertifiedDocument(RowBuffer into, String text, byte[] utf8) {
+    if (JsonSyntax.check(utf8) != JsonSyntax.VALID || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0
+        || !encodesExactly(text, utf8)) {
+      return false;
+    }
+    // One valid document on one line: any surrounding whitespace is spaces and tabs.
+    int from = 0;
+    int to = utf8.length;
+    while (utf8[from] == ' ' || utf8[from] == '\t') {
+      from++;
+    }
+    while (utf8[to - 1] == ' ' || utf8[to - 1] == '\t') {
+      to--;
+    }
+    into.write(utf8, from, to - from);
+    return true;
+  }
+}
