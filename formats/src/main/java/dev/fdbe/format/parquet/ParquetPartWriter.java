@@ -2,6 +2,8 @@ package dev.fdbe.format.parquet;
 
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.RecordWriter;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
@@ -21,6 +23,10 @@ import org.apache.parquet.io.OutputFile;
  * counts compressed bytes, and a row group flush shows as the stream position moving (nothing else
  * writes between the magic and the footer), after which the counts start again.
  *
+ * <p>JSON columns have no statistics (nor column index): the minimum and maximum of JSON text
+ * select nothing a reader could use, and comparing every document with them cost about a seventh
+ * of the writer's time.
+ *
  * <p>Dictionary encoding is off: a dictionary lives outside the reported buffer and may fall back
  * to plain encoding mid-page, which would leave no useful bound; the codecs recover most of what it
  * saves. Not thread-safe.
@@ -37,6 +43,16 @@ final class ParquetPartWriter implements RecordWriter {
   private long rowGroupEnd;
   private long compressedAtRowGroupStart;
   private long extraFooterBytes;
+  /** What parquet-java reported when last asked (see {@link #measure}): the stream position, ... */
+  private long measuredPosition = -1;
+  /** ... the row group's buffered bytes, and the compressed bytes and count of the pages closed. */
+  private long measuredBuffered;
+  private long measuredClosedCompressed;
+  private long measuredPages;
+  /** Raw bytes committed since then. */
+  private long rawSinceMeasured;
+  /** Raw bytes after which the writer asks again anyway, so that the bound stays close (an eighth of a page). */
+  private final long measureEveryRawBytes;
   private boolean hasStaged;
   private boolean finished;
 
@@ -47,7 +63,14 @@ final class ParquetPartWriter implements RecordWriter {
     this.file = new StreamOutputFile(out);
     this.bound = new SizeBound(schema, codec);
     this.staged = new StagedRow(schema.schema(), context);
-    this.writer = new Builder(file, new RowWriteSupport(schema))
+    this.measureEveryRawBytes = layout.pageSizeBytes() / 8;
+    Builder builder = new Builder(file, new RowWriteSupport(schema));
+    for (Column column : schema.schema().columns()) {
+      if (column.type() == ColumnType.JSON) {
+        builder.withStatisticsEnabled(column.name(), false);
+      }
+    }
+    this.writer = builder
         .withConf(new PlainParquetConfiguration())
         .withCodecFactory(codecs)
         .withCompressionCodec(codec.parquetName())
@@ -71,16 +94,28 @@ final class ParquetPartWriter implements RecordWriter {
     hasStaged = false;
     staged.set(row);
     hasStaged = true;
-    return sizeWith(staged.rawBytes(), staged.untruncatableBytes());
+    if (file.position() != measuredPosition || codecs.pages() != measuredPages
+        || rawSinceMeasured > measureEveryRawBytes) {
+      measure();
+    }
+    return bound.of(measuredPosition, measuredBuffered, measuredClosedCompressed, measuredPages, rowGroups,
+        rawSinceMeasured + staged.rawBytes(), extraFooterBytes + staged.untruncatableBytes());
   }
 
-  /** The bound of the finished file with {@code rawBytes} more in the open pages. */
-  private long sizeWith(long rawBytes, long extraBytes) {
-    long written = file.position();
-    long buffered = writer.getDataSize() - rowGroupEnd;
-    long closedCompressed = codecs.compressedBytes() - compressedAtRowGroupStart;
-    return bound.of(written, buffered, closedCompressed, codecs.pages(), rowGroups, rawBytes,
-        extraFooterBytes + extraBytes);
+  /**
+   * Asks parquet-java what the row group buffers, which walks every column writer. Until a page
+   * closes or a row group goes out, a committed row adds at most its raw bytes to the open pages
+   * and changes nothing else the bound depends on, so {@link #stage} adds the raw bytes committed
+   * since to these figures instead of asking for every row; {@link SizeBound#of} is monotone in
+   * both the buffered and the added bytes, so the result is still an upper bound. The raw bytes
+   * overstate what many rows add (levels, booleans), so after an eighth of a page it asks again.
+   */
+  private void measure() {
+    measuredPosition = file.position();
+    measuredBuffered = writer.getDataSize() - rowGroupEnd;
+    measuredClosedCompressed = codecs.compressedBytes() - compressedAtRowGroupStart;
+    measuredPages = codecs.pages();
+    rawSinceMeasured = 0;
   }
 
   @Override
@@ -100,6 +135,7 @@ final class ParquetPartWriter implements RecordWriter {
     }
     records++;
     extraFooterBytes += staged.untruncatableBytes();
+    rawSinceMeasured += staged.rawBytes();
     if (file.position() != before) {
       // parquet-java wrote the row group out; its buffer starts empty, as do our counts.
       rowGroups++;
