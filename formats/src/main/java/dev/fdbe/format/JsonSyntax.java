@@ -1,5 +1,9 @@
 package dev.fdbe.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * A single pass over the UTF-8 bytes of a JSON text that answers "certainly one valid document" for
  * the common case without building tokens: strict RFC 8259 (no comments, no single quotes, no
@@ -27,6 +31,10 @@ final class JsonSyntax {
   private static final int FAIL = -1;
   /** Bytes that stand for themselves inside a string: all but the quote, the backslash and controls. */
   private static final boolean[] PLAIN = new boolean[256];
+  /** Eight bytes at a time, for skipping runs of plain string bytes. */
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
 
   static {
     for (int c = 0x20; c < 256; c++) {
@@ -158,6 +166,9 @@ final class JsonSyntax {
   private static int string(byte[] b, int p, int end) {
     p++;
     while (true) {
+      while (end - p >= Long.BYTES && allPlain((long) WORDS.get(b, p))) {
+        p += Long.BYTES;
+      }
       while (p < end && PLAIN[b[p] & 0xff]) {
         p++;
       }
@@ -182,6 +193,19 @@ final class JsonSyntax {
         return FAIL;
       }
     }
+  }
+
+  /**
+   * Whether none of eight bytes is a quote, a backslash or a control character, with the classic
+   * bit tricks: {@code (x - 0x01..01 * n) & ~x & 0x80..80} is non-zero exactly when some byte of
+   * {@code x} is below {@code n} (for {@code n <= 0x80}), and a byte equals {@code c} where
+   * {@code x ^ 0x01..01 * c} has a zero byte. Bytes of multi-byte characters (0x80 and above) are plain.
+   */
+  private static boolean allPlain(long word) {
+    long quote = word ^ (ONES * '"');
+    long backslash = word ^ (ONES * '\\');
+    long special = ((word - ONES * 0x20) & ~word) | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash);
+    return (special & HIGHS) == 0;
   }
 
   private static boolean hex(byte c) {
