@@ -100,6 +100,11 @@ class JsonSyntaxTest {
 
   @Test
   void leavesWhatJacksonLimitsToJackson() {
+    String nested = "{\"a\":[".repeat(32) + "1" + "]}".repeat(32);
+    assertThat(JsonSyntax.check(utf8(nested))).as("64 levels").isEqualTo(JsonSyntax.VALID);
+    String deeper = "[" + nested + "]";
+    assertThat(JsonSyntax.check(utf8(deeper))).as("65 levels").isEqualTo(JsonSyntax.UNSURE);
+    assertThat(Json.isValid(deeper)).isTrue();
     String deep = "[".repeat(300) + "]".repeat(300);
     assertThat(JsonSyntax.check(utf8(deep))).isEqualTo(JsonSyntax.UNSURE);
     assertThat(Json.isValid(deep)).isEqualTo(jackson(deep));
