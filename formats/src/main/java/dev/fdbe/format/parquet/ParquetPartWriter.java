@@ -1,25 +1,22 @@
 package dev.fdbe.format.parquet;
 
 import dev.fdbe.ExportException;
-import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.schema.Column;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Row;
+import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.column.ParquetProperties;
 
 /**
- * Writes one Parquet file onto the engine's stream with parquet-java's {@link ParquetWriter},
- * {@link RowWriteSupport} and {@link ColumnCodecs}; no Hadoop file system or codec is involved.
+ * Writes one Parquet file onto the engine's stream with parquet-java's column writers
+ * ({@link ColumnRowWriter}) and {@link ColumnCodecs}; no Hadoop file system or codec is involved.
  *
  * <p>{@link #stage} encodes the row's strings and returns {@link SizeBound}'s bound for the file
- * with the row; {@link #commit} hands the row to parquet-java. The bound needs to know, besides
- * what parquet-java reports buffered, which part of that is compressed pages: the codec factory
+ * with the row; {@link #commit} hands the row to the column writers. The bound needs to know, besides
+ * what the column writers report buffered, which part of that is compressed pages: the codec factory
  * counts compressed bytes, and a row group flush shows as the stream position moving (nothing else
  * writes between the magic and the footer), after which the counts start again.
  *
@@ -37,13 +34,13 @@ final class ParquetPartWriter implements RecordWriter {
   private final ColumnCodecs codecs = new ColumnCodecs();
   private final SizeBound bound;
   private final StagedRow staged;
-  private final ParquetWriter<StagedRow> writer;
+  private final ColumnRowWriter writer;
+  private final long rowGroupBytes;
   private long records;
   private long rowGroups;
-  private long rowGroupEnd;
   private long compressedAtRowGroupStart;
   private long extraFooterBytes;
-  /** What parquet-java reported when last asked (see {@link #measure}): the stream position, ... */
+  /** What was measured last (see {@link #measure}): the stream position, ... */
   private long measuredPosition = -1;
   /** ... the row group's buffered bytes, and the compressed bytes and count of the pages closed. */
   private long measuredBuffered;
@@ -51,7 +48,7 @@ final class ParquetPartWriter implements RecordWriter {
   private long measuredPages;
   /** Raw bytes committed since then. */
   private long rawSinceMeasured;
-  /** Raw bytes after which the writer asks again anyway, so that the bound stays close (an eighth of a page). */
+  /** Raw bytes after which the writer measures again anyway, so that the bound stays close (an eighth of a page). */
   private final long measureEveryRawBytes;
   private boolean hasStaged;
   private boolean finished;
@@ -64,26 +61,24 @@ final class ParquetPartWriter implements RecordWriter {
     this.bound = new SizeBound(schema, codec);
     this.staged = new StagedRow(schema.schema(), context);
     this.measureEveryRawBytes = layout.pageSizeBytes() / 8;
-    Builder builder = new Builder(file, new RowWriteSupport(schema));
-    for (Column column : schema.schema().columns()) {
-      if (column.type() == ColumnType.JSON) {
-        builder.withStatisticsEnabled(column.name(), false);
-      }
-    }
-    this.writer = builder
-        .withConf(new PlainParquetConfiguration())
-        .withCodecFactory(codecs)
-        .withCompressionCodec(codec.parquetName())
+    this.rowGroupBytes = layout.rowGroupBytes();
+    ParquetProperties.Builder properties = ParquetProperties.builder()
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
         .withPageSize(layout.pageSizeBytes())
-        .withRowGroupSize(layout.rowGroupBytes())
         .withDictionaryEncoding(false)
         .withBloomFilterEnabled(false)
         .withSizeStatisticsEnabled(false)
         .withStatisticsTruncateLength(StagedRow.TRUNCATE_BYTES)
         .withColumnIndexTruncateLength(StagedRow.TRUNCATE_BYTES)
         .withMinRowCountForPageSizeCheck(1)
-        .withPageWriteChecksumEnabled(true)
-        .build();
+        .withPageWriteChecksumEnabled(true);
+    for (Column column : schema.schema().columns()) {
+      if (column.type() == ColumnType.JSON) {
+        properties.withStatisticsEnabled(column.name(), false);
+      }
+    }
+    this.writer = new ColumnRowWriter(file, schema, properties.build(), codecs.getCompressor(codec.parquetName()),
+        rowGroupBytes);
   }
 
   @Override
@@ -103,16 +98,17 @@ final class ParquetPartWriter implements RecordWriter {
   }
 
   /**
-   * Asks parquet-java what the row group buffers, which walks every column writer. Until a page
-   * closes or a row group goes out, a committed row adds at most its raw bytes to the open pages
-   * and changes nothing else the bound depends on, so {@link #stage} adds the raw bytes committed
-   * since to these figures instead of asking for every row; {@link SizeBound#of} is monotone in
-   * both the buffered and the added bytes, so the result is still an upper bound. The raw bytes
-   * overstate what many rows add (levels, booleans), so after an eighth of a page it asks again.
+   * Asks the column writers what the row group buffers, which walks every one of them. Until a
+   * page closes or a row group goes out, a committed row adds at most its raw bytes to the open
+   * pages and changes nothing else the bound depends on, so {@link #stage} adds the raw bytes
+   * committed since to these figures instead of asking for every row; {@link SizeBound#of} is
+   * monotone in both the buffered and the added bytes, so the result is still an upper bound. The
+   * raw bytes overstate what many rows add (levels, booleans), so after an eighth of a page it
+   * asks again.
    */
   private void measure() {
     measuredPosition = file.position();
-    measuredBuffered = writer.getDataSize() - rowGroupEnd;
+    measuredBuffered = writer.bufferedBytes();
     measuredClosedCompressed = codecs.compressedBytes() - compressedAtRowGroupStart;
     measuredPages = codecs.pages();
     rawSinceMeasured = 0;
@@ -124,11 +120,10 @@ final class ParquetPartWriter implements RecordWriter {
       throw new IllegalStateException("no row is staged");
     }
     hasStaged = false;
-    long before = file.position();
     try {
       writer.write(staged);
     } catch (RuntimeException e) {
-      // parquet-java aborts the file; it takes no more rows and writes no footer.
+      // The column writers are in an unknown state; the file takes no more rows and gets no footer.
       finished = true;
       codecs.release();
       throw new ExportException("cannot write a row to Parquet: " + e.getMessage(), e);
@@ -136,11 +131,12 @@ final class ParquetPartWriter implements RecordWriter {
     records++;
     extraFooterBytes += staged.untruncatableBytes();
     rawSinceMeasured += staged.rawBytes();
-    if (file.position() != before) {
-      // parquet-java wrote the row group out; its buffer starts empty, as do our counts.
+    if (measuredBuffered + rawSinceMeasured >= rowGroupBytes && writer.bufferedBytes() >= rowGroupBytes) {
+      writer.flushRowGroup();
+      // The row group is in the stream; the column writers start empty, as do our counts.
       rowGroups++;
-      rowGroupEnd = file.position();
       compressedAtRowGroupStart = codecs.compressedBytes();
+      measure();
     }
   }
 
@@ -157,35 +153,12 @@ final class ParquetPartWriter implements RecordWriter {
     finished = true;
     hasStaged = false;
     try {
-      writer.close();
+      writer.finish();
     } catch (RuntimeException e) {
       throw new ExportException("cannot finish the Parquet file: " + e.getMessage(), e);
+    } finally {
+      codecs.release();
     }
     out.flush();
-  }
-
-  /** parquet-java's builder, over our write support. */
-  private static final class Builder extends ParquetWriter.Builder<StagedRow, Builder> {
-    private final WriteSupport<StagedRow> support;
-
-    Builder(OutputFile file, WriteSupport<StagedRow> support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<StagedRow> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-      return support;
-    }
-
-    @Override
-    protected WriteSupport<StagedRow> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
-      return support;
-    }
   }
 }
