@@ -1,5 +1,6 @@
 package dev.fdbe.format;
 
+
 /**
  * A single pass over the UTF-8 bytes of a JSON text that answers "certainly one valid document" for
  * the common case without building tokens: strict RFC 8259 (no comments, no single quotes, no
@@ -20,8 +21,8 @@ final class JsonSyntax {
   /** Ask the parser. */
   static final int UNSURE = 1;
 
-  /** Nesting deeper than this is left to the parser (whose default limit is higher). */
-  private static final int MAX_DEPTH = 200;
+  /** Nesting deeper than this is left to the parser (whose default limit is higher): one bit per level. */
+  private static final int MAX_DEPTH = Long.SIZE;
   /** Numbers and names longer than this are left to the parser (whose default limits are higher). */
   private static final int MAX_TOKEN = 200;
   private static final int FAIL = -1;
@@ -48,10 +49,11 @@ final class JsonSyntax {
 
   /**
    * The position after the value that starts at {@code p}, or {@link #FAIL}. Containers are walked
-   * without recursion; {@code objects} holds, per open container, whether it is an object.
+   * without recursion; bit {@code d} of {@code objects} says whether the container open at depth
+   * {@code d} is an object.
    */
   private static int value(byte[] b, int p, int end) {
-    boolean[] objects = null;
+    long objects = 0;
     int depth = 0;
     while (true) {
       // A value starts at p (whitespace skipped, p < end).
@@ -65,12 +67,11 @@ final class JsonSyntax {
         if (b[p] == (object ? '}' : ']')) {
           p++;
         } else {
-          if (objects == null) {
-            objects = new boolean[MAX_DEPTH];
-          } else if (depth == MAX_DEPTH) {
+          if (depth == MAX_DEPTH) {
             return FAIL;
           }
-          objects[depth++] = object;
+          objects = object ? objects | (1L << depth) : objects & ~(1L << depth);
+          depth++;
           p = object ? member(b, p, end) : p;
           if (p == FAIL) {
             return FAIL;
@@ -93,7 +94,7 @@ final class JsonSyntax {
           return FAIL;
         }
         byte next = b[p++];
-        boolean object = objects[depth - 1];
+        boolean object = (objects & (1L << (depth - 1))) != 0;
         if (next == ',') {
           p = skipWhitespace(b, p, end);
           if (p >= end) {

@@ -22,8 +22,8 @@ import java.nio.charset.StandardCharsets;
  * <p>The contract of {@link JsonSyntax}: it takes well-formed UTF-8 (what {@code
  * String.getBytes(UTF_8)} makes, so an unpaired surrogate arrives as {@code ?}) and answers
  * {@link JsonSyntax#VALID} only for a valid text; any valid text is {@code VALID} too unless it is
- * beyond JsonSyntax's limits (nesting deeper than 200, a number or name longer than 200 bytes),
- * which no input of at most 200 bytes is. {@link Json#isValid} then answers exactly as the oracle
+ * beyond JsonSyntax's limits (nesting deeper than 64, a number or name longer than 200 bytes),
+ * which no input of at most 128 bytes is (65 levels take 130). {@link Json#isValid} then answers exactly as the oracle
  * does, for any text. Bytes that are not UTF-8 are outside the contract, but must not make the
  * check throw.
  *
@@ -31,8 +31,8 @@ import java.nio.charset.StandardCharsets;
  * {@code JAZZER_FUZZ=1} Jazzer fuzzes (see docs/building.md).
  */
 class JsonSyntaxFuzzTest {
-  /** No input this long can reach a limit of JsonSyntax (200 levels, 200-byte tokens). */
-  private static final int WITHIN_LIMITS = 200;
+  /** No input this long can reach a limit of JsonSyntax (64 levels, 200-byte tokens). */
+  private static final int WITHIN_LIMITS = 128;
 
   @FuzzTest(maxDuration = "60s")
   void anyText(byte[] input) {

@@ -76,7 +76,35 @@ class JsonSyntaxTest {
   }
 
   @Test
+  void findsTheQuoteBackslashOrControlAtEveryPlaceOfAnEightByteWord() {
+    // Strings are skipped eight bytes at a time; a special byte at any offset, next to any
+    // neighbour (multi-byte UTF-8 and DEL included), must stop the skip.
+    List<String> neighbours = List.of("a", "\u007f", "é", "😀", " ", "~");
+    for (String neighbour : neighbours) {
+      for (int before = 0; before < 20; before++) {
+        String prefix = neighbour.repeat(before);
+        String tail = neighbour.repeat(9);
+        for (String special : List.of("\u0000", "\u001f", "\n", "\t")) {
+          String json = "\"" + prefix + special + tail + "\"";
+          assertThat(JsonSyntax.check(utf8(json))).as(json).isEqualTo(JsonSyntax.UNSURE);
+        }
+        String escaped = "\"" + prefix + "\\\"" + tail + "\\n" + tail + "\"";
+        assertThat(JsonSyntax.check(utf8(escaped))).as(escaped).isEqualTo(JsonSyntax.VALID);
+        String early = "[\"" + prefix + "\"," + tail.length() + "]";
+        assertThat(JsonSyntax.check(utf8(early))).as(early).isEqualTo(JsonSyntax.VALID);
+        String unterminated = "\"" + prefix + "\\";
+        assertThat(JsonSyntax.check(utf8(unterminated))).as(unterminated).isEqualTo(JsonSyntax.UNSURE);
+      }
+    }
+  }
+
+  @Test
   void leavesWhatJacksonLimitsToJackson() {
+    String nested = "{\"a\":[".repeat(32) + "1" + "]}".repeat(32);
+    assertThat(JsonSyntax.check(utf8(nested))).as("64 levels").isEqualTo(JsonSyntax.VALID);
+    String deeper = "[" + nested + "]";
+    assertThat(JsonSyntax.check(utf8(deeper))).as("65 levels").isEqualTo(JsonSyntax.UNSURE);
+    assertThat(Json.isValid(deeper)).isTrue();
     String deep = "[".repeat(300) + "]".repeat(300);
     assertThat(JsonSyntax.check(utf8(deep))).isEqualTo(JsonSyntax.UNSURE);
     assertThat(Json.isValid(deep)).isEqualTo(jackson(deep));

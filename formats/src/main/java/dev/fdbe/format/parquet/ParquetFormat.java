@@ -25,7 +25,8 @@ import org.apache.parquet.io.OutputFile;
  *
  * <p>Every compression is a column codec inside the file: {@link Compression#LZ4} is Parquet's
  * {@code LZ4_RAW}, the others their namesakes, {@link Compression#NONE} uncompressed. Statistics and
- * column index entries of strings are truncated to 64 bytes, so long values do not swell the footer.
+ * column index entries of strings are truncated to 64 bytes, so long values do not swell the footer;
+ * JSON columns have neither (the minimum and maximum of JSON text prune nothing).
  * {@link RecordWriter#stage} returns a true upper bound of the finished file's size; pages are sized
  * from the run's part limit ({@link WriterContext#maxPartBytes()}) so that parts fill close to it,
  * and are 1 MiB without a limit. A JSON column always holds valid JSON: a stored value that is not

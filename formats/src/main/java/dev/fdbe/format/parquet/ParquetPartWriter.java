@@ -1,25 +1,28 @@
 package dev.fdbe.format.parquet;
 
 import dev.fdbe.ExportException;
-import dev.fdbe.spi.RecordWriter;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Row;
+import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.column.ParquetProperties;
 
 /**
- * Writes one Parquet file onto the engine's stream with parquet-java's {@link ParquetWriter},
- * {@link RowWriteSupport} and {@link ColumnCodecs}; no Hadoop file system or codec is involved.
+ * Writes one Parquet file onto the engine's stream with parquet-java's column writers
+ * ({@link ColumnRowWriter}) and {@link ColumnCodecs}; no Hadoop file system or codec is involved.
  *
  * <p>{@link #stage} encodes the row's strings and returns {@link SizeBound}'s bound for the file
- * with the row; {@link #commit} hands the row to parquet-java. The bound needs to know, besides
- * what parquet-java reports buffered, which part of that is compressed pages: the codec factory
+ * with the row; {@link #commit} hands the row to the column writers. The bound needs to know, besides
+ * what the column writers report buffered, which part of that is compressed pages: the codec factory
  * counts compressed bytes, and a row group flush shows as the stream position moving (nothing else
  * writes between the magic and the footer), after which the counts start again.
+ *
+ * <p>JSON columns have no statistics (nor column index): the minimum and maximum of JSON text
+ * select nothing a reader could use, and comparing every document with them cost about a seventh
+ * of the writer's time.
  *
  * <p>Dictionary encoding is off: a dictionary lives outside the reported buffer and may fall back
  * to plain encoding mid-page, which would leave no useful bound; the codecs recover most of what it
@@ -31,12 +34,22 @@ final class ParquetPartWriter implements RecordWriter {
   private final ColumnCodecs codecs = new ColumnCodecs();
   private final SizeBound bound;
   private final StagedRow staged;
-  private final ParquetWriter<StagedRow> writer;
+  private final ColumnRowWriter writer;
+  private final long rowGroupBytes;
   private long records;
   private long rowGroups;
-  private long rowGroupEnd;
   private long compressedAtRowGroupStart;
   private long extraFooterBytes;
+  /** What was measured last (see {@link #measure}): the stream position, ... */
+  private long measuredPosition = -1;
+  /** ... the row group's buffered bytes, and the compressed bytes and count of the pages closed. */
+  private long measuredBuffered;
+  private long measuredClosedCompressed;
+  private long measuredPages;
+  /** Raw bytes committed since then. */
+  private long rawSinceMeasured;
+  /** Raw bytes after which the writer measures again anyway, so that the bound stays close (an eighth of a page). */
+  private final long measureEveryRawBytes;
   private boolean hasStaged;
   private boolean finished;
 
@@ -47,20 +60,25 @@ final class ParquetPartWriter implements RecordWriter {
     this.file = new StreamOutputFile(out);
     this.bound = new SizeBound(schema, codec);
     this.staged = new StagedRow(schema.schema(), context);
-    this.writer = new Builder(file, new RowWriteSupport(schema))
-        .withConf(new PlainParquetConfiguration())
-        .withCodecFactory(codecs)
-        .withCompressionCodec(codec.parquetName())
+    this.measureEveryRawBytes = layout.pageSizeBytes() / 8;
+    this.rowGroupBytes = layout.rowGroupBytes();
+    ParquetProperties.Builder properties = ParquetProperties.builder()
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
         .withPageSize(layout.pageSizeBytes())
-        .withRowGroupSize(layout.rowGroupBytes())
         .withDictionaryEncoding(false)
         .withBloomFilterEnabled(false)
         .withSizeStatisticsEnabled(false)
         .withStatisticsTruncateLength(StagedRow.TRUNCATE_BYTES)
         .withColumnIndexTruncateLength(StagedRow.TRUNCATE_BYTES)
         .withMinRowCountForPageSizeCheck(1)
-        .withPageWriteChecksumEnabled(true)
-        .build();
+        .withPageWriteChecksumEnabled(true);
+    for (Column column : schema.schema().columns()) {
+      if (column.type() == ColumnType.JSON) {
+        properties.withStatisticsEnabled(column.name(), false);
+      }
+    }
+    this.writer = new ColumnRowWriter(file, schema, properties.build(), codecs.getCompressor(codec.parquetName()),
+        rowGroupBytes);
   }
 
   @Override
@@ -71,16 +89,29 @@ final class ParquetPartWriter implements RecordWriter {
     hasStaged = false;
     staged.set(row);
     hasStaged = true;
-    return sizeWith(staged.rawBytes(), staged.untruncatableBytes());
+    if (file.position() != measuredPosition || codecs.pages() != measuredPages
+        || rawSinceMeasured > measureEveryRawBytes) {
+      measure();
+    }
+    return bound.of(measuredPosition, measuredBuffered, measuredClosedCompressed, measuredPages, rowGroups,
+        rawSinceMeasured + staged.rawBytes(), extraFooterBytes + staged.untruncatableBytes());
   }
 
-  /** The bound of the finished file with {@code rawBytes} more in the open pages. */
-  private long sizeWith(long rawBytes, long extraBytes) {
-    long written = file.position();
-    long buffered = writer.getDataSize() - rowGroupEnd;
-    long closedCompressed = codecs.compressedBytes() - compressedAtRowGroupStart;
-    return bound.of(written, buffered, closedCompressed, codecs.pages(), rowGroups, rawBytes,
-        extraFooterBytes + extraBytes);
+  /**
+   * Asks the column writers what the row group buffers, which walks every one of them. Until a
+   * page closes or a row group goes out, a committed row adds at most its raw bytes to the open
+   * pages and changes nothing else the bound depends on, so {@link #stage} adds the raw bytes
+   * committed since to these figures instead of asking for every row; {@link SizeBound#of} is
+   * monotone in both the buffered and the added bytes, so the result is still an upper bound. The
+   * raw bytes overstate what many rows add (levels, booleans), so after an eighth of a page it
+   * asks again.
+   */
+  private void measure() {
+    measuredPosition = file.position();
+    measuredBuffered = writer.bufferedBytes();
+    measuredClosedCompressed = codecs.compressedBytes() - compressedAtRowGroupStart;
+    measuredPages = codecs.pages();
+    rawSinceMeasured = 0;
   }
 
   @Override
@@ -89,22 +120,23 @@ final class ParquetPartWriter implements RecordWriter {
       throw new IllegalStateException("no row is staged");
     }
     hasStaged = false;
-    long before = file.position();
     try {
       writer.write(staged);
     } catch (RuntimeException e) {
-      // parquet-java aborts the file; it takes no more rows and writes no footer.
+      // The column writers are in an unknown state; the file takes no more rows and gets no footer.
       finished = true;
       codecs.release();
       throw new ExportException("cannot write a row to Parquet: " + e.getMessage(), e);
     }
     records++;
     extraFooterBytes += staged.untruncatableBytes();
-    if (file.position() != before) {
-      // parquet-java wrote the row group out; its buffer starts empty, as do our counts.
+    rawSinceMeasured += staged.rawBytes();
+    if (measuredBuffered + rawSinceMeasured >= rowGroupBytes && writer.bufferedBytes() >= rowGroupBytes) {
+      writer.flushRowGroup();
+      // The row group is in the stream; the column writers start empty, as do our counts.
       rowGroups++;
-      rowGroupEnd = file.position();
       compressedAtRowGroupStart = codecs.compressedBytes();
+      measure();
     }
   }
 
@@ -121,35 +153,12 @@ final class ParquetPartWriter implements RecordWriter {
     finished = true;
     hasStaged = false;
     try {
-      writer.close();
+      writer.finish();
     } catch (RuntimeException e) {
       throw new ExportException("cannot finish the Parquet file: " + e.getMessage(), e);
+    } finally {
+      codecs.release();
     }
     out.flush();
-  }
-
-  /** parquet-java's builder, over our write support. */
-  private static final class Builder extends ParquetWriter.Builder<StagedRow, Builder> {
-    private final WriteSupport<StagedRow> support;
-
-    Builder(OutputFile file, WriteSupport<StagedRow> support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<StagedRow> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-      return support;
-    }
-
-    @Override
-    protected WriteSupport<StagedRow> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
-      return support;
-    }
   }
 }

@@ -75,7 +75,9 @@ final class StagedRow {
           Binary value = types[i] == ColumnType.JSON ? json(i, row.getString(i)) : utf8(row.getString(i));
           strings[i] = value;
           raw += 4L + value.length() + levels;
-          untruncatable += untruncatableBytes(value);
+          if (types[i] == ColumnType.STRING) {
+            untruncatable += untruncatableBytes(value);
+          }
         }
         case INT64, TIMESTAMP -> raw += 8 + levels;
         case BOOLEAN -> raw += 1 + levels;
@@ -129,7 +131,7 @@ final class StagedRow {
    * column chunk: nothing, unless it is longer than the truncation length and its truncated prefix
    * holds only code points whose UTF-8 form cannot be incremented (U+007F, U+07FF, U+FFFF,
    * U+10FFFF). parquet-java then keeps the whole value as a page's maximum in the column index, and
-   * chunk statistics up to their size limit.
+   * chunk statistics up to their size limit. JSON columns keep no statistics, so only strings count.
    */
   private static long untruncatableBytes(Binary value) {
     if (value.length() <= TRUNCATE_BYTES) {

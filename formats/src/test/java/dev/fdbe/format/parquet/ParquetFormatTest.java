@@ -195,6 +195,26 @@ class ParquetFormatTest {
   }
 
   @Test
+  void jsonColumnsCarryNoStatisticsWhileOtherColumnsKeepTheirs() throws Exception {
+    Path file = ParquetFiles.write(dir.resolve("statistics.parquet"), EVENTS, Compression.ZSTD,
+        EventRows.rows(6, 200));
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file),
+        ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+      Map<String, org.apache.parquet.hadoop.metadata.ColumnChunkMetaData> chunks = new java.util.HashMap<>();
+      reader.getRowGroups().get(0).getColumns().forEach(c -> chunks.put(c.getPath().toDotString(), c));
+      for (dev.fdbe.schema.Column column : EVENTS.columns()) {
+        var chunk = chunks.get(column.name());
+        if (column.type() == dev.fdbe.schema.ColumnType.JSON) {
+          assertThat(chunk.getStatistics().hasNonNullValue()).as(column.name()).isFalse();
+          assertThat(reader.readColumnIndex(chunk)).as(column.name()).isNull();
+        } else if (column.type() != dev.fdbe.schema.ColumnType.STRING_LIST) {
+          assertThat(chunk.getStatistics().hasNonNullValue()).as(column.name()).isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
   void stringsWhoseStatisticsCannotBeTruncatedAreBounded() throws Exception {
     // parquet-java keeps the whole value as a page maximum when its truncated prefix cannot be incremented.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
