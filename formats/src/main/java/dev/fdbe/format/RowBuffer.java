@@ -14,6 +14,9 @@ public final class RowBuffer extends OutputStream {
   /** The largest array the JVM reliably allocates. */
   private static final int MAX_SIZE = Integer.MAX_VALUE - 8;
 
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+
   private byte[] bytes = new byte[4096];
   private int size;
 
@@ -28,6 +31,21 @@ public final class RowBuffer extends OutputStream {
     ensure(len);
     System.arraycopy(b, off, bytes, size, len);
     size += len;
+  }
+
+  /** Writes the decimal digits of {@code value}, as {@link Long#toString(long)} spells them. */
+  public void writeLong(long value) {
+    String digits = Long.toString(value);
+    ensure(digits.length());
+    for (int i = 0; i < digits.length(); i++) {
+      bytes[size++] = (byte) digits.charAt(i);
+    }
+  }
+
+  /** Writes {@code true} or {@code false}. */
+  public void writeBoolean(boolean value) {
+    byte[] literal = value ? TRUE : FALSE;
+    write(literal, 0, literal.length);
   }
 
   private void ensure(int more) {

@@ -23,8 +23,6 @@ import java.util.StringJoiner;
  */
 final class CsvWriter extends TextRecordWriter {
   private static final byte[] CRLF = {'\r', '\n'};
-  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
-  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
   /** The bytes that make a field quoted: separator, quote and line breaks. */
   private static final boolean[] SPECIAL = new boolean[256];
 
@@ -55,11 +53,8 @@ final class CsvWriter extends TextRecordWriter {
       }
       switch (type(i)) {
         case STRING -> writeField(into, utf8(row.getString(i)));
-        case INT64 -> writeAscii(into, Long.toString(row.getLong(i)));
-        case BOOLEAN -> {
-          byte[] literal = row.getBoolean(i) ? TRUE : FALSE;
-          into.write(literal, 0, literal.length);
-        }
+        case INT64 -> into.writeLong(row.getLong(i));
+        case BOOLEAN -> into.writeBoolean(row.getBoolean(i));
         case TIMESTAMP -> {
           byte[] out = into.reserve(IsoTimestamps.MAX_LENGTH);
           into.advance(IsoTimestamps.format(row.getTimestampMicros(i), out, into.size()));
@@ -94,11 +89,6 @@ final class CsvWriter extends TextRecordWriter {
     return json.toString();
   }
 
-  private static void writeAscii(RowBuffer into, String text) {
-    for (int i = 0; i < text.length(); i++) {
-      into.write(text.charAt(i));
-    }
-  }
 
   /**
    * Writes a text field, quoted when RFC 4180 needs it or when it is empty or padded. The bytes

@@ -26,8 +26,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class JsonLinesWriter extends TextRecordWriter {
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
-  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
-  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
 
   /** Per column: what precedes its value, <code>&#123;"name":</code> for the first, {@code ,"name":} after. */
   private final byte[][] prefixes;
@@ -65,11 +63,8 @@ final class JsonLinesWriter extends TextRecordWriter {
         }
         switch (type(i)) {
           case STRING -> writeString(into, row.getString(i));
-          case INT64 -> writeAscii(into, Long.toString(row.getLong(i)));
-          case BOOLEAN -> {
-            byte[] literal = row.getBoolean(i) ? TRUE : FALSE;
-            into.write(literal, 0, literal.length);
-          }
+          case INT64 -> into.writeLong(row.getLong(i));
+          case BOOLEAN -> into.writeBoolean(row.getBoolean(i));
           case TIMESTAMP -> JsonBytes.writeTimestamp(into, row.getTimestampMicros(i));
           case JSON -> writeJson(into, i, row.getString(i));
           case STRING_LIST -> {
@@ -110,11 +105,6 @@ final class JsonLinesWriter extends TextRecordWriter {
     generator.flush();
   }
 
-  private static void writeAscii(RowBuffer into, String text) {
-    for (int i = 0; i < text.length(); i++) {
-      into.write(text.charAt(i));
-    }
-  }
 
   @Override
   protected void closeResources() throws IOException {
