@@ -275,6 +275,113 @@ class LiveProgressTest {
         .startsWith("Export cancelled by the user");
   }
 
+  /**
+   * The in-memory source, with a cursor that counts concurrently: {@code count} runs on the engine's
+   * counting thread while the rows are read; {@code closed} is released when the cursor closes.
+   */
+  private RecordSource countingBeside(java.util.function.Supplier<OptionalLong> count, CountDownLatch closed) {
+    return new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        return new ForwardingCursor(source.open(query)) {
+          @Override
+          public OptionalLong count() {
+            return count.get();
+          }
+
+          @Override
+          public boolean countsConcurrently() {
+            return true;
+          }
+
+          @Override
+          public void close() {
+            closed.countDown();
+            super.close();
+          }
+        };
+      }
+
+      @Override
+      public String describe() {
+        return "a source that counts beside the read";
+      }
+    };
+  }
+
+  private static void await(CountDownLatch latch, String what) {
+    try {
+      if (!latch.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("timed out waiting until " + what);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private List<String> logged(RunId id, String search) {
+    return engine.logs(CALLER, id, LogQuery.builder().search(search).build()).items().stream()
+        .map(RunLogEntry::message).toList();
+  }
+
+  @Test
+  void aCursorThatCountsConcurrentlyCountsWhileItsRowsAreWritten() throws Exception {
+    load();
+    CountDownLatch rowsWritten = new CountDownLatch(1);
+    writers.at(1, 500, rowsWritten::countDown);
+    writers.at(1, 501, this::pause);
+    RunId id = start(countingBeside(() -> {
+      await(rowsWritten, "500 rows were written");
+      return OptionalLong.of(ROWS);
+    }, new CountDownLatch(1)), 1);
+
+    awaitPause();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (engine.retrieve(CALLER, id).recordsTotal() == null && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    RunSnapshot running = engine.retrieve(CALLER, id);
+    assertThat(running.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(running.recordsTotal()).as("the count returned while the export held at row 501").isEqualTo(ROWS);
+    assertThat(reports).as("no report before the count: it did not hold the read back")
+        .allSatisfy(report -> assertThat(report[2]).isEqualTo(ROWS));
+
+    RunSnapshot done = finish(id);
+    assertThat(done.recordsTotal()).isEqualTo(ROWS);
+    assertThat(logged(id, "Counted")).singleElement()
+        .satisfies(message -> assertThat(message).startsWith("Counted 1000 records to export in "));
+  }
+
+  @Test
+  void whenEveryRowIsReadBeforeTheCountReturnsTheRowsReadAreTheTotal() {
+    load();
+    CountDownLatch closed = new CountDownLatch(1);
+    RunId id = start(countingBeside(() -> {
+      await(closed, "the attempt closed the cursor");
+      throw new ExportException("counting was cancelled", false);
+    }, closed), 1);
+
+    RunSnapshot done = finish(id);
+    assertThat(done.recordsTotal()).isEqualTo(ROWS);
+    assertThat(logged(id, "Counted")).containsExactly("Counted 1000 records to export (all read before the count returned)");
+    assertThat(logged(id, "Could not count")).as("a count stopped by the end of the read is no failure").isEmpty();
+  }
+
+  @Test
+  void aCountThatFailsBesideTheReadDoesNotFailTheRun() {
+    load();
+    RunId id = start(countingBeside(() -> {
+      throw new ExportException("the count query timed out", true);
+    }, new CountDownLatch(1)), 1);
+
+    RunSnapshot done = finish(id);
+    assertThat(memory.find(id).orElseThrow().attempts()).as("no retry").isEqualTo(1);
+    assertThat(done.recordsTotal()).as("the rows read, once all were").isEqualTo(ROWS);
+    assertThat(logged(id, "Could not count")).containsExactly(
+        "Could not count the records to export: the count query timed out; the total shows once every record is read");
+  }
+
   private void pause() {
     paused.countDown();
     try {

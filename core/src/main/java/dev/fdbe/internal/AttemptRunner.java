@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,9 +104,20 @@ final class AttemptRunner {
     PartRoller roller = new PartRoller(store, blobs, format, run, active, lease, log, settings.clock());
     LiveProgress progress = new LiveProgress(store, lease, settings.clock());
     List<PartRecord> parts;
+    RecordCursor source = settings.source().open(query);
+    BackgroundCount count;
+    try {
+      active.cursor(source);
+      count = counted(active, source, progress);
+    } catch (Throwable failure) {
+      active.cursor(null);
+      source.close();
+      throw failure;
+    }
     // The source is read on its own thread, a few hundred rows ahead of the writer.
-    try (RecordCursor cursor = PrefetchingCursor.start(countedSource(active, query, progress),
-        run.request().model().schema(), "fdbe-source-" + run.id())) {
+    try (BackgroundCount counting = count;
+        RecordCursor cursor = PrefetchingCursor.start(source, count == null ? () -> { } : count::sourceStopping,
+            run.request().model().schema(), "fdbe-source-" + run.id())) {
       active.cursor(cursor);
       try {
         long rows = 0;
@@ -119,6 +131,9 @@ final class AttemptRunner {
           }
         }
         active.checkStop();
+        if (counting != null) {
+          counting.readAll(rows);
+        }
         parts = roller.finish();
       } catch (Throwable t) {
         roller.abort();
@@ -131,29 +146,48 @@ final class AttemptRunner {
   }
 
   /**
-   * Opens the source's cursor and has it count its rows before any is read, so that the run shows
-   * its total while it runs; a cancel reaches the count through the cursor. The cursor is closed when
-   * counting fails.
+   * Has the source's cursor count its rows, so that the run shows its total while it runs: beside
+   * the read on a thread of its own when the cursor counts concurrently (the returned count, which
+   * the attempt closes after the cursor), else before any row is read (then null is returned). A
+   * cancel reaches the count through the cursor.
    */
-  private RecordCursor countedSource(ActiveRun active, SourceQuery query, LiveProgress progress) {
-    RecordCursor source = settings.source().open(query);
-    try {
-      active.cursor(source);
-      long started = System.nanoTime();
-      OptionalLong total = source.count();
-      active.checkStop();
-      if (total.isPresent()) {
-        progress.counted(total.getAsLong());
-        log.log(active.run(), active.lease().attemptId(), LogLevel.INFO, "Counted " + total.getAsLong()
-            + (total.getAsLong() == 1 ? " record" : " records") + " to export in "
-            + human(Duration.ofNanos(System.nanoTime() - started)));
-      }
-      return source;
-    } catch (Throwable failure) {
-      active.cursor(null);
-      source.close();
-      throw failure;
+  private @Nullable BackgroundCount counted(ActiveRun active, RecordCursor source, LiveProgress progress) {
+    if (source.countsConcurrently()) {
+      return BackgroundCount.start(source, "fdbe-count-" + active.run().id(),
+          (rows, took, readFirst) -> {
+            try {
+              total(active, progress, rows, took, readFirst);
+            } catch (AttemptStoppedException lost) {
+              // The lease is gone: the worker finds out at its next write and stops the attempt.
+            }
+          },
+          failure -> countFailed(active, failure));
     }
+    long started = System.nanoTime();
+    OptionalLong total = source.count();
+    active.checkStop();
+    if (total.isPresent()) {
+      total(active, progress, total.getAsLong(), Duration.ofNanos(System.nanoTime() - started), false);
+    }
+    return null;
+  }
+
+  /** Writes and logs the run's total. */
+  private void total(ActiveRun active, LiveProgress progress, long rows, Duration took, boolean readFirst) {
+    progress.counted(rows);
+    log.log(active.run(), active.lease().attemptId(), LogLevel.INFO, "Counted " + rows
+        + (rows == 1 ? " record" : " records") + " to export "
+        + (readFirst ? "(all read before the count returned)" : "in " + human(took)));
+  }
+
+  private void countFailed(ActiveRun active, RuntimeException failure) {
+    if (active.stopReason() != null) {
+      return; // cancelled, timed out or taken over: the count was stopped with the attempt
+    }
+    LOG.warn("run {}: counting its records failed; it goes on without a total until every record is read",
+        active.run().id(), failure);
+    log.log(active.run(), active.lease().attemptId(), LogLevel.WARNING, "Could not count the records to export: "
+        + Failures.describe(failure) + "; the total shows once every record is read");
   }
 
   private void complete(ActiveRun active, Lease lease, List<PartRecord> parts) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * the next interval writes the counts of then; a store that stays down fails the attempt at its next
  * part commit or heartbeat, as it did before live progress existed.
  *
- * <p>Owned by the worker thread that writes the run; not thread-safe.
+ * <p>Written by the worker thread that writes the run, and by the thread that counts its rows
+ * beside the read ({@link BackgroundCount}); its writes are serialized.
  */
 final class LiveProgress {
   /** How often the counts are written while rows flow. */
@@ -35,8 +36,10 @@ final class LiveProgress {
   private final RunStore store;
   private final Lease lease;
   private final Clock clock;
-  private @Nullable Long total;
-  private long nextWriteMillis;
+  private volatile @Nullable Long total;
+  private volatile long nextWriteMillis;
+  private long records;
+  private long bytes;
 
   LiveProgress(RunStore store, Lease lease, Clock clock) {
     this.store = store;
@@ -45,10 +48,13 @@ final class LiveProgress {
     this.nextWriteMillis = clock.millis() + INTERVAL.toMillis();
   }
 
-  /** Records the rows the source counted, at once: users see the total before the first row is written. */
-  void counted(long records) {
+  /**
+   * Records the rows the source counted and writes them at once, with the counts last written: users
+   * see the total as soon as it is known, before the first row when the count comes first.
+   */
+  synchronized void counted(long records) {
     total = records;
-    write(0, 0);
+    write(this.records, this.bytes);
   }
 
   /** The rows the source counted, or null when it did not count. */
@@ -66,7 +72,9 @@ final class LiveProgress {
    *
    * @throws AttemptStoppedException when the run store refused the write: the lease was lost
    */
-  void write(long records, long bytes) {
+  synchronized void write(long records, long bytes) {
+    this.records = records;
+    this.bytes = bytes;
     boolean held;
     try {
       held = store.reportProgress(lease, records, bytes, total);

@@ -27,6 +27,11 @@ public abstract class ForwardingCursor implements RecordCursor {
   }
 
   @Override
+  public boolean countsConcurrently() {
+    return cursor.countsConcurrently();
+  }
+
+  @Override
   public void cancel() {
     cursor.cancel();
   }

@@ -59,7 +59,7 @@ public final class EngineNode {
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(url);
     pool.setPoolName(instance);
-    pool.setMaximumPoolSize(workers * 2 + 2);
+    pool.setMaximumPoolSize(workers * 3 + 2);
     HikariDataSource dataSource = new HikariDataSource(pool);
     RecordSource rows = RecordSources.jdbcBuilder(dataSource).fetchSize(100).build();
     ExportEngine.Builder builder = ExportEngine.builder()

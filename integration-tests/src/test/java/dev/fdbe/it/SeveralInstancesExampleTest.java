@@ -54,7 +54,7 @@ class SeveralInstancesExampleTest {
     // example:start several-instances
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(databaseUrl);            // e.g. jdbc:postgresql://db.internal:5432/fdbe
-    config.setMaximumPoolSize(4 * 2 + 2);      // workers × 2 + 2
+    config.setMaximumPoolSize(4 * 3 + 2);      // workers × 3 + 2
     HikariDataSource db = new HikariDataSource(config);
     ExportEngine engine = ExportEngine.builder()
         .runStore(RunStores.jdbc(db))

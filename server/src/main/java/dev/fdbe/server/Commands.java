@@ -59,7 +59,7 @@ final class Commands {
       Spec.withVariable("storage", "URI", "local files under --data-dir",
           "a blob store: s3://bucket/prefix?region=..., gs://bucket/prefix?..., file:///shared/fdbe"),
       DATABASE_URL,
-      Spec.withVariable("max-connections", "N", "workers*2+2", "the bound of the database pool"),
+      Spec.withVariable("max-connections", "N", "workers*3+2", "the bound of the database pool"),
       Spec.withVariable("metrics", "true|false", "true",
           "serve GET /metrics (Prometheus text format, no key needed) on the HTTP port"));
 

@@ -70,7 +70,7 @@ final class ServerApp implements AutoCloseable {
 
     /** The connections the engine can use at once: a source read and a run-store write per worker, plus two. */
     static int defaultMaxConnections(int workers) {
-      return workers * 2 + 2;
+      return workers * 3 + 2;
     }
   }
 

@@ -25,10 +25,12 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Streams a model's rows from a reference table, and counts them first when asked. On
+ * Streams a model's rows from a reference table, and counts them when asked, on a connection of its
+ * own so that the count can run beside the read ({@link #countsConcurrently()}). On
  * {@link #next()} the current row is read into typed arrays once (longs unboxed), so writers read
  * each value without further JDBC calls.
  *
@@ -38,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbcCursor implements RecordCursor {
   private final Connection connection;
+  private final DataSource countConnections;
   private final Dialect dialect;
   private final PreparedStatement statement;
   private final SourceSql sql;
@@ -53,11 +56,13 @@ public final class JdbcCursor implements RecordCursor {
   private String previousUuid;
   private volatile @Nullable PreparedStatement counting;
   private volatile boolean cancelled;
-  private boolean closed;
+  private final int fetchSize;
+  private volatile boolean closed;
 
-  private JdbcCursor(Connection connection, Dialect dialect, PreparedStatement statement, SourceSql sql,
-      Schema schema, int uuidColumn, String table, boolean restoreAutoCommit) {
+  private JdbcCursor(Connection connection, DataSource countConnections, Dialect dialect, PreparedStatement statement,
+      SourceSql sql, Schema schema, int uuidColumn, String table, boolean restoreAutoCommit, int fetchSize) {
     this.connection = connection;
+    this.countConnections = countConnections;
     this.dialect = dialect;
     this.statement = statement;
     this.sql = sql;
@@ -73,14 +78,16 @@ public final class JdbcCursor implements RecordCursor {
     this.lists = new List<?>[n];
     this.uuidColumn = uuidColumn;
     this.restoreAutoCommit = restoreAutoCommit;
+    this.fetchSize = fetchSize;
   }
 
   /**
    * Prepares the query on the connection; it runs on the first {@link #next()}, so that a cancel
-   * can reach it while it runs. The cursor owns and closes the connection.
+   * can reach it while it runs. The cursor owns and closes the connection; {@link #count()} takes
+   * another from {@code countConnections} for as long as it counts.
    */
-  public static JdbcCursor open(Connection connection, Dialect dialect, SourceQuery query, String table,
-      String timeColumn, int fetchSize) throws SQLException {
+  public static JdbcCursor open(Connection connection, DataSource countConnections, Dialect dialect,
+      SourceQuery query, String table, String timeColumn, int fetchSize) throws SQLException {
     Model model = query.model();
     Schema schema = model.schema();
     SourceSql sql = SourceSql.of(dialect, query, table, timeColumn);
@@ -92,16 +99,14 @@ public final class JdbcCursor implements RecordCursor {
         connection.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
       }
       if (dialect == Dialect.H2) {
-        try (Statement lazy = connection.createStatement()) {
-          lazy.execute("SET LAZY_QUERY_EXECUTION TRUE");
-        }
+        lazy(connection, true);
       }
       statement = connection.prepareStatement(sql.select(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(fetchSize);
       bind(statement, sql.params());
       int uuid = model == Model.EVENTS ? schema.indexOf("uuid") : -1;
-      return new JdbcCursor(connection, dialect, statement, sql, schema, uuid, table,
-          dialect == Dialect.POSTGRESQL && autoCommit);
+      return new JdbcCursor(connection, countConnections, dialect, statement, sql, schema, uuid, table,
+          dialect == Dialect.POSTGRESQL && autoCommit, fetchSize);
     } catch (SQLException | RuntimeException e) {
       if (statement != null) {
         statement.close();
@@ -118,32 +123,54 @@ public final class JdbcCursor implements RecordCursor {
   }
 
   /**
-   * Counts the rows by the count statement of the same selection ({@link SourceSql}), on the
-   * cursor's connection (in its transaction on PostgreSQL); {@link #cancel()} stops it.
+   * Counts the rows by the count statement of the same selection ({@link SourceSql}), on a
+   * connection of its own taken from the source's data source, so that it may run while another
+   * thread reads the rows; {@link #cancel()} and {@link #close()} stop it. The count and the read are
+   * two statements (on PostgreSQL two transactions): rows changed in between can make them differ.
    */
   @Override
   public OptionalLong count() {
-    if (rs != null) {
-      throw new IllegalStateException("count() must come before the first next()");
+    if (cancelled || closed) {
+      throw new ExportException("counting was cancelled", false);
     }
-    try (PreparedStatement statement = connection.prepareStatement(sql.count(), ResultSet.TYPE_FORWARD_ONLY,
-        ResultSet.CONCUR_READ_ONLY)) {
-      counting = statement;
-      if (cancelled) {
-        throw new ExportException("counting was cancelled", false);
+    try (Connection counter = countConnections.getConnection()) {
+      if (dialect == Dialect.H2 && sql.countsKeys()) {
+        lazy(counter, true);
       }
-      statement.setFetchSize(this.statement.getFetchSize());
-      bind(statement, sql.params());
-      try (ResultSet result = statement.executeQuery()) {
-        return OptionalLong.of(sql.countsKeys() ? countKeys(result) : counted(result));
+      try (PreparedStatement statement = counter.prepareStatement(sql.count(), ResultSet.TYPE_FORWARD_ONLY,
+          ResultSet.CONCUR_READ_ONLY)) {
+        counting = statement;
+        if (cancelled || closed) {
+          throw new ExportException("counting was cancelled", false);
+        }
+        statement.setFetchSize(fetchSize);
+        bind(statement, sql.params());
+        try (ResultSet result = statement.executeQuery()) {
+          return OptionalLong.of(sql.countsKeys() ? countKeys(result) : counted(result));
+        }
+      } finally {
+        counting = null;
+        if (dialect == Dialect.H2 && sql.countsKeys()) {
+          lazy(counter, false); // pooled H2 connections keep their session settings
+        }
       }
     } catch (SQLException e) {
-      if (cancelled) {
+      if (cancelled || closed) {
         throw new ExportException("counting was cancelled", e, false);
       }
       throw sourceFailure("cannot count the rows of table " + table, e);
-    } finally {
-      counting = null;
+    }
+  }
+
+  /** True: {@link #count()} runs on a connection of its own. */
+  @Override
+  public boolean countsConcurrently() {
+    return true;
+  }
+
+  private static void lazy(Connection connection, boolean on) throws SQLException {
+    try (Statement lazy = connection.createStatement()) {
+      lazy.execute("SET LAZY_QUERY_EXECUTION " + (on ? "TRUE" : "FALSE"));
     }
   }
 
@@ -159,7 +186,7 @@ public final class JdbcCursor implements RecordCursor {
     long rows = 0;
     String previous = null;
     while (result.next()) {
-      if (cancelled) {
+      if (cancelled || closed) {
         throw new SQLException("counting was cancelled");
       }
       String uuid = result.getString(1);
@@ -308,15 +335,14 @@ public final class JdbcCursor implements RecordCursor {
       return;
     }
     closed = true;
+    cancelQuietly(counting); // a count still running beside the read ends with it
     try {
       if (rs != null) {
         rs.close();
       }
       statement.close();
       if (dialect == Dialect.H2) {
-        try (Statement lazy = connection.createStatement()) {
-          lazy.execute("SET LAZY_QUERY_EXECUTION FALSE");
-        }
+        lazy(connection, false);
       }
       if (restoreAutoCommit) {
         connection.rollback();

@@ -43,7 +43,7 @@ public final class JdbcRecordSource implements RecordSource {
         d = Dialect.of(connection);
         dialect = d;
       }
-      return JdbcCursor.open(connection, d, query, tables.get(query.model()), timeColumns.get(query.model()),
+      return JdbcCursor.open(connection, dataSource, d, query, tables.get(query.model()), timeColumns.get(query.model()),
           fetchSize);
     } catch (SQLException e) {
       closeQuietly(connection);

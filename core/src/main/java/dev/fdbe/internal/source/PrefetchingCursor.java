@@ -34,6 +34,7 @@ public final class PrefetchingCursor implements RecordCursor {
   private static final Object END = new Object();
 
   private final RecordCursor source;
+  private final Runnable beforeSourceStops;
   private final ColumnType[] types;
   private final BlockingQueue<Object> full;
   private final BlockingQueue<Batch> free;
@@ -45,8 +46,10 @@ public final class PrefetchingCursor implements RecordCursor {
   private boolean finished;
   private boolean closed;
 
-  private PrefetchingCursor(RecordCursor source, Schema schema, int batchRows, int batches) {
+  private PrefetchingCursor(RecordCursor source, Runnable beforeSourceStops, Schema schema, int batchRows,
+      int batches) {
     this.source = source;
+    this.beforeSourceStops = beforeSourceStops;
     this.types = new ColumnType[schema.size()];
     for (int i = 0; i < types.length; i++) {
       types[i] = schema.column(i).type();
@@ -63,14 +66,29 @@ public final class PrefetchingCursor implements RecordCursor {
    * thread with the given name. The returned cursor owns the source.
    */
   public static PrefetchingCursor start(RecordCursor source, Schema schema, String threadName) {
-    return start(source, schema, threadName, BATCH_ROWS, BATCHES);
+    return start(source, () -> { }, schema, threadName);
+  }
+
+  /**
+   * {@link #start(RecordCursor, Schema, String)}, running {@code beforeSourceStops} just before the
+   * source is cancelled or closed by this cursor (its rows all read, its read failed, or this cursor
+   * closed early), so that whoever else uses the source (its count) knows why it stops.
+   */
+  public static PrefetchingCursor start(RecordCursor source, Runnable beforeSourceStops, Schema schema,
+      String threadName) {
+    return start(source, beforeSourceStops, schema, threadName, BATCH_ROWS, BATCHES);
   }
 
   /** {@link #start(RecordCursor, Schema, String)} with the batch size and count given. */
   static PrefetchingCursor start(RecordCursor source, Schema schema, String threadName, int batchRows, int batches) {
+    return start(source, () -> { }, schema, threadName, batchRows, batches);
+  }
+
+  private static PrefetchingCursor start(RecordCursor source, Runnable beforeSourceStops, Schema schema,
+      String threadName, int batchRows, int batches) {
     Objects.requireNonNull(source, "source");
     try {
-      PrefetchingCursor cursor = new PrefetchingCursor(source, schema, batchRows, batches);
+      PrefetchingCursor cursor = new PrefetchingCursor(source, beforeSourceStops, schema, batchRows, batches);
       Thread reader = new Thread(cursor::read, threadName);
       reader.setDaemon(true);
       reader.start();
@@ -116,6 +134,7 @@ public final class PrefetchingCursor implements RecordCursor {
       offerQuietly(new Failure(new ExportException("reading the source was interrupted", e, true)));
     } finally {
       try {
+        beforeSourceStops.run();
         source.close();
       } finally {
         sourceClosed.countDown();
@@ -197,6 +216,7 @@ public final class PrefetchingCursor implements RecordCursor {
     closed = true;
     stopped = true;
     if (sourceClosed.getCount() > 0) {
+      beforeSourceStops.run();
       source.cancel(); // a reader blocked in the source's next() returns or fails
     }
     try {

@@ -152,13 +152,43 @@ abstract class SourceCountContractTest {
   }
 
   @Test
-  void countingComesBeforeReading() {
-    for (RecordSource source : List.of(jdbc, memory)) {
-      try (RecordCursor cursor = source.open(new SourceQuery(TEAM, Model.PERSONS, WHOLE, List.of(), List.of()))) {
-        assertThat(cursor.next()).isTrue();
-        assertThatThrownBy(cursor::count).isInstanceOf(IllegalStateException.class)
-            .hasMessage("count() must come before the first next()");
-      }
+  void theInMemoryCursorCountsBeforeReading() {
+    try (RecordCursor cursor = memory.open(new SourceQuery(TEAM, Model.PERSONS, WHOLE, List.of(), List.of()))) {
+      assertThat(cursor.countsConcurrently()).isFalse();
+      assertThat(cursor.next()).isTrue();
+      assertThatThrownBy(cursor::count).isInstanceOf(IllegalStateException.class)
+          .hasMessage("count() must come before the first next()");
+    }
+  }
+
+  @Test
+  void theJdbcCursorCountsOnAConnectionOfItsOwnWhileItsRowsAreRead() throws Exception {
+    SourceQuery query = new SourceQuery(TEAM, Model.EVENTS, WHOLE, List.of(), List.of());
+    long expected;
+    try (RecordCursor cursor = memory.open(query)) {
+      expected = cursor.count().orElseThrow();
+    }
+    try (RecordCursor cursor = jdbc.open(query)) {
+      assertThat(cursor.countsConcurrently()).isTrue();
+      assertThat(cursor.next()).isTrue();
+      // The read's result set is open on the cursor's connection while another thread counts.
+      java.util.concurrent.FutureTask<OptionalLong> count = new java.util.concurrent.FutureTask<>(cursor::count);
+      Thread counter = new Thread(count, "count-beside-read");
+      counter.start();
+      long read = 1 + read(cursor);
+      assertThat(count.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(OptionalLong.of(expected));
+      assertThat(read).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void closingTheJdbcCursorStopsItsCount() {
+    try (RecordCursor cursor = jdbc.open(new SourceQuery(TEAM, Model.EVENTS, WHOLE, List.of(), List.of()))) {
+      cursor.close();
+      assertThatThrownBy(cursor::count).isInstanceOfSatisfying(ExportException.class, e -> {
+        assertThat(e).hasMessage("counting was cancelled");
+        assertThat(e.isRetryable()).isFalse();
+      });
     }
   }
 
