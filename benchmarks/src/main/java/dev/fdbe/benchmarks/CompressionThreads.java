@@ -30,8 +30,9 @@ import org.openjdk.jmh.annotations.State;
  * {@code -XX:ActiveProcessorCount=1}, where fdbe has no pool and compresses on the writer's thread
  * with the codec's own stream, as before the pool existed. The speedup is {@code pool} over
  * {@code writerThread} for the same format and compression. {@code compression=NONE} is the
- * control: it compresses nothing, so any difference there is the JVM's own (GC and JIT threads see
- * one processor too), not compression's.
+ * control: it compresses nothing, so any difference there is the JVM's own, not compression's. Both
+ * JVMs run G1 with one parallel GC thread (the one-processor JVM's default; the other would take
+ * two) and the same two JIT compiler threads, so that only the processors fdbe sees differ.
  *
  * <p>Each invocation writes one file of {@value #FILE_ROWS} events rows (the
  * {@value WriterBenchmark#ROWS} rows of {@link EventRows}, {@value #REPEAT} times; 35–38 MB of
@@ -113,7 +114,7 @@ public class CompressionThreads extends WriterBenchmark {
   /** Writes the file with compression on the shared pool (one thread per processor). */
   @Benchmark
   @OperationsPerInvocation(FILE_ROWS)
-  @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseG1GC"})
+  @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:ParallelGCThreads=1"})
   public long pool(Cpu cpu) throws IOException {
     long size = writeFile(new Sinks.Counting());
     cpu.wrote(FILE_ROWS);
@@ -124,7 +125,7 @@ public class CompressionThreads extends WriterBenchmark {
   @Benchmark
   @OperationsPerInvocation(FILE_ROWS)
   @Fork(value = 1, jvmArgsPrepend = "-XX:ActiveProcessorCount=1", jvmArgsAppend = {"-Xms1g", "-Xmx1g",
-      "-XX:+UseG1GC"})
+      "-XX:+UseG1GC", "-XX:ParallelGCThreads=1"})
   public long writerThread(Cpu cpu) throws IOException {
     long size = writeFile(new Sinks.Counting());
     cpu.wrote(FILE_ROWS);
