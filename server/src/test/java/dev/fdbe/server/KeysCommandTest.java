@@ -148,7 +148,7 @@ class KeysCommandTest {
     ServerApp.Settings settings = settings(
         Map.of("FDBE_DATABASE_URL", "jdbc:postgresql://db:5432/fdbe", "FDBE_DATABASE_PASSWORD", "pw"), "--workers", "6");
     assertThat(settings.databaseUrl()).isEqualTo("jdbc:postgresql://db:5432/fdbe");
-    assertThat(settings.maxConnections()).isEqualTo(14);
+    assertThat(settings.maxConnections()).as("workers x 3 + 2").isEqualTo(20);
     assertThat(settings.databaseEnv()).containsExactly(Map.entry("FDBE_DATABASE_PASSWORD", "pw"));
     assertThat(settings(Map.of()).databaseUrl()).isNull();
 
