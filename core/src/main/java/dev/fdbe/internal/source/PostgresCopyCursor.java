@@ -107,8 +107,8 @@ final class PostgresCopyCursor implements RecordCursor {
 
   /**
    * A COPY cursor on the connection, which it then owns and closes; or null, with the connection
-   * untouched, when the connection does not unwrap to pgjdbc or a column has a type not decoded
-   * here. The COPY runs on the first {@link #next()}, so that a cancel can reach it.
+   * untouched, when the connection does not unwrap to pgjdbc, the server sends floating-point
+   * timestamps, or a column has a type not decoded here. The COPY runs on the first {@link #next()}, so that a cancel can reach it.
    *
    * @throws ExportException when an event name of the query holds a NUL character, which no
    *     PostgreSQL text can hold
@@ -117,8 +117,8 @@ final class PostgresCopyCursor implements RecordCursor {
   static @Nullable RecordCursor open(Connection connection, SourceQuery query, String table, String timeColumn,
       int fetchSize) throws SQLException {
     BaseConnection base = unwrap(connection);
-    if (base == null) {
-      return null;
+    if (base == null || !base.getQueryExecutor().getIntegerDateTimes()) {
+      return null; // a server from before 10 may send timestamps as floating point: the result set reads those
     }
     SourceSql sql = SourceSql.of(Dialect.POSTGRESQL, query, table, timeColumn);
     String select = withLiterals(sql.select(), sql.params(), base.getStandardConformingStrings());
