@@ -8,6 +8,7 @@ module dev.fdbe {
   requires static transitive org.jspecify;
   requires static transitive com.google.errorprone.annotations;
   requires static com.h2database;
+  requires static org.postgresql.jdbc;
   requires static micrometer.core;
 
   exports dev.fdbe;

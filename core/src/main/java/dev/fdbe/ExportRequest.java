@@ -35,7 +35,8 @@ public record ExportRequest(
 
   /**
    * @throws InvalidRequestException naming {@code include} or {@code exclude} when a filter is given
-   *     for a model other than events, holds too many names, a blank name or one too long
+   *     for a model other than events, holds too many names, a blank name, one too long or one with
+   *     a NUL character (PostgreSQL text cannot hold one, so no stored event could match it)
    */
   public ExportRequest {
     Objects.requireNonNull(model, "model");
@@ -66,6 +67,9 @@ public record ExportRequest(
       if (name.length() > MAX_EVENT_NAME_LENGTH) {
         throw new InvalidRequestException(field, "'" + field + "' holds an event name longer than "
             + MAX_EVENT_NAME_LENGTH + " characters");
+      }
+      if (name.indexOf('\0') >= 0) {
+        throw new InvalidRequestException(field, "'" + field + "' holds an event name with a NUL character");
       }
     }
   }

@@ -67,6 +67,8 @@ class ExportRequestTest {
         .hasSize(1);
     assertInvalid(ExportRequest.builder(Model.EVENTS, DAY).include(List.of("x".repeat(1001))), "include",
         "'include' holds an event name longer than 1000 characters");
+    assertInvalid(ExportRequest.builder(Model.EVENTS, DAY).exclude(List.of("sign\0up")), "exclude",
+        "'exclude' holds an event name with a NUL character");
   }
 
   @Test

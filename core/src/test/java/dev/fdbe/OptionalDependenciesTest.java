@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a host meets when it adds none of core's optional dependencies (H2, Micrometer, a storage
+ * What a host meets when it adds none of core's optional dependencies (H2, pgjdbc, Micrometer, a storage
  * module, the formats): each one it asks for fails at once naming the coordinate to add, and an
  * export that needs none of them runs.
  */
@@ -33,6 +33,8 @@ class OptionalDependenciesTest {
     assertThat(seen.get("s3://bucket/prefix/")).contains("add dev.fdbe:fdbe-storage-s3 to the class path");
     assertThat(seen.get("gs://bucket/prefix/")).contains("add dev.fdbe:fdbe-storage-gcs to the class path");
     assertThat(seen.get("ftp://host/x")).doesNotContain("for scheme 'ftp'").contains("schemes on the class path: []");
+    assertThat(seen.get("postgres-source")).as("a PostgreSQL source without pgjdbc")
+        .isEqualTo("ExportException: cannot query the events table: the database connection failed (SQLSTATE 08001)");
     assertThat(seen.get("export")).as("an export without Micrometer, H2 or any store module").isEqualTo("COMPLETED");
   }
 
@@ -66,6 +68,7 @@ class OptionalDependenciesTest {
     try (URLClassLoader alone = new URLClassLoader("core-alone", path, ClassLoader.getPlatformClassLoader())) {
       assertThat(canLoad(alone, "org.h2.Driver")).isFalse();
       assertThat(canLoad(alone, "io.micrometer.core.instrument.Metrics")).isFalse();
+      assertThat(canLoad(alone, "org.postgresql.copy.CopyManager")).isFalse();
       assertThat(canLoad(alone, "dev.fdbe.storage.local.LocalBlobStore")).isFalse();
       Class<?> probe = Class.forName(CoreAloneProbe.class.getName(), true, alone);
       assertThat(probe.getClassLoader()).isSameAs(alone);

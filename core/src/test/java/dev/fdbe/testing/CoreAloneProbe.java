@@ -12,7 +12,14 @@ import dev.fdbe.RunId;
 import dev.fdbe.RunStores;
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
+import dev.fdbe.TimeRange;
+import dev.fdbe.spi.SourceQuery;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 
 /**
  * Runs inside a class loader that holds core and its required dependencies only (see
@@ -37,6 +45,9 @@ public final class CoreAloneProbe implements Callable<Map<String, String>> {
     }
     Caller caller = Caller.of(TeamId.of(1), Scope.ALL);
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    // A PostgreSQL source without pgjdbc reads through plain JDBC; the COPY cursor is never loaded.
+    seen.put("postgres-source", messageOf(() -> RecordSources.jdbc(unreachablePostgres()).open(new SourceQuery(
+        TeamId.of(1), Model.EVENTS, new TimeRange(start, start.plus(Duration.ofDays(1))), List.of(), List.of()))));
     try (ExportEngine engine = ExportEngine.builder()
         .runStore(RunStores.inMemory())
         .recordSource(RecordSources.inMemory().add(TeamId.of(1), Model.EVENTS, Map.of(
@@ -51,6 +62,28 @@ public final class CoreAloneProbe implements Callable<Map<String, String>> {
       seen.put("export", engine.awaitTerminal(caller, id, Duration.ofSeconds(60)).status().name());
     }
     return seen;
+  }
+
+  /** Connections that say they are PostgreSQL's and refuse every statement. */
+  private static DataSource unreachablePostgres() {
+    InvocationHandler metaData = (proxy, method, args) -> method.getName().equals("getDatabaseProductName")
+        ? "PostgreSQL" : null;
+    InvocationHandler connection = (proxy, method, args) -> switch (method.getName()) {
+      case "getMetaData" -> Proxy.newProxyInstance(CoreAloneProbe.class.getClassLoader(),
+          new Class<?>[] {DatabaseMetaData.class}, metaData);
+      case "getAutoCommit", "isWrapperFor" -> false;
+      case "prepareStatement", "createStatement" -> throw new SQLException("no server behind this probe", "08001");
+      default -> null;
+    };
+    InvocationHandler dataSource = (proxy, method, args) -> {
+      if (method.getName().equals("getConnection")) {
+        return Proxy.newProxyInstance(CoreAloneProbe.class.getClassLoader(), new Class<?>[] {Connection.class},
+            connection);
+      }
+      throw new UnsupportedOperationException(method.getName());
+    };
+    return (DataSource) Proxy.newProxyInstance(CoreAloneProbe.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        dataSource);
   }
 
   private static String messageOf(Runnable action) {

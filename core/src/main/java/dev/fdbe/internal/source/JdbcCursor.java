@@ -40,7 +40,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbcCursor implements RecordCursor {
   private final Connection connection;
-  private final DataSource countConnections;
   private final Dialect dialect;
   private final PreparedStatement statement;
   private final SourceSql sql;
@@ -54,15 +53,13 @@ public final class JdbcCursor implements RecordCursor {
   private final int uuidColumn;
   private final boolean restoreAutoCommit;
   private String previousUuid;
-  private volatile @Nullable PreparedStatement counting;
+  private final SourceCount counter;
   private volatile boolean cancelled;
-  private final int fetchSize;
-  private volatile boolean closed;
+  private boolean closed;
 
   private JdbcCursor(Connection connection, DataSource countConnections, Dialect dialect, PreparedStatement statement,
       SourceSql sql, Schema schema, int uuidColumn, String table, boolean restoreAutoCommit, int fetchSize) {
     this.connection = connection;
-    this.countConnections = countConnections;
     this.dialect = dialect;
     this.statement = statement;
     this.sql = sql;
@@ -78,7 +75,7 @@ public final class JdbcCursor implements RecordCursor {
     this.lists = new List<?>[n];
     this.uuidColumn = uuidColumn;
     this.restoreAutoCommit = restoreAutoCommit;
-    this.fetchSize = fetchSize;
+    this.counter = new SourceCount(countConnections, dialect, sql, table, fetchSize);
   }
 
   /**
@@ -99,7 +96,7 @@ public final class JdbcCursor implements RecordCursor {
         connection.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
       }
       if (dialect == Dialect.H2) {
-        lazy(connection, true);
+        SourceCount.lazy(connection, true);
       }
       statement = connection.prepareStatement(sql.select(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(fetchSize);
@@ -122,80 +119,16 @@ public final class JdbcCursor implements RecordCursor {
     }
   }
 
-  /**
-   * Counts the rows by the count statement of the same selection ({@link SourceSql}), on a
-   * connection of its own taken from the source's data source, so that it may run while another
-   * thread reads the rows; {@link #cancel()} and {@link #close()} stop it. The count and the read are
-   * two statements (on PostgreSQL two transactions): rows changed in between can make them differ.
-   */
+  /** Counts on a connection of its own ({@link SourceCount}); {@link #cancel()} and {@link #close()} stop it. */
   @Override
   public OptionalLong count() {
-    if (cancelled || closed) {
-      throw new ExportException("counting was cancelled", false);
-    }
-    try (Connection counter = countConnections.getConnection()) {
-      if (dialect == Dialect.H2 && sql.countsKeys()) {
-        lazy(counter, true);
-      }
-      try (PreparedStatement statement = counter.prepareStatement(sql.count(), ResultSet.TYPE_FORWARD_ONLY,
-          ResultSet.CONCUR_READ_ONLY)) {
-        counting = statement;
-        if (cancelled || closed) {
-          throw new ExportException("counting was cancelled", false);
-        }
-        statement.setFetchSize(fetchSize);
-        bind(statement, sql.params());
-        try (ResultSet result = statement.executeQuery()) {
-          return OptionalLong.of(sql.countsKeys() ? countKeys(result) : counted(result));
-        }
-      } finally {
-        counting = null;
-        if (dialect == Dialect.H2 && sql.countsKeys()) {
-          lazy(counter, false); // pooled H2 connections keep their session settings
-        }
-      }
-    } catch (SQLException e) {
-      if (cancelled || closed) {
-        throw new ExportException("counting was cancelled", e, false);
-      }
-      throw sourceFailure("cannot count the rows of table " + table, e);
-    }
+    return counter.count();
   }
 
   /** True: {@link #count()} runs on a connection of its own. */
   @Override
   public boolean countsConcurrently() {
     return true;
-  }
-
-  private static void lazy(Connection connection, boolean on) throws SQLException {
-    try (Statement lazy = connection.createStatement()) {
-      lazy.execute("SET LAZY_QUERY_EXECUTION " + (on ? "TRUE" : "FALSE"));
-    }
-  }
-
-  private long counted(ResultSet result) throws SQLException {
-    if (!result.next()) {
-      throw new SQLException("the count of table " + table + " returned no row");
-    }
-    return result.getLong(1);
-  }
-
-  /** Counts the uuids as {@link #next()} reads rows: one that equals the one before is a copy. */
-  private long countKeys(ResultSet result) throws SQLException {
-    long rows = 0;
-    String previous = null;
-    while (result.next()) {
-      if (cancelled || closed) {
-        throw new SQLException("counting was cancelled");
-      }
-      String uuid = result.getString(1);
-      if (!uuid.equals(previous)) {
-        rows++;
-        previous = uuid;
-      }
-    }
-    return rows;
   }
 
   @Override
@@ -314,7 +247,7 @@ public final class JdbcCursor implements RecordCursor {
   @Override
   public void cancel() {
     cancelled = true;
-    cancelQuietly(counting);
+    counter.stop();
     cancelQuietly(statement);
   }
 
@@ -335,14 +268,14 @@ public final class JdbcCursor implements RecordCursor {
       return;
     }
     closed = true;
-    cancelQuietly(counting); // a count still running beside the read ends with it
+    counter.stop(); // a count still running beside the read ends with it
     try {
       if (rs != null) {
         rs.close();
       }
       statement.close();
       if (dialect == Dialect.H2) {
-        lazy(connection, false);
+        SourceCount.lazy(connection, false);
       }
       if (restoreAutoCommit) {
         connection.rollback();

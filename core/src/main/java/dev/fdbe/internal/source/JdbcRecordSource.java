@@ -16,8 +16,18 @@ import dev.fdbe.Model;
  * fetch size; the whole result is never in memory. Events with the same {@code uuid} are exported
  * once (the earliest by {@code timestamp}, then {@code _inserted_at}), which needs the index on
  * {@code (team_id, uuid)} that {@link ReferenceTables#create} makes to be fast.
+ *
+ * <p>On PostgreSQL with pgjdbc, rows come through {@code COPY ... TO STDOUT} in binary
+ * ({@link PostgresCopyCursor}); when pgjdbc is absent, the connection does not unwrap to it, or a
+ * column has a type the COPY cursor does not decode, through a result set ({@link JdbcCursor}).
  */
 public final class JdbcRecordSource implements RecordSource {
+  /**
+   * Whether pgjdbc is on core's class path (and readable by this module): only then may {@link PostgresCopyCursor}, which refers
+   * to it, be loaded. A host with H2 alone never loads it.
+   */
+  private static final boolean PGJDBC_PRESENT = present("org.postgresql.copy.CopyManager");
+
   private final DataSource dataSource;
   private final Map<Model, String> tables;
   private final Map<Model, String> timeColumns;
@@ -43,14 +53,31 @@ public final class JdbcRecordSource implements RecordSource {
         d = Dialect.of(connection);
         dialect = d;
       }
-      return JdbcCursor.open(connection, dataSource, d, query, tables.get(query.model()), timeColumns.get(query.model()),
-          fetchSize);
+      String table = tables.get(query.model());
+      String timeColumn = timeColumns.get(query.model());
+      if (d == Dialect.POSTGRESQL && PGJDBC_PRESENT) {
+        RecordCursor copy = PostgresCopyCursor.open(connection, dataSource, query, table, timeColumn, fetchSize);
+        if (copy != null) {
+          return copy;
+        }
+      }
+      return JdbcCursor.open(connection, dataSource, d, query, table, timeColumn, fetchSize);
     } catch (SQLException e) {
       closeQuietly(connection);
       throw JdbcCursor.sourceFailure("cannot query the " + query.model() + " table", e);
     } catch (RuntimeException e) {
       closeQuietly(connection);
       throw e;
+    }
+  }
+
+  private static boolean present(String className) {
+    try {
+      Class<?> present = Class.forName(className, false, JdbcRecordSource.class.getClassLoader());
+      // On the module path, a pgjdbc that is there but not read by this module counts as absent.
+      return JdbcRecordSource.class.getModule().canRead(present.getModule());
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 

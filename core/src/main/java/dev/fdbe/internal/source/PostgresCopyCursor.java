@@ -1,0 +1,621 @@
+package dev.fdbe.internal.source;
+
+import dev.fdbe.ExportException;
+import dev.fdbe.Model;
+import dev.fdbe.internal.store.Dialect;
+import dev.fdbe.schema.ColumnType;
+import dev.fdbe.schema.Schema;
+import dev.fdbe.spi.RecordCursor;
+import dev.fdbe.spi.SourceQuery;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.OptionalLong;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOut;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.Utils;
+
+/**
+ * Streams a model's rows from a PostgreSQL reference table through
+ * {@code COPY (<select>) TO STDOUT (FORMAT binary)}, decoding each value straight from pgjdbc's
+ * message buffer into the cursor's typed arrays: no {@link ResultSet}, no per-value boxing, and the
+ * server sends values in their binary form instead of the row-by-row extended protocol with a fetch
+ * size. Rows, order, deduplication and counting are those of {@link JdbcCursor} over the same
+ * {@link SourceSql}.
+ *
+ * <p>{@link #open} declines (returns null), leaving the connection as it was, when the connection
+ * does not unwrap to pgjdbc's {@link BaseConnection} (a pool's wrapper that hides it) or when a
+ * column's PostgreSQL type is not one decoded here; the caller then reads through
+ * {@link JdbcCursor}. This class refers to pgjdbc and is loaded only when pgjdbc is present
+ * ({@link JdbcRecordSource}).
+ *
+ * <p>COPY takes no bind parameters, so the select's parameters are written into it as literals:
+ * numbers as themselves, timestamps as {@code '…'::timestamptz}, strings escaped by pgjdbc.
+ */
+final class PostgresCopyCursor implements RecordCursor {
+  private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
+  /** Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01. */
+  private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
+  private static final DateTimeFormatter LITERAL_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EMPTY = new byte[0];
+
+  /** How a column's binary value becomes the cursor's. */
+  private enum Kind { TEXT, JSONB, UUID, INT8, INT4, INT2, BOOL, TIMESTAMPTZ, TEXT_ARRAY }
+
+  private final Connection connection;
+  private final BaseConnection base;
+  private final SourceSql sql;
+  private final String copySql;
+  private final String table;
+  private final int fetchSize;
+  private final Schema schema;
+  private final Kind[] kinds;
+  private final boolean[] nulls;
+  private final long[] longs;
+  private final String[] strings;
+  private final List<?>[] lists;
+  private final int uuidColumn;
+  private final boolean restoreAutoCommit;
+  private final byte[] uuidText = new byte[36];
+
+  private final Object lock = new Object();
+  /** Whether the COPY may be running on the server; guarded by {@link #lock}. */
+  private boolean copying;
+  /** Whether a cancel request went to the server for this COPY; guarded by {@link #lock}. */
+  private boolean cancelSent;
+  private @Nullable CopyOut copy;
+  private boolean started;
+  private boolean finished;
+  private byte[] buffer = EMPTY;
+  private int position;
+  private int limit;
+  private @Nullable String previousUuid;
+  private final SourceCount counter;
+  private volatile boolean cancelled;
+  private boolean closed;
+
+  private PostgresCopyCursor(Connection connection, DataSource countConnections, BaseConnection base, SourceSql sql,
+      String copySql, String table, int fetchSize, Schema schema, Kind[] kinds, int uuidColumn,
+      boolean restoreAutoCommit) {
+    this.connection = connection;
+    this.counter = new SourceCount(countConnections, Dialect.POSTGRESQL, sql, table, fetchSize);
+    this.base = base;
+    this.sql = sql;
+    this.copySql = copySql;
+    this.table = table;
+    this.fetchSize = fetchSize;
+    this.schema = schema;
+    this.kinds = kinds;
+    int n = kinds.length;
+    this.nulls = new boolean[n];
+    this.longs = new long[n];
+    this.strings = new String[n];
+    this.lists = new List<?>[n];
+    this.uuidColumn = uuidColumn;
+    this.restoreAutoCommit = restoreAutoCommit;
+  }
+
+  /**
+   * A COPY cursor on the connection, which it then owns and closes; or null, with the connection
+   * untouched, when the connection does not unwrap to pgjdbc, the server sends floating-point
+   * timestamps, or a column has a type not decoded here. The COPY runs on the first {@link #next()}, so that a cancel can reach it.
+   *
+   * @throws ExportException when an event name of the query holds a NUL character, which no
+   *     PostgreSQL text can hold
+   * @throws SQLException when the database refuses to describe the select
+   */
+  static @Nullable RecordCursor open(Connection connection, DataSource countConnections, SourceQuery query,
+      String table, String timeColumn, int fetchSize) throws SQLException {
+    BaseConnection base = unwrap(connection);
+    if (base == null || !base.getQueryExecutor().getIntegerDateTimes()) {
+      return null; // a server from before 10 may send timestamps as floating point: the result set reads those
+    }
+    SourceSql sql = SourceSql.of(Dialect.POSTGRESQL, query, table, timeColumn);
+    String select = withLiterals(sql.select(), sql.params(), base.getStandardConformingStrings());
+    if (select == null) {
+      return null;
+    }
+    Schema schema = query.model().schema();
+    boolean autoCommit = connection.getAutoCommit();
+    Kind[] kinds;
+    try (PreparedStatement describe = connection.prepareStatement(select)) {
+      // One Parse/Describe round trip, nothing executed: COPY's binary rows do not say their types.
+      kinds = kinds(schema, describe.getMetaData());
+    }
+    if (kinds == null) {
+      return null;
+    }
+    if (autoCommit) {
+      connection.setAutoCommit(false); // the COPY reads in a transaction of its own, as JdbcCursor does
+    }
+    int uuid = query.model() == Model.EVENTS ? schema.indexOf("uuid") : -1;
+    return new PostgresCopyCursor(connection, countConnections, base, sql, "COPY (" + select + ") TO STDOUT (FORMAT binary)", table,
+        fetchSize, schema, kinds, uuid, autoCommit);
+  }
+
+  private static @Nullable BaseConnection unwrap(Connection connection) {
+    try {
+      if (connection instanceof BaseConnection direct) {
+        return direct;
+      }
+      return connection.isWrapperFor(BaseConnection.class) ? connection.unwrap(BaseConnection.class) : null;
+    } catch (SQLException | RuntimeException e) {
+      return null; // a wrapper that cannot say what it wraps: the plain JDBC path reads it
+    }
+  }
+
+  /**
+   * The select with each {@code ?} outside quotes replaced by its parameter as a literal; null when
+   * a parameter has a type without a literal form here.
+   */
+  static @Nullable String withLiterals(String select, List<Object> params, boolean standardConformingStrings)
+      throws SQLException {
+    StringBuilder out = new StringBuilder(select.length() + 32 * params.size());
+    int next = 0;
+    char quote = 0;
+    for (int i = 0; i < select.length(); i++) {
+      char c = select.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '?') {
+        if (next == params.size()) {
+          throw new IllegalStateException("the select has more placeholders than its " + params.size() + " parameters");
+        }
+        if (!literal(out, params.get(next++), standardConformingStrings)) {
+          return null;
+        }
+        continue;
+      }
+      out.append(c);
+    }
+    if (next != params.size()) {
+      throw new IllegalStateException("the select has " + next + " placeholders for " + params.size() + " parameters");
+    }
+    return out.toString();
+  }
+
+  private static boolean literal(StringBuilder out, Object value, boolean standardConformingStrings)
+      throws SQLException {
+    if (value instanceof Long || value instanceof Integer) {
+      out.append(value);
+      return true;
+    }
+    if (value instanceof OffsetDateTime time) {
+      int year = time.withOffsetSameInstant(ZoneOffset.UTC).getYear();
+      if (year < 1 || year > 9999) {
+        return false; // outside what a literal here spells; the bound parameter of JdbcCursor carries it
+      }
+      out.append('\'').append(LITERAL_TIME.format(time.withOffsetSameInstant(ZoneOffset.UTC))).append("'::timestamptz");
+      return true;
+    }
+    if (value instanceof String text) {
+      if (text.indexOf('\0') >= 0) {
+        throw new ExportException("the event name '" + text.replace("\0", "\\0")
+            + "' holds a NUL character, which PostgreSQL text cannot hold", false);
+      }
+      out.append(standardConformingStrings ? "'" : "E'");
+      Utils.escapeLiteral(out, text, standardConformingStrings);
+      out.append('\'');
+      return true;
+    }
+    return false;
+  }
+
+  /** How each column is decoded, or null when one's PostgreSQL type is not decoded here. */
+  private static Kind @Nullable [] kinds(Schema schema, @Nullable ResultSetMetaData meta) throws SQLException {
+    if (meta == null || meta.getColumnCount() != schema.size()) {
+      return null;
+    }
+    Kind[] kinds = new Kind[schema.size()];
+    for (int i = 0; i < kinds.length; i++) {
+      kinds[i] = kind(schema.column(i).type(), meta.getColumnTypeName(i + 1));
+      if (kinds[i] == null) {
+        return null;
+      }
+    }
+    return kinds;
+  }
+
+  private static @Nullable Kind kind(ColumnType type, String pgType) {
+    return switch (type) {
+      case STRING, JSON -> switch (pgType) {
+        case "text", "varchar", "bpchar", "name", "json" -> Kind.TEXT;
+        case "jsonb" -> Kind.JSONB;
+        case "uuid" -> Kind.UUID;
+        default -> null;
+      };
+      case INT64 -> switch (pgType) {
+        case "int8" -> Kind.INT8;
+        case "int4" -> Kind.INT4;
+        case "int2" -> Kind.INT2;
+        default -> null;
+      };
+      case BOOLEAN -> pgType.equals("bool") ? Kind.BOOL : null;
+      case TIMESTAMP -> pgType.equals("timestamptz") ? Kind.TIMESTAMPTZ : null;
+      case STRING_LIST -> pgType.equals("_text") || pgType.equals("_varchar") ? Kind.TEXT_ARRAY : null;
+    };
+  }
+
+  /** Counts on a connection of its own ({@link SourceCount}); {@link #cancel()} and {@link #close()} stop it. */
+  @Override
+  public OptionalLong count() {
+    return counter.count();
+  }
+
+  /** True: {@link #count()} runs on a connection of its own, beside the COPY. */
+  @Override
+  public boolean countsConcurrently() {
+    return true;
+  }
+
+  @Override
+  public boolean next() {
+    try {
+      if (!started) {
+        start();
+      }
+      while (true) {
+        if (cancelled) {
+          throw new ExportException("reading was cancelled", false);
+        }
+        if (finished || !readRow()) {
+          return false;
+        }
+        if (uuidColumn >= 0) {
+          String uuid = strings[uuidColumn];
+          if (uuid.equals(previousUuid)) {
+            continue;
+          }
+          previousUuid = uuid;
+        }
+        return true;
+      }
+    } catch (SQLException e) {
+      stopped();
+      if (cancelled) {
+        throw new ExportException("reading was cancelled", e, false);
+      }
+      throw JdbcCursor.sourceFailure(started ? "reading rows of table " + table + " failed"
+          : "cannot query the table " + table, e);
+    } catch (RuntimeException e) {
+      stopped();
+      throw e;
+    }
+  }
+
+  private void start() throws SQLException {
+    synchronized (lock) {
+      if (cancelled) {
+        throw new ExportException("reading was cancelled", false);
+      }
+      copying = true;
+    }
+    copy = new CopyManager(base).copyOut(copySql);
+    started = true;
+    ensure(SIGNATURE.length + 8);
+    for (byte b : SIGNATURE) {
+      if (buffer[position++] != b) {
+        throw malformed("it does not start with the binary COPY signature");
+      }
+    }
+    int flags = readInt();
+    if ((flags & (1 << 16)) != 0) {
+      throw malformed("it holds row OIDs");
+    }
+    int extension = readInt();
+    if (extension < 0) {
+      throw malformed("its header extension has a negative length");
+    }
+    ensure(extension);
+    position += extension;
+  }
+
+  /** Reads the next row into the arrays; false at the COPY's trailer. */
+  private boolean readRow() throws SQLException {
+    ensure(2);
+    short fields = (short) (((buffer[position] & 0xFF) << 8) | (buffer[position + 1] & 0xFF));
+    position += 2;
+    if (fields == -1) {
+      while (copy.readFromCopy() != null) {
+        // Nothing follows the trailer; reading on ends the COPY and frees the connection.
+      }
+      finished = true;
+      stopped();
+      return false;
+    }
+    if (fields != kinds.length) {
+      throw malformed("a row has " + fields + " fields, not " + kinds.length);
+    }
+    for (int i = 0; i < kinds.length; i++) {
+      ensure(4);
+      int length = readInt();
+      if (length == -1) {
+        nulls[i] = true;
+        strings[i] = null;
+        lists[i] = null;
+        continue;
+      }
+      if (length < 0) {
+        throw malformed("a field has the length " + length);
+      }
+      ensure(length);
+      nulls[i] = false;
+      decode(i, length);
+      position += length;
+    }
+    return true;
+  }
+
+  private void decode(int column, int length) {
+    byte[] b = buffer;
+    int at = position;
+    switch (kinds[column]) {
+      case TEXT -> strings[column] = new String(b, at, length, StandardCharsets.UTF_8);
+      case JSONB -> {
+        if (length < 1 || b[at] != 1) {
+          throw malformed("column " + schema.column(column).name() + " holds jsonb of an unknown version");
+        }
+        strings[column] = new String(b, at + 1, length - 1, StandardCharsets.UTF_8);
+      }
+      case UUID -> {
+        expectLength(column, length, 16);
+        strings[column] = uuid(b, at);
+      }
+      case INT8 -> {
+        expectLength(column, length, 8);
+        longs[column] = long8(b, at);
+      }
+      case INT4 -> {
+        expectLength(column, length, 4);
+        longs[column] = int4(b, at);
+      }
+      case INT2 -> {
+        expectLength(column, length, 2);
+        longs[column] = (short) (((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF));
+      }
+      case BOOL -> {
+        expectLength(column, length, 1);
+        longs[column] = b[at] != 0 ? 1 : 0;
+      }
+      case TIMESTAMPTZ -> {
+        expectLength(column, length, 8);
+        long micros = long8(b, at);
+        if (micros == Long.MAX_VALUE || micros == Long.MIN_VALUE) {
+          throw new ExportException("column " + schema.column(column).name() + " of table " + table
+              + " holds an infinite timestamp, which cannot be exported", false);
+        }
+        longs[column] = micros + POSTGRES_EPOCH_MICROS;
+      }
+      case TEXT_ARRAY -> lists[column] = textArray(column, b, at, length);
+      default -> throw new IllegalStateException("unhandled column kind " + kinds[column]);
+    }
+  }
+
+  private void expectLength(int column, int length, int expected) {
+    if (length != expected) {
+      throw malformed("column " + schema.column(column).name() + " has a value of " + length + " bytes, not "
+          + expected);
+    }
+  }
+
+  /** A one-dimensional array of text, as pgjdbc's {@code getArray} gives it to {@link JdbcCursor}. */
+  private List<String> textArray(int column, byte[] b, int at, int length) {
+    int end = at + length;
+    if (length < 12) {
+      throw malformed("column " + schema.column(column).name() + " has a truncated array");
+    }
+    int dimensions = int4(b, at);
+    if (dimensions == 0) {
+      return List.of();
+    }
+    if (dimensions != 1) {
+      throw new ExportException("column " + schema.column(column).name() + " of table " + table + " holds an array of "
+          + dimensions + " dimensions; only lists (one dimension) can be exported", false);
+    }
+    int p = at + 12; // dimensions, has-nulls flag, element type
+    if (end - p < 8) {
+      throw malformed("column " + schema.column(column).name() + " has a truncated array");
+    }
+    int size = int4(b, p);
+    p += 8; // size, lower bound
+    String[] elements = new String[size];
+    for (int e = 0; e < size; e++) {
+      if (end - p < 4) {
+        throw malformed("column " + schema.column(column).name() + " has a truncated array");
+      }
+      int elementLength = int4(b, p);
+      p += 4;
+      if (elementLength == -1) {
+        continue;
+      }
+      if (elementLength < 0 || end - p < elementLength) {
+        throw malformed("column " + schema.column(column).name() + " has an array element of " + elementLength
+            + " bytes");
+      }
+      elements[e] = new String(b, p, elementLength, StandardCharsets.UTF_8);
+      p += elementLength;
+    }
+    return Collections.unmodifiableList(Arrays.asList(elements));
+  }
+
+  private String uuid(byte[] b, int at) {
+    byte[] text = uuidText;
+    int t = 0;
+    for (int i = 0; i < 16; i++) {
+      if (i == 4 || i == 6 || i == 8 || i == 10) {
+        text[t++] = '-';
+      }
+      text[t++] = HEX[(b[at + i] >> 4) & 0xF];
+      text[t++] = HEX[b[at + i] & 0xF];
+    }
+    return new String(text, 0, 36, StandardCharsets.ISO_8859_1);
+  }
+
+  private static int int4(byte[] b, int at) {
+    return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+  }
+
+  private static long long8(byte[] b, int at) {
+    return ((long) int4(b, at) << 32) | (int4(b, at + 4) & 0xFFFF_FFFFL);
+  }
+
+  private int readInt() {
+    int value = int4(buffer, position);
+    position += 4;
+    return value;
+  }
+
+  /**
+   * Makes {@code n} bytes available from {@link #position}. PostgreSQL sends a row per COPY message,
+   * so this swaps in the next message; a row split over messages is joined.
+   */
+  private void ensure(int n) throws SQLException {
+    while (limit - position < n) {
+      byte[] message = copy.readFromCopy();
+      if (message == null) {
+        throw malformed("it ended inside a row");
+      }
+      int left = limit - position;
+      if (left == 0) {
+        buffer = message;
+      } else {
+        byte[] joined = Arrays.copyOfRange(buffer, position, position + left + message.length);
+        System.arraycopy(message, 0, joined, left, message.length);
+        buffer = joined;
+      }
+      position = 0;
+      limit = buffer.length;
+    }
+  }
+
+  private ExportException malformed(String what) {
+    return new ExportException("the COPY output of table " + table + " cannot be read: " + what, false);
+  }
+
+  /** The COPY is over on the server (ended, failed or cancelled): a cancel must not reach later statements. */
+  private void stopped() {
+    synchronized (lock) {
+      copying = false;
+    }
+  }
+
+  @Override
+  public boolean isNull(int column) {
+    return nulls[column];
+  }
+
+  @Override
+  public String getString(int column) {
+    return strings[column];
+  }
+
+  @Override
+  public long getLong(int column) {
+    return longs[column];
+  }
+
+  @Override
+  public boolean getBoolean(int column) {
+    return longs[column] != 0;
+  }
+
+  @Override
+  public long getTimestampMicros(int column) {
+    return longs[column];
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<String> getStringList(int column) {
+    return (List<String>) lists[column];
+  }
+
+  /**
+   * Stops a count or COPY from any thread: a running COPY by pgjdbc's cancel request, which makes a
+   * blocked read fail at once; otherwise the flag stops the cursor at its next row.
+   */
+  @Override
+  public void cancel() {
+    cancelled = true;
+    counter.stop();
+    synchronized (lock) {
+      if (copying && !cancelSent) {
+        cancelSent = true;
+        try {
+          base.cancelQuery();
+        } catch (SQLException ignored) {
+          // The flag stops the cursor at the next row even when the server cannot be reached.
+        }
+      }
+    }
+  }
+
+  /**
+   * Ends a COPY still running, rolls back the transaction the cursor began and closes the
+   * connection, returning it to its pool in the state it was lent. pgjdbc's
+   * {@code CopyOut.cancelCopy()} sends a cancel request but leaves the rest of the COPY unread on the
+   * connection, where the next statement would meet it; so the cursor sends the request itself
+   * (unless {@link #cancel()} did) and reads on until the server reports the COPY cancelled, or ended.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    counter.stop(); // a count still running beside the read ends with it
+    try {
+      CopyOut running = copy;
+      if (running != null && running.isActive()) {
+        synchronized (lock) {
+          if (copying && !cancelSent) {
+            cancelSent = true;
+            try {
+              base.cancelQuery();
+            } catch (SQLException ignored) {
+              // Reading to the end below frees the connection all the same, only later.
+            }
+          }
+        }
+        try {
+          while (running.readFromCopy() != null) {
+            // Rows sent before the cancel arrived.
+          }
+        } catch (SQLException expected) {
+          // The server's answer to the cancel: the COPY is over and the connection free.
+        } finally {
+          stopped();
+        }
+      }
+      if (restoreAutoCommit) {
+        connection.rollback();
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException ignored) {
+      // Closing the connection below releases whatever is left.
+    } finally {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // Nothing more can be done for a connection that fails to close.
+      }
+    }
+  }
+}
