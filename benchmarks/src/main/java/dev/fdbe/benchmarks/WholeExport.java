@@ -53,8 +53,8 @@ import org.jspecify.annotations.Nullable;
  * counting, which every export's time includes), and to read them with plain JDBC: the very select
  * (SQL, parameters, fetch size, session settings) the exports' source ran, captured from it by
  * {@link CapturedQuery} and replayed, every column of every row read and nothing decoded further.
- * With {@code --repetitions N} the exports and the plain read run alternately N times in the same
- * JVM and each line has their median (and range); the source read and the count run once.
+ * With {@code --repetitions N} every line runs alternately N times in the same JVM and has the
+ * median (and range) of its runs.
  * For each it reports rows/s and the peak live heap (sampled every ten seconds after a full
  * collection), which stays flat as N grows if memory does not depend on the export's size. An
  * unmeasured pass over a database of 100k rows warms the JIT first.
@@ -163,10 +163,10 @@ public final class WholeExport {
   }
 
   /**
-   * Seeds (or reuses) the database of {@code rows} events, reads and counts them once through the
-   * source, then {@code repetitions} rounds of: each format's export, then the plain read of the
-   * select those exports ran. One measurement per line; a repeated line has the median of its
-   * repetitions.
+   * Seeds (or reuses) the database of {@code rows} events, then {@code repetitions} rounds of: each
+   * format's export, the read through the source, the count, the plain read of the select the
+   * exports ran. One measurement per line; a repeated line has the median of its repetitions. Every
+   * line alternates with the others, so that none is always the first after the database opens.
    */
   public static List<Measurement> run(Path data, long rows, List<FileFormat> formats, Compression compression,
       int repetitions) throws IOException, SQLException, InterruptedException {
@@ -182,16 +182,6 @@ public final class WholeExport {
       seed(dataSource, rows, SPAN);
       List<Measurement> measurements = new ArrayList<>();
       HeapWatch heap = new HeapWatch();
-      measurements.add(heap.measure(READ, rows, () -> {
-        long read = read(dataSource);
-        check(read == rows, "the source read " + read + " rows, not " + rows);
-        return 0L;
-      }));
-      measurements.add(heap.measure(COUNT, rows, () -> {
-        long counted = count(dataSource);
-        check(counted == rows, "the source counted " + counted + " rows, not " + rows);
-        return 0L;
-      }));
       // The exports' source records what it runs on its connection; the plain read replays that.
       CapturedQuery.Recorder recorder = CapturedQuery.recording(dataSource);
       Map<String, List<Measurement>> rounds = new LinkedHashMap<>();
@@ -223,6 +213,16 @@ public final class WholeExport {
                   + select.describe() + " as the export before it");
             }
           }
+          rounds.computeIfAbsent(READ, key -> new ArrayList<>()).add(heap.measure(READ, rows, () -> {
+            long read = read(dataSource);
+            check(read == rows, "the source read " + read + " rows, not " + rows);
+            return 0L;
+          }));
+          rounds.computeIfAbsent(COUNT, key -> new ArrayList<>()).add(heap.measure(COUNT, rows, () -> {
+            long counted = count(dataSource);
+            check(counted == rows, "the source counted " + counted + " rows, not " + rows);
+            return 0L;
+          }));
           CapturedQuery.Session replayed = session;
           CapturedQuery.Prepared replayedSelect = select;
           if (replayed == null) {
@@ -238,8 +238,10 @@ public final class WholeExport {
           }));
         }
       }
-      if (rounds.containsKey(PLAIN)) {
-        measurements.add(median(rounds.remove(PLAIN)));
+      for (String line : List.of(READ, COUNT, PLAIN)) {
+        if (rounds.containsKey(line)) {
+          measurements.add(median(rounds.remove(line)));
+        }
       }
       for (List<Measurement> repeated : rounds.values()) {
         measurements.add(median(repeated));

@@ -49,8 +49,7 @@ class WholeExportTest {
 
     assertThat(lines).extracting(WholeExport.Measurement::name).containsExactly("H2 read (source limit)",
         "H2 count (records_total)", "H2 plain read (same query)", "export CSV", "export JSONLines");
-    assertThat(lines.subList(0, 2)).extracting(WholeExport.Measurement::repetitions).containsOnly(1);
-    assertThat(lines.subList(2, 5)).allSatisfy(m -> {
+    assertThat(lines).allSatisfy(m -> {
       assertThat(m.repetitions()).isEqualTo(3);
       assertThat(m.rowsPerSecond()).isEqualTo(2_000 / m.seconds())
           .isBetween(m.minRowsPerSecond(), m.maxRowsPerSecond());
