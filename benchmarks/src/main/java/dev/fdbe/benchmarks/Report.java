@@ -26,17 +26,33 @@ import org.knowm.xchart.style.Styler;
  * @param seconds how long the suite took
  * @param writers one line per format × compression
  * @param wholeExports the whole-export measurements
+ * @param smallExports the latencies of small exports
  * @param targets the targets of the issue, each met or missed with its figures
  */
 public record Report(String machine, String command, double seconds, List<WriterLine> writers,
-    List<WholeExport.Measurement> wholeExports, List<Target> targets) {
+    List<WholeExport.Measurement> wholeExports, List<SmallExport.Latency> smallExports, List<Target> targets) {
   private static final long HEAP_FROM_ROWS = 1_000_000;
+  /** From this many rows the whole export is held to {@link #OF_PLAIN_READ} of the plain read. */
+  private static final long PLAIN_READ_FROM_ROWS = 1_000_000;
+  private static final double OF_PLAIN_READ = 0.9;
+  private static final double SMALL_EXPORT_SECONDS = 0.5;
 
-  /** The report in a {@code latest.json}, its targets judged again (after the rules changed). */
+  /** Lists missing from a report written before they were measured are empty. */
+  public Report {
+    writers = writers == null ? List.of() : writers;
+    wholeExports = wholeExports == null ? List.of() : wholeExports;
+    smallExports = smallExports == null ? List.of() : smallExports;
+    targets = targets == null ? List.of() : targets;
+  }
+
+  /**
+   * The report in a {@code latest.json}, its targets judged again (after the rules changed); lines a
+   * report of an older suite lacks are absent.
+   */
   public static Report read(Path json) throws IOException {
     Report report = new ObjectMapper().readValue(json.toFile(), Report.class);
     return new Report(report.machine(), report.command(), report.seconds(), report.writers(), report.wholeExports(),
-        targets(report.writers(), report.wholeExports()));
+        report.smallExports(), targets(report.writers(), report.wholeExports(), report.smallExports()));
   }
 
   /**
@@ -53,8 +69,9 @@ public record Report(String machine, String command, double seconds, List<Writer
   /** A target: what it asks, whether it is met, and the figures that decide it. */
   public record Target(String name, boolean met, String figures) {}
 
-  /** Builds the targets from the lines and the whole exports. */
-  public static List<Target> targets(List<WriterLine> writers, List<WholeExport.Measurement> wholeExports) {
+  /** Builds the targets from the lines and the whole and small exports. */
+  public static List<Target> targets(List<WriterLine> writers, List<WholeExport.Measurement> wholeExports,
+      List<SmallExport.Latency> smallExports) {
     List<Target> targets = new ArrayList<>();
     for (WriterLine line : writers) {
       if (line.peer() != null) {
@@ -94,6 +111,29 @@ public record Report(String machine, String command, double seconds, List<Writer
         }
       }
     }
+    for (long rows : sizes) {
+      if (rows < PLAIN_READ_FROM_ROWS) {
+        continue;
+      }
+      List<WholeExport.Measurement> these = wholeExports.stream().filter(m -> m.rows() == rows).toList();
+      these.stream().filter(m -> m.name().equals(WholeExport.PLAIN)).findFirst().ifPresent(plain -> {
+        for (WholeExport.Measurement export : these) {
+          if (isExport(export)) {
+            double ratio = export.rowsPerSecond() / plain.rowsPerSecond();
+            targets.add(new Target("whole " + export.name() + " of " + count(rows) + " rows ≥ " + OF_PLAIN_READ
+                + "× the " + WholeExport.PLAIN + (export.repetitions() > 1 ? " (medians)" : ""),
+                ratio >= OF_PLAIN_READ, rate(export.rowsPerSecond()) + " vs " + rate(plain.rowsPerSecond())
+                    + " rows/s (" + String.format(Locale.ROOT, "%.2f×", ratio) + ")"));
+          }
+        }
+      });
+    }
+    for (SmallExport.Latency small : smallExports) {
+      targets.add(new Target("small " + small.name() + " of " + String.format(Locale.ROOT, "%,d", small.rows())
+          + " rows, create → Completed ≤ " + SMALL_EXPORT_SECONDS + " s (median of " + small.repetitions() + ")",
+          small.medianSeconds() <= SMALL_EXPORT_SECONDS, String.format(Locale.ROOT, "%.3f s (%.3f–%.3f)",
+              small.medianSeconds(), small.minSeconds(), small.maxSeconds())));
+    }
     // Peak heap: from 1M rows up (a smaller export can end before the heap is first sampled).
     List<Long> large = sizes.stream().filter(rows -> rows >= HEAP_FROM_ROWS).toList();
     if (large.size() >= 2) {
@@ -113,13 +153,16 @@ public record Report(String machine, String command, double seconds, List<Writer
     return targets;
   }
 
-  /** Writes latest.json, latest.md and latest.png into the directory. */
+  /** Writes latest.json, latest.md and (with writer lines) latest.png into the directory. */
   public void write(Path directory) throws IOException {
     Files.createDirectories(directory);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(directory.resolve("latest.json").toFile(), this);
     Files.writeString(directory.resolve("latest.md"), markdown(), StandardCharsets.UTF_8);
-    BitmapEncoder.saveBitmap(chart(), directory.resolve("latest.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    // Without writer lines (--exports-only) there are no bars to draw; a chart from an earlier run stays.
+    if (!writers.isEmpty()) {
+      BitmapEncoder.saveBitmap(chart(), directory.resolve("latest.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
   }
 
   /** The tables and the targets in Markdown. */
@@ -141,17 +184,46 @@ public record Report(String machine, String command, double seconds, List<Writer
     }
     if (!wholeExports.isEmpty()) {
       md.append("\nWhole exports from H2 through the engine to local storage (one worker, compression ")
-          .append("none):\n\n| what | rows | seconds | rows/s | bytes | peak live heap |\n|---|--:|--:|--:|--:|--:|\n");
+          .append("none); a line run more than once has the median of its runs, which alternated with the other")
+          .append(" repeated lines:\n\n| what | rows | seconds | rows/s | bytes | peak live heap | runs |")
+          .append(" rows/s min–max |\n|---|--:|--:|--:|--:|--:|--:|--:|\n");
       for (WholeExport.Measurement m : wholeExports) {
         md.append("| ").append(m.name()).append(" | ").append(count(m.rows())).append(" | ")
             .append(String.format(Locale.ROOT, "%.1f", m.seconds())).append(" | ").append(rate(m.rowsPerSecond()))
             .append(" | ").append(m.bytes() == 0 ? "–" : mib(m.bytes())).append(" | ")
-            .append(mib(m.peakLiveHeapBytes())).append(" |\n");
+            .append(mib(m.peakLiveHeapBytes())).append(" | ").append(Math.max(1, m.repetitions())).append(" | ")
+            .append(m.minRowsPerSecond() == null || m.maxRowsPerSecond() == null ? "–"
+                : rate(m.minRowsPerSecond()) + "–" + rate(m.maxRowsPerSecond()))
+            .append(" |\n");
+      }
+      List<String> ratios = plainReadRatios(wholeExports);
+      if (!ratios.isEmpty()) {
+        md.append("\nWhole export ÷ ").append(WholeExport.PLAIN).append(", rows/s: ").append(String.join("; ", ratios))
+            .append(".\n");
       }
       List<String> shares = countingShares(wholeExports);
       if (!shares.isEmpty()) {
         md.append("\nEvery export counts its rows before reading them (`records_total`); counting alone took ")
             .append(String.join("; ", shares)).append(".\n");
+      }
+    }
+    if (!smallExports.isEmpty()) {
+      md.append("\nSmall exports through the in-process engine, seconds (median of the runs, after warm-up runs);")
+          .append(" each phase's median:\n\n| what | rows | runs | create → Completed | min–max | create → seen by caller");
+      for (String phase : SmallExport.PHASES) {
+        md.append(" | ").append(phase);
+      }
+      md.append(" |\n|---|--:|--:|--:|--:|--:").append("|--:".repeat(SmallExport.PHASES.size())).append("|\n");
+      for (SmallExport.Latency small : smallExports) {
+        md.append("| ").append(small.name()).append(" | ").append(String.format(Locale.ROOT, "%,d", small.rows()))
+            .append(" | ").append(small.repetitions()).append(" | ").append(seconds(small.medianSeconds()))
+            .append(" | ").append(seconds(small.minSeconds())).append("–").append(seconds(small.maxSeconds()))
+            .append(" | ").append(seconds(small.medianObservedSeconds()));
+        for (String phase : SmallExport.PHASES) {
+          Double value = small.phaseMedianSeconds() == null ? null : small.phaseMedianSeconds().get(phase);
+          md.append(" | ").append(value == null ? "–" : seconds(value));
+        }
+        md.append(" |\n");
       }
     }
     md.append("\nTargets:\n\n");
@@ -216,6 +288,27 @@ public record Report(String machine, String command, double seconds, List<Writer
           + " of an export's time");
     }
     return shares;
+  }
+
+  /** Per row count, each export's rows/s as a multiple of the plain read's (medians when repeated). */
+  static List<String> plainReadRatios(List<WholeExport.Measurement> wholeExports) {
+    List<String> ratios = new ArrayList<>();
+    for (WholeExport.Measurement plain : wholeExports) {
+      if (!plain.name().equals(WholeExport.PLAIN)) {
+        continue;
+      }
+      List<String> these = wholeExports.stream().filter(m -> m.rows() == plain.rows() && isExport(m))
+          .map(m -> m.name() + " " + String.format(Locale.ROOT, "%.2f×", m.rowsPerSecond() / plain.rowsPerSecond()))
+          .toList();
+      if (!these.isEmpty()) {
+        ratios.add(count(plain.rows()) + " rows: " + String.join(", ", these));
+      }
+    }
+    return ratios;
+  }
+
+  private static String seconds(double value) {
+    return String.format(Locale.ROOT, "%.3f", value);
   }
 
   private static String orDash(Double value) {

@@ -22,15 +22,24 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The whole benchmark suite in one command: every writer (format × compression) with its peers and
  * codec limits in JMH (one fork each, 2 × 1 s warm-up, 3 × 1 s measurement; DuckDB at its default
  * thread count only for the uncompressed and zstd lines), then the whole exports of 100k and 1M rows
- * (10M with {@code --with-10m}) in a child JVM with a 1 GiB heap and a 64 MiB young generation; writes
- * {@code latest.json}, {@code latest.md} and {@code latest.png} into {@code --out} (default
- * {@code benchmarks/results}).
+ * (10M with {@code --with-10m}) next to the source read, the count and the plain JDBC read of the
+ * same select, the exports and the plain read alternating {@value #DEFAULT_REPETITIONS} times (per row
+ * count; {@code --repetitions}), then the latency of a demo-sized export ({@link SmallExport}), each
+ * in a child JVM with a 1 GiB heap and a 64 MiB young generation; writes {@code latest.json},
+ * {@code latest.md} and {@code latest.png} into {@code --out} (default {@code benchmarks/results}).
  *
  * <p>Run: {@code benchmarks/run} (builds the jar, then {@code java -cp benchmarks/target/benchmarks.jar
  * dev.fdbe.benchmarks.Suite}).
  */
 public final class Suite {
   static final String COMMAND = "benchmarks/run";
+  /**
+   * Repetitions of the whole exports and plain read at 100k and 1M rows: five where a round takes
+   * about 20 s, one where a round takes two to three minutes, so that the suite stays within about
+   * 15 minutes on 2 cores.
+   */
+  static final String DEFAULT_REPETITIONS = "5,1";
+  private static final int SMALL_EXPORT_REPETITIONS = 7;
   private static final List<Class<?>> WRITER_BENCHMARKS = List.of(FormatThroughput.class, JacksonJsonLines.class,
       AvroParquet.class, DuckDbCopy.class, CodecLimit.class);
 
@@ -42,8 +51,15 @@ public final class Suite {
     boolean writers = true;
     boolean exports = true;
     boolean reportOnly = false;
+    String repetitions = DEFAULT_REPETITIONS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--repetitions" -> {
+          if (++i == args.length) {
+            throw new IllegalArgumentException("--repetitions needs a count, or one per row count (100k,1M[,10M])");
+          }
+          repetitions = args[i];
+        }
         case "--out" -> {
           if (++i == args.length) {
             throw new IllegalArgumentException("--out needs a directory");
@@ -55,8 +71,9 @@ public final class Suite {
         case "--exports-only" -> writers = false;
         case "--report-only" -> reportOnly = true;
         default -> throw new IllegalArgumentException("unknown option '" + args[i]
-            + "'; options: --out DIR, --with-10m, --writers-only, --exports-only, --report-only (rewrite the"
-            + " report from DIR/latest.json)");
+            + "'; options: --out DIR, --with-10m, --writers-only, --exports-only, --repetitions N[,N...] (of the"
+            + " whole exports per row count, default " + DEFAULT_REPETITIONS + "), --report-only (rewrite the report"
+            + " from DIR/latest.json)");
       }
     }
     if (reportOnly) {
@@ -67,14 +84,15 @@ public final class Suite {
     }
     long started = System.nanoTime();
     List<Report.WriterLine> lines = writers ? writerLines(runWriters()) : List.of();
-    List<WholeExport.Measurement> wholeExports = exports ? runWholeExports(tenMillion) : List.of();
+    List<WholeExport.Measurement> wholeExports = exports ? runWholeExports(tenMillion, repetitions) : List.of();
+    List<SmallExport.Latency> smallExports = exports ? runSmallExports() : List.of();
     double seconds = (System.nanoTime() - started) / 1e9;
     StringBuilder command = new StringBuilder(COMMAND);
     for (String arg : args) {
       command.append(' ').append(arg);
     }
-    Report report = new Report(machine(), command.toString(), seconds, lines, wholeExports,
-        Report.targets(lines, wholeExports));
+    Report report = new Report(machine(), command.toString(), seconds, lines, wholeExports, smallExports,
+        Report.targets(lines, wholeExports, smallExports));
     report.write(out);
     System.out.println(report.markdown());
     System.out.printf(Locale.ROOT, "wrote %s/latest.json, latest.md and latest.png in %.0f s%n", out, seconds);
@@ -154,23 +172,35 @@ public final class Suite {
   }
 
   /** Runs {@link WholeExport} in a child JVM of 1 GiB heap so that its peak heap is its own. */
-  private static List<WholeExport.Measurement> runWholeExports(boolean tenMillion)
+  private static List<WholeExport.Measurement> runWholeExports(boolean tenMillion, String repetitions)
       throws IOException, InterruptedException {
-    Path result = Files.createTempFile("fdbe-whole-export", ".json");
+    return List.of(child(WholeExport.class, WholeExport.Measurement[].class, "--rows",
+        tenMillion ? "100000,1000000,10000000" : "100000,1000000", "--repetitions",
+        tenMillion && repetitions.equals(DEFAULT_REPETITIONS) ? DEFAULT_REPETITIONS + ",1" : repetitions));
+  }
+
+  /** Runs {@link SmallExport} in a child JVM like the whole exports'. */
+  private static List<SmallExport.Latency> runSmallExports() throws IOException, InterruptedException {
+    return List.of(child(SmallExport.class, SmallExport.Latency[].class, "--repetitions",
+        Integer.toString(SMALL_EXPORT_REPETITIONS)));
+  }
+
+  private static <T> T child(Class<?> main, Class<T> result, String... args) throws IOException, InterruptedException {
+    Path file = Files.createTempFile("fdbe-" + main.getSimpleName(), ".json");
     try {
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           // A small young generation: collections come often, so the peak live heap is seen.
-          "-Xms1g", "-Xmx1g", "-Xmn64m", "-cp", System.getProperty("java.class.path"), WholeExport.class.getName(),
-          "--rows", tenMillion ? "100000,1000000,10000000" : "100000,1000000", "--out", result.toString()));
+          "-Xms1g", "-Xmx1g", "-Xmn64m", "-cp", System.getProperty("java.class.path"), main.getName()));
+      command.addAll(List.of(args));
+      command.addAll(List.of("--out", file.toString()));
       Process process = new ProcessBuilder(command).inheritIO().start();
       int exit = process.waitFor();
       if (exit != 0) {
-        throw new IllegalStateException("the whole-export benchmark failed (exit " + exit + "); its output is above");
+        throw new IllegalStateException(main.getSimpleName() + " failed (exit " + exit + "); its output is above");
       }
-      return List.of(new com.fasterxml.jackson.databind.ObjectMapper()
-          .readValue(result.toFile(), WholeExport.Measurement[].class));
+      return new com.fasterxml.jackson.databind.ObjectMapper().readValue(file.toFile(), result);
     } finally {
-      Files.deleteIfExists(result);
+      Files.deleteIfExists(file);
     }
   }
 

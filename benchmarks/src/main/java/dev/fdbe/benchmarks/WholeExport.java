@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -42,13 +43,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A whole export through the engine: N events in the H2 reference tables (a file database) exported
  * by one worker to local storage, once per format, next to the time it takes merely to read the
  * same rows from H2 through the library's JDBC source (the source limit: no export can be faster)
  * and merely to count them as each export does first for its {@code records_total} (the cost of
- * counting, which every export's time includes).
+ * counting, which every export's time includes), and to read them with plain JDBC: the very select
+ * (SQL, parameters, fetch size, session settings) the exports' source ran, captured from it by
+ * {@link CapturedQuery} and replayed, every column of every row read and nothing decoded further.
+ * With {@code --repetitions N} every line runs alternately N times in the same JVM and has the
+ * median (and range) of its runs.
  * For each it reports rows/s and the peak live heap (sampled every ten seconds after a full
  * collection), which stays flat as N grows if memory does not depend on the export's size. An
  * unmeasured pass over a database of 100k rows warms the JIT first.
@@ -56,7 +62,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * <p>A plain program rather than a JMH benchmark: a single export of a million rows is its own
  * measurement, and peak heap needs a JVM to itself. {@link Suite} runs it in a child JVM. By hand:
  * {@code java -Xmx1g -cp benchmarks/target/benchmarks.jar dev.fdbe.benchmarks.WholeExport --rows
- * 1000000 --formats PARQUET,CSV --compression NONE --out result.json}. The database is built once
+ * 100000,1000000 --repetitions 5,2 --formats PARQUET,CSV --compression NONE --out result.json}
+ * (repetitions: one count for every row count, or one per row count). The database is built once
  * per row count under {@code --data} (default {@code benchmarks/target/whole-export}) and reused.
  */
 public final class WholeExport {
@@ -70,9 +77,26 @@ public final class WholeExport {
   /** The measurement of the count every export makes first ({@code records_total}), alone. */
   static final String COUNT = "H2 count (records_total)";
 
-  /** One measurement: what ran, how many rows, how fast, how much heap. */
+  /**
+   * The plain JDBC read of exactly the select the exports' source ran, captured from it
+   * ({@link CapturedQuery}): the driver alone, no row decoded into the library's cursor.
+   */
+  static final String PLAIN = "H2 plain read (same query)";
+
+  /**
+   * One line: what ran, how many rows, how fast, how much heap. A line measured several times
+   * ({@code repetitions} above 1) has the median time and rows/s from it, and the range of rows/s;
+   * a line measured once (or read from a report written before repetitions, where the field is 0)
+   * has them null.
+   */
   public record Measurement(String name, long rows, double seconds, double rowsPerSecond, long bytes,
-      long peakLiveHeapBytes) {}
+      long peakLiveHeapBytes, int repetitions, @Nullable Double minRowsPerSecond, @Nullable Double maxRowsPerSecond) {
+    /** A line measured once. */
+    public Measurement(String name, long rows, double seconds, double rowsPerSecond, long bytes,
+        long peakLiveHeapBytes) {
+      this(name, rows, seconds, rowsPerSecond, bytes, peakLiveHeapBytes, 1, null, null);
+    }
+  }
 
   private WholeExport() {}
 
@@ -82,6 +106,7 @@ public final class WholeExport {
     Compression compression = Compression.NONE;
     Path data = Path.of("benchmarks", "target", "whole-export");
     Path out = null;
+    List<Integer> repetitions = new ArrayList<>(List.of(1));
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -90,22 +115,30 @@ public final class WholeExport {
         case "--compression" -> compression = Compression.valueOf(required(args[i], value));
         case "--data" -> data = Path.of(required(args[i], value));
         case "--out" -> out = Path.of(required(args[i], value));
+        case "--repetitions" -> repetitions = Stream.of(required(args[i], value).split(",")).map(Integer::parseInt)
+            .toList();
         default -> throw new IllegalArgumentException("unknown option '" + args[i]
-            + "'; options: --rows N[,N...] --formats PARQUET,CSV,JSON_LINES --compression NONE|ZSTD|... --data DIR"
-            + " --out FILE");
+            + "'; options: --rows N[,N...] --repetitions N[,N...] --formats PARQUET,CSV,JSON_LINES"
+            + " --compression NONE|ZSTD|... --data DIR --out FILE");
       }
       i++;
     }
     if (rowCounts.isEmpty()) {
       rowCounts.add(100_000L);
     }
+    if (repetitions.size() != 1 && repetitions.size() != rowCounts.size()) {
+      throw new IllegalArgumentException("--repetitions takes one count for every row count or one per row count ("
+          + rowCounts.size() + "), got " + repetitions);
+    }
     ObjectMapper json = new ObjectMapper();
     ArrayNode results = json.createArrayNode();
     // One unmeasured pass over a small database, so that every measured one runs compiled code.
     System.err.printf("warming up on %,d rows%n", WARM_UP_ROWS);
     run(data, WARM_UP_ROWS, formats, compression);
-    for (long rows : rowCounts) {
-      for (Measurement measurement : run(data, rows, formats, compression)) {
+    for (int i = 0; i < rowCounts.size(); i++) {
+      long rows = rowCounts.get(i);
+      int times = repetitions.get(repetitions.size() == 1 ? 0 : i);
+      for (Measurement measurement : run(data, rows, formats, compression, times)) {
         ObjectNode node = json.valueToTree(measurement);
         results.add(node);
         System.out.println(json.writeValueAsString(node));
@@ -123,59 +156,138 @@ public final class WholeExport {
     return value;
   }
 
-  /** Seeds (or reuses) the database of {@code rows} events, reads them once, exports them per format. */
+  /** {@link #run(Path, long, List, Compression, int)} with one repetition. */
   public static List<Measurement> run(Path data, long rows, List<FileFormat> formats, Compression compression)
       throws IOException, SQLException, InterruptedException {
+    return run(data, rows, formats, compression, 1);
+  }
+
+  /**
+   * Seeds (or reuses) the database of {@code rows} events, then {@code repetitions} rounds of: each
+   * format's export, the read through the source, the count, the plain read of the select the
+   * exports ran. One measurement per line; a repeated line has the median of its repetitions. Every
+   * line alternates with the others, so that none is always the first after the database opens.
+   */
+  public static List<Measurement> run(Path data, long rows, List<FileFormat> formats, Compression compression,
+      int repetitions) throws IOException, SQLException, InterruptedException {
+    if (repetitions < 1) {
+      throw new IllegalArgumentException("repetitions must be at least 1, got " + repetitions);
+    }
     Path directory = Files.createDirectories(data.resolve(rows + "-rows"));
     // Closed when the pool lets go of its last connection, so the next measurement opens it afresh.
     DataSource dataSource = RunStores.h2DataSource("jdbc:h2:" + directory.toAbsolutePath().resolve("events")
         + ";DB_CLOSE_DELAY=0");
+    Path files = directory.resolve("files");
     try {
-      seed(dataSource, rows);
+      seed(dataSource, rows, SPAN);
       List<Measurement> measurements = new ArrayList<>();
       HeapWatch heap = new HeapWatch();
-      measurements.add(heap.measure(READ, rows, () -> {
-        long read = read(dataSource);
-        check(read == rows, "the source read " + read + " rows, not " + rows);
-        return 0L;
-      }));
-      measurements.add(heap.measure(COUNT, rows, () -> {
-        long counted = count(dataSource);
-        check(counted == rows, "the source counted " + counted + " rows, not " + rows);
-        return 0L;
-      }));
-      for (FileFormat format : formats) {
-        Path files = directory.resolve("files");
-        try (ExportEngine engine = ExportEngine.builder()
-            .runStore(RunStores.jdbc(dataSource))
-            .recordSource(RecordSources.jdbc(dataSource))
-            .blobStore(BlobStores.fromUri(Files.createDirectories(files).toUri()))
-            .workers(1)
-            .pollInterval(Duration.ofMillis(20))
-            .maxIntervalLength(Duration.ofDays(7))
-            .build()) {
-          engine.start();
-          measurements.add(heap.measure("export " + format.wireName(), rows, () -> {
-            RunId id = engine.create(CALLER, ExportRequest.builder(Model.EVENTS, START, START.plus(SPAN))
-                .file(new FileConfig(format, compression, 0)).build());
-            RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofHours(2));
-            check(run.status() == RunStatus.COMPLETED, "export " + id + " ended " + run.status() + ": " + run.error());
-            check(run.recordsCompleted() == rows,
-                "export " + id + " wrote " + run.recordsCompleted() + " rows, not " + rows);
-            check(run.recordsTotal() != null && run.recordsTotal() == rows,
-                "export " + id + " counted " + run.recordsTotal() + " rows, not " + rows);
-            return run.bytesExported();
+      // The exports' source records what it runs on its connection; the plain read replays that.
+      CapturedQuery.Recorder recorder = CapturedQuery.recording(dataSource);
+      Map<String, List<Measurement>> rounds = new LinkedHashMap<>();
+      CapturedQuery.Session session = null;
+      CapturedQuery.Prepared select = null;
+      try (ExportEngine engine = ExportEngine.builder()
+          .runStore(RunStores.jdbc(dataSource))
+          .recordSource(RecordSources.jdbc(recorder.dataSource()))
+          .blobStore(BlobStores.fromUri(Files.createDirectories(files).toUri()))
+          .workers(1)
+          .pollInterval(Duration.ofMillis(20))
+          .maxIntervalLength(Duration.ofDays(7))
+          .build()) {
+        engine.start();
+        for (int round = 0; round < repetitions; round++) {
+          for (FileFormat format : formats) {
+            String name = "export " + format.wireName();
+            rounds.computeIfAbsent(name, key -> new ArrayList<>()).add(heap.measure(name, rows,
+                () -> export(engine, rows, format, compression)));
+            deleteContents(files);
+            List<CapturedQuery.Session> sessions = recorder.take();
+            check(sessions.size() == 1, name + " took " + sessions.size() + " connections from the source, not one");
+            CapturedQuery.Prepared ran = sessions.get(0).select(EventRows.COLUMNS);
+            if (select == null) {
+              session = sessions.get(0);
+              select = ran;
+            } else {
+              check(ran.describe().equals(select.describe()), name + " ran " + ran.describe() + ", not "
+                  + select.describe() + " as the export before it");
+            }
+          }
+          rounds.computeIfAbsent(READ, key -> new ArrayList<>()).add(heap.measure(READ, rows, () -> {
+            long read = read(dataSource);
+            check(read == rows, "the source read " + read + " rows, not " + rows);
+            return 0L;
           }));
-        } finally {
-          deleteTree(files);
+          rounds.computeIfAbsent(COUNT, key -> new ArrayList<>()).add(heap.measure(COUNT, rows, () -> {
+            long counted = count(dataSource);
+            check(counted == rows, "the source counted " + counted + " rows, not " + rows);
+            return 0L;
+          }));
+          CapturedQuery.Session replayed = session;
+          CapturedQuery.Prepared replayedSelect = select;
+          if (replayed == null) {
+            continue; // no format given: there is no export to read alike
+          }
+          if (round == 0) {
+            System.err.println("the plain read replays the source's session but its count: " + replayed.steps());
+          }
+          rounds.computeIfAbsent(PLAIN, key -> new ArrayList<>()).add(heap.measure(PLAIN, rows, () -> {
+            long read = CapturedQuery.replay(dataSource, replayed, replayedSelect);
+            check(read == rows, "the plain read read " + read + " rows, not " + rows);
+            return 0L;
+          }));
         }
+      }
+      for (String line : List.of(READ, COUNT, PLAIN)) {
+        if (rounds.containsKey(line)) {
+          measurements.add(median(rounds.remove(line)));
+        }
+      }
+      for (List<Measurement> repeated : rounds.values()) {
+        measurements.add(median(repeated));
       }
       return measurements;
     } finally {
+      deleteTree(files);
       if (dataSource instanceof JdbcConnectionPool pool) {
         pool.dispose();
       }
     }
+  }
+
+  /** One export of the whole interval, checked; returns the bytes it stored. */
+  private static long export(ExportEngine engine, long rows, FileFormat format, Compression compression) {
+    RunId id = engine.create(CALLER, ExportRequest.builder(Model.EVENTS, START, START.plus(SPAN))
+        .file(new FileConfig(format, compression, 0)).build());
+    RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofHours(2));
+    check(run.status() == RunStatus.COMPLETED, "export " + id + " ended " + run.status() + ": " + run.error());
+    check(run.recordsCompleted() == rows, "export " + id + " wrote " + run.recordsCompleted() + " rows, not " + rows);
+    check(run.recordsTotal() != null && run.recordsTotal() == rows,
+        "export " + id + " counted " + run.recordsTotal() + " rows, not " + rows);
+    return run.bytesExported();
+  }
+
+  /**
+   * The repetitions of one line as one: the median time (the mean of the middle two for an even
+   * count), rows/s from it, the range of rows/s, the largest peak heap, the bytes of the last.
+   */
+  static Measurement median(List<Measurement> repeated) {
+    Measurement last = repeated.get(repeated.size() - 1);
+    if (repeated.size() == 1) {
+      return last;
+    }
+    double seconds = median(repeated.stream().mapToDouble(Measurement::seconds).toArray());
+    return new Measurement(last.name(), last.rows(), seconds, last.rows() / seconds, last.bytes(),
+        repeated.stream().mapToLong(Measurement::peakLiveHeapBytes).max().orElseThrow(), repeated.size(),
+        repeated.stream().mapToDouble(Measurement::rowsPerSecond).min().orElseThrow(),
+        repeated.stream().mapToDouble(Measurement::rowsPerSecond).max().orElseThrow());
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
   private static void check(boolean condition, String message) {
@@ -185,7 +297,7 @@ public final class WholeExport {
   }
 
   /** Inserts the events unless the database already holds exactly that many. */
-  private static void seed(DataSource dataSource, long rows) throws SQLException {
+  static void seed(DataSource dataSource, long rows, Duration span) throws SQLException {
     RecordSources.createReferenceTables(dataSource);
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
       try (ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM events")) {
@@ -200,7 +312,7 @@ public final class WholeExport {
       statement.execute("DROP INDEX IF EXISTS events_team_uuid");
     }
     long started = System.nanoTime();
-    long step = SPAN.toNanos() / 1_000 / rows;
+    long step = span.toNanos() / 1_000 / rows;
     long startMicros = START.getEpochSecond() * 1_000_000L;
     Random random = new Random(7);
     Iterable<Map<String, Object>> generated = () -> new Iterator<>() {
@@ -250,7 +362,16 @@ public final class WholeExport {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes what is under the directory, keeping it. */
+  static void deleteContents(Path root) throws IOException {
+    try (Stream<Path> children = Files.list(root)) {
+      for (Path child : children.toList()) {
+        deleteTree(child);
+      }
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
