@@ -69,15 +69,24 @@ final class CapturedQuery {
 
     /** The one prepared statement whose result has exactly the given columns: the select of the rows. */
     Prepared select(List<String> columns) {
-      List<Prepared> selects = steps().stream().filter(Prepared.class::isInstance).map(Prepared.class::cast)
-          .filter(prepared -> prepared.columns().equals(columns.stream()
-              .map(column -> column.toLowerCase(Locale.ROOT)).toList()))
-          .toList();
+      List<Prepared> selects = selects(columns);
       if (selects.size() != 1) {
         throw new IllegalStateException("expected the source to run one select of the columns " + columns
             + " on its connection, found " + selects.size() + " among " + steps());
       }
       return selects.get(0);
+    }
+
+    /** Whether the session ran a select of exactly the given columns (the count's session does not). */
+    boolean reads(List<String> columns) {
+      return !selects(columns).isEmpty();
+    }
+
+    private List<Prepared> selects(List<String> columns) {
+      return steps().stream().filter(Prepared.class::isInstance).map(Prepared.class::cast)
+          .filter(prepared -> prepared.columns().equals(columns.stream()
+              .map(column -> column.toLowerCase(Locale.ROOT)).toList()))
+          .toList();
     }
   }
 

@@ -202,11 +202,13 @@ public final class WholeExport {
             rounds.computeIfAbsent(name, key -> new ArrayList<>()).add(heap.measure(name, rows,
                 () -> export(engine, rows, format, compression)));
             deleteContents(files);
-            List<CapturedQuery.Session> sessions = recorder.take();
-            check(sessions.size() == 1, name + " took " + sessions.size() + " connections from the source, not one");
-            CapturedQuery.Prepared ran = sessions.get(0).select(EventRows.COLUMNS);
+            // The read's connection, and the count's beside it (RecordCursor.countsConcurrently).
+            List<CapturedQuery.Session> reads = recorder.take().stream()
+                .filter(taken -> taken.reads(EventRows.COLUMNS)).toList();
+            check(reads.size() == 1, name + " read its rows on " + reads.size() + " connections of the source, not one");
+            CapturedQuery.Prepared ran = reads.get(0).select(EventRows.COLUMNS);
             if (select == null) {
-              session = sessions.get(0);
+              session = reads.get(0);
               select = ran;
             } else {
               check(ran.describe().equals(select.describe()), name + " ran " + ran.describe() + ", not "
