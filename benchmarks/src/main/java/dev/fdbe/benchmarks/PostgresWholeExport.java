@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -70,6 +71,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  *   <li>{@code psql \copy} of the select the library's source runs, captured from the source itself
  *       (the statement it prepares to describe the columns is the one inside its {@code COPY}), so
  *       the two can never drift apart;
+ *   <li>the same beside the source's count query ({@code records_total}, also captured), two
+ *       {@code psql} at once: what an export asks of the server, which counts on a second connection
+ *       while the rows are read;
  *   <li>a whole export per format through {@link ExportEngine} (in-memory run store, the JDBC source
  *       on this database, local files, one worker, compression none), create to completed, the
  *       {@code records_total} count included.
@@ -90,6 +94,7 @@ public final class PostgresWholeExport {
   private static final int DUPLICATE_EVERY = 200;
   static final String PLAIN = "psql plain ordered read";
   static final String SOURCE = "psql source select";
+  static final String BOTH = "psql source select + count, concurrently";
 
   /** One measurement: what ran, in which round, how many rows, how fast, the load average at its end. */
   public record Measurement(String name, int repetition, long rows, double seconds, double rowsPerSecond,
@@ -135,11 +140,14 @@ public final class PostgresWholeExport {
     dataSource.setURL(url);
     String psqlUri = url.substring("jdbc:".length());
     long expected = seed(dataSource, rows);
-    String sourceSelect = sourceSelect(dataSource);
+    List<String> sourceQueries = sourceQueries(dataSource);
+    String sourceSelect = sourceQueries.get(0);
+    String sourceCount = sourceQueries.get(1);
     String plainSelect = "SELECT " + String.join(", ", EventRows.COLUMNS) + " FROM events WHERE team_id = "
         + TEAM.value() + " AND timestamp >= '" + START + "'::timestamptz AND timestamp < '" + START.plus(SPAN)
         + "'::timestamptz ORDER BY team_id, timestamp, uuid";
     System.err.println("source select: " + sourceSelect);
+    System.err.println("source count: " + sourceCount);
     ObjectMapper json = new ObjectMapper();
     List<Measurement> measurements = new ArrayList<>();
     Path files = Files.createTempDirectory("fdbe-pg-export");
@@ -158,8 +166,9 @@ public final class PostgresWholeExport {
       }
       for (int r = 1; r <= repetitions; r++) {
         List<Measurement> round = new ArrayList<>();
-        round.add(psql(PLAIN, r, psqlUri, plainSelect, rows));
-        round.add(psql(SOURCE, r, psqlUri, sourceSelect, expected));
+        round.add(psql(PLAIN, r, psqlUri, rows, plainSelect));
+        round.add(psql(SOURCE, r, psqlUri, expected, sourceSelect));
+        round.add(psql(BOTH, r, psqlUri, expected, sourceSelect, sourceCount));
         for (FileFormat format : formats) {
           long started = System.nanoTime();
           long bytes = export(engine, format, START.plus(SPAN), expected);
@@ -198,55 +207,108 @@ public final class PostgresWholeExport {
     return run.bytesExported();
   }
 
-  /** {@code psql \copy (select) TO '/dev/null' (FORMAT binary)} in a child process, timed from start to exit. */
-  private static Measurement psql(String name, int repetition, String uri, String select, long rows)
+  /**
+   * {@code psql \copy (select) TO '/dev/null' (FORMAT binary)} for each select, each in a child
+   * process of its own, all at once; timed from the start until the last exits.
+   */
+  private static Measurement psql(String name, int repetition, String uri, long rows, String... selects)
       throws IOException, InterruptedException {
-    if (select.indexOf('\n') >= 0) {
-      throw new IllegalArgumentException("\\copy needs its select on one line: " + select);
-    }
-    ProcessBuilder builder = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c",
-        "\\copy (" + select + ") TO '/dev/null' (FORMAT binary)")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    List<Process> processes = new ArrayList<>();
     long started = System.nanoTime();
-    Process process = builder.start();
-    int exit = process.waitFor();
-    Measurement measurement = measurement(name, repetition, rows, started, 0);
-    check(exit == 0, "psql exited with " + exit + " for " + name);
-    return measurement;
+    for (String select : selects) {
+      if (select.indexOf('\n') >= 0) {
+        throw new IllegalArgumentException("\\copy needs its select on one line: " + select);
+      }
+      processes.add(new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c",
+          "\\copy (" + select + ") TO '/dev/null' (FORMAT binary)")
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+    for (Process process : processes) {
+      int exit = process.waitFor();
+      check(exit == 0, "psql exited with " + exit + " for " + name);
+    }
+    return measurement(name, repetition, rows, started, 0);
   }
 
   /**
-   * The select the JDBC source runs for the whole interval, as PostgreSQL receives it: the source
-   * prepares it (with its parameters written in as literals) to learn the column types, then runs it
-   * inside {@code COPY (...) TO STDOUT}. Recorded through a data source whose connections note every
-   * statement prepared on them; the count's statement, on a connection of its own, is told apart by
-   * its {@code COUNT(*)}.
+   * The select and the count the JDBC source runs for the whole interval, as PostgreSQL receives
+   * them. The source prepares its select (with its parameters written in as literals) to learn the
+   * column types, then runs it inside {@code COPY (...) TO STDOUT}; it counts with a prepared
+   * statement and bound parameters on a connection of its own. Both are recorded through a data
+   * source whose connections note every statement prepared on them and the parameters bound to it;
+   * the count's parameters are then written in as literals, for {@code psql}.
    */
-  static String sourceSelect(DataSource dataSource) {
+  static List<String> sourceQueries(DataSource dataSource) {
     List<String> prepared = new CopyOnWriteArrayList<>();
-    DataSource recording = recording(dataSource, prepared);
+    Map<String, Map<Integer, Object>> bound = new java.util.concurrent.ConcurrentHashMap<>();
+    DataSource recording = recording(dataSource, prepared, bound);
     SourceQuery query = new SourceQuery(TEAM, Model.EVENTS, new TimeRange(START, START.plus(SPAN)), List.of(),
         List.of());
     try (RecordCursor cursor = RecordSources.jdbc(recording).open(query)) {
       check(cursor.next(), "the source read no row of the interval");
+      check(cursor.count().isPresent(), "the source did not count");
     }
     List<String> selects = prepared.stream()
         .filter(sql -> !sql.contains("COUNT(") && sql.indexOf('?') < 0 && sql.startsWith("SELECT")).distinct().toList();
-    check(selects.size() == 1, "expected the source to prepare one select with literals, it prepared " + prepared);
-    return selects.get(0);
+    List<String> counts = prepared.stream().filter(sql -> sql.startsWith("SELECT COUNT(")).distinct().toList();
+    check(selects.size() == 1 && counts.size() == 1,
+        "expected the source to prepare one select with literals and one count, it prepared " + prepared);
+    return List.of(selects.get(0), withLiterals(counts.get(0), bound.getOrDefault(counts.get(0), Map.of())));
   }
 
-  private static DataSource recording(DataSource dataSource, List<String> prepared) {
+  /** The statement with its {@code n}th {@code ?} outside quotes replaced by parameter {@code n} as a literal. */
+  static String withLiterals(String sql, Map<Integer, Object> params) {
+    StringBuilder out = new StringBuilder();
+    int next = 1;
+    boolean quoted = false;
+    for (int i = 0; i < sql.length(); i++) {
+      char c = sql.charAt(i);
+      if (c == '\'') {
+        quoted = !quoted;
+      } else if (c == '?' && !quoted) {
+        Object value = params.get(next++);
+        if (value instanceof Number) {
+          out.append(value);
+        } else if (value instanceof java.time.OffsetDateTime || value instanceof Instant || value instanceof String) {
+          out.append('\'').append(value.toString().replace("'", "''")).append('\'');
+          if (!(value instanceof String)) {
+            out.append("::timestamptz");
+          }
+        } else {
+          throw new IllegalStateException("parameter " + (next - 1) + " of " + sql + " is " + value
+              + ", which has no literal form here");
+        }
+        continue;
+      }
+      out.append(c);
+    }
+    check(next == params.size() + 1, "the count has " + (next - 1) + " placeholders for " + params.size()
+        + " parameters");
+    return out.toString();
+  }
+
+  private static DataSource recording(DataSource dataSource, List<String> prepared,
+      Map<String, Map<Integer, Object>> bound) {
     InvocationHandler dataSources = (proxy, method, args) -> {
       Object result = invoke(dataSource, method, args);
       if (result instanceof Connection connection) {
         return Proxy.newProxyInstance(PostgresWholeExport.class.getClassLoader(), new Class<?>[] {Connection.class},
             (p, m, a) -> {
+              Object made = invoke(connection, m, a);
               if (m.getName().equals("prepareStatement") && a != null && a.length > 0 && a[0] instanceof String sql) {
                 prepared.add(sql);
+                Map<Integer, Object> params = bound.computeIfAbsent(sql, k -> new java.util.concurrent.ConcurrentHashMap<>());
+                PreparedStatement statement = (PreparedStatement) made;
+                return Proxy.newProxyInstance(PostgresWholeExport.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class}, (ps, sm, sa) -> {
+                      if (sm.getName().equals("setObject") && sa.length >= 2 && sa[0] instanceof Integer index) {
+                        params.put(index, sa[1]);
+                      }
+                      return invoke(statement, sm, sa);
+                    });
               }
-              return invoke(connection, m, a);
+              return made;
             });
       }
       return result;
@@ -380,10 +442,14 @@ public final class PostgresWholeExport {
           median(seconds), seconds[0], seconds[seconds.length - 1], list.get(0).rows() / median(seconds)));
     });
     table.append("\nratios of rows/s, median of the per-round ratios (min–max):\n");
-    ratio(table, measurements, SOURCE, PLAIN, "source select / plain read (target: time ratio <= 1.3)", true);
+    ratio(table, measurements, SOURCE, PLAIN, "source select / plain read, by time (target <= 1.3)", true);
     for (FileFormat format : formats) {
       ratio(table, measurements, "export " + format.wireName(), SOURCE, "export " + format.wireName()
           + " / psql of the source select (target >= " + (format == FileFormat.PARQUET ? "0.7" : "0.85") + ")", false);
+    }
+    for (FileFormat format : formats) {
+      ratio(table, measurements, "export " + format.wireName(), BOTH, "export " + format.wireName()
+          + " / psql of the source select and count at once", false);
     }
     double[] loads = measurements.stream().mapToDouble(Measurement::loadAverage).sorted().toArray();
     table.append(String.format("load average over the run: median %.1f (%.1f–%.1f)%n", median(loads), loads[0],
