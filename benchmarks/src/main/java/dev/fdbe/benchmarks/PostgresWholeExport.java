@@ -17,6 +17,7 @@ import dev.fdbe.RunStores;
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
 import dev.fdbe.TimeRange;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.SourceQuery;
@@ -29,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +42,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -47,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -241,7 +245,7 @@ public final class PostgresWholeExport {
    */
   static List<String> sourceQueries(DataSource dataSource) {
     List<String> prepared = new CopyOnWriteArrayList<>();
-    Map<String, Map<Integer, Object>> bound = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Map<Integer, Object>> bound = new ConcurrentHashMap<>();
     DataSource recording = recording(dataSource, prepared, bound);
     SourceQuery query = new SourceQuery(TEAM, Model.EVENTS, new TimeRange(START, START.plus(SPAN)), List.of(),
         List.of());
@@ -270,7 +274,7 @@ public final class PostgresWholeExport {
         Object value = params.get(next++);
         if (value instanceof Number) {
           out.append(value);
-        } else if (value instanceof java.time.OffsetDateTime || value instanceof Instant || value instanceof String) {
+        } else if (value instanceof OffsetDateTime || value instanceof Instant || value instanceof String) {
           out.append('\'').append(value.toString().replace("'", "''")).append('\'');
           if (!(value instanceof String)) {
             out.append("::timestamptz");
@@ -298,7 +302,7 @@ public final class PostgresWholeExport {
               Object made = invoke(connection, m, a);
               if (m.getName().equals("prepareStatement") && a != null && a.length > 0 && a[0] instanceof String sql) {
                 prepared.add(sql);
-                Map<Integer, Object> params = bound.computeIfAbsent(sql, k -> new java.util.concurrent.ConcurrentHashMap<>());
+                Map<Integer, Object> params = bound.computeIfAbsent(sql, k -> new ConcurrentHashMap<>());
                 PreparedStatement statement = (PreparedStatement) made;
                 return Proxy.newProxyInstance(PostgresWholeExport.class.getClassLoader(),
                     new Class<?>[] {PreparedStatement.class}, (ps, sm, sa) -> {
@@ -317,7 +321,7 @@ public final class PostgresWholeExport {
         new Class<?>[] {DataSource.class}, dataSources);
   }
 
-  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
     try {
       return method.invoke(target, args);
     } catch (InvocationTargetException e) {
@@ -406,7 +410,7 @@ public final class PostgresWholeExport {
         text.write(uuid);
       } else if (row.isNull(i)) {
         text.write("\\N");
-      } else if (EventRows.SCHEMA.column(i).type() == dev.fdbe.schema.ColumnType.TIMESTAMP) {
+      } else if (EventRows.SCHEMA.column(i).type() == ColumnType.TIMESTAMP) {
         long micros = row.getTimestampMicros(i);
         text.write(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
             .toString());
