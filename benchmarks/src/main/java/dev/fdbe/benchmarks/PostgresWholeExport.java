@@ -2,7 +2,6 @@ package dev.fdbe.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fdbe.BlobStores;
-import dev.fdbe.Caller;
 import dev.fdbe.Compression;
 import dev.fdbe.ExportEngine;
 import dev.fdbe.ExportRequest;
@@ -14,8 +13,6 @@ import dev.fdbe.RunId;
 import dev.fdbe.RunSnapshot;
 import dev.fdbe.RunStatus;
 import dev.fdbe.RunStores;
-import dev.fdbe.Scope;
-import dev.fdbe.TeamId;
 import dev.fdbe.TimeRange;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Row;
@@ -90,19 +87,18 @@ import org.postgresql.ds.PGSimpleDataSource;
  * and rebuilt only when its row count differs.
  */
 public final class PostgresWholeExport {
-  private static final TeamId TEAM = TeamId.of(1);
-  private static final Caller CALLER = Caller.of(TEAM, Scope.ALL);
-  private static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
   private static final Duration SPAN = Duration.ofDays(7);
   /** One row in this many repeats the uuid of the row before it. */
   private static final int DUPLICATE_EVERY = 200;
-  static final String PLAIN = "psql plain ordered read";
-  static final String SOURCE = "psql source select";
-  static final String BOTH = "psql source select + count, concurrently";
 
   /** One measurement: what ran, in which round, how many rows, how fast, the load average at its end. */
   public record Measurement(String name, int repetition, long rows, double seconds, double rowsPerSecond,
       long bytes, double loadAverage) {}
+
+  /** The psql lines, by name: the plain ordered read, the source's select, and it with its count at once. */
+  static final String PLAIN = "psql plain ordered read";
+  static final String SOURCE = "psql source select";
+  static final String BOTH = "psql source select + count, concurrently";
 
   private PostgresWholeExport() {}
 
@@ -148,7 +144,7 @@ public final class PostgresWholeExport {
     String sourceSelect = sourceQueries.get(0);
     String sourceCount = sourceQueries.get(1);
     String plainSelect = "SELECT " + String.join(", ", EventRows.COLUMNS) + " FROM events WHERE team_id = "
-        + TEAM.value() + " AND timestamp >= '" + START + "'::timestamptz AND timestamp < '" + START.plus(SPAN)
+        + WholeExport.TEAM.value() + " AND timestamp >= '" + WholeExport.START + "'::timestamptz AND timestamp < '" + WholeExport.START.plus(SPAN)
         + "'::timestamptz ORDER BY team_id, timestamp, uuid";
     System.err.println("source select: " + sourceSelect);
     System.err.println("source count: " + sourceCount);
@@ -166,7 +162,7 @@ public final class PostgresWholeExport {
       engine.start();
       // Unmeasured: one day of each format, so that the measured exports run compiled code.
       for (FileFormat format : formats) {
-        export(engine, format, START.plus(Duration.ofDays(1)), -1);
+        export(engine, format, WholeExport.START.plus(Duration.ofDays(1)), -1);
       }
       for (int r = 1; r <= repetitions; r++) {
         List<Measurement> round = new ArrayList<>();
@@ -175,7 +171,7 @@ public final class PostgresWholeExport {
         round.add(psql(BOTH, r, psqlUri, expected, sourceSelect, sourceCount));
         for (FileFormat format : formats) {
           long started = System.nanoTime();
-          long bytes = export(engine, format, START.plus(SPAN), expected);
+          long bytes = export(engine, format, WholeExport.START.plus(SPAN), expected);
           round.add(measurement("export " + format.wireName(), r, expected, started, bytes));
           deleteTree(files, false);
         }
@@ -195,12 +191,12 @@ public final class PostgresWholeExport {
     return new Measurement(name, repetition, rows, seconds, rows / seconds, bytes, loadAverage());
   }
 
-  /** Exports the interval from {@link #START} to {@code end}; checks every row went out when {@code expected >= 0}. */
+  /** Exports the interval from {@link WholeExport#START} to {@code end}; checks every row went out when {@code expected >= 0}. */
   private static long export(ExportEngine engine, FileFormat format, Instant end, long expected)
       throws InterruptedException {
-    RunId id = engine.create(CALLER, ExportRequest.builder(Model.EVENTS, START, end)
+    RunId id = engine.create(WholeExport.CALLER, ExportRequest.builder(Model.EVENTS, WholeExport.START, end)
         .file(new FileConfig(format, Compression.NONE, 0)).build());
-    RunSnapshot run = engine.awaitTerminal(CALLER, id, Duration.ofHours(2));
+    RunSnapshot run = engine.awaitTerminal(WholeExport.CALLER, id, Duration.ofHours(2));
     check(run.status() == RunStatus.COMPLETED, "export " + id + " ended " + run.status() + ": " + run.error());
     if (expected >= 0) {
       check(run.recordsCompleted() == expected, "export " + id + " wrote " + run.recordsCompleted() + " rows, not "
@@ -247,7 +243,7 @@ public final class PostgresWholeExport {
     List<String> prepared = new CopyOnWriteArrayList<>();
     Map<String, Map<Integer, Object>> bound = new ConcurrentHashMap<>();
     DataSource recording = recording(dataSource, prepared, bound);
-    SourceQuery query = new SourceQuery(TEAM, Model.EVENTS, new TimeRange(START, START.plus(SPAN)), List.of(),
+    SourceQuery query = new SourceQuery(WholeExport.TEAM, Model.EVENTS, new TimeRange(WholeExport.START, WholeExport.START.plus(SPAN)), List.of(),
         List.of());
     try (RecordCursor cursor = RecordSources.jdbc(recording).open(query)) {
       check(cursor.next(), "the source read no row of the interval");
@@ -359,7 +355,7 @@ public final class PostgresWholeExport {
 
   private static long distinct(Statement statement) throws SQLException {
     try (ResultSet count = statement.executeQuery("SELECT COUNT(DISTINCT uuid) FROM events WHERE team_id = "
-        + TEAM.value() + " AND timestamp >= '" + START + "' AND timestamp < '" + START.plus(SPAN) + "'")) {
+        + WholeExport.TEAM.value() + " AND timestamp >= '" + WholeExport.START + "' AND timestamp < '" + WholeExport.START.plus(SPAN) + "'")) {
       count.next();
       return count.getLong(1);
     }
@@ -376,13 +372,13 @@ public final class PostgresWholeExport {
       try (Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
         Random random = new Random(7);
         long step = SPAN.toNanos() / 1_000 / rows;
-        long startMicros = START.getEpochSecond() * 1_000_000L;
+        long startMicros = WholeExport.START.getEpochSecond() * 1_000_000L;
         String previousUuid = null;
         for (long i = 0; i < rows; i++) {
           long micros = startMicros + i * step;
           Row row = EventRows.next(random, micros);
           String uuid = i % DUPLICATE_EVERY == DUPLICATE_EVERY - 1 ? previousUuid : row.getString(0);
-          line(text, TEAM.value(), uuid, row);
+          line(text, WholeExport.TEAM.value(), uuid, row);
           previousUuid = uuid;
           if (i % 5 == 0) {
             line(text, 2, EventRows.next(random, micros).getString(0), EventRows.next(random, micros));

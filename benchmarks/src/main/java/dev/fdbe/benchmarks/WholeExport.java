@@ -67,9 +67,9 @@ import org.jspecify.annotations.Nullable;
  * per row count under {@code --data} (default {@code benchmarks/target/whole-export}) and reused.
  */
 public final class WholeExport {
-  private static final TeamId TEAM = TeamId.of(1);
-  private static final Caller CALLER = Caller.of(TEAM, Scope.ALL);
-  private static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
+  static final TeamId TEAM = TeamId.of(1);
+  static final Caller CALLER = Caller.of(TEAM, Scope.ALL);
+  static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
   private static final Duration SPAN = Duration.ofDays(6);
   private static final long WARM_UP_ROWS = 100_000;
   /** The measurement of reading the rows through the source alone. */

@@ -7,7 +7,6 @@ import dev.fdbe.ExportException;
 import dev.fdbe.internal.Micros;
 import dev.fdbe.internal.store.Dialect;
 import dev.fdbe.internal.store.SqlFailures;
-import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.SourceQuery;
 import java.sql.Array;
 import java.sql.Connection;
@@ -17,16 +16,12 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.OptionalLong;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Streams a model's rows from a reference table, and counts them when asked, on a connection of its
@@ -38,44 +33,30 @@ import org.jspecify.annotations.Nullable;
  * each uuid; rows identical in uuid, time and {@code _inserted_at} come out adjacent and all but the
  * first are skipped here.
  */
-public final class JdbcCursor implements RecordCursor {
+public final class JdbcCursor extends SourceCursor {
   private final Connection connection;
   private final Dialect dialect;
   private final PreparedStatement statement;
-  private final SourceSql sql;
   private final String table;
   private ResultSet rs;
   private final ColumnType[] types;
-  private final boolean[] nulls;
-  private final long[] longs;
-  private final String[] strings;
-  private final List<?>[] lists;
-  private final int uuidColumn;
   private final boolean restoreAutoCommit;
-  private String previousUuid;
-  private final SourceCount counter;
   private volatile boolean cancelled;
   private boolean closed;
 
   private JdbcCursor(Connection connection, DataSource countConnections, Dialect dialect, PreparedStatement statement,
       SourceSql sql, Schema schema, int uuidColumn, String table, boolean restoreAutoCommit, int fetchSize) {
+    super(schema.size(), uuidColumn, new SourceCount(countConnections, dialect, sql, table, fetchSize));
     this.connection = connection;
     this.dialect = dialect;
     this.statement = statement;
-    this.sql = sql;
     this.table = table;
     int n = schema.size();
     this.types = new ColumnType[n];
     for (int i = 0; i < n; i++) {
       types[i] = schema.column(i).type();
     }
-    this.nulls = new boolean[n];
-    this.longs = new long[n];
-    this.strings = new String[n];
-    this.lists = new List<?>[n];
-    this.uuidColumn = uuidColumn;
     this.restoreAutoCommit = restoreAutoCommit;
-    this.counter = new SourceCount(countConnections, dialect, sql, table, fetchSize);
   }
 
   /**
@@ -119,18 +100,6 @@ public final class JdbcCursor implements RecordCursor {
     }
   }
 
-  /** Counts on a connection of its own ({@link SourceCount}); {@link #cancel()} and {@link #close()} stop it. */
-  @Override
-  public OptionalLong count() {
-    return counter.count();
-  }
-
-  /** True: {@link #count()} runs on a connection of its own. */
-  @Override
-  public boolean countsConcurrently() {
-    return true;
-  }
-
   @Override
   public boolean next() {
     if (rs == null) {
@@ -155,12 +124,8 @@ public final class JdbcCursor implements RecordCursor {
           return false;
         }
         read();
-        if (uuidColumn >= 0) {
-          String uuid = strings[uuidColumn];
-          if (uuid.equals(previousUuid)) {
-            continue;
-          }
-          previousUuid = uuid;
+        if (repeatsUuid()) {
+          continue;
         }
         return true;
       }
@@ -214,49 +179,11 @@ public final class JdbcCursor implements RecordCursor {
   }
 
   @Override
-  public boolean isNull(int column) {
-    return nulls[column];
-  }
-
-  @Override
-  public String getString(int column) {
-    return strings[column];
-  }
-
-  @Override
-  public long getLong(int column) {
-    return longs[column];
-  }
-
-  @Override
-  public boolean getBoolean(int column) {
-    return longs[column] != 0;
-  }
-
-  @Override
-  public long getTimestampMicros(int column) {
-    return longs[column];
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  public List<String> getStringList(int column) {
-    return (List<String>) lists[column];
-  }
-
-  @Override
   public void cancel() {
     cancelled = true;
     counter.stop();
-    cancelQuietly(statement);
-  }
-
-  private static void cancelQuietly(@Nullable PreparedStatement running) {
-    if (running == null) {
-      return;
-    }
     try {
-      running.cancel();
+      statement.cancel();
     } catch (SQLException ignored) {
       // The flag stops the cursor at the next row even when the driver cannot cancel.
     }
@@ -264,11 +191,11 @@ public final class JdbcCursor implements RecordCursor {
 
   @Override
   public void close() {
+    counter.stop(); // a count still running beside the read ends with it
     if (closed) {
       return;
     }
     closed = true;
-    counter.stop(); // a count still running beside the read ends with it
     try {
       if (rs != null) {
         rs.close();
@@ -277,18 +204,10 @@ public final class JdbcCursor implements RecordCursor {
       if (dialect == Dialect.H2) {
         SourceCount.lazy(connection, false);
       }
-      if (restoreAutoCommit) {
-        connection.rollback();
-        connection.setAutoCommit(true);
-      }
     } catch (SQLException ignored) {
-      // Closing the connection below releases whatever is left.
+      // Releasing the connection below ends whatever is left.
     } finally {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // Nothing more can be done for a connection that fails to close.
-      }
+      release(connection, restoreAutoCommit);
     }
   }
 

@@ -19,7 +19,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.copy.CopyManager;
@@ -44,7 +43,7 @@ import org.postgresql.core.Utils;
  * <p>COPY takes no bind parameters, so the select's parameters are written into it as literals:
  * numbers as themselves, timestamps as {@code '…'::timestamptz}, strings escaped by pgjdbc.
  */
-final class PostgresCopyCursor implements RecordCursor {
+final class PostgresCopyCursor extends SourceCursor {
   private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
   /** Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01. */
   private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
@@ -57,17 +56,10 @@ final class PostgresCopyCursor implements RecordCursor {
 
   private final Connection connection;
   private final BaseConnection base;
-  private final SourceSql sql;
   private final String copySql;
   private final String table;
-  private final int fetchSize;
   private final Schema schema;
   private final Kind[] kinds;
-  private final boolean[] nulls;
-  private final long[] longs;
-  private final String[] strings;
-  private final List<?>[] lists;
-  private final int uuidColumn;
   private final boolean restoreAutoCommit;
   private final byte[] uuidText = new byte[36];
 
@@ -82,29 +74,19 @@ final class PostgresCopyCursor implements RecordCursor {
   private byte[] buffer = EMPTY;
   private int position;
   private int limit;
-  private @Nullable String previousUuid;
-  private final SourceCount counter;
   private volatile boolean cancelled;
   private boolean closed;
 
   private PostgresCopyCursor(Connection connection, DataSource countConnections, BaseConnection base, SourceSql sql,
       String copySql, String table, int fetchSize, Schema schema, Kind[] kinds, int uuidColumn,
       boolean restoreAutoCommit) {
+    super(kinds.length, uuidColumn, new SourceCount(countConnections, Dialect.POSTGRESQL, sql, table, fetchSize));
     this.connection = connection;
-    this.counter = new SourceCount(countConnections, Dialect.POSTGRESQL, sql, table, fetchSize);
     this.base = base;
-    this.sql = sql;
     this.copySql = copySql;
     this.table = table;
-    this.fetchSize = fetchSize;
     this.schema = schema;
     this.kinds = kinds;
-    int n = kinds.length;
-    this.nulls = new boolean[n];
-    this.longs = new long[n];
-    this.strings = new String[n];
-    this.lists = new List<?>[n];
-    this.uuidColumn = uuidColumn;
     this.restoreAutoCommit = restoreAutoCommit;
   }
 
@@ -253,18 +235,6 @@ final class PostgresCopyCursor implements RecordCursor {
     };
   }
 
-  /** Counts on a connection of its own ({@link SourceCount}); {@link #cancel()} and {@link #close()} stop it. */
-  @Override
-  public OptionalLong count() {
-    return counter.count();
-  }
-
-  /** True: {@link #count()} runs on a connection of its own, beside the COPY. */
-  @Override
-  public boolean countsConcurrently() {
-    return true;
-  }
-
   @Override
   public boolean next() {
     try {
@@ -278,12 +248,8 @@ final class PostgresCopyCursor implements RecordCursor {
         if (finished || !readRow()) {
           return false;
         }
-        if (uuidColumn >= 0) {
-          String uuid = strings[uuidColumn];
-          if (uuid.equals(previousUuid)) {
-            continue;
-          }
-          previousUuid = uuid;
+        if (repeatsUuid()) {
+          continue;
         }
         return true;
       }
@@ -516,37 +482,6 @@ final class PostgresCopyCursor implements RecordCursor {
     }
   }
 
-  @Override
-  public boolean isNull(int column) {
-    return nulls[column];
-  }
-
-  @Override
-  public String getString(int column) {
-    return strings[column];
-  }
-
-  @Override
-  public long getLong(int column) {
-    return longs[column];
-  }
-
-  @Override
-  public boolean getBoolean(int column) {
-    return longs[column] != 0;
-  }
-
-  @Override
-  public long getTimestampMicros(int column) {
-    return longs[column];
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  public List<String> getStringList(int column) {
-    return (List<String>) lists[column];
-  }
-
   /**
    * Stops a count or COPY from any thread: a running COPY by pgjdbc's cancel request, which makes a
    * blocked read fail at once; otherwise the flag stops the cursor at its next row.
@@ -555,13 +490,18 @@ final class PostgresCopyCursor implements RecordCursor {
   public void cancel() {
     cancelled = true;
     counter.stop();
+    sendCancel(); // the flag stops the cursor at the next row even when the server cannot be reached
+  }
+
+  /** Asks the server to cancel the COPY, once, and only while it runs; a failure to ask is ignored. */
+  private void sendCancel() {
     synchronized (lock) {
       if (copying && !cancelSent) {
         cancelSent = true;
         try {
           base.cancelQuery();
         } catch (SQLException ignored) {
-          // The flag stops the cursor at the next row even when the server cannot be reached.
+          // The caller stops the cursor by other means: its flag, or reading the COPY to its end.
         }
       }
     }
@@ -584,16 +524,7 @@ final class PostgresCopyCursor implements RecordCursor {
     try {
       CopyOut running = copy;
       if (running != null && running.isActive()) {
-        synchronized (lock) {
-          if (copying && !cancelSent) {
-            cancelSent = true;
-            try {
-              base.cancelQuery();
-            } catch (SQLException ignored) {
-              // Reading to the end below frees the connection all the same, only later.
-            }
-          }
-        }
+        sendCancel(); // unanswered, reading to the end below frees the connection all the same, only later
         try {
           while (running.readFromCopy() != null) {
             // Rows sent before the cancel arrived.
@@ -604,18 +535,8 @@ final class PostgresCopyCursor implements RecordCursor {
           stopped();
         }
       }
-      if (restoreAutoCommit) {
-        connection.rollback();
-        connection.setAutoCommit(true);
-      }
-    } catch (SQLException ignored) {
-      // Closing the connection below releases whatever is left.
     } finally {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // Nothing more can be done for a connection that fails to close.
-      }
+      release(connection, restoreAutoCommit);
     }
   }
 }

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class SourceCount {
   private final DataSource connections;
-  private final Dialect dialect;
+  /** Whether the count streams uuids on H2, which it does lazily: they pass instead of being collected. */
+  private final boolean lazy;
   private final SourceSql sql;
   private final String table;
   private final int fetchSize;
@@ -31,7 +32,7 @@ final class SourceCount {
 
   SourceCount(DataSource connections, Dialect dialect, SourceSql sql, String table, int fetchSize) {
     this.connections = connections;
-    this.dialect = dialect;
+    this.lazy = dialect == Dialect.H2 && sql.countsKeys();
     this.sql = sql;
     this.table = table;
     this.fetchSize = fetchSize;
@@ -46,10 +47,9 @@ final class SourceCount {
     if (stopped) {
       throw new ExportException("counting was cancelled", false);
     }
-    boolean lazy = dialect == Dialect.H2 && sql.countsKeys();
     try (Connection connection = connections.getConnection()) {
       if (lazy) {
-        lazy(connection, true); // the uuids stream past instead of being collected first
+        lazy(connection, true);
       }
       try (PreparedStatement statement = connection.prepareStatement(sql.count(), ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY)) {

@@ -1,0 +1,123 @@
+package dev.fdbe.internal.source;
+
+import dev.fdbe.spi.RecordCursor;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * What the cursors over a JDBC source ({@link JdbcCursor}, {@link PostgresCopyCursor}) share: the
+ * current row, read into typed arrays once per row (longs unboxed: integers, booleans as 0 or 1,
+ * timestamps as microseconds) so that writers read each value without further calls into the
+ * driver, and the count of the selection on a connection of its own ({@link SourceCount}), which
+ * may run beside the read. Subclasses fill the arrays for each row, and stop {@link #counter} when
+ * cancelled or closed.
+ */
+abstract class SourceCursor implements RecordCursor {
+  /** Whether each column of the row is null. */
+  protected final boolean[] nulls;
+  /** INT64, BOOLEAN (0 or 1) and TIMESTAMP (microseconds) values. */
+  protected final long[] longs;
+  /** STRING and JSON values. */
+  protected final String[] strings;
+  /** STRING_LIST values. */
+  protected final List<?>[] lists;
+
+  /** The count of the rows, which {@link #cancel()} and {@link #close()} must stop. */
+  protected final SourceCount counter;
+
+  /** The uuid column of events, or -1. */
+  private final int uuidColumn;
+  private String previousUuid;
+
+  SourceCursor(int columns, int uuidColumn, SourceCount counter) {
+    this.uuidColumn = uuidColumn;
+    this.counter = counter;
+    this.nulls = new boolean[columns];
+    this.longs = new long[columns];
+    this.strings = new String[columns];
+    this.lists = new List<?>[columns];
+  }
+
+  /**
+   * Whether the row just read repeats the uuid of the row before it: for events, an exact copy (same
+   * uuid, time and {@code _inserted_at}) that the query keeps next to the first, which the cursor skips.
+   */
+  protected final boolean repeatsUuid() {
+    if (uuidColumn < 0) {
+      return false;
+    }
+    String uuid = strings[uuidColumn];
+    if (uuid.equals(previousUuid)) {
+      return true;
+    }
+    previousUuid = uuid;
+    return false;
+  }
+
+  /** Counts on a connection of its own ({@link SourceCount}); {@link #cancel()} and {@link #close()} stop it. */
+  @Override
+  public final OptionalLong count() {
+    return counter.count();
+  }
+
+  /** True: {@link #count()} runs on a connection of its own, beside the read. */
+  @Override
+  public final boolean countsConcurrently() {
+    return true;
+  }
+
+  @Override
+  public final boolean isNull(int column) {
+    return nulls[column];
+  }
+
+  @Override
+  public final String getString(int column) {
+    return strings[column];
+  }
+
+  @Override
+  public final long getLong(int column) {
+    return longs[column];
+  }
+
+  @Override
+  public final boolean getBoolean(int column) {
+    return longs[column] != 0;
+  }
+
+  @Override
+  public final long getTimestampMicros(int column) {
+    return longs[column];
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public final List<String> getStringList(int column) {
+    return (List<String>) lists[column];
+  }
+
+  /**
+   * Ends the transaction a cursor began (when it turned auto-commit off to stream) and closes the
+   * connection, returning it to its pool as it was lent; a failure is swallowed, as closing the
+   * connection releases whatever is left.
+   */
+  static void release(Connection connection, boolean restoreAutoCommit) {
+    try {
+      if (restoreAutoCommit) {
+        connection.rollback();
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException ignored) {
+      // Closing the connection below releases whatever is left.
+    } finally {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // Nothing more can be done for a connection that fails to close.
+      }
+    }
+  }
+}
