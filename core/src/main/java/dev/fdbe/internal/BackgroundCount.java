@@ -34,20 +34,21 @@ final class BackgroundCount implements AutoCloseable {
   private final AtomicBoolean reported = new AtomicBoolean();
   private final long started = System.nanoTime();
   private volatile boolean closing;
-  private Thread thread;
+  private final Thread thread;
 
-  private BackgroundCount(RecordCursor source, Counted counted, Consumer<RuntimeException> failed) {
+  private BackgroundCount(RecordCursor source, String threadName, Counted counted,
+      Consumer<RuntimeException> failed) {
     this.source = source;
     this.counted = counted;
     this.failed = failed;
+    this.thread = new Thread(this::count, threadName);
+    thread.setDaemon(true);
   }
 
   /** Starts counting {@code source} on a new daemon thread with the given name. */
   static BackgroundCount start(RecordCursor source, String threadName, Counted counted,
       Consumer<RuntimeException> failed) {
-    BackgroundCount count = new BackgroundCount(source, counted, failed);
-    count.thread = new Thread(count::count, threadName);
-    count.thread.setDaemon(true);
+    BackgroundCount count = new BackgroundCount(source, threadName, counted, failed);
     count.thread.start();
     return count;
   }

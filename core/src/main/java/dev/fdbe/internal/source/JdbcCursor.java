@@ -82,7 +82,8 @@ public final class JdbcCursor extends SourceCursor {
       statement = connection.prepareStatement(sql.select(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(fetchSize);
       bind(statement, sql.params());
-      int uuid = model == Model.EVENTS ? schema.indexOf("uuid") : -1;
+      // Only H2's anti-join keeps exact copies (adjacent); PostgreSQL's DISTINCT ON returns each uuid once.
+      int uuid = model == Model.EVENTS && dialect == Dialect.H2 ? schema.indexOf("uuid") : -1;
       return new JdbcCursor(connection, countConnections, dialect, statement, sql, schema, uuid, table,
           dialect == Dialect.POSTGRESQL && autoCommit, fetchSize);
     } catch (SQLException | RuntimeException e) {

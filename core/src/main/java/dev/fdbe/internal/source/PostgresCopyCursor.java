@@ -1,7 +1,6 @@
 package dev.fdbe.internal.source;
 
 import dev.fdbe.ExportException;
-import dev.fdbe.Model;
 import dev.fdbe.internal.store.Dialect;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
@@ -32,7 +31,7 @@ import org.postgresql.core.Utils;
  * message buffer into the cursor's typed arrays: no {@link ResultSet}, no per-value boxing, and the
  * server sends values in their binary form instead of the row-by-row extended protocol with a fetch
  * size. Rows, order, deduplication and counting are those of {@link JdbcCursor} over the same
- * {@link SourceSql}.
+ * {@link SourceSql}; each uuid comes once from its {@code DISTINCT ON}, so no copy is skipped here.
  *
  * <p>{@link #open} declines (returns null), leaving the connection as it was, when the connection
  * does not unwrap to pgjdbc's {@link BaseConnection} (a pool's wrapper that hides it) or when a
@@ -78,9 +77,9 @@ final class PostgresCopyCursor extends SourceCursor {
   private boolean closed;
 
   private PostgresCopyCursor(Connection connection, DataSource countConnections, BaseConnection base, SourceSql sql,
-      String copySql, String table, int fetchSize, Schema schema, Kind[] kinds, int uuidColumn,
-      boolean restoreAutoCommit) {
-    super(kinds.length, uuidColumn, new SourceCount(countConnections, Dialect.POSTGRESQL, sql, table, fetchSize));
+      String copySql, String table, int fetchSize, Schema schema, Kind[] kinds, boolean restoreAutoCommit) {
+    // DISTINCT ON returns each uuid once: no copies for the cursor to skip (uuid column -1).
+    super(kinds.length, -1, new SourceCount(countConnections, Dialect.POSTGRESQL, sql, table, fetchSize));
     this.connection = connection;
     this.base = base;
     this.copySql = copySql;
@@ -123,9 +122,8 @@ final class PostgresCopyCursor extends SourceCursor {
     if (autoCommit) {
       connection.setAutoCommit(false); // the COPY reads in a transaction of its own, as JdbcCursor does
     }
-    int uuid = query.model() == Model.EVENTS ? schema.indexOf("uuid") : -1;
-    return new PostgresCopyCursor(connection, countConnections, base, sql, "COPY (" + select + ") TO STDOUT (FORMAT binary)", table,
-        fetchSize, schema, kinds, uuid, autoCommit);
+    return new PostgresCopyCursor(connection, countConnections, base, sql,
+        "COPY (" + select + ") TO STDOUT (FORMAT binary)", table, fetchSize, schema, kinds, autoCommit);
   }
 
   private static @Nullable BaseConnection unwrap(Connection connection) {
@@ -247,9 +245,6 @@ final class PostgresCopyCursor extends SourceCursor {
         }
         if (finished || !readRow()) {
           return false;
-        }
-        if (repeatsUuid()) {
-          continue;
         }
         return true;
       }

@@ -27,7 +27,7 @@ abstract class SourceCursor implements RecordCursor {
   /** The count of the rows, which {@link #cancel()} and {@link #close()} must stop. */
   protected final SourceCount counter;
 
-  /** The uuid column of events, or -1. */
+  /** The uuid column of events read from H2, whose anti-join keeps exact copies; otherwise -1. */
   private final int uuidColumn;
   private String previousUuid;
 
