@@ -37,6 +37,7 @@ final class FileUpload extends AtomicUpload {
   private final Path target;
   private final Path temp;
   private final FileChannel channel;
+  private final WriteBehind writeBehind;
   private final Stream stream = new Stream();
 
   FileUpload(LocalBlobStore store, String key, Path target, Path temp, FileChannel channel) {
@@ -46,6 +47,7 @@ final class FileUpload extends AtomicUpload {
     this.target = target;
     this.temp = temp;
     this.channel = channel;
+    this.writeBehind = new WriteBehind(channel);
   }
 
   @Override
@@ -53,12 +55,16 @@ final class FileUpload extends AtomicUpload {
     return stream;
   }
 
-  /** Flushes, syncs and closes the temporary file, and checks that it holds every byte written. */
+  /**
+   * Flushes, syncs and closes the temporary file, and checks that it holds every byte written. Most
+   * of a large file is synced already ({@link WriteBehind}), so the sync here is short.
+   */
   @Override
   protected BlobInfo complete() {
     long stored;
     try {
       stream.flush();
+      writeBehind.await();
       channel.force(true);
       stored = channel.size();
       channel.close();
@@ -132,10 +138,12 @@ final class FileUpload extends AtomicUpload {
       }
       if (len >= buffer.capacity()) {
         writeFully(ByteBuffer.wrap(b, off, len));
+        written += len;
+        writeBehind.written(written);
       } else {
         buffer.put(b, off, len);
+        written += len;
       }
-      written += len;
     }
 
     @Override
@@ -156,6 +164,7 @@ final class FileUpload extends AtomicUpload {
       } finally {
         buffer.compact();
       }
+      writeBehind.written(written);
     }
 
     private void writeFully(ByteBuffer source) throws IOException {
