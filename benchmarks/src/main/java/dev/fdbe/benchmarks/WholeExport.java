@@ -310,8 +310,8 @@ public final class WholeExport {
       }
       // Loading is faster without the indexes; RecordSources.createReferenceTables builds them again afterwards.
       statement.execute("DELETE FROM events");
-      statement.execute("DROP INDEX IF EXISTS events_team_time");
-      statement.execute("DROP INDEX IF EXISTS events_team_uuid");
+      statement.execute("DROP INDEX IF EXISTS events_team_time_inserted");
+      statement.execute("DROP INDEX IF EXISTS events_team_uuid_time");
     }
     long started = System.nanoTime();
     long step = span.toNanos() / 1_000 / rows;

@@ -45,14 +45,33 @@ public final class ReferenceTables {
       for (Model model : Model.values()) {
         statement.execute(createTable(model, dialect));
       }
-      statement.execute("CREATE INDEX IF NOT EXISTS events_team_time ON events (team_id, timestamp, uuid)");
-      statement.execute("CREATE INDEX IF NOT EXISTS events_team_uuid ON events (team_id, uuid)");
+      for (String index : eventIndexes(dialect)) {
+        statement.execute(index);
+      }
       statement.execute(
           "CREATE INDEX IF NOT EXISTS persons_team_time ON persons (team_id, _inserted_at, distinct_id, person_id)");
       statement.execute("CREATE INDEX IF NOT EXISTS sessions_team_time ON sessions (team_id, _inserted_at, session_id)");
     } catch (SQLException e) {
       throw new ExportException("cannot create the reference tables: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The events' indexes: by time for the read and by uuid for the lookup that drops copies. On H2
+   * both also hold the columns that the deduplication compares ({@code timestamp}, {@code _inserted_at}),
+   * so that counting the events and looking up their copies never read a whole row: that halved the
+   * count of 1M events (15.4 s to 7.7 s; the read with all its columns took 12.5-12.7 s either way),
+   * which runs beside the read and competes with it for the cores. They replace the narrower indexes
+   * of earlier versions, which are dropped (each new index starts with the old one's columns).
+   */
+  private static List<String> eventIndexes(Dialect dialect) {
+    if (dialect != Dialect.H2) {
+      return List.of("CREATE INDEX IF NOT EXISTS events_team_time ON events (team_id, timestamp, uuid)",
+          "CREATE INDEX IF NOT EXISTS events_team_uuid ON events (team_id, uuid)");
+    }
+    return List.of("DROP INDEX IF EXISTS events_team_time", "DROP INDEX IF EXISTS events_team_uuid",
+        "CREATE INDEX IF NOT EXISTS events_team_time_inserted ON events (team_id, timestamp, uuid, _inserted_at)",
+        "CREATE INDEX IF NOT EXISTS events_team_uuid_time ON events (team_id, uuid, timestamp, _inserted_at)");
   }
 
   private static String createTable(Model model, Dialect dialect) {
