@@ -120,7 +120,10 @@ public final class JdbcCursor extends SourceCursor {
     }
   }
 
-  /** Lists the copied uuids, if any, and runs the select: the one deduplicating in the database when they are too many. */
+  /**
+   * Lists the copied uuids, if any, and runs the select: the one deduplicating in the database when
+   * they are too many to hold.
+   */
   private ResultSet execute() throws SQLException {
     if (readsDistinct(connection, sql, schema, restoreAutoCommit, listing -> running = listing)) {
       statement.close();

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * same parameters), so that the count is of exactly the rows the select returns.
  *
  * <p>The select orders by team, the time column, then the model's key columns. For events it keeps
- * the earliest row of each uuid (see {@link #eventsFrom}). On H2, rows identical in uuid, time and
+ * the earliest row of each uuid, by time then {@code _inserted_at}. On H2, rows identical in uuid, time and
  * {@code _inserted_at} remain and come out adjacent, and the cursor skips all but the first
  * ({@link JdbcCursor}). So on H2 the count of events reads the selection's uuids in the same order
  * and counts them as the cursor does, skipping a uuid equal to the one before; a
@@ -50,11 +50,14 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
    * the cursor reads {@code distinct} instead, which picks each uuid's earliest row with
    * {@code DISTINCT ON} and returns the same rows.
    *
-   * <p>Why: {@code DISTINCT ON} sorts the interval's whole rows by uuid, then again into time order,
-   * which measured 2.4 to 5 times the plain ordered read of a million rows; the list costs one
-   * hash aggregate over (uuid) read from the (team_id, time, uuid) index, plus a lookup through the
-   * (team_id, uuid) index of the few copied uuids (see docs/several-instances.md for the figures).
-   * Both stay linear whatever the statistics say, unlike a correlated {@code NOT EXISTS} per row.
+   * <p>Why: {@code DISTINCT ON} sorts the interval's whole rows by uuid, then again into time order:
+   * 3.1 times the plain ordered read of a million events (median of 7 rounds, {@code psql \copy});
+   * the list costs one hash aggregate of the uuids the (team_id, time, uuid) index finds, plus a
+   * lookup of the few copied uuids through (team_id, uuid), and with the plain read measured 1.22
+   * times it (1.44 on a table not yet vacuumed, whose aggregate reads the heap). Window functions
+   * sort as {@code DISTINCT ON} does; a correlated {@code NOT EXISTS} per row costs a lookup per
+   * row and can turn quadratic without statistics. The figures and the command are in
+   * docs/progress.md, "Deduplicating events on PostgreSQL".
    *
    * @param list the copied uuids with their earliest rows: uuid, time, {@code _inserted_at}, event
    * @param listParams the parameters of {@code list}

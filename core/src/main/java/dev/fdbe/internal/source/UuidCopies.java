@@ -96,8 +96,8 @@ final class UuidCopies {
     if (earliest.isEmpty()) {
       return NONE;
     }
-    return new UuidCopies(earliest, schema.indexOf("uuid"), schema.indexOf(copies.timeColumn()), schema.indexOf("_inserted_at"),
-        schema.indexOf("event"));
+    return new UuidCopies(earliest, schema.indexOf("uuid"), schema.indexOf(copies.timeColumn()),
+        schema.indexOf("_inserted_at"), schema.indexOf("event"));
   }
 
   /**
