@@ -40,10 +40,10 @@ final class UuidCopies {
   private static final class Earliest {
     final long time;
     final @Nullable Long inserted;
-    final String event;
+    final @Nullable String event;
     boolean kept;
 
-    Earliest(long time, @Nullable Long inserted, String event) {
+    Earliest(long time, @Nullable Long inserted, @Nullable String event) {
       this.time = time;
       this.inserted = inserted;
       this.event = event;
@@ -115,7 +115,7 @@ final class UuidCopies {
     }
     boolean isEarliest = longs[timeColumn] == first.time
         && Objects.equals(nulls[insertedColumn] ? null : longs[insertedColumn], first.inserted)
-        && strings[eventColumn].equals(first.event);
+        && Objects.equals(strings[eventColumn], first.event);
     if (first.kept || !isEarliest) {
       return true;
     }
