@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,14 +30,20 @@ import javax.sql.DataSource;
  * {@link #next()} the current row is read into typed arrays once (longs unboxed), so writers read
  * each value without further JDBC calls.
  *
- * <p>The statements are those of {@link SourceSql}. For events, the query keeps the earliest row of
- * each uuid; rows identical in uuid, time and {@code _inserted_at} come out adjacent and all but the
- * first are skipped here.
+ * <p>The statements are those of {@link SourceSql}. For events on H2, the query keeps the earliest
+ * row of each uuid; rows identical in uuid, time and {@code _inserted_at} come out adjacent and all
+ * but the first are skipped here. On PostgreSQL the cursor first lists the copied uuids and skips
+ * their copies as it reads ({@link UuidCopies}).
  */
 public final class JdbcCursor extends SourceCursor {
   private final Connection connection;
   private final Dialect dialect;
-  private final PreparedStatement statement;
+  private final SourceSql sql;
+  private final Schema schema;
+  private PreparedStatement statement;
+  /** The statement running or about to, which {@link #cancel()} cancels. */
+  private volatile Statement running;
+  private final int fetchSize;
   private final String table;
   private ResultSet rs;
   private final ColumnType[] types;
@@ -49,7 +56,11 @@ public final class JdbcCursor extends SourceCursor {
     super(schema.size(), uuidColumn, new SourceCount(countConnections, dialect, sql, table, fetchSize));
     this.connection = connection;
     this.dialect = dialect;
+    this.sql = sql;
+    this.schema = schema;
     this.statement = statement;
+    this.running = statement;
+    this.fetchSize = fetchSize;
     this.table = table;
     int n = schema.size();
     this.types = new ColumnType[n];
@@ -79,10 +90,8 @@ public final class JdbcCursor extends SourceCursor {
       if (dialect == Dialect.H2) {
         SourceCount.lazy(connection, true);
       }
-      statement = connection.prepareStatement(sql.select(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-      statement.setFetchSize(fetchSize);
-      bind(statement, sql.params());
-      // Only H2's anti-join keeps exact copies (adjacent); PostgreSQL's DISTINCT ON returns each uuid once.
+      statement = prepare(connection, sql.select(), sql.params(), fetchSize);
+      // Only H2's anti-join keeps exact copies (adjacent); on PostgreSQL UuidCopies says which rows are copies.
       int uuid = model == Model.EVENTS && dialect == Dialect.H2 ? schema.indexOf("uuid") : -1;
       return new JdbcCursor(connection, countConnections, dialect, statement, sql, schema, uuid, table,
           dialect == Dialect.POSTGRESQL && autoCommit, fetchSize);
@@ -95,10 +104,36 @@ public final class JdbcCursor extends SourceCursor {
     }
   }
 
-  private static void bind(PreparedStatement statement, List<Object> params) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      statement.setObject(i + 1, params.get(i));
+  private static PreparedStatement prepare(Connection connection, String select, List<Object> params, int fetchSize)
+      throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY,
+        ResultSet.CONCUR_READ_ONLY);
+    try {
+      statement.setFetchSize(fetchSize);
+      for (int i = 0; i < params.size(); i++) {
+        statement.setObject(i + 1, params.get(i));
+      }
+      return statement;
+    } catch (SQLException | RuntimeException e) {
+      statement.close();
+      throw e;
     }
+  }
+
+  /**
+   * Lists the copied uuids, if any, and runs the select: the one deduplicating in the database when
+   * they are too many to hold.
+   */
+  private ResultSet execute() throws SQLException {
+    if (readsDistinct(connection, sql, schema, restoreAutoCommit, listing -> running = listing)) {
+      statement.close();
+      statement = prepare(connection, sql.copies().distinct(), sql.params(), fetchSize);
+    }
+    running = statement;
+    if (cancelled) {
+      throw new SQLException("reading was cancelled"); // a cancel that came between two statements
+    }
+    return statement.executeQuery();
   }
 
   @Override
@@ -108,7 +143,7 @@ public final class JdbcCursor extends SourceCursor {
         throw new ExportException("reading was cancelled", false);
       }
       try {
-        rs = statement.executeQuery();
+        rs = execute();
       } catch (SQLException e) {
         if (cancelled) {
           throw new ExportException("reading was cancelled", e, false);
@@ -125,7 +160,7 @@ public final class JdbcCursor extends SourceCursor {
           return false;
         }
         read();
-        if (repeatsUuid()) {
+        if (skipsCopy()) {
           continue;
         }
         return true;
@@ -184,7 +219,7 @@ public final class JdbcCursor extends SourceCursor {
     cancelled = true;
     counter.stop();
     try {
-      statement.cancel();
+      running.cancel();
     } catch (SQLException ignored) {
       // The flag stops the cursor at the next row even when the driver cannot cancel.
     }

@@ -31,7 +31,8 @@ import org.postgresql.core.Utils;
  * message buffer into the cursor's typed arrays: no {@link ResultSet}, no per-value boxing, and the
  * server sends values in their binary form instead of the row-by-row extended protocol with a fetch
  * size. Rows, order, deduplication and counting are those of {@link JdbcCursor} over the same
- * {@link SourceSql}; each uuid comes once from its {@code DISTINCT ON}, so no copy is skipped here.
+ * {@link SourceSql}: for events, the copied uuids are listed first and their copies skipped as the
+ * rows come ({@link UuidCopies}).
  *
  * <p>{@link #open} declines (returns null), leaving the connection as it was, when the connection
  * does not unwrap to pgjdbc's {@link BaseConnection} (a pool's wrapper that hides it) or when a
@@ -55,7 +56,10 @@ final class PostgresCopyCursor extends SourceCursor {
 
   private final Connection connection;
   private final BaseConnection base;
+  private final SourceSql sql;
   private final String copySql;
+  /** The COPY of the select deduplicating in the database, for when the copied uuids are too many to list. */
+  private final @Nullable String distinctCopySql;
   private final String table;
   private final Schema schema;
   private final Kind[] kinds;
@@ -77,12 +81,15 @@ final class PostgresCopyCursor extends SourceCursor {
   private boolean closed;
 
   private PostgresCopyCursor(Connection connection, DataSource countConnections, BaseConnection base, SourceSql sql,
-      String copySql, String table, int fetchSize, Schema schema, Kind[] kinds, boolean restoreAutoCommit) {
-    // DISTINCT ON returns each uuid once: no copies for the cursor to skip (uuid column -1).
+      String copySql, @Nullable String distinctCopySql, String table, int fetchSize, Schema schema, Kind[] kinds,
+      boolean restoreAutoCommit) {
+    // No adjacent copies to skip (uuid column -1): UuidCopies says which rows are copies.
     super(kinds.length, -1, new SourceCount(countConnections, Dialect.POSTGRESQL, sql, table, fetchSize));
     this.connection = connection;
     this.base = base;
+    this.sql = sql;
     this.copySql = copySql;
+    this.distinctCopySql = distinctCopySql;
     this.table = table;
     this.schema = schema;
     this.kinds = kinds;
@@ -109,6 +116,8 @@ final class PostgresCopyCursor extends SourceCursor {
     if (select == null) {
       return null;
     }
+    String distinct = sql.copies() == null ? null
+        : withLiterals(sql.copies().distinct(), sql.params(), base.getStandardConformingStrings());
     Schema schema = query.model().schema();
     boolean autoCommit = connection.getAutoCommit();
     Kind[] kinds;
@@ -122,8 +131,12 @@ final class PostgresCopyCursor extends SourceCursor {
     if (autoCommit) {
       connection.setAutoCommit(false); // the COPY reads in a transaction of its own, as JdbcCursor does
     }
-    return new PostgresCopyCursor(connection, countConnections, base, sql,
-        "COPY (" + select + ") TO STDOUT (FORMAT binary)", table, fetchSize, schema, kinds, autoCommit);
+    return new PostgresCopyCursor(connection, countConnections, base, sql, copy(select),
+        distinct == null ? null : copy(distinct), table, fetchSize, schema, kinds, autoCommit);
+  }
+
+  private static String copy(String select) {
+    return "COPY (" + select + ") TO STDOUT (FORMAT binary)";
   }
 
   private static @Nullable BaseConnection unwrap(Connection connection) {
@@ -246,7 +259,9 @@ final class PostgresCopyCursor extends SourceCursor {
         if (finished || !readRow()) {
           return false;
         }
-        return true;
+        if (!skipsCopy()) {
+          return true;
+        }
       }
     } catch (SQLException e) {
       stopped();
@@ -266,9 +281,10 @@ final class PostgresCopyCursor extends SourceCursor {
       if (cancelled) {
         throw new ExportException("reading was cancelled", false);
       }
-      copying = true;
+      copying = true; // from here a cancel request reaches the listing of copies as it does the COPY
     }
-    copy = new CopyManager(base).copyOut(copySql);
+    boolean distinct = readsDistinct(connection, sql, schema, restoreAutoCommit, listing -> { });
+    copy = new CopyManager(base).copyOut(distinct ? distinctCopySql : copySql);
     started = true;
     ensure(SIGNATURE.length + 8);
     for (byte b : SIGNATURE) {

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The statements that select a query's rows from a reference table, and count them: both are built
@@ -16,22 +17,57 @@ import java.util.List;
  * same parameters), so that the count is of exactly the rows the select returns.
  *
  * <p>The select orders by team, the time column, then the model's key columns. For events it keeps
- * the earliest row of each uuid (see {@link #of}); on H2, rows identical in uuid, time and
+ * the earliest row of each uuid, by time then {@code _inserted_at}. On H2, rows identical in uuid, time and
  * {@code _inserted_at} remain and come out adjacent, and the cursor skips all but the first
  * ({@link JdbcCursor}). So on H2 the count of events reads the selection's uuids in the same order
  * and counts them as the cursor does, skipping a uuid equal to the one before; a
  * {@code COUNT(DISTINCT uuid)} would be as exact but holds every uuid of the interval in the
  * database's memory at once.
  *
+ * <p>On PostgreSQL the select of events is the plain ordered read and the cursor drops the copies,
+ * told which by {@link #copies} ({@link UuidCopies}); see {@link Copies} for why.
+ *
  * @param select the rows, in order
  * @param count how many rows the cursor over {@code select} returns: one row with one
  *     {@code BIGINT}, or, when {@code countsKeys}, the uuids of those rows in their order
  * @param countsKeys whether {@code count} selects uuids to count rather than counting itself
- * @param params the parameters of either statement, in order
+ * @param params the parameters of {@code select} and {@code count}, in order
+ * @param copies for events on PostgreSQL, how the cursor learns the copies to drop; otherwise null
  */
-record SourceSql(String select, String count, boolean countsKeys, List<Object> params) {
+record SourceSql(String select, String count, boolean countsKeys, List<Object> params, @Nullable Copies copies) {
   SourceSql {
     params = List.copyOf(params);
+  }
+
+  /**
+   * How the cursor over events on PostgreSQL exports each uuid once. {@code list} selects each uuid
+   * that occurs more than once in the interval, with its earliest row's time, {@code _inserted_at}
+   * and event (the earliest by those, in that order), at most {@link UuidCopies#CAP} + 1 of them. The
+   * cursor then reads {@link SourceSql#select}, the plain ordered read, and of a listed uuid keeps
+   * only the first row equal to its earliest; the select's event filters and earlier-slice check
+   * drop rows before the cursor sees them, so a uuid whose earliest row is filtered out is exported
+   * not at all, as when deduplicating first. When the interval holds more copied uuids than the cap,
+   * the cursor reads {@code distinct} instead, which picks each uuid's earliest row with
+   * {@code DISTINCT ON} and returns the same rows.
+   *
+   * <p>Why: {@code DISTINCT ON} sorts the interval's whole rows by uuid, then again into time order:
+   * 3.1 times the plain ordered read of a million events (median of 7 rounds, {@code psql \copy});
+   * the list costs one hash aggregate of the uuids the (team_id, time, uuid) index finds, plus a
+   * lookup of the few copied uuids through (team_id, uuid), and with the plain read measured 1.22
+   * times it (1.44 on a table not yet vacuumed, whose aggregate reads the heap). Window functions
+   * sort as {@code DISTINCT ON} does; a correlated {@code NOT EXISTS} per row costs a lookup per
+   * row and can turn quadratic without statistics. The figures and the command are in
+   * docs/progress.md, "Deduplicating events on PostgreSQL".
+   *
+   * @param list the copied uuids with their earliest rows: uuid, time, {@code _inserted_at}, event
+   * @param listParams the parameters of {@code list}
+   * @param distinct the select that deduplicates in the database, with {@link SourceSql#params}
+   * @param timeColumn the events' time column
+   */
+  record Copies(String list, List<Object> listParams, String distinct, String timeColumn) {
+    Copies {
+      listParams = List.copyOf(listParams);
+    }
   }
 
   /** The statements of a query on the model's table and time column, in the database's dialect. */
@@ -42,12 +78,48 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
     String order = orderBy(model, "e", timeColumn);
     if (model != Model.EVENTS) {
       String from = " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params);
-      return new SourceSql("SELECT " + columns + from + order, "SELECT COUNT(*)" + from, false, params);
+      return new SourceSql("SELECT " + columns + from + order, "SELECT COUNT(*)" + from, false, params, null);
     }
-    String from = eventsFrom(dialect, query, table, timeColumn, columns, params);
-    return dialect == Dialect.POSTGRESQL
-        ? new SourceSql("SELECT " + columns + from + order, "SELECT COUNT(*)" + from, false, params)
-        : new SourceSql("SELECT " + columns + from + order, "SELECT e.uuid" + from + order, true, params);
+    if (dialect != Dialect.POSTGRESQL) {
+      String from = eventsFrom(query, table, timeColumn, params);
+      return new SourceSql("SELECT " + columns + from + order, "SELECT e.uuid" + from + order, true, params, null);
+    }
+    String from = " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params)
+        + afterEarlierSlices(query, table, timeColumn, params) + eventFilters(query, params);
+    String earliest = " ORDER BY e.uuid, e." + timeColumn + ", e._inserted_at, e.event) e WHERE TRUE";
+    List<Object> ignored = new ArrayList<>();
+    String distinct = "SELECT " + columns + " FROM (SELECT DISTINCT ON (e.uuid) " + columns + ", e.team_id FROM "
+        + table + " e WHERE " + interval("e", timeColumn, query, ignored) + earliest
+        + afterEarlierSlices(query, table, timeColumn, ignored) + eventFilters(query, ignored) + order;
+    // The count deduplicates in the database, on the few columns it needs rather than whole rows.
+    String count = "SELECT COUNT(*) FROM (SELECT DISTINCT ON (e.uuid) e.uuid, e.event, e.team_id FROM " + table
+        + " e WHERE " + interval("e", timeColumn, query, ignored) + earliest
+        + afterEarlierSlices(query, table, timeColumn, ignored) + eventFilters(query, ignored);
+    return new SourceSql("SELECT " + columns + from + order, count, false, params,
+        copies(query, table, timeColumn, distinct));
+  }
+
+  /**
+   * The list of copied uuids. The aggregate is a materialized CTE so that the planner, which plans a
+   * CTE for all its rows, does not let the {@code LIMIT} draw it to a group-by through the
+   * (team_id, uuid) index that fetches every row of the table to check its time. The lookup of the
+   * listed uuids states the interval as {@code (...) IS TRUE}, which no index serves: without
+   * statistics the planner would otherwise take the (team_id, time, uuid) index and match each row
+   * of the interval against every listed uuid, while through (team_id, uuid) it reads only the
+   * listed uuids' rows.
+   */
+  private static Copies copies(SourceQuery query, String table, String timeColumn, String distinct) {
+    List<Object> params = new ArrayList<>();
+    String aggregate = "WITH copied AS MATERIALIZED (SELECT d.uuid FROM " + table + " d WHERE "
+        + interval("d", timeColumn, query, params) + " GROUP BY d.uuid HAVING COUNT(*) > 1)";
+    params.add(query.team().value());
+    params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
+    params.add(OffsetDateTime.ofInstant(query.interval().end(), ZoneOffset.UTC));
+    String list = aggregate + " SELECT DISTINCT ON (e.uuid) e.uuid, e." + timeColumn + ", e._inserted_at, e.event"
+        + " FROM " + table + " e WHERE e.team_id = ? AND (e." + timeColumn + " >= ? AND e." + timeColumn
+        + " < ?) IS TRUE AND e.uuid = ANY(ARRAY(SELECT c.uuid FROM copied c LIMIT " + (UuidCopies.CAP + 1) + "))"
+        + " ORDER BY e.uuid, e." + timeColumn + ", e._inserted_at, e.event";
+    return new Copies(list, params, distinct, timeColumn);
   }
 
   private static String columns(Schema schema, String alias) {
@@ -76,41 +148,42 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
   }
 
   /**
-   * Where the events of the interval come from, each uuid once: the earliest by time, then
-   * {@code _inserted_at}. H2 streams it through the (team_id, time, uuid) index with an anti-join on
-   * (team_id, uuid); PostgreSQL picks one row per uuid with {@code DISTINCT ON}, a plan that stays
-   * linear whatever the table statistics say (a correlated {@code NOT EXISTS} turns quadratic there
-   * without them). A later slice of a run also skips events whose uuid occurs earlier in the run
+   * Where the events of the interval come from on H2, each uuid once: the earliest by time, then
+   * {@code _inserted_at}, streamed through the (team_id, time, uuid) index with an anti-join on
+   * (team_id, uuid). A later slice of a run also skips events whose uuid occurs earlier in the run
    * ({@link SourceQuery#seenFrom()}), so a sliced run exports what the whole run would.
    */
-  private static String eventsFrom(Dialect dialect, SourceQuery query, String table, String timeColumn,
-      String columns, List<Object> params) {
+  private static String eventsFrom(SourceQuery query, String table, String timeColumn, List<Object> params) {
     StringBuilder sql = new StringBuilder();
-    if (dialect == Dialect.POSTGRESQL) {
-      sql.append(" FROM (SELECT DISTINCT ON (e.uuid) ").append(columns)
-          .append(", e.team_id FROM ").append(table).append(" e WHERE ")
-          .append(interval("e", timeColumn, query, params))
-          .append(" ORDER BY e.uuid, e.").append(timeColumn).append(", e._inserted_at) e WHERE TRUE");
-      if (query.followsEarlierSlices()) {
-        // A uuid that occurs in an earlier slice was exported there: a point lookup per row on (team_id, uuid).
-        sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
-            .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
-            .append(" < ?)");
-        params.add(OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC));
-        params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
-      }
-    } else {
-      sql.append(" FROM ").append(table).append(" e WHERE ").append(interval("e", timeColumn, query, params));
-      // Earlier slices of the same run count as earlier rows: their events were exported there.
-      Object start = OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC);
-      Object end = params.get(params.size() - 1);
-      sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
-          .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
-          .append(" < ? AND (d.").append(timeColumn).append(" < e.").append(timeColumn).append(" OR (d.")
-          .append(timeColumn).append(" = e.").append(timeColumn).append(" AND d._inserted_at < e._inserted_at)))");
-      params.add(start);
-      params.add(end);
+    sql.append(" FROM ").append(table).append(" e WHERE ").append(interval("e", timeColumn, query, params));
+    // Earlier slices of the same run count as earlier rows: their events were exported there.
+    Object start = OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC);
+    Object end = params.get(params.size() - 1);
+    sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
+        .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
+        .append(" < ? AND (d.").append(timeColumn).append(" < e.").append(timeColumn).append(" OR (d.")
+        .append(timeColumn).append(" = e.").append(timeColumn).append(" AND d._inserted_at < e._inserted_at)))");
+    params.add(start);
+    params.add(end);
+    return sql + eventFilters(query, params);
+  }
+
+  /**
+   * On PostgreSQL, for a later slice of a run: skips events whose uuid occurs in an earlier slice,
+   * which exported it, by a point lookup per row on (team_id, uuid); otherwise nothing.
+   */
+  private static String afterEarlierSlices(SourceQuery query, String table, String timeColumn, List<Object> params) {
+    if (!query.followsEarlierSlices()) {
+      return "";
     }
+    params.add(OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC));
+    params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
+    return " AND NOT EXISTS (SELECT 1 FROM " + table + " d WHERE d.team_id = e.team_id AND d.uuid = e.uuid AND d."
+        + timeColumn + " >= ? AND d." + timeColumn + " < ?)";
+  }
+
+  private static String eventFilters(SourceQuery query, List<Object> params) {
+    StringBuilder sql = new StringBuilder();
     if (!query.include().isEmpty()) {
       sql.append(" AND e.event IN (").append(placeholders(query.include().size())).append(')');
       params.addAll(query.include());
