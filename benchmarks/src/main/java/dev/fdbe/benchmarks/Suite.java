@@ -210,12 +210,12 @@ public final class Suite {
     for (FileFormat format : List.of(FileFormat.JSON_LINES, FileFormat.CSV)) {
       for (Compression compression : List.of(Compression.ZSTD, Compression.GZIP)) {
         Map<String, String> params = Map.of("format", format.name(), "compression", compression.name());
-        Double writerThread = score(find(results, CompressionThreads.class, "writerThread", params));
+        RunResult writerThread = find(results, CompressionThreads.class, "writerThread", params);
         RunResult pool = find(results, CompressionThreads.class, "pool", params);
         if (writerThread != null && pool != null) {
           int processors = Runtime.getRuntime().availableProcessors();
-          lines.add(new Report.CompressionLine(format, compression, writerThread, score(pool),
-              poolBound(pool, processors), processors));
+          lines.add(new Report.CompressionLine(format, compression, score(writerThread), score(pool),
+              writerCpuRate(writerThread), poolBound(pool, processors), processors));
         }
       }
     }
@@ -223,18 +223,31 @@ public final class Suite {
   }
 
   /**
-   * Rows/s of the pool with every processor idle, from {@link CompressionThreads.Cpu}: the writer's
-   * thread and the whole JVM each need their CPU time, the JVM's spread over the processors.
+   * Rows per CPU second of the writer's thread: the single-threaded writer's rate on an idle core
+   * (its JVM's GC and JIT threads may run on another).
    */
-  private static @Nullable Double poolBound(RunResult pool, int processors) {
-    var secondary = pool.getSecondaryResults();
-    if (!secondary.containsKey("rows") || !secondary.containsKey("writerCpuMicros")
-        || !secondary.containsKey("processCpuMicros")) {
-      return null;
-    }
-    double micros = Math.max(secondary.get("writerCpuMicros").getScore(),
-        secondary.get("processCpuMicros").getScore() / processors);
-    return secondary.get("rows").getScore() / micros * 1e6;
+  private static @Nullable Double writerCpuRate(RunResult result) {
+    Double rows = secondary(result, "rows");
+    Double writer = secondary(result, "writerCpuMicros");
+    return rows == null || writer == null ? null : rows / writer * 1e6;
+  }
+
+  /**
+   * Rows/s of the pool with {@code processors} idle processors, as {@link CompressionThreads} bounds
+   * it: the writer's thread needs its CPU time, and the whole JVM its own spread over the processors.
+   */
+  private static @Nullable Double poolBound(RunResult result, int processors) {
+    Double rows = secondary(result, "rows");
+    Double writer = secondary(result, "writerCpuMicros");
+    Double process = secondary(result, "processCpuMicros");
+    return rows == null || writer == null || process == null ? null
+        : rows / Math.max(writer, process / processors) * 1e6;
+  }
+
+  /** A secondary result of {@link CompressionThreads.Cpu}, summed over the measurement iterations. */
+  private static @Nullable Double secondary(RunResult result, String name) {
+    var secondary = result.getSecondaryResults().get(name);
+    return secondary == null ? null : secondary.getScore();
   }
 
   private static ChainedOptionsBuilder options(String include) {
