@@ -61,10 +61,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  * out, and what the source's deduplicating select costs over a plain ordered read.
  *
  * <p>Against a PostgreSQL database (default {@code jdbc:postgresql://127.0.0.1:5432/fdbe_benchpg?user=postgres},
- * option {@code --url}; created through the server's {@code postgres} database when missing), it builds once the reference {@code events} table with {@code --rows}
- * events of team 1 over seven days (default 1,000,000; one in 200 repeats the uuid of the row before
- * it, as retried deliveries do), a fifth as many again for each of teams 2 and 3, and {@code EventRows}'
- * properties of 300–800 bytes; loaded with {@code COPY FROM STDIN} and analyzed. Then, in each of
+ * option {@code --url}; created through the server's {@code postgres} database when missing), it
+ * builds once the reference {@code events} table with {@code --rows} events of team 1 over seven
+ * days (default 1,000,000; one in 200 repeats the uuid of the row before it, as retried deliveries
+ * do), a fifth as many again for each of teams 2 and 3, and {@code EventRows}' properties of
+ * 300–800 bytes; loaded with {@code COPY FROM STDIN} and analyzed. Then, in each of
  * {@code --repetitions} rounds (default 5), alternating:
  * <ol>
  *   <li>{@code psql \copy} of the plain ordered read of the interval to {@code /dev/null} (binary);

@@ -142,23 +142,23 @@ public final class Suite {
     boolean runs(String part) {
       return parts.contains(part);
     }
-  }
 
-  private static String value(String[] args, int i) {
-    if (i == args.length) {
-      throw new IllegalArgumentException(args[i - 1] + " needs a value");
-    }
-    return args[i];
-  }
-
-  static List<String> namedParts(String list) {
-    List<String> parts = List.of(list.split(","));
-    for (String part : parts) {
-      if (!PARTS.contains(part)) {
-        throw new IllegalArgumentException("unknown part '" + part + "'; parts: " + String.join(", ", PARTS));
+    private static String value(String[] args, int i) {
+      if (i == args.length) {
+        throw new IllegalArgumentException(args[i - 1] + " needs a value");
       }
+      return args[i];
     }
-    return parts;
+
+    private static List<String> namedParts(String list) {
+      List<String> parts = List.of(list.split(","));
+      for (String part : parts) {
+        if (!PARTS.contains(part)) {
+          throw new IllegalArgumentException("unknown part '" + part + "'; parts: " + String.join(", ", PARTS));
+        }
+      }
+      return parts;
+    }
   }
 
   /** A part of the suite that may throw what the suite's main declares. */
@@ -192,8 +192,8 @@ public final class Suite {
   /**
    * {@link CompressionThreads} for zstd and gzip (the codecs the pool is for) on both text formats:
    * each method in a JVM of its own, as its {@code @Fork} says (the single-threaded one sees one
-   * processor). Iterations of 2 s: a file of {@value CompressionThreads#FILE_ROWS} rows takes about a
-   * second to write single-threaded, so that 1 s would hold barely one.
+   * processor). Iterations of 2 s: a file of {@value CompressionThreads#FILE_ROWS} rows takes up to a
+   * second to write single-threaded with gzip, so that 1 s would hold barely one.
    */
   private static Collection<RunResult> runCompression() throws RunnerException {
     return new Runner(options("^dev\\.fdbe\\.benchmarks\\.CompressionThreads\\.")
