@@ -42,14 +42,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.postgresql.copy.CopyManager;
@@ -62,10 +61,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  * out, and what the source's deduplicating select costs over a plain ordered read.
  *
  * <p>Against a PostgreSQL database (default {@code jdbc:postgresql://127.0.0.1:5432/fdbe_benchpg?user=postgres},
- * option {@code --url}), it builds once the reference {@code events} table with {@code --rows}
- * events of team 1 over seven days (default 1,000,000; one in 200 repeats the uuid of the row before
- * it, as retried deliveries do), a fifth as many again for each of teams 2 and 3, and {@code EventRows}'
- * properties of 300–800 bytes; loaded with {@code COPY FROM STDIN} and analyzed. Then, in each of
+ * option {@code --url}; created through the server's {@code postgres} database when missing), it
+ * builds once the reference {@code events} table with {@code --rows} events of team 1 over seven
+ * days (default 1,000,000; one in 200 repeats the uuid of the row before it, as retried deliveries
+ * do), a fifth as many again for each of teams 2 and 3, and {@code EventRows}' properties of
+ * 300–800 bytes; loaded with {@code COPY FROM STDIN} and analyzed. Then, in each of
  * {@code --repetitions} rounds (default 5), alternating:
  * <ol>
  *   <li>{@code psql \copy} of the plain ordered read of the interval to {@code /dev/null} (binary);
@@ -79,8 +79,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       on this database, local files, one worker, compression none), create to completed, the
  *       {@code records_total} count included.
  * </ol>
- * Prints one JSON line per measurement, then medians (min–max) and the ratios of an export to
- * {@code psql} of the source's select and of that select to the plain read.
+ * Prints one JSON line per measurement, then the table {@link PostgresLines} writes into the suite's
+ * report: medians (min–max) and the ratios of an export to {@code psql} of the source's select and of
+ * that select to the plain read; {@code --out FILE} writes the measurements as a JSON array (how
+ * {@link Suite} runs it).
  *
  * <p>{@code java -Xmx1g -cp benchmarks/target/benchmarks.jar dev.fdbe.benchmarks.PostgresWholeExport
  * --rows 1000000 --repetitions 5}. Needs {@code psql} on the path. The table is kept between runs
@@ -90,6 +92,8 @@ public final class PostgresWholeExport {
   private static final Duration SPAN = Duration.ofDays(7);
   /** One row in this many repeats the uuid of the row before it. */
   private static final int DUPLICATE_EVERY = 200;
+  private static final String INVALID_CATALOG_NAME = "3D000";
+  private static final String DUPLICATE_DATABASE = "42P04";
 
   /** One measurement: what ran, in which round, how many rows, how fast, the load average at its end. */
   public record Measurement(String name, int repetition, long rows, double seconds, double rowsPerSecond,
@@ -107,6 +111,7 @@ public final class PostgresWholeExport {
     long rows = 1_000_000;
     int repetitions = 5;
     List<FileFormat> formats = List.of(FileFormat.JSON_LINES, FileFormat.CSV, FileFormat.PARQUET);
+    Path out = null;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -114,9 +119,10 @@ public final class PostgresWholeExport {
         case "--rows" -> rows = Long.parseLong(required(args[i], value));
         case "--repetitions" -> repetitions = Integer.parseInt(required(args[i], value));
         case "--formats" -> formats = Stream.of(required(args[i], value).split(",")).map(FileFormat::valueOf).toList();
+        case "--out" -> out = Path.of(required(args[i], value));
         default -> throw new IllegalArgumentException("unknown option '" + args[i]
             + "'; options: --url jdbc:postgresql://HOST:PORT/DB?user=U --rows N --repetitions R"
-            + " --formats JSON_LINES,CSV,PARQUET");
+            + " --formats JSON_LINES,CSV,PARQUET --out FILE (the measurements as a JSON array)");
       }
       i++;
     }
@@ -124,7 +130,59 @@ public final class PostgresWholeExport {
       throw new IllegalArgumentException("--rows must be at least " + DUPLICATE_EVERY + " and --repetitions at least 1");
     }
     List<Measurement> all = run(url, rows, repetitions, formats);
-    summarize(all, formats);
+    System.err.print("\n" + PostgresLines.markdown(all));
+    if (out != null) {
+      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), all);
+    }
+  }
+
+  /**
+   * Why the benchmark cannot run against the database, or empty when it can: the server answers
+   * JDBC (the database is created first when missing) and {@code psql} connects to it.
+   */
+  static Optional<String> unreachable(String url) throws InterruptedException {
+    try {
+      createDatabaseIfMissing(url);
+    } catch (SQLException | RuntimeException e) {
+      return Optional.of("cannot connect to " + url + " (" + e.getMessage() + ")");
+    }
+    Process psql;
+    try {
+      psql = new ProcessBuilder("psql", "-X", "-q", "-d", url.substring("jdbc:".length()), "-c", "SELECT 1")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      return Optional.of("psql cannot be started (" + e.getMessage() + ")");
+    }
+    int exit = psql.waitFor();
+    return exit == 0 ? Optional.empty() : Optional.of("psql cannot connect to " + url + " (exit " + exit + ")");
+  }
+
+  /**
+   * Creates the URL's database through the server's {@code postgres} database when it does not
+   * exist, so that a fresh server needs no setup; a database created meanwhile by another run is
+   * left as it is.
+   */
+  static void createDatabaseIfMissing(String url) throws SQLException {
+    PGSimpleDataSource target = new PGSimpleDataSource();
+    target.setURL(url);
+    try (Connection connection = target.getConnection()) {
+      return;
+    } catch (SQLException e) {
+      if (!INVALID_CATALOG_NAME.equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+    PGSimpleDataSource server = new PGSimpleDataSource();
+    server.setURL(url);
+    server.setDatabaseName("postgres");
+    try (Connection connection = server.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE \"" + target.getDatabaseName().replace("\"", "\"\"") + "\"");
+      System.err.println("created database " + target.getDatabaseName());
+    } catch (SQLException e) {
+      if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
+        throw e;
+      }
+    }
   }
 
   private static String required(String option, String value) {
@@ -136,6 +194,7 @@ public final class PostgresWholeExport {
 
   /** Seeds (or reuses) the table, then measures every round; prints each measurement as it ends. */
   static List<Measurement> run(String url, long rows, int repetitions, List<FileFormat> formats) throws Exception {
+    createDatabaseIfMissing(url);
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setURL(url);
     String psqlUri = url.substring("jdbc:".length());
@@ -429,52 +488,6 @@ public final class PostgresWholeExport {
         default -> text.write(c);
       }
     }
-  }
-
-  /** Medians (min–max) per measurement and the ratios the targets are stated in, on standard error. */
-  static void summarize(List<Measurement> measurements, List<FileFormat> formats) {
-    Map<String, List<Measurement>> byName = measurements.stream()
-        .collect(Collectors.groupingBy(Measurement::name, LinkedHashMap::new, Collectors.toList()));
-    StringBuilder table = new StringBuilder("\n| what | rows | seconds median (min–max) | rows/s median |\n|---|--:|--:|--:|\n");
-    byName.forEach((name, list) -> {
-      double[] seconds = list.stream().mapToDouble(Measurement::seconds).sorted().toArray();
-      table.append(String.format("| %s | %,d | %.2f (%.2f–%.2f) | %,.0f |%n", name, list.get(0).rows(),
-          median(seconds), seconds[0], seconds[seconds.length - 1], list.get(0).rows() / median(seconds)));
-    });
-    table.append("\nratios of rows/s, median of the per-round ratios (min–max):\n");
-    ratio(table, measurements, SOURCE, PLAIN, "source select / plain read, by time (target <= 1.3)", true);
-    for (FileFormat format : formats) {
-      ratio(table, measurements, "export " + format.wireName(), SOURCE, "export " + format.wireName()
-          + " / psql of the source select (target >= " + (format == FileFormat.PARQUET ? "0.7" : "0.85") + ")", false);
-    }
-    for (FileFormat format : formats) {
-      ratio(table, measurements, "export " + format.wireName(), BOTH, "export " + format.wireName()
-          + " / psql of the source select and count at once", false);
-    }
-    double[] loads = measurements.stream().mapToDouble(Measurement::loadAverage).sorted().toArray();
-    table.append(String.format("load average over the run: median %.1f (%.1f–%.1f)%n", median(loads), loads[0],
-        loads[loads.length - 1]));
-    System.err.print(table);
-  }
-
-  /** Per round: rows/s of {@code over} / rows/s of {@code under}, or time over time when {@code timeRatio}. */
-  private static void ratio(StringBuilder table, List<Measurement> measurements, String over, String under,
-      String label, boolean timeRatio) {
-    Map<Integer, Measurement> unders = measurements.stream().filter(m -> m.name().equals(under))
-        .collect(Collectors.toMap(Measurement::repetition, m -> m));
-    double[] ratios = measurements.stream().filter(m -> m.name().equals(over) && unders.containsKey(m.repetition()))
-        .mapToDouble(m -> timeRatio ? m.seconds() / unders.get(m.repetition()).seconds()
-            : m.rowsPerSecond() / unders.get(m.repetition()).rowsPerSecond())
-        .sorted().toArray();
-    if (ratios.length > 0) {
-      table.append(String.format("  %s: %.2f (%.2f–%.2f)%n", label, median(ratios), ratios[0],
-          ratios[ratios.length - 1]));
-    }
-  }
-
-  private static double median(double[] sorted) {
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static double loadAverage() {

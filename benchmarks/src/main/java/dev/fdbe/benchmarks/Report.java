@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.style.Styler;
 
 /**
@@ -27,10 +28,15 @@ import org.knowm.xchart.style.Styler;
  * @param writers one line per format × compression
  * @param wholeExports the whole-export measurements
  * @param smallExports the latencies of small exports
+ * @param postgresExports every round of the whole exports from PostgreSQL and of psql beside them
+ * @param postgresNotRun why the PostgreSQL exports did not run, or null when they ran or were not asked for
+ * @param compression text writers compressing on the writer's thread and on the compression pool
  * @param targets the targets of the issue, each met or missed with its figures
  */
 public record Report(String machine, String command, double seconds, List<WriterLine> writers,
-    List<WholeExport.Measurement> wholeExports, List<SmallExport.Latency> smallExports, List<Target> targets) {
+    List<WholeExport.Measurement> wholeExports, List<SmallExport.Latency> smallExports,
+    List<PostgresWholeExport.Measurement> postgresExports, @Nullable String postgresNotRun,
+    List<CompressionLine> compression, List<Target> targets) {
   private static final long HEAP_FROM_ROWS = 1_000_000;
   /** From this many rows the whole export is held to {@link #OF_PLAIN_READ} of the plain read. */
   private static final long PLAIN_READ_FROM_ROWS = 1_000_000;
@@ -42,6 +48,8 @@ public record Report(String machine, String command, double seconds, List<Writer
     writers = writers == null ? List.of() : writers;
     wholeExports = wholeExports == null ? List.of() : wholeExports;
     smallExports = smallExports == null ? List.of() : smallExports;
+    postgresExports = postgresExports == null ? List.of() : postgresExports;
+    compression = compression == null ? List.of() : compression;
     targets = targets == null ? List.of() : targets;
   }
 
@@ -52,7 +60,9 @@ public record Report(String machine, String command, double seconds, List<Writer
   public static Report read(Path json) throws IOException {
     Report report = new ObjectMapper().readValue(json.toFile(), Report.class);
     return new Report(report.machine(), report.command(), report.seconds(), report.writers(), report.wholeExports(),
-        report.smallExports(), targets(report.writers(), report.wholeExports(), report.smallExports()));
+        report.smallExports(), report.postgresExports(), report.postgresNotRun(), report.compression(),
+        targets(report.writers(), report.wholeExports(), report.smallExports(), report.postgresExports(),
+            report.compression()));
   }
 
   /**
@@ -66,12 +76,43 @@ public record Report(String machine, String command, double seconds, List<Writer
     }
   }
 
+  /**
+   * Rows/s of one text format and compression written by {@link CompressionThreads} with the
+   * blocks compressed on the writer's thread (a JVM that sees one processor) and on fdbe's
+   * compression pool (a JVM that sees {@code processors}). From CPU time, which a busy machine
+   * hardly changes (null when not measured): {@code writerThreadCpuRate} is rows per CPU second of
+   * the single-threaded writer, {@code poolBound} the rows/s the pool would reach with {@code
+   * processors} idle cores.
+   */
+  public record CompressionLine(FileFormat format, Compression compression, double writerThread, double pool,
+      @Nullable Double writerThreadCpuRate, @Nullable Double poolBound, int processors) {
+    /** How many times faster the pool writes. */
+    double speedup() {
+      return pool / writerThread;
+    }
+
+    /** How many times faster the pool would write on idle cores, by CPU time; null when not measured. */
+    @Nullable Double cpuSpeedup() {
+      return writerThreadCpuRate == null || poolBound == null ? null : poolBound / writerThreadCpuRate;
+    }
+
+    /** The speedup the issue asks for on two cores: zstd 1.5×, gzip 1.4× (its codec leaves less to share). */
+    @Nullable Double target() {
+      return compression == Compression.ZSTD ? 1.5 : compression == Compression.GZIP ? 1.4 : null;
+    }
+
+    String label() {
+      return format.wireName() + " " + compression.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /** A target: what it asks, whether it is met, and the figures that decide it. */
   public record Target(String name, boolean met, String figures) {}
 
-  /** Builds the targets from the lines and the whole and small exports. */
+  /** Builds the targets from the lines, the whole and small exports, PostgreSQL's and the compression pool. */
   public static List<Target> targets(List<WriterLine> writers, List<WholeExport.Measurement> wholeExports,
-      List<SmallExport.Latency> smallExports) {
+      List<SmallExport.Latency> smallExports, List<PostgresWholeExport.Measurement> postgresExports,
+      List<CompressionLine> compression) {
     List<Target> targets = new ArrayList<>();
     for (WriterLine line : writers) {
       if (line.peer() != null) {
@@ -150,6 +191,15 @@ public record Report(String machine, String command, double seconds, List<Writer
                 mib(before.peakLiveHeapBytes()) + " → " + mib(export.peakLiveHeapBytes()))));
       }
     }
+    targets.addAll(PostgresLines.targets(postgresExports));
+    for (CompressionLine line : compression) {
+      Double target = line.target();
+      if (target != null) {
+        targets.add(new Target(line.label() + " on " + line.processors() + " cores ≥ " + target
+            + "× single-threaded", line.speedup() >= target, rate(line.pool()) + " vs "
+            + rate(line.writerThread()) + " rows/s (" + String.format(Locale.ROOT, "%.2f×", line.speedup()) + ")"));
+      }
+    }
     return targets;
   }
 
@@ -169,11 +219,13 @@ public record Report(String machine, String command, double seconds, List<Writer
   public String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("Measured on ").append(machine).append(" with `").append(command).append("` in ")
-        .append(Math.round(seconds)).append(" s.\n\n");
-    md.append("Writers, rows/s (single-threaded; events rows with 300–800 byte properties):\n\n");
-    md.append("| format | compression | fdbe | fdbe MB/s out | hand-rolled peer | DuckDB COPY 1 thread "
-        + "| DuckDB COPY default threads | codec alone |\n");
-    md.append("|---|---|--:|--:|--:|--:|--:|--:|\n");
+        .append(Math.round(seconds)).append(" s.\n");
+    if (!writers.isEmpty()) {
+      md.append("\nWriters, rows/s (single-threaded; events rows with 300–800 byte properties):\n\n");
+      md.append("| format | compression | fdbe | fdbe MB/s out | hand-rolled peer | DuckDB COPY 1 thread "
+          + "| DuckDB COPY default threads | codec alone |\n");
+      md.append("|---|---|--:|--:|--:|--:|--:|--:|\n");
+    }
     for (WriterLine line : writers) {
       md.append("| ").append(line.format().wireName()).append(" | ")
           .append(line.compression().name().toLowerCase(Locale.ROOT)).append(" | ").append(rate(line.fdbe()))
@@ -224,6 +276,31 @@ public record Report(String machine, String command, double seconds, List<Writer
           md.append(" | ").append(value == null ? "–" : seconds(value));
         }
         md.append(" |\n");
+      }
+    }
+    if (!postgresExports.isEmpty()) {
+      md.append('\n').append(PostgresLines.markdown(postgresExports));
+    }
+    if (postgresNotRun != null) {
+      md.append("\nPostgreSQL whole exports: not run — ").append(postgresNotRun).append('\n');
+    }
+    if (!compression.isEmpty()) {
+      md.append("\nCompression on ").append(compression.get(0).processors()).append(" cores: rows/s of a text")
+          .append(" writer with its blocks compressed on the writer's thread (single-threaded) and on the")
+          .append(" compression pool (`CompressionThreads`, each in a JVM of its own). The pool needs idle cores;")
+          .append(" on a busy machine the rates from CPU time (rows per CPU second of the single-threaded writer;")
+          .append(" the pool's rows/s if its JVM's CPU time were spread over idle cores) tell more:\n\n")
+          .append("| format | compression | single-threaded | pool | pool ÷ single-threaded | single-threaded by CPU")
+          .append(" | pool on ").append(compression.get(0).processors()).append(" idle cores by CPU | ratio by CPU |\n")
+          .append("|---|---|--:|--:|--:|--:|--:|--:|\n");
+      for (CompressionLine line : compression) {
+        md.append("| ").append(line.format().wireName()).append(" | ")
+            .append(line.compression().name().toLowerCase(Locale.ROOT)).append(" | ").append(rate(line.writerThread()))
+            .append(" | ").append(rate(line.pool())).append(" | ")
+            .append(String.format(Locale.ROOT, "%.2f×", line.speedup())).append(" | ")
+            .append(orDash(line.writerThreadCpuRate())).append(" | ").append(orDash(line.poolBound())).append(" | ")
+            .append(line.cpuSpeedup() == null ? "–" : String.format(Locale.ROOT, "%.2f×", line.cpuSpeedup()))
+            .append(" |\n");
       }
     }
     md.append("\nTargets:\n\n");

@@ -10,7 +10,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -21,11 +23,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The whole benchmark suite in one command: every writer (format × compression) with its peers and
  * codec limits in JMH (one fork each, 2 × 1 s warm-up, 3 × 1 s measurement; DuckDB at its default
- * thread count only for the uncompressed and zstd lines), then the whole exports of 100k and 1M rows
+ * thread count only for the uncompressed and zstd lines), then {@link CompressionThreads} (zstd and
+ * gzip text writers single-threaded and on the compression pool, 2 × 2 s warm-up, 3 × 2 s
+ * measurement), then the whole exports of 100k and 1M rows
  * (10M with {@code --with-10m}) next to the source read, the count and the plain JDBC read of the
  * same select, the exports and the plain read alternating {@value #DEFAULT_REPETITIONS} times (per row
  * count; {@code --repetitions}) in a child JVM with a 1 GiB heap and a 64 MiB young generation, then
- * the latency of a demo-sized export ({@link SmallExport}) in a child JVM with the default heap; writes {@code latest.json},
+ * the latency of a demo-sized export ({@link SmallExport}) in a child JVM with the default heap, then
+ * the whole exports from PostgreSQL next to {@code psql} ({@link PostgresWholeExport}, 1M rows, 5
+ * alternating rounds, in a child JVM of 1 GiB heap; reported as not run, with the reason, when the
+ * server or {@code psql} cannot be reached); writes {@code latest.json},
  * {@code latest.md} and {@code latest.png} into {@code --out} (default {@code benchmarks/results}).
  *
  * <p>Run: {@code benchmarks/run} (builds the jar, then {@code java -cp benchmarks/target/benchmarks.jar
@@ -40,62 +47,131 @@ public final class Suite {
    */
   static final String DEFAULT_REPETITIONS = "5,1";
   private static final int SMALL_EXPORT_REPETITIONS = 7;
+  static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/fdbe_benchpg?user=postgres";
+  private static final long DEFAULT_POSTGRES_ROWS = 1_000_000;
+  /** Rounds of the PostgreSQL exports and psql: at 1M rows a round takes about a minute. */
+  private static final int DEFAULT_POSTGRES_REPETITIONS = 5;
+  /** The suite's parts, in the order they run; {@code --only} picks some. */
+  static final List<String> PARTS = List.of("writers", "compression", "exports", "postgres");
   private static final List<Class<?>> WRITER_BENCHMARKS = List.of(FormatThroughput.class, JacksonJsonLines.class,
       AvroParquet.class, DuckDbCopy.class, CodecLimit.class);
 
   private Suite() {}
 
   public static void main(String[] args) throws IOException, RunnerException, InterruptedException {
-    Path out = Path.of("benchmarks", "results");
-    boolean tenMillion = false;
-    boolean writers = true;
-    boolean exports = true;
-    boolean reportOnly = false;
-    String repetitions = DEFAULT_REPETITIONS;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--repetitions" -> {
-          if (++i == args.length) {
-            throw new IllegalArgumentException("--repetitions needs a count, or one per row count (100k,1M[,10M])");
-          }
-          repetitions = args[i];
-        }
-        case "--out" -> {
-          if (++i == args.length) {
-            throw new IllegalArgumentException("--out needs a directory");
-          }
-          out = Path.of(args[i]);
-        }
-        case "--with-10m" -> tenMillion = true;
-        case "--writers-only" -> exports = false;
-        case "--exports-only" -> writers = false;
-        case "--report-only" -> reportOnly = true;
-        default -> throw new IllegalArgumentException("unknown option '" + args[i]
-            + "'; options: --out DIR, --with-10m, --writers-only, --exports-only, --repetitions N[,N...] (of the"
-            + " whole exports per row count, default " + DEFAULT_REPETITIONS + "), --report-only (rewrite the report"
-            + " from DIR/latest.json)");
-      }
-    }
-    if (reportOnly) {
-      Report report = Report.read(out.resolve("latest.json"));
-      report.write(out);
+    Options options = Options.parse(args);
+    if (options.reportOnly()) {
+      Report report = Report.read(options.out().resolve("latest.json"));
+      report.write(options.out());
       System.out.println(report.markdown());
       return;
     }
     long started = System.nanoTime();
-    List<Report.WriterLine> lines = writers ? writerLines(runWriters()) : List.of();
-    List<WholeExport.Measurement> wholeExports = exports ? runWholeExports(tenMillion, repetitions) : List.of();
-    List<SmallExport.Latency> smallExports = exports ? runSmallExports() : List.of();
+    List<Report.WriterLine> lines = options.runs("writers") ? writerLines(timed("writers", Suite::runWriters))
+        : List.of();
+    List<Report.CompressionLine> compression = options.runs("compression")
+        ? compressionLines(timed("compression", Suite::runCompression)) : List.of();
+    List<WholeExport.Measurement> wholeExports = options.runs("exports")
+        ? timed("exports", () -> runWholeExports(options.tenMillion(), options.repetitions())) : List.of();
+    List<SmallExport.Latency> smallExports = options.runs("exports")
+        ? timed("small exports", Suite::runSmallExports) : List.of();
+    List<PostgresWholeExport.Measurement> postgresExports = new ArrayList<>();
+    String postgresNotRun = null;
+    if (options.runs("postgres")) {
+      postgresNotRun = options.withPostgres() ? timed("postgres", () -> runPostgres(options, postgresExports))
+          : "left out with --without-postgres";
+    }
     double seconds = (System.nanoTime() - started) / 1e9;
     StringBuilder command = new StringBuilder(COMMAND);
     for (String arg : args) {
       command.append(' ').append(arg);
     }
     Report report = new Report(machine(), command.toString(), seconds, lines, wholeExports, smallExports,
-        Report.targets(lines, wholeExports, smallExports));
-    report.write(out);
+        postgresExports, postgresNotRun, compression,
+        Report.targets(lines, wholeExports, smallExports, postgresExports, compression));
+    report.write(options.out());
     System.out.println(report.markdown());
-    System.out.printf(Locale.ROOT, "wrote %s/latest.json, latest.md and latest.png in %.0f s%n", out, seconds);
+    System.out.printf(Locale.ROOT, "wrote %s/latest.json, latest.md and latest.png in %.0f s%n", options.out(),
+        seconds);
+  }
+
+  /** The suite's command line. */
+  record Options(Path out, boolean tenMillion, List<String> parts, String repetitions, boolean withPostgres,
+      String postgresUrl, long postgresRows, int postgresRepetitions, boolean reportOnly) {
+    static Options parse(String... args) {
+      Path out = Path.of("benchmarks", "results");
+      boolean tenMillion = false;
+      List<String> parts = PARTS;
+      String repetitions = DEFAULT_REPETITIONS;
+      boolean withPostgres = true;
+      String postgresUrl = DEFAULT_POSTGRES_URL;
+      long postgresRows = DEFAULT_POSTGRES_ROWS;
+      int postgresRepetitions = DEFAULT_POSTGRES_REPETITIONS;
+      boolean reportOnly = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--repetitions" -> {
+            if (++i == args.length) {
+              throw new IllegalArgumentException("--repetitions needs a count, or one per row count (100k,1M[,10M])");
+            }
+            repetitions = args[i];
+          }
+          case "--out" -> out = Path.of(value(args, ++i));
+          case "--with-10m" -> tenMillion = true;
+          case "--writers-only" -> parts = List.of("writers", "compression");
+          case "--exports-only" -> parts = List.of("exports", "postgres");
+          case "--only" -> parts = namedParts(value(args, ++i));
+          case "--without-postgres" -> withPostgres = false;
+          case "--postgres-url" -> postgresUrl = value(args, ++i);
+          case "--postgres-rows" -> postgresRows = Long.parseLong(value(args, ++i));
+          case "--postgres-repetitions" -> postgresRepetitions = Integer.parseInt(value(args, ++i));
+          case "--report-only" -> reportOnly = true;
+          default -> throw new IllegalArgumentException("unknown option '" + args[i]
+              + "'; options: --out DIR, --with-10m, --writers-only (writers and compression), --exports-only"
+              + " (exports and postgres), --only PART[,PART...] (of " + String.join(", ", PARTS) + "), --repetitions"
+              + " N[,N...] (of the whole exports per row count, default " + DEFAULT_REPETITIONS + "),"
+              + " --postgres-url URL (default " + DEFAULT_POSTGRES_URL + "), --postgres-rows N (default "
+              + DEFAULT_POSTGRES_ROWS + "), --postgres-repetitions N (default " + DEFAULT_POSTGRES_REPETITIONS
+              + "), --without-postgres, --report-only (rewrite the report from DIR/latest.json)");
+        }
+      }
+      return new Options(out, tenMillion, parts, repetitions, withPostgres, postgresUrl, postgresRows,
+          postgresRepetitions, reportOnly);
+    }
+
+    boolean runs(String part) {
+      return parts.contains(part);
+    }
+
+    private static String value(String[] args, int i) {
+      if (i == args.length) {
+        throw new IllegalArgumentException(args[i - 1] + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static List<String> namedParts(String list) {
+      List<String> parts = List.of(list.split(","));
+      for (String part : parts) {
+        if (!PARTS.contains(part)) {
+          throw new IllegalArgumentException("unknown part '" + part + "'; parts: " + String.join(", ", PARTS));
+        }
+      }
+      return parts;
+    }
+  }
+
+  /** A part of the suite that may throw what the suite's main declares. */
+  private interface Part<T> {
+    T run() throws IOException, RunnerException, InterruptedException;
+  }
+
+  /** Runs a part and says how long it took, for the estimates of what each part adds to the suite. */
+  private static <T> T timed(String name, Part<T> part) throws IOException, RunnerException, InterruptedException {
+    long started = System.nanoTime();
+    T result = part.run();
+    System.out.printf(Locale.ROOT, "suite part %s took %.0f s%n", name, (System.nanoTime() - started) / 1e9);
+    return result;
   }
 
   private static Collection<RunResult> runWriters() throws RunnerException {
@@ -111,6 +187,67 @@ public final class Suite {
         .param("target", "PARQUET:NONE", "PARQUET:ZSTD", "CSV:NONE", "CSV:ZSTD", "JSON_LINES:NONE", "JSON_LINES:ZSTD")
         .build()).run());
     return results;
+  }
+
+  /**
+   * {@link CompressionThreads} for zstd and gzip (the codecs the pool is for) on both text formats:
+   * each method in a JVM of its own, as its {@code @Fork} says (the single-threaded one sees one
+   * processor). Iterations of 2 s: a file of {@value CompressionThreads#FILE_ROWS} rows takes up to a
+   * second to write single-threaded with gzip, so that 1 s would hold barely one.
+   */
+  private static Collection<RunResult> runCompression() throws RunnerException {
+    return new Runner(options("^dev\\.fdbe\\.benchmarks\\.CompressionThreads\\.")
+        .warmupTime(TimeValue.seconds(2))
+        .measurementTime(TimeValue.seconds(2))
+        .param("format", "JSON_LINES", "CSV")
+        .param("compression", "ZSTD", "GZIP")
+        .build()).run();
+  }
+
+  /** One line per text format × compression from {@link CompressionThreads}' two methods. */
+  static List<Report.CompressionLine> compressionLines(Collection<RunResult> results) {
+    List<Report.CompressionLine> lines = new ArrayList<>();
+    for (FileFormat format : List.of(FileFormat.JSON_LINES, FileFormat.CSV)) {
+      for (Compression compression : List.of(Compression.ZSTD, Compression.GZIP)) {
+        Map<String, String> params = Map.of("format", format.name(), "compression", compression.name());
+        RunResult writerThread = find(results, CompressionThreads.class, "writerThread", params);
+        RunResult pool = find(results, CompressionThreads.class, "pool", params);
+        if (writerThread != null && pool != null) {
+          int processors = Runtime.getRuntime().availableProcessors();
+          lines.add(new Report.CompressionLine(format, compression, score(writerThread), score(pool),
+              writerCpuRate(writerThread), poolBound(pool, processors), processors));
+        }
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * Rows per CPU second of the writer's thread: the single-threaded writer's rate on an idle core
+   * (its JVM's GC and JIT threads may run on another).
+   */
+  private static @Nullable Double writerCpuRate(RunResult result) {
+    Double rows = secondary(result, "rows");
+    Double writer = secondary(result, "writerCpuMicros");
+    return rows == null || writer == null ? null : rows / writer * 1e6;
+  }
+
+  /**
+   * Rows/s of the pool with {@code processors} idle processors, as {@link CompressionThreads} bounds
+   * it: the writer's thread needs its CPU time, and the whole JVM its own spread over the processors.
+   */
+  private static @Nullable Double poolBound(RunResult result, int processors) {
+    Double rows = secondary(result, "rows");
+    Double writer = secondary(result, "writerCpuMicros");
+    Double process = secondary(result, "processCpuMicros");
+    return rows == null || writer == null || process == null ? null
+        : rows / Math.max(writer, process / processors) * 1e6;
+  }
+
+  /** A secondary result of {@link CompressionThreads.Cpu}, summed over the measurement iterations. */
+  private static @Nullable Double secondary(RunResult result, String name) {
+    var secondary = result.getSecondaryResults().get(name);
+    return secondary == null ? null : secondary.getScore();
   }
 
   private static ChainedOptionsBuilder options(String include) {
@@ -153,9 +290,17 @@ public final class Suite {
   }
 
   private static RunResult find(Collection<RunResult> results, Class<?> benchmark, Map<String, String> params) {
+    return find(results, benchmark, "", params);
+  }
+
+  /** The result of the benchmark's method (any method when {@code method} is empty) with these params. */
+  private static RunResult find(Collection<RunResult> results, Class<?> benchmark, String method,
+      Map<String, String> params) {
     for (RunResult result : results) {
       var run = result.getParams();
-      if (!run.getBenchmark().startsWith(benchmark.getName() + ".")) {
+      boolean sameBenchmark = method.isEmpty() ? run.getBenchmark().startsWith(benchmark.getName() + ".")
+          : run.getBenchmark().equals(benchmark.getName() + "." + method);
+      if (!sameBenchmark) {
         continue;
       }
       boolean matches = params.entrySet().stream()
@@ -189,6 +334,28 @@ public final class Suite {
   private static List<SmallExport.Latency> runSmallExports() throws IOException, InterruptedException {
     return List.of(child(SmallExport.class, SmallExport.Latency[].class, List.of(), "--repetitions",
         Integer.toString(SMALL_EXPORT_REPETITIONS)));
+  }
+
+  /**
+   * Runs {@link PostgresWholeExport} in a child JVM of 1 GiB heap, its measurements added to {@code
+   * into}; returns why it did not run (the server or {@code psql} unreachable, or the run failed),
+   * or null. The rest of the suite stands either way.
+   */
+  private static @Nullable String runPostgres(Options options, List<PostgresWholeExport.Measurement> into)
+      throws IOException, InterruptedException {
+    Optional<String> unreachable = PostgresWholeExport.unreachable(options.postgresUrl());
+    if (unreachable.isPresent()) {
+      System.err.println("PostgreSQL whole exports: not run — " + unreachable.get());
+      return unreachable.get();
+    }
+    try {
+      into.addAll(List.of(child(PostgresWholeExport.class, PostgresWholeExport.Measurement[].class,
+          List.of("-Xmx1g"), "--url", options.postgresUrl(), "--rows", Long.toString(options.postgresRows()),
+          "--repetitions", Integer.toString(options.postgresRepetitions()))));
+      return null;
+    } catch (IllegalStateException e) {
+      return e.getMessage();
+    }
   }
 
   private static <T> T child(Class<?> main, Class<T> result, String... args) throws IOException, InterruptedException {

@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * What {@link PostgresWholeExport} hands {@code psql} and {@code COPY}: the source's count with its
- * bound parameters written in, and values escaped for COPY's text format. (The benchmark itself
- * needs a PostgreSQL database of its own and runs by hand.)
+ * bound parameters written in, and values escaped for COPY's text format; the database it creates
+ * when missing, and what the suite is told when the server cannot be reached. (The benchmark itself
+ * needs a PostgreSQL database of its own and runs by hand or in the suite.)
  */
 class PostgresWholeExportTest {
   @Test
@@ -38,5 +45,58 @@ class PostgresWholeExportTest {
     PostgresWholeExport.escape(text, "{\"a\":\"b\\\\c\"}\tx\ny\rz");
 
     assertThat(text.toString()).isEqualTo("{\"a\":\"b\\\\\\\\c\"}\\tx\\ny\\rz");
+  }
+
+  @Test
+  void saysWhyWhenTheServerCannotBeReached() throws Exception {
+    // Port 1 on the loopback: nothing listens there, the connection is refused at once.
+    assertThat(PostgresWholeExport.unreachable("jdbc:postgresql://127.0.0.1:1/fdbe_benchpg?user=postgres"))
+        .hasValueSatisfying(reason -> assertThat(reason)
+            .startsWith("cannot connect to jdbc:postgresql://127.0.0.1:1/fdbe_benchpg?user=postgres ("));
+  }
+
+  @Test
+  @Tag("postgres")
+  void createsItsDatabaseWhenMissingAndThenReachesItWithPsql() throws Exception {
+    String server = System.getenv("FDBE_TEST_POSTGRES_URL");
+    assertThat(server).as("FDBE_TEST_POSTGRES_URL, for the postgres-tagged tests").isNotBlank();
+    String name = "fdbe_bench_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String url = server.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+    PGSimpleDataSource admin = new PGSimpleDataSource();
+    admin.setURL(url);
+    try {
+      assertThat(PostgresWholeExport.unreachable(url)).isEmpty();
+      PostgresWholeExport.createDatabaseIfMissing(url); // there now: nothing to do
+
+      try (Connection connection = admin.getConnection()) {
+        assertThat(connection.getCatalog()).isEqualTo(name);
+      }
+    } finally {
+      admin.setDatabaseName("postgres");
+      try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement()) {
+        statement.execute("DROP DATABASE IF EXISTS " + name);
+      }
+    }
+  }
+
+  @Test
+  void ratiosAreMediansOfThePerRoundRatios() {
+    // Round 1 ran on a loaded machine: both its lines are slow. The median of the per-round ratios
+    // is 1.0; the ratio of the medians would be 2.0.
+    List<PostgresWholeExport.Measurement> rounds = List.of(
+        measurement(PostgresWholeExport.PLAIN, 1, 4), measurement(PostgresWholeExport.SOURCE, 1, 4),
+        measurement(PostgresWholeExport.PLAIN, 2, 1), measurement(PostgresWholeExport.SOURCE, 2, 2),
+        measurement(PostgresWholeExport.PLAIN, 3, 1), measurement(PostgresWholeExport.SOURCE, 3, 1));
+
+    assertThat(PostgresLines.ratio(rounds, PostgresWholeExport.SOURCE, PostgresWholeExport.PLAIN, true))
+        .hasValue(new PostgresLines.Ratio(1.0, 1.0, 2.0, 3));
+    assertThat(PostgresLines.ratio(rounds, PostgresWholeExport.PLAIN, PostgresWholeExport.SOURCE, false))
+        .as("rows/s over rows/s is the inverse of time over time")
+        .hasValue(new PostgresLines.Ratio(1.0, 1.0, 2.0, 3));
+    assertThat(PostgresLines.ratio(rounds, "export CSV", PostgresWholeExport.SOURCE, false)).isEmpty();
+  }
+
+  private static PostgresWholeExport.Measurement measurement(String name, int round, double seconds) {
+    return new PostgresWholeExport.Measurement(name, round, 1_000, seconds, 1_000 / seconds, 0, 1.0);
   }
 }

@@ -1,6 +1,7 @@
 package dev.fdbe.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
@@ -72,7 +73,7 @@ class SuiteTest {
     List<SmallExport.Latency> small = List.of(new SmallExport.Latency("export JSONLines", 49_510, 7, 0.62, 0.55,
         0.9, 0.66, java.util.Map.of()));
 
-    List<Report.Target> targets = Report.targets(lines, exports, small);
+    List<Report.Target> targets = Report.targets(lines, exports, small, List.of(), List.of());
 
     assertThat(targets).extracting(Report.Target::name, Report.Target::met).containsExactly(
         org.assertj.core.groups.Tuple.tuple("Parquet zstd writer ≥ GenericRecord", true),
@@ -123,8 +124,8 @@ class SuiteTest {
             120_000.0));
     List<SmallExport.Latency> small = List.of(
         new SmallExport.Latency("export JSONLines", 49_510, 7, 0.4, 0.35, 0.6, 0.45, phases));
-    Report report = new Report("2 cores", "benchmarks/run", 600, lines, exports, small,
-        Report.targets(lines, exports, small));
+    Report report = new Report("2 cores", "benchmarks/run", 600, lines, exports, small, List.of(), null, List.of(),
+        Report.targets(lines, exports, small, List.of(), List.of()));
 
     report.write(directory);
 
@@ -169,5 +170,127 @@ class SuiteTest {
     assertThat(report.markdown()).contains("| export CSV | 1M | 27.1 | 36,841 | 837.5 MiB | 22.9 MiB | 1 | – |")
         .doesNotContain("Small exports").doesNotContain("plain read");
     assertThat(directory.resolve("latest.png")).as("no writer lines, no bars").doesNotExist();
+  }
+
+  @Test
+  void postgresAndCompressionTargetsAreJudgedOnTheirRatios() {
+    List<Report.Target> targets = Report.targets(List.of(), List.of(), List.of(), postgresRounds(), compression());
+
+    assertThat(targets).extracting(Report.Target::name, Report.Target::met).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("PostgreSQL: psql of the source select ≤ 1.3× the time of the plain"
+            + " ordered read (median of 3 rounds)", true),
+        org.assertj.core.groups.Tuple.tuple("PostgreSQL: whole export Parquet ≥ 0.7× the rows/s of psql of the"
+            + " source select (median of 3 rounds)", true),
+        org.assertj.core.groups.Tuple.tuple("PostgreSQL: whole export JSONLines ≥ 0.85× the rows/s of psql of the"
+            + " source select (median of 3 rounds)", true),
+        org.assertj.core.groups.Tuple.tuple("PostgreSQL: whole export CSV ≥ 0.85× the rows/s of psql of the"
+            + " source select (median of 3 rounds)", false),
+        org.assertj.core.groups.Tuple.tuple("JSONLines zstd on 2 cores ≥ 1.5× single-threaded", true),
+        org.assertj.core.groups.Tuple.tuple("JSONLines gzip on 2 cores ≥ 1.4× single-threaded", false),
+        org.assertj.core.groups.Tuple.tuple("CSV zstd on 2 cores ≥ 1.5× single-threaded", false),
+        org.assertj.core.groups.Tuple.tuple("CSV gzip on 2 cores ≥ 1.4× single-threaded", true));
+    assertThat(targets.get(0).figures()).isEqualTo("1.20× (1.20–1.20)");
+    assertThat(targets.get(3).figures()).isEqualTo("0.80× (0.80–0.80)");
+    assertThat(targets.get(4).figures()).isEqualTo("96,000 vs 60,000 rows/s (1.60×)");
+  }
+
+  @Test
+  void postgresAndCompressionLinesAreWrittenAndReadBack() throws Exception {
+    Report report = new Report("2 cores", "benchmarks/run --only compression,postgres", 90, List.of(), List.of(),
+        List.of(), postgresRounds(), null, compression(),
+        Report.targets(List.of(), List.of(), List.of(), postgresRounds(), compression()));
+
+    report.write(directory);
+
+    String markdown = Files.readString(directory.resolve("latest.md"));
+    assertThat(markdown).contains("Whole exports from PostgreSQL through the engine")
+        .contains("load average 1.5 (1.5–1.5)")
+        .contains("| psql plain ordered read | 1,000 | 3 | 1.00 (1.00–2.00) | 1,000 (500–1,000) |")
+        .contains("| export CSV | 1,000 | 3 | 1.50 (1.50–3.00) | 667 (333–667) |")
+        .contains("- source select ÷ plain read, seconds: 1.20× (1.20–1.20)")
+        .contains("- export JSONLines ÷ psql source select, rows/s: 0.92× (0.92–0.92)")
+        .contains("- export JSONLines ÷ psql source select + count, rows/s: 1.08× (1.08–1.08)")
+        .contains("Compression on 2 cores")
+        .contains("| JSONLines | zstd | 60,000 | 96,000 | 1.60× | 64,000 | 120,000 | 1.88× |")
+        .contains("| CSV | gzip | 40,000 | 60,000 | 1.50× | – | – | – |")
+        .contains("**missed**: PostgreSQL: whole export CSV ≥ 0.85×")
+        .doesNotContain("not run")
+        .doesNotContain("Writers, rows/s");
+    Report read = Report.read(directory.resolve("latest.json"));
+    assertThat(read.postgresExports()).isEqualTo(postgresRounds());
+    assertThat(read.compression()).isEqualTo(compression());
+    assertThat(read.markdown()).isEqualTo(markdown);
+  }
+
+  @Test
+  void postgresNotRunIsSaidWithItsReason() throws Exception {
+    Report report = new Report("2 cores", "benchmarks/run --only postgres", 1, List.of(), List.of(), List.of(),
+        List.of(), "psql cannot be started (no such file)", List.of(), List.of());
+
+    report.write(directory);
+
+    String markdown = Files.readString(directory.resolve("latest.md"));
+    assertThat(markdown).contains("\nPostgreSQL whole exports: not run — psql cannot be started (no such file)\n")
+        .doesNotContain("Whole exports from PostgreSQL");
+    assertThat(Report.read(directory.resolve("latest.json")).postgresNotRun())
+        .isEqualTo("psql cannot be started (no such file)");
+  }
+
+  @Test
+  void theCommandLinePicksPartsAndThePostgresRun() {
+    Suite.Options defaults = Suite.Options.parse();
+    assertThat(defaults.parts()).containsExactly("writers", "compression", "exports", "postgres");
+    assertThat(defaults.withPostgres()).isTrue();
+    assertThat(defaults.postgresUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/fdbe_benchpg?user=postgres");
+    assertThat(defaults.postgresRows()).isEqualTo(1_000_000);
+    assertThat(defaults.postgresRepetitions()).isEqualTo(5);
+
+    Suite.Options smoke = Suite.Options.parse("--only", "compression,postgres", "--postgres-url",
+        "jdbc:postgresql://db:5432/b?user=u", "--postgres-rows", "20000", "--postgres-repetitions", "2");
+    assertThat(smoke.parts()).containsExactly("compression", "postgres");
+    assertThat(smoke.runs("writers")).isFalse();
+    assertThat(smoke.postgresUrl()).isEqualTo("jdbc:postgresql://db:5432/b?user=u");
+    assertThat(smoke.postgresRows()).isEqualTo(20_000);
+    assertThat(smoke.postgresRepetitions()).isEqualTo(2);
+
+    assertThat(Suite.Options.parse("--exports-only", "--without-postgres"))
+        .satisfies(options -> assertThat(options.parts()).containsExactly("exports", "postgres"))
+        .satisfies(options -> assertThat(options.withPostgres()).isFalse());
+    assertThat(Suite.Options.parse("--writers-only").parts()).containsExactly("writers", "compression");
+    assertThatThrownBy(() -> Suite.Options.parse("--only", "writers,pg")).hasMessage(
+        "unknown part 'pg'; parts: writers, compression, exports, postgres");
+    assertThatThrownBy(() -> Suite.Options.parse("--postgres-url")).hasMessage("--postgres-url needs a value");
+  }
+
+  /**
+   * Three rounds of {@link PostgresWholeExport}; the third on a machine twice as busy, so that the
+   * medians and ranges differ while every per-round ratio is the same.
+   */
+  private static List<PostgresWholeExport.Measurement> postgresRounds() {
+    java.util.List<PostgresWholeExport.Measurement> rounds = new java.util.ArrayList<>();
+    for (int round = 1; round <= 3; round++) {
+      double slower = round == 3 ? 2 : 1;
+      java.util.Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+      seconds.put(PostgresWholeExport.PLAIN, 1.0);
+      seconds.put(PostgresWholeExport.SOURCE, 1.2);
+      seconds.put(PostgresWholeExport.BOTH, 1.4);
+      seconds.put("export JSONLines", 1.3);
+      seconds.put("export CSV", 1.5);
+      seconds.put("export Parquet", 1.6);
+      for (var line : seconds.entrySet()) {
+        double time = line.getValue() * slower;
+        rounds.add(new PostgresWholeExport.Measurement(line.getKey(), round, 1_000, time, 1_000 / time,
+            line.getKey().startsWith("export") ? 400_000 : 0, 1.5));
+      }
+    }
+    return rounds;
+  }
+
+  private static List<Report.CompressionLine> compression() {
+    return List.of(
+        new Report.CompressionLine(FileFormat.JSON_LINES, Compression.ZSTD, 60_000, 96_000, 64_000.0, 120_000.0, 2),
+        new Report.CompressionLine(FileFormat.JSON_LINES, Compression.GZIP, 40_000, 52_000, 45_000.0, 70_000.0, 2),
+        new Report.CompressionLine(FileFormat.CSV, Compression.ZSTD, 70_000, 98_000, 75_000.0, 140_000.0, 2),
+        new Report.CompressionLine(FileFormat.CSV, Compression.GZIP, 40_000, 60_000, null, null, 2));
   }
 }

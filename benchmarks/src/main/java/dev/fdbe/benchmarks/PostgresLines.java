@@ -1,0 +1,119 @@
+package dev.fdbe.benchmarks;
+
+import dev.fdbe.FileFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What the report makes of {@link PostgresWholeExport}'s measurements: per line the median
+ * (min–max) of its rounds, and the ratios the issue's targets are stated in. A ratio is the median
+ * of the per-round ratios, not the ratio of two medians: the lines of one round ran back to back, so
+ * the load they shared cancels out of their ratio.
+ */
+final class PostgresLines {
+  /** The source's select may take at most this many times the plain ordered read. */
+  static final double SOURCE_OVER_PLAIN = 1.3;
+  /** A text export keeps at least this share of the rows/s of psql reading the source's select. */
+  static final double TEXT_OF_SOURCE = 0.85;
+  /** Parquet, which encodes more per row, keeps at least this share. */
+  static final double PARQUET_OF_SOURCE = 0.7;
+
+  private PostgresLines() {}
+
+  /** A ratio over the rounds where both lines ran: median, least and most. */
+  record Ratio(double median, double min, double max, int rounds) {
+    String figures() {
+      return String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median, min, max);
+    }
+  }
+
+  /**
+   * Per round, rows/s of {@code over} ÷ rows/s of {@code under}, or seconds ÷ seconds when {@code
+   * byTime}; empty when no round has both.
+   */
+  static Optional<Ratio> ratio(List<PostgresWholeExport.Measurement> measurements, String over, String under,
+      boolean byTime) {
+    Map<Integer, PostgresWholeExport.Measurement> unders = measurements.stream().filter(m -> m.name().equals(under))
+        .collect(Collectors.toMap(PostgresWholeExport.Measurement::repetition, Function.identity(), (a, b) -> a));
+    double[] ratios = measurements.stream()
+        .filter(m -> m.name().equals(over) && unders.containsKey(m.repetition()))
+        .mapToDouble(m -> byTime ? m.seconds() / unders.get(m.repetition()).seconds()
+            : m.rowsPerSecond() / unders.get(m.repetition()).rowsPerSecond())
+        .sorted().toArray();
+    return ratios.length == 0 ? Optional.empty()
+        : Optional.of(new Ratio(median(ratios), ratios[0], ratios[ratios.length - 1], ratios.length));
+  }
+
+  /** The share of psql's rows/s of the source's select that an export of this format is held to. */
+  static double ofSource(FileFormat format) {
+    return format == FileFormat.PARQUET ? PARQUET_OF_SOURCE : TEXT_OF_SOURCE;
+  }
+
+  /** The table and the ratios, in Markdown; empty without measurements. */
+  static String markdown(List<PostgresWholeExport.Measurement> measurements) {
+    if (measurements.isEmpty()) {
+      return "";
+    }
+    Map<String, List<PostgresWholeExport.Measurement>> byName = measurements.stream().collect(
+        Collectors.groupingBy(PostgresWholeExport.Measurement::name, LinkedHashMap::new, Collectors.toList()));
+    double[] loads = measurements.stream().mapToDouble(PostgresWholeExport.Measurement::loadAverage).sorted()
+        .toArray();
+    StringBuilder md = new StringBuilder("Whole exports from PostgreSQL through the engine to local storage (one")
+        .append(" worker, compression none), next to `psql \\copy` of the same interval to /dev/null (binary); the")
+        .append(" lines alternated in each round; median (min–max) of the rounds, load average ")
+        .append(String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", median(loads), loads[0], loads[loads.length - 1]))
+        .append(":\n\n| what | rows | rounds | seconds | rows/s |\n|---|--:|--:|--:|--:|\n");
+    byName.forEach((name, list) -> {
+      double[] seconds = list.stream().mapToDouble(PostgresWholeExport.Measurement::seconds).sorted().toArray();
+      double[] rates = list.stream().mapToDouble(PostgresWholeExport.Measurement::rowsPerSecond).sorted().toArray();
+      md.append("| ").append(name).append(" | ").append(String.format(Locale.ROOT, "%,d", list.get(0).rows()))
+          .append(" | ").append(list.size()).append(" | ")
+          .append(String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", median(seconds), seconds[0],
+              seconds[seconds.length - 1]))
+          .append(" | ").append(Report.rate(median(rates))).append(" (").append(Report.rate(rates[0])).append("–")
+          .append(Report.rate(rates[rates.length - 1])).append(") |\n");
+    });
+    List<String> ratios = new ArrayList<>();
+    ratio(measurements, PostgresWholeExport.SOURCE, PostgresWholeExport.PLAIN, true).ifPresent(
+        r -> ratios.add("source select ÷ plain read, seconds: " + r.figures()));
+    for (FileFormat format : FileFormat.values()) {
+      String export = "export " + format.wireName();
+      ratio(measurements, export, PostgresWholeExport.SOURCE, false).ifPresent(
+          r -> ratios.add(export + " ÷ psql source select, rows/s: " + r.figures()));
+      ratio(measurements, export, PostgresWholeExport.BOTH, false).ifPresent(
+          r -> ratios.add(export + " ÷ psql source select + count, rows/s: " + r.figures()));
+    }
+    if (!ratios.isEmpty()) {
+      md.append("\nRatios, the median of the per-round ratios (min–max):\n\n");
+      ratios.forEach(line -> md.append("- ").append(line).append('\n'));
+    }
+    return md.toString();
+  }
+
+  /** The targets: the source's select against the plain read, each export against that select. */
+  static List<Report.Target> targets(List<PostgresWholeExport.Measurement> measurements) {
+    List<Report.Target> targets = new ArrayList<>();
+    ratio(measurements, PostgresWholeExport.SOURCE, PostgresWholeExport.PLAIN, true).ifPresent(r -> targets.add(
+        new Report.Target("PostgreSQL: psql of the source select ≤ " + SOURCE_OVER_PLAIN + "× the time of the plain"
+            + " ordered read (median of " + r.rounds() + " rounds)", r.median() <= SOURCE_OVER_PLAIN, r.figures())));
+    for (FileFormat format : FileFormat.values()) {
+      String export = "export " + format.wireName();
+      ratio(measurements, export, PostgresWholeExport.SOURCE, false).ifPresent(r -> targets.add(
+          new Report.Target("PostgreSQL: whole " + export + " ≥ " + ofSource(format) + "× the rows/s of psql of the"
+              + " source select (median of " + r.rounds() + " rounds)", r.median() >= ofSource(format),
+              r.figures())));
+    }
+    return targets;
+  }
+
+  private static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+}
