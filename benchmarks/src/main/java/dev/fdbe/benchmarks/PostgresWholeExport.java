@@ -65,13 +65,15 @@ import org.postgresql.ds.PGSimpleDataSource;
  * builds once the reference {@code events} table with {@code --rows} events of team 1 over seven
  * days (default 1,000,000; one in 200 repeats the uuid of the row before it, as retried deliveries
  * do), a fifth as many again for each of teams 2 and 3, and {@code EventRows}' properties of
- * 300–800 bytes; loaded with {@code COPY FROM STDIN} and analyzed. Then, in each of
+ * 300–800 bytes; loaded with {@code COPY FROM STDIN}, then vacuumed and analyzed (as autovacuum
+ * would do soon after such a load; this server may run without it). Then, in each of
  * {@code --repetitions} rounds (default 5), alternating:
  * <ol>
  *   <li>{@code psql \copy} of the plain ordered read of the interval to {@code /dev/null} (binary);
- *   <li>{@code psql \copy} of the select the library's source runs, captured from the source itself
- *       (the statement it prepares to describe the columns is the one inside its {@code COPY}), so
- *       the two can never drift apart;
+ *   <li>{@code psql \copy} of what the library's source runs to read the rows, captured from the
+ *       source itself, so the two can never drift apart: the list of the interval's copied uuids,
+ *       then the select (the statement it prepares to describe the columns is the one inside its
+ *       {@code COPY}), one after the other in one {@code psql} session;
  *   <li>the same beside the source's count query ({@code records_total}, also captured), two
  *       {@code psql} at once: what an export asks of the server, which counts on a second connection
  *       while the rows are read;
@@ -199,14 +201,12 @@ public final class PostgresWholeExport {
     dataSource.setURL(url);
     String psqlUri = url.substring("jdbc:".length());
     long expected = seed(dataSource, rows);
-    List<String> sourceQueries = sourceQueries(dataSource);
-    String sourceSelect = sourceQueries.get(0);
-    String sourceCount = sourceQueries.get(1);
+    SourceStatements source = sourceQueries(dataSource);
     String plainSelect = "SELECT " + String.join(", ", EventRows.COLUMNS) + " FROM events WHERE team_id = "
         + WholeExport.TEAM.value() + " AND timestamp >= '" + WholeExport.START + "'::timestamptz AND timestamp < '" + WholeExport.START.plus(SPAN)
         + "'::timestamptz ORDER BY team_id, timestamp, uuid";
-    System.err.println("source select: " + sourceSelect);
-    System.err.println("source count: " + sourceCount);
+    System.err.println("source select: " + String.join("; then ", source.select()));
+    System.err.println("source count: " + source.count());
     ObjectMapper json = new ObjectMapper();
     List<Measurement> measurements = new ArrayList<>();
     Path files = Files.createTempDirectory("fdbe-pg-export");
@@ -225,9 +225,9 @@ public final class PostgresWholeExport {
       }
       for (int r = 1; r <= repetitions; r++) {
         List<Measurement> round = new ArrayList<>();
-        round.add(psql(PLAIN, r, psqlUri, rows, plainSelect));
-        round.add(psql(SOURCE, r, psqlUri, expected, sourceSelect));
-        round.add(psql(BOTH, r, psqlUri, expected, sourceSelect, sourceCount));
+        round.add(psql(PLAIN, r, psqlUri, rows, List.of(plainSelect)));
+        round.add(psql(SOURCE, r, psqlUri, expected, source.select()));
+        round.add(psql(BOTH, r, psqlUri, expected, source.select(), List.of(source.count())));
         for (FileFormat format : formats) {
           long started = System.nanoTime();
           long bytes = export(engine, format, WholeExport.START.plus(SPAN), expected);
@@ -270,17 +270,24 @@ public final class PostgresWholeExport {
    * {@code psql \copy (select) TO '/dev/null' (FORMAT binary)} for each select, each in a child
    * process of its own, all at once; timed from the start until the last exits.
    */
-  private static Measurement psql(String name, int repetition, String uri, long rows, String... selects)
+  /**
+   * Times {@code psql} sessions running at once, each copying its statements' rows to
+   * {@code /dev/null} one after the other.
+   */
+  @SafeVarargs
+  private static Measurement psql(String name, int repetition, String uri, long rows, List<String>... sessions)
       throws IOException, InterruptedException {
     List<Process> processes = new ArrayList<>();
     long started = System.nanoTime();
-    for (String select : selects) {
-      if (select.indexOf('\n') >= 0) {
-        throw new IllegalArgumentException("\\copy needs its select on one line: " + select);
+    for (List<String> session : sessions) {
+      List<String> command = new ArrayList<>(List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri));
+      for (String select : session) {
+        if (select.indexOf('\n') >= 0) {
+          throw new IllegalArgumentException("\\copy needs its select on one line: " + select);
+        }
+        command.addAll(List.of("-c", "\\copy (" + select + ") TO '/dev/null' (FORMAT binary)"));
       }
-      processes.add(new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c",
-          "\\copy (" + select + ") TO '/dev/null' (FORMAT binary)")
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+      processes.add(new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
     for (Process process : processes) {
@@ -291,14 +298,15 @@ public final class PostgresWholeExport {
   }
 
   /**
-   * The select and the count the JDBC source runs for the whole interval, as PostgreSQL receives
-   * them. The source prepares its select (with its parameters written in as literals) to learn the
-   * column types, then runs it inside {@code COPY (...) TO STDOUT}; it counts with a prepared
-   * statement and bound parameters on a connection of its own. Both are recorded through a data
-   * source whose connections note every statement prepared on them and the parameters bound to it;
-   * the count's parameters are then written in as literals, for {@code psql}.
+   * The statements the JDBC source runs for the whole interval, as PostgreSQL receives them. The
+   * source lists the interval's copied uuids with a prepared statement, prepares its select (with
+   * its parameters written in as literals) to learn the column types, then runs it inside
+   * {@code COPY (...) TO STDOUT}; it counts with a prepared statement on a connection of its own.
+   * All are recorded through a data source whose connections note every statement prepared on them
+   * and the parameters bound to it; the list's and the count's parameters are then written in as
+   * literals, for {@code psql}.
    */
-  static List<String> sourceQueries(DataSource dataSource) {
+  static SourceStatements sourceQueries(DataSource dataSource) {
     List<String> prepared = new CopyOnWriteArrayList<>();
     Map<String, Map<Integer, Object>> bound = new ConcurrentHashMap<>();
     DataSource recording = recording(dataSource, prepared, bound);
@@ -308,13 +316,28 @@ public final class PostgresWholeExport {
       check(cursor.next(), "the source read no row of the interval");
       check(cursor.count().isPresent(), "the source did not count");
     }
+    List<String> lists = prepared.stream().filter(sql -> sql.startsWith("WITH copied ")).distinct().toList();
     List<String> selects = prepared.stream()
         .filter(sql -> !sql.contains("COUNT(") && sql.indexOf('?') < 0 && sql.startsWith("SELECT")).distinct().toList();
     List<String> counts = prepared.stream().filter(sql -> sql.startsWith("SELECT COUNT(")).distinct().toList();
-    check(selects.size() == 1 && counts.size() == 1,
-        "expected the source to prepare one select with literals and one count, it prepared " + prepared);
-    return List.of(selects.get(0), withLiterals(counts.get(0), bound.getOrDefault(counts.get(0), Map.of())));
+    check(lists.size() <= 1 && selects.size() == 1 && counts.size() == 1, "expected the source to prepare at most one"
+        + " list of copied uuids, one select with literals and one count, it prepared " + prepared);
+    List<String> select = new ArrayList<>();
+    for (String list : lists) {
+      select.add(withLiterals(list, bound.getOrDefault(list, Map.of())));
+    }
+    select.add(selects.get(0));
+    return new SourceStatements(select, withLiterals(counts.get(0), bound.getOrDefault(counts.get(0), Map.of())));
   }
+
+  /**
+   * What the source runs for an export of events, as {@code psql} can run it.
+   *
+   * @param select what reads the rows, in order: the list of copied uuids (of which the cursor skips
+   *     all rows but the earliest), then the plain ordered select
+   * @param count the count of {@code records_total}, on a connection of its own
+   */
+  record SourceStatements(List<String> select, String count) {}
 
   /** The statement with its {@code n}th {@code ?} outside quotes replaced by parameter {@code n} as a literal. */
   static String withLiterals(String sql, Map<Integer, Object> params) {
@@ -389,7 +412,7 @@ public final class PostgresWholeExport {
    * the rows of team 1 the interval holds after deduplication, which every export must write.
    */
   static long seed(PGSimpleDataSource dataSource, long rows) throws SQLException, IOException {
-    String marker = "PostgresWholeExport rows=" + rows + " seed=7 v1";
+    String marker = "PostgresWholeExport rows=" + rows + " seed=7 v2";
     RecordSources.createReferenceTables(dataSource);
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
       try (ResultSet comment = statement.executeQuery("SELECT obj_description('events'::regclass, 'pg_class')")) {
@@ -405,9 +428,10 @@ public final class PostgresWholeExport {
       long loaded = copyIn(connection.unwrap(BaseConnection.class), rows);
       System.err.printf("loaded %,d rows in %.1f s%n", loaded, (System.nanoTime() - started) / 1e9);
       RecordSources.createReferenceTables(dataSource); // the indexes again, built once over the loaded rows
-      statement.execute("ANALYZE events");
+      // As autovacuum would soon after a load: pages all-visible, so that index-only scans can skip the heap.
+      statement.execute("VACUUM ANALYZE events");
       statement.execute("COMMENT ON TABLE events IS '" + marker + "'");
-      System.err.printf("seeded, indexed and analyzed in %.1f s%n", (System.nanoTime() - started) / 1e9);
+      System.err.printf("seeded, indexed, vacuumed and analyzed in %.1f s%n", (System.nanoTime() - started) / 1e9);
       return distinct(statement);
     }
   }
