@@ -41,11 +41,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Suite {
   static final String COMMAND = "benchmarks/run";
   /**
-   * Repetitions of the whole exports and plain read at 100k and 1M rows: five where a round takes
-   * about 20 s, one where a round takes two to three minutes, so that the suite stays within about
-   * 15 minutes on 2 cores.
+   * Repetitions of the whole exports and plain read at 100k and 1M rows: five of each, so that every
+   * ratio is the median of five alternating rounds (a 1M round takes about 90 s on 2 idle cores, so
+   * the exports part takes about 9 minutes).
    */
-  static final String DEFAULT_REPETITIONS = "5,1";
+  static final String DEFAULT_REPETITIONS = "5,5";
   private static final int SMALL_EXPORT_REPETITIONS = 7;
   static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/fdbe_benchpg?user=postgres";
   private static final long DEFAULT_POSTGRES_ROWS = 1_000_000;
