@@ -59,9 +59,9 @@ public final class ReferenceTables {
   /**
    * The events' indexes: by time for the read and by uuid for the lookup that drops copies. On H2
    * both also hold the columns that the deduplication compares ({@code timestamp}, {@code _inserted_at}),
-   * so that counting the events and looking up their copies never read a whole row: that halved the
-   * count of 1M events (15.4 s to 7.7 s; the read with all its columns took 12.5-12.7 s either way),
-   * which runs beside the read and competes with it for the cores. They replace the narrower indexes
+   * so that counting the events and looking up their copies never read a whole row: the count of
+   * 1M events, which runs beside the read and competes with it for the cores, fell from 14.6-16.6 s
+   * to 7.1-7.8 s (docs/benchmarks.md, covering indexes on H2); the read took as long either way. They replace the narrower indexes
    * of earlier versions, which are dropped (each new index starts with the old one's columns).
    */
   private static List<String> eventIndexes(Dialect dialect) {
