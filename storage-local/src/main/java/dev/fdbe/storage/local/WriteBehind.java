@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   that upload is committed.
  */
 final class WriteBehind {
-  /** Bytes written between syncs: a few seconds of the fastest writer, far above any small part. */
+  /** Bytes written between syncs: a small part starts none, a part of 1 GB sixteen. */
   static final long SYNC_EVERY_BYTES = 64L << 20;
 
   private static final ExecutorService SYNCS = Executors.newCachedThreadPool(new DaemonThreads());
