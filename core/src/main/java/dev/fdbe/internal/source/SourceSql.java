@@ -112,9 +112,7 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
     List<Object> params = new ArrayList<>();
     String aggregate = "WITH copied AS MATERIALIZED (SELECT d.uuid FROM " + table + " d WHERE "
         + interval("d", timeColumn, query, params) + " GROUP BY d.uuid HAVING COUNT(*) > 1)";
-    params.add(query.team().value());
-    params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
-    params.add(OffsetDateTime.ofInstant(query.interval().end(), ZoneOffset.UTC));
+    params.addAll(List.copyOf(params)); // the lookup below: the same team and interval
     String list = aggregate + " SELECT DISTINCT ON (e.uuid) e.uuid, e." + timeColumn + ", e._inserted_at, e.event"
         + " FROM " + table + " e WHERE e.team_id = ? AND (e." + timeColumn + " >= ? AND e." + timeColumn
         + " < ?) IS TRUE AND e.uuid = ANY(ARRAY(SELECT c.uuid FROM copied c LIMIT " + (UuidCopies.CAP + 1) + "))"
