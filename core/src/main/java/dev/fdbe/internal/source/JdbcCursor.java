@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams a model's rows from a reference table, and counts them when asked, on a connection of its
@@ -53,7 +54,7 @@ public final class JdbcCursor extends SourceCursor {
 
   private JdbcCursor(Connection connection, DataSource countConnections, Dialect dialect, PreparedStatement statement,
       SourceSql sql, Schema schema, int uuidColumn, String table, boolean restoreAutoCommit, int fetchSize) {
-    super(schema.size(), uuidColumn, new SourceCount(countConnections, dialect, sql, table, fetchSize));
+    super(schema.size(), uuidColumn, new SourceCount(countConnections, dialect, sql, table, fetchSize), sql, table);
     this.connection = connection;
     this.dialect = dialect;
     this.sql = sql;
@@ -125,7 +126,7 @@ public final class JdbcCursor extends SourceCursor {
    * they are too many to hold.
    */
   private ResultSet execute() throws SQLException {
-    if (readsDistinct(connection, sql, schema, restoreAutoCommit, listing -> running = listing)) {
+    if (readsDistinct()) {
       statement.close();
       statement = prepare(connection, sql.copies().distinct(), sql.params(), fetchSize);
     }
@@ -215,9 +216,18 @@ public final class JdbcCursor extends SourceCursor {
   }
 
   @Override
+  protected @Nullable UuidCopies listCopies() throws SQLException {
+    return UuidCopies.read(connection, sql.copies(), schema, restoreAutoCommit, listing -> running = listing);
+  }
+
+  @Override
   public void cancel() {
     cancelled = true;
     counter.stop();
+    cancelRunning();
+  }
+
+  private void cancelRunning() {
     try {
       running.cancel();
     } catch (SQLException ignored) {
@@ -232,6 +242,10 @@ public final class JdbcCursor extends SourceCursor {
       return;
     }
     closed = true;
+    if (listing()) {
+      cancelRunning(); // the count's thread is listing copied events on this connection
+    }
+    endListing();
     try {
       if (rs != null) {
         rs.close();

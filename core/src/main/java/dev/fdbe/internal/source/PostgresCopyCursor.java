@@ -67,7 +67,7 @@ final class PostgresCopyCursor extends SourceCursor {
   private final byte[] uuidText = new byte[36];
 
   private final Object lock = new Object();
-  /** Whether the COPY may be running on the server; guarded by {@link #lock}. */
+  /** Whether the COPY, or the list of copies before it, may be running on the server; guarded by {@link #lock}. */
   private boolean copying;
   /** Whether a cancel request went to the server for this COPY; guarded by {@link #lock}. */
   private boolean cancelSent;
@@ -84,7 +84,7 @@ final class PostgresCopyCursor extends SourceCursor {
       String copySql, @Nullable String distinctCopySql, String table, int fetchSize, Schema schema, Kind[] kinds,
       boolean restoreAutoCommit) {
     // No adjacent copies to skip (uuid column -1): UuidCopies says which rows are copies.
-    super(kinds.length, -1, new SourceCount(countConnections, Dialect.POSTGRESQL, sql, table, fetchSize));
+    super(kinds.length, -1, new SourceCount(countConnections, Dialect.POSTGRESQL, sql, table, fetchSize), sql, table);
     this.connection = connection;
     this.base = base;
     this.sql = sql;
@@ -277,13 +277,8 @@ final class PostgresCopyCursor extends SourceCursor {
   }
 
   private void start() throws SQLException {
-    synchronized (lock) {
-      if (cancelled) {
-        throw new ExportException("reading was cancelled", false);
-      }
-      copying = true; // from here a cancel request reaches the listing of copies as it does the COPY
-    }
-    boolean distinct = readsDistinct(connection, sql, schema, restoreAutoCommit, listing -> { });
+    boolean distinct = readsDistinct();
+    runs();
     copy = new CopyManager(base).copyOut(distinct ? distinctCopySql : copySql);
     started = true;
     ensure(SIGNATURE.length + 8);
@@ -302,6 +297,26 @@ final class PostgresCopyCursor extends SourceCursor {
     }
     ensure(extension);
     position += extension;
+  }
+
+  @Override
+  protected @Nullable UuidCopies listCopies() throws SQLException {
+    runs();
+    try {
+      return UuidCopies.read(connection, sql.copies(), schema, restoreAutoCommit, listing -> { });
+    } finally {
+      stopped();
+    }
+  }
+
+  /** A statement is about to run on the server (the list of copies or the COPY): from here a cancel request reaches it. */
+  private void runs() {
+    synchronized (lock) {
+      if (cancelled) {
+        throw new ExportException("reading was cancelled", false);
+      }
+      copying = true;
+    }
   }
 
   /** Reads the next row into the arrays; false at the COPY's trailer. */
@@ -486,7 +501,7 @@ final class PostgresCopyCursor extends SourceCursor {
     return new ExportException("the COPY output of table " + table + " cannot be read: " + what, false);
   }
 
-  /** The COPY is over on the server (ended, failed or cancelled): a cancel must not reach later statements. */
+  /** The list or the COPY is over on the server (ended, failed or cancelled): a cancel must not reach later statements. */
   private void stopped() {
     synchronized (lock) {
       copying = false;
@@ -532,6 +547,10 @@ final class PostgresCopyCursor extends SourceCursor {
     }
     closed = true;
     counter.stop(); // a count still running beside the read ends with it
+    if (listing()) {
+      sendCancel(); // the count's thread is listing copied events on this connection
+    }
+    endListing();
     try {
       CopyOut running = copy;
       if (running != null && running.isActive()) {

@@ -1,13 +1,12 @@
 package dev.fdbe.internal.source;
 
-import dev.fdbe.schema.Schema;
+import dev.fdbe.ExportException;
 import dev.fdbe.spi.RecordCursor;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the cursors over a JDBC source ({@link JdbcCursor}, {@link PostgresCopyCursor}) share: the
@@ -36,9 +35,21 @@ abstract class SourceCursor implements RecordCursor {
   /** The copied uuids of events read from PostgreSQL, listed when the cursor starts ({@link #readsDistinct}). */
   private UuidCopies copies = UuidCopies.NONE;
 
-  SourceCursor(int columns, int uuidColumn, SourceCount counter) {
+  /** How copied events are listed, for events on PostgreSQL; otherwise null. */
+  private final SourceSql.@Nullable Copies listedBy;
+  private final String table;
+  /** Guards the list, which runs once on whichever thread asks first. */
+  private final Object listing = new Object();
+  private boolean listed;
+  private volatile boolean listingNow;
+  private @Nullable UuidCopies listedCopies;
+  private @Nullable Exception listFailure;
+
+  SourceCursor(int columns, int uuidColumn, SourceCount counter, SourceSql sql, String table) {
     this.uuidColumn = uuidColumn;
     this.counter = counter;
+    this.listedBy = sql.copies();
+    this.table = table;
     this.nulls = new boolean[columns];
     this.longs = new long[columns];
     this.strings = new String[columns];
@@ -67,31 +78,91 @@ abstract class SourceCursor implements RecordCursor {
   }
 
   /**
-   * Before reading events from PostgreSQL ({@code sql.copies()} not null), lists the copied uuids
-   * for {@link #skipsCopy()}; true when they are too many to hold ({@link UuidCopies#CAP}) and the
-   * cursor must read the select that deduplicates in the database ({@link SourceSql.Copies#distinct()})
-   * instead of {@code sql.select()}.
-   *
-   * @param ownTransaction whether the cursor began the connection's transaction
-   * @param running told of each statement as it starts, so that a cancel can reach it
+   * Before reading events from PostgreSQL (the select has {@link SourceSql#copies()}), lists the
+   * copied uuids for {@link #skipsCopy()}; true when they are too many to hold
+   * ({@link UuidCopies#CAP}) and the cursor must read the select that deduplicates in the database
+   * ({@link SourceSql.Copies#distinct()}) instead of {@code sql.select()}. The list runs once, on
+   * the cursor's connection, by whichever comes first: this, or {@link #count()} on the count's
+   * thread when the list counts; the other waits for it.
    */
-  protected final boolean readsDistinct(Connection connection, SourceSql sql, Schema schema, boolean ownTransaction,
-      Consumer<Statement> running) throws SQLException {
-    if (sql.copies() == null) {
+  protected final boolean readsDistinct() throws SQLException {
+    if (listedBy == null) {
       return false;
     }
-    UuidCopies listed = UuidCopies.read(connection, sql.copies(), schema, ownTransaction, running);
+    UuidCopies listed = listed();
     copies = listed == null ? UuidCopies.NONE : listed;
     return listed == null;
   }
 
-  /** Counts on a connection of its own ({@link SourceCount}); {@link #cancel()} and {@link #close()} stop it. */
+  /**
+   * Lists the copied uuids on the cursor's connection ({@link UuidCopies#read}), letting a cancel
+   * reach its statements; called at most once, while no other statement runs on the connection.
+   */
+  protected abstract @Nullable UuidCopies listCopies() throws SQLException;
+
+  private @Nullable UuidCopies listed() throws SQLException {
+    synchronized (listing) {
+      if (!listed) {
+        listed = true;
+        listingNow = true;
+        try {
+          listedCopies = listCopies();
+        } catch (SQLException | RuntimeException e) {
+          listFailure = e;
+        } finally {
+          listingNow = false;
+        }
+      }
+      if (listFailure instanceof SQLException e) {
+        throw e;
+      }
+      if (listFailure instanceof RuntimeException e) {
+        throw e;
+      }
+      return listedCopies;
+    }
+  }
+
+  /** Whether the copied uuids are being listed, maybe on the count's thread: closing cancels that statement first. */
+  protected final boolean listing() {
+    return listingNow;
+  }
+
+  /**
+   * Before the cursor releases its connection: from now on the list does not start, and a list
+   * running on the count's thread has ended (the caller cancels it first, see {@link #listing()}).
+   */
+  protected final void endListing() {
+    synchronized (listing) {
+      if (!listed) {
+        listed = true;
+        listFailure = new ExportException("the cursor was closed before it listed the copied events", false);
+      }
+    }
+  }
+
+  /**
+   * Counts the rows: by the list of copied uuids when it counts ({@link SourceSql.Copies#counts()}),
+   * listing them first if the read has not; otherwise on a connection of its own
+   * ({@link SourceCount}). {@link #cancel()} and {@link #close()} stop it.
+   */
   @Override
   public final OptionalLong count() {
+    if (listedBy != null && listedBy.counts()) {
+      UuidCopies listed;
+      try {
+        listed = listed();
+      } catch (SQLException e) {
+        throw JdbcCursor.sourceFailure("cannot list the copied events of table " + table, e);
+      }
+      if (listed != null && listed.uuids() >= 0) {
+        return OptionalLong.of(listed.uuids());
+      }
+    }
     return counter.count();
   }
 
-  /** True: {@link #count()} runs on a connection of its own, beside the read. */
+  /** True: {@link #count()} runs on a connection of its own, or lists on the cursor's under a lock, beside the read. */
   @Override
   public final boolean countsConcurrently() {
     return true;

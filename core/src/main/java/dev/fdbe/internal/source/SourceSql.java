@@ -59,12 +59,22 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
    * row and can turn quadratic without statistics. The figures and the command are in
    * docs/progress.md, "Deduplicating events on PostgreSQL".
    *
-   * @param list the copied uuids with their earliest rows: uuid, time, {@code _inserted_at}, event
+   * <p>The list also counts: one more row, with nulls but for a last column, carries the number of
+   * distinct uuids of the interval (its rows less each copied uuid's copies, from the same
+   * aggregate, which groups by uuid and, as a grouping set, the whole interval). Without event
+   * filters or earlier slices that is exactly the rows the cursor returns ({@code counts}), so the
+   * cursor's count needs no statement of its own: the second query over the interval that
+   * {@link SourceSql#count} would run beside the read, sorting every uuid again, is not run.
+   *
+   * @param list the copied uuids with their earliest rows (uuid, time, {@code _inserted_at}, event,
+   *     null), and one row of four nulls and the interval's number of distinct uuids
    * @param listParams the parameters of {@code list}
    * @param distinct the select that deduplicates in the database, with {@link SourceSql#params}
    * @param timeColumn the events' time column
+   * @param counts whether the list's number of distinct uuids is the count of the rows the cursor
+   *     returns: true unless the query filters events or is a later slice of its run
    */
-  record Copies(String list, List<Object> listParams, String distinct, String timeColumn) {
+  record Copies(String list, List<Object> listParams, String distinct, String timeColumn, boolean counts) {
     Copies {
       listParams = List.copyOf(listParams);
     }
@@ -100,7 +110,8 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
   }
 
   /**
-   * The list of copied uuids. The aggregate is a materialized CTE so that the planner, which plans a
+   * The list of copied uuids, and the number of distinct uuids. The aggregate is a materialized CTE
+   * (read twice: by the lookup and by the number) so that the planner, which plans a
    * CTE for all its rows, does not let the {@code LIMIT} draw it to a group-by through the
    * (team_id, uuid) index that fetches every row of the table to check its time. The lookup of the
    * listed uuids states the interval as {@code (...) IS TRUE}, which no index serves: without
@@ -110,14 +121,19 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
    */
   private static Copies copies(SourceQuery query, String table, String timeColumn, String distinct) {
     List<Object> params = new ArrayList<>();
-    String aggregate = "WITH copied AS MATERIALIZED (SELECT d.uuid FROM " + table + " d WHERE "
-        + interval("d", timeColumn, query, params) + " GROUP BY d.uuid HAVING COUNT(*) > 1)";
+    String aggregate = "WITH copied AS MATERIALIZED (SELECT d.uuid, COUNT(*) AS n, GROUPING(d.uuid) AS whole FROM "
+        + table + " d WHERE " + interval("d", timeColumn, query, params)
+        + " GROUP BY GROUPING SETS ((d.uuid), ()) HAVING COUNT(*) > 1 OR GROUPING(d.uuid) = 1)";
     params.addAll(List.copyOf(params)); // the lookup below: the same team and interval
-    String list = aggregate + " SELECT DISTINCT ON (e.uuid) e.uuid, e." + timeColumn + ", e._inserted_at, e.event"
-        + " FROM " + table + " e WHERE e.team_id = ? AND (e." + timeColumn + " >= ? AND e." + timeColumn
-        + " < ?) IS TRUE AND e.uuid = ANY(ARRAY(SELECT c.uuid FROM copied c LIMIT " + (UuidCopies.CAP + 1) + "))"
-        + " ORDER BY e.uuid, e." + timeColumn + ", e._inserted_at, e.event";
-    return new Copies(list, params, distinct, timeColumn);
+    String uuids = "SELECT NULL, NULL, NULL, NULL,"
+        + " (SELECT SUM(CASE WHEN c.whole = 1 THEN c.n ELSE 1 - c.n END) FROM copied c)::bigint";
+    String list = aggregate + " " + uuids + " UNION ALL (SELECT DISTINCT ON (e.uuid) e.uuid, e." + timeColumn
+        + ", e._inserted_at, e.event, NULL FROM " + table + " e WHERE e.team_id = ? AND (e." + timeColumn
+        + " >= ? AND e." + timeColumn + " < ?) IS TRUE AND e.uuid = ANY(ARRAY(SELECT c.uuid FROM copied c"
+        + " WHERE c.whole = 0 LIMIT " + (UuidCopies.CAP + 1) + "))"
+        + " ORDER BY e.uuid, e." + timeColumn + ", e._inserted_at, e.event)";
+    boolean counts = query.include().isEmpty() && query.exclude().isEmpty() && !query.followsEarlierSlices();
+    return new Copies(list, params, distinct, timeColumn, counts);
   }
 
   private static String columns(Schema schema, String alias) {

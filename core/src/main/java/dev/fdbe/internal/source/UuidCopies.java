@@ -27,14 +27,15 @@ final class UuidCopies {
   /** How many copied uuids a cursor holds, about 200 bytes each. */
   static final int CAP = 50_000;
 
-  /** No uuid copied: every row is kept. */
-  static final UuidCopies NONE = new UuidCopies(Map.of(), -1, -1, -1, -1);
+  /** No uuid copied, number of uuids unknown: every row is kept. */
+  static final UuidCopies NONE = new UuidCopies(Map.of(), -1, -1, -1, -1, -1);
 
   private final Map<String, Earliest> earliest;
   private final int uuidColumn;
   private final int timeColumn;
   private final int insertedColumn;
   private final int eventColumn;
+  private final long uuids;
 
   /** A listed uuid's earliest row, and whether the cursor kept it already. */
   private static final class Earliest {
@@ -51,8 +52,9 @@ final class UuidCopies {
   }
 
   private UuidCopies(Map<String, Earliest> earliest, int uuidColumn, int timeColumn, int insertedColumn,
-      int eventColumn) {
+      int eventColumn, long uuids) {
     this.earliest = earliest;
+    this.uuids = uuids;
     this.uuidColumn = uuidColumn;
     this.timeColumn = timeColumn;
     this.insertedColumn = insertedColumn;
@@ -62,8 +64,9 @@ final class UuidCopies {
   /**
    * Lists the copied uuids on the cursor's connection, before its select and in the same snapshot:
    * when the cursor began the transaction itself ({@code ownTransaction}), it makes it repeatable
-   * read, so that a copy inserted between the two statements is not exported twice. Returns null
-   * when the interval holds more than {@link #CAP} copied uuids.
+   * read, so that a copy inserted between the two statements is not exported twice, and its count
+   * ({@link #uuids()}) is of the rows it reads. Returns null when the interval holds more than
+   * {@link #CAP} copied uuids.
    *
    * @param running told of each statement as it starts, so that a cancel can reach it
    */
@@ -76,6 +79,7 @@ final class UuidCopies {
       }
     }
     Map<String, Earliest> earliest = new HashMap<>();
+    long uuids = -1;
     try (PreparedStatement list = connection.prepareStatement(copies.list())) {
       running.accept(list);
       List<Object> params = copies.listParams();
@@ -84,6 +88,11 @@ final class UuidCopies {
       }
       try (ResultSet rows = list.executeQuery()) {
         while (rows.next()) {
+          long number = rows.getLong(5);
+          if (!rows.wasNull()) {
+            uuids = number; // the row of the interval's number of uuids
+            continue;
+          }
           if (earliest.size() == CAP) {
             return null;
           }
@@ -93,11 +102,17 @@ final class UuidCopies {
         }
       }
     }
-    if (earliest.isEmpty()) {
-      return NONE;
-    }
     return new UuidCopies(earliest, schema.indexOf("uuid"), schema.indexOf(copies.timeColumn()),
-        schema.indexOf("_inserted_at"), schema.indexOf("event"));
+        schema.indexOf("_inserted_at"), schema.indexOf("event"), uuids);
+  }
+
+  /**
+   * How many distinct uuids the interval holds, which is the count of the rows the cursor returns
+   * when the query neither filters events nor follows earlier slices ({@link SourceSql.Copies#counts()});
+   * -1 when not known.
+   */
+  long uuids() {
+    return uuids;
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.fdbe.internal.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fdbe.ExportException;
 import dev.fdbe.Model;
 import dev.fdbe.RecordSources;
 import dev.fdbe.TeamId;
@@ -10,6 +12,7 @@ import dev.fdbe.internal.store.Dialect;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.SourceQuery;
 import dev.fdbe.testing.TestDatabases;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,6 +22,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,5 +168,95 @@ class PostgresEventCopiesTest {
     assertThat(rows).hasSize(uuids).allMatch(row -> row.endsWith(":first"));
     assertThat(rows.subList(0, 3)).containsExactly("1:first", "2:first", "3:first");
     assertThat(exported(query(WHOLE, List.of("later"), List.of()))).isEmpty();
+  }
+  /** A data source that refuses every connection: a count that needs a connection of its own fails. */
+  private static DataSource noCountConnections() {
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> {
+          throw new SQLException("the count took a connection of its own");
+        });
+  }
+
+  private static List<RecordCursor> bothCursors(DataSource dataSource, DataSource countConnections,
+      SourceQuery query) throws SQLException {
+    return List.of(
+        PostgresCopyCursor.open(dataSource.getConnection(), countConnections, query, "events", "timestamp", 7),
+        JdbcCursor.open(dataSource.getConnection(), countConnections, Dialect.POSTGRESQL, query, "events",
+            "timestamp", 7));
+  }
+
+  @Test
+  void withoutFiltersTheListOfCopiesCountsAndNoCountStatementRuns() throws SQLException {
+    insert(List.of(event(1, "a", 1), event(1, "a", 1), event(1, "later", 5), event(2, "single", 2),
+        event(3, "b", 3), event(3, "c", 4), event(3, "d", 5)));
+    for (RecordCursor cursor : bothCursors(dataSource, noCountConnections(), query(WHOLE, List.of(), List.of()))) {
+      try (cursor) {
+        assertThat(cursor.count()).as("count of %s", cursor).hasValue(3);
+        int rows = 0;
+        while (cursor.next()) {
+          rows++;
+        }
+        assertThat(rows).isEqualTo(3);
+        assertThat(cursor.count()).as("asked again").hasValue(3);
+      }
+    }
+  }
+
+  @Test
+  void anIntervalWithoutCopiesIsCountedByTheListToo() throws SQLException {
+    insert(List.of(event(1, "a", 1), event(2, "b", 2)));
+    SourceQuery empty = query(new TimeRange(DAY.minus(Duration.ofDays(2)), DAY), List.of(), List.of());
+    for (RecordCursor cursor : bothCursors(dataSource, noCountConnections(), query(WHOLE, List.of(), List.of()))) {
+      try (cursor) {
+        assertThat(cursor.next()).isTrue();
+        assertThat(cursor.count()).hasValue(2);
+      }
+    }
+    for (RecordCursor cursor : bothCursors(dataSource, noCountConnections(), empty)) {
+      try (cursor) {
+        assertThat(cursor.count()).hasValue(0);
+        assertThat(cursor.next()).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void theCountOnAnotherThreadAndTheReadListOnceBetweenThem() throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int n = 1; n <= 300; n++) {
+      rows.add(event(n, "e", n / 20.0));
+      if (n % 7 == 0) {
+        rows.add(event(n, "copy", n / 20.0 + 1));
+      }
+    }
+    insert(rows);
+    ExecutorService counting = Executors.newSingleThreadExecutor();
+    try {
+      for (int round = 0; round < 5; round++) {
+        for (RecordCursor cursor : bothCursors(dataSource, noCountConnections(), query(WHOLE, List.of(), List.of()))) {
+          try (cursor) {
+            Future<OptionalLong> count = counting.submit(cursor::count);
+            int read = 0;
+            while (cursor.next()) {
+              assertThat(cursor.getString(1)).isEqualTo("e");
+              read++;
+            }
+            assertThat(read).isEqualTo(300);
+            assertThat(count.get(30, TimeUnit.SECONDS)).hasValue(300);
+          }
+        }
+      }
+    } finally {
+      counting.shutdownNow();
+    }
+  }
+
+  @Test
+  void aCursorClosedBeforeItListedCountsNoMore() throws SQLException {
+    insert(List.of(event(1, "a", 1), event(1, "a", 2)));
+    for (RecordCursor cursor : bothCursors(dataSource, noCountConnections(), query(WHOLE, List.of(), List.of()))) {
+      cursor.close();
+      assertThatThrownBy(cursor::count).isInstanceOf(ExportException.class).hasMessageContaining("closed");
+    }
   }
 }
