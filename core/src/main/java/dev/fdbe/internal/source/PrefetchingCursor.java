@@ -18,17 +18,29 @@ import java.util.concurrent.TimeUnit;
  * (a JDBC driver's work) overlaps with serializing, compressing and storing them: a whole export
  * then takes about as long as the slower of the two, not their sum.
  *
- * <p>Memory is bounded by {@code batches × batchRows} rows. Batches are reused. Rows arrive in the
+ * <p>Memory is bounded: at most {@code batches} batches are read ahead, each of at most
+ * {@code batchRows} rows and closed early once its text values hold {@link #BATCH_CHARS}
+ * characters, so the read-ahead holds about {@code batches × BATCH_CHARS} characters of text
+ * (8 MiB by default) however wide the rows, plus one row per batch. Batches are reused. Rows arrive in the
  * source's order; a failure of the source arrives after the rows read before it, as the very
  * exception the source threw. {@link #cancel()} makes a waiting {@link #next()} fail within
  * {@value #POLL_MILLIS} ms and cancels the source; {@link #close()} stops the reading thread, which
  * closes the source, and waits for it. Like every cursor, not thread-safe except {@link #cancel()}.
  */
 public final class PrefetchingCursor implements RecordCursor {
-  /** Rows per batch. */
+  /** Rows per batch, at most. */
   public static final int BATCH_ROWS = 256;
-  /** Batches read ahead. */
-  public static final int BATCHES = 4;
+  /**
+   * Characters of text (strings, JSON and list elements) after which a batch goes out before it
+   * has {@link #BATCH_ROWS} rows, so that wide rows do not multiply the read-ahead's memory.
+   */
+  static final int BATCH_CHARS = 256 * 1024;
+  /**
+   * Batches read ahead: deep enough that the source keeps reading while the writer stalls on a
+   * write or a part commit (with 4, a whole export from PostgreSQL of 1M events took 4.14–4.67 s,
+   * with 32, 3.95–4.08 s; docs/benchmarks.md), bounded by {@link #BATCH_CHARS} per batch.
+   */
+  public static final int BATCHES = 32;
   private static final long POLL_MILLIS = 50;
   private static final long CLOSE_WAIT_SECONDS = 30;
   private static final Object END = new Object();
@@ -107,7 +119,7 @@ public final class PrefetchingCursor implements RecordCursor {
         if (batch == null) {
           continue;
         }
-        batch.size = 0;
+        batch.clear();
         boolean more;
         try {
           while ((more = source.next()) && batch.fill(source, types)) {
@@ -264,12 +276,19 @@ public final class PrefetchingCursor implements RecordCursor {
     final long[] longs;
     final Object[] objects;
     int size;
+    /** Characters of text in the batch so far. */
+    long chars;
 
     Batch(int capacity, int columns) {
       this.capacity = capacity;
       this.nulls = new boolean[capacity * columns];
       this.longs = new long[capacity * columns];
       this.objects = new Object[capacity * columns];
+    }
+
+    void clear() {
+      size = 0;
+      chars = 0;
     }
 
     /** Copies the source's current row; true while there is room for another. */
@@ -283,15 +302,25 @@ public final class PrefetchingCursor implements RecordCursor {
           continue;
         }
         switch (types[i]) {
-          case STRING, JSON -> objects[base + i] = row.getString(i);
+          case STRING, JSON -> {
+            String text = row.getString(i);
+            objects[base + i] = text;
+            chars += text.length();
+          }
           case INT64 -> longs[base + i] = row.getLong(i);
           case BOOLEAN -> longs[base + i] = row.getBoolean(i) ? 1 : 0;
           case TIMESTAMP -> longs[base + i] = row.getTimestampMicros(i);
-          case STRING_LIST -> objects[base + i] = Collections.unmodifiableList(new ArrayList<>(row.getStringList(i)));
+          case STRING_LIST -> {
+            List<String> list = Collections.unmodifiableList(new ArrayList<>(row.getStringList(i)));
+            objects[base + i] = list;
+            for (String element : list) {
+              chars += element == null ? 0 : element.length();
+            }
+          }
           default -> throw new IllegalStateException("unhandled column type " + types[i]);
         }
       }
-      return ++size < capacity;
+      return ++size < capacity && chars < BATCH_CHARS;
     }
   }
 

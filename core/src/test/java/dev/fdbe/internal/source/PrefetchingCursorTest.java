@@ -98,6 +98,29 @@ class PrefetchingCursorTest {
     cursor.close();
   }
 
+  @Test
+  void wideRowsCloseABatchEarlySoTheReadAheadStaysBoundedInBytes() throws Exception {
+    FakeSource source = new FakeSource(1_000_000, -1);
+    source.width = 100_000; // text values of 100,000 characters: a batch of 256 rows would hold 25 MB or more
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 256, 3)) {
+      assertThat(cursor.next()).isTrue();
+      assertThat(cursor.getLong(0)).isZero();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long seen = -1;
+      // Wait until the reader has stopped for lack of free batches: the count holds still for a while.
+      while (System.nanoTime() < deadline) {
+        long now = source.delivered;
+        if (now == seen && now > 3) {
+          break;
+        }
+        seen = now;
+        Thread.sleep(200);
+      }
+      // Three batches closed at 256 Ki characters each hold a few rows; by rows alone they would hold 768.
+      assertThat(source.delivered).isGreaterThan(3).isLessThan(60);
+    }
+  }
+
   private static String describe(RecordCursor row) {
     List<Object> values = new ArrayList<>();
     values.add(row.getLong(0));
@@ -117,6 +140,8 @@ class PrefetchingCursorTest {
     final CountDownLatch blocked = new CountDownLatch(1);
     final List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile long blockAfter = -1;
+    /** The length of the text values, or 0 for short ones. */
+    volatile int width;
     volatile boolean cancelled;
     volatile boolean closed;
     volatile long delivered;
@@ -167,6 +192,9 @@ class PrefetchingCursorTest {
 
     @Override
     public String getString(int column) {
+      if (width > 0) {
+        return column == 1 ? "n".repeat(width) : "\"" + "j".repeat(width - 2) + "\"";
+      }
       return column == 1 ? "name-" + row : "{\"n\":" + row + "}";
     }
 
