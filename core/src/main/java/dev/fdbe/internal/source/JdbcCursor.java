@@ -217,6 +217,9 @@ public final class JdbcCursor extends SourceCursor {
 
   @Override
   protected @Nullable UuidCopies listCopies() throws SQLException {
+    if (cancelled) {
+      throw new SQLException("reading was cancelled"); // the count's thread asked after a cancel
+    }
     return UuidCopies.read(connection, sql.copies(), schema, restoreAutoCommit, listing -> running = listing);
   }
 
