@@ -12,9 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * What the report makes of {@link PostgresWholeExport}'s measurements: per line the median
- * (min–max) of its rounds, and the ratios the issue's targets are stated in. A ratio is the median
- * of the per-round ratios, not the ratio of two medians: the lines of one round ran back to back, so
- * the load they shared cancels out of their ratio.
+ * (min–max) of its rounds, and the ratios the issue's targets are stated in, each a {@link Ratio}:
+ * the median of the per-round ratios.
  */
 final class PostgresLines {
   /** The source's select may take at most this many times the plain ordered read. */
@@ -25,13 +24,6 @@ final class PostgresLines {
   static final double PARQUET_OF_SOURCE = 0.7;
 
   private PostgresLines() {}
-
-  /** A ratio over the rounds where both lines ran: median, least and most. */
-  record Ratio(double median, double min, double max, int rounds) {
-    String figures() {
-      return String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median, min, max);
-    }
-  }
 
   /**
    * Per round, rows/s of {@code over} ÷ rows/s of {@code under}, or seconds ÷ seconds when {@code
@@ -45,9 +37,8 @@ final class PostgresLines {
         .filter(m -> m.name().equals(over) && unders.containsKey(m.repetition()))
         .mapToDouble(m -> byTime ? m.seconds() / unders.get(m.repetition()).seconds()
             : m.rowsPerSecond() / unders.get(m.repetition()).rowsPerSecond())
-        .sorted().toArray();
-    return ratios.length == 0 ? Optional.empty()
-        : Optional.of(new Ratio(median(ratios), ratios[0], ratios[ratios.length - 1], ratios.length));
+        .toArray();
+    return Ratio.of(ratios);
   }
 
   /** The share of psql's rows/s of the source's select that an export of this format is held to. */
@@ -67,16 +58,16 @@ final class PostgresLines {
     StringBuilder md = new StringBuilder("Whole exports from PostgreSQL through the engine to local storage (one")
         .append(" worker, compression none), next to `psql \\copy` of the same interval to /dev/null (binary); the")
         .append(" lines alternated in each round; median (min–max) of the rounds, load average ")
-        .append(String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", median(loads), loads[0], loads[loads.length - 1]))
+        .append(String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", Ratio.median(loads), loads[0], loads[loads.length - 1]))
         .append(":\n\n| what | rows | rounds | seconds | rows/s |\n|---|--:|--:|--:|--:|\n");
     byName.forEach((name, list) -> {
       double[] seconds = list.stream().mapToDouble(PostgresWholeExport.Measurement::seconds).sorted().toArray();
       double[] rates = list.stream().mapToDouble(PostgresWholeExport.Measurement::rowsPerSecond).sorted().toArray();
       md.append("| ").append(name).append(" | ").append(String.format(Locale.ROOT, "%,d", list.get(0).rows()))
           .append(" | ").append(list.size()).append(" | ")
-          .append(String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", median(seconds), seconds[0],
+          .append(String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", Ratio.median(seconds), seconds[0],
               seconds[seconds.length - 1]))
-          .append(" | ").append(Report.rate(median(rates))).append(" (").append(Report.rate(rates[0])).append("–")
+          .append(" | ").append(Report.rate(Ratio.median(rates))).append(" (").append(Report.rate(rates[0])).append("–")
           .append(Report.rate(rates[rates.length - 1])).append(") |\n");
     });
     List<String> ratios = new ArrayList<>();
@@ -110,10 +101,5 @@ final class PostgresLines {
               r.figures())));
     }
     return targets;
-  }
-
-  private static double median(double[] sorted) {
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

@@ -89,10 +89,10 @@ class PostgresWholeExportTest {
         measurement(PostgresWholeExport.PLAIN, 3, 1), measurement(PostgresWholeExport.SOURCE, 3, 1));
 
     assertThat(PostgresLines.ratio(rounds, PostgresWholeExport.SOURCE, PostgresWholeExport.PLAIN, true))
-        .hasValue(new PostgresLines.Ratio(1.0, 1.0, 2.0, 3));
+        .hasValue(new Ratio(1.0, 1.0, 2.0, 3));
     assertThat(PostgresLines.ratio(rounds, PostgresWholeExport.PLAIN, PostgresWholeExport.SOURCE, false))
         .as("rows/s over rows/s is the inverse of time over time")
-        .hasValue(new PostgresLines.Ratio(1.0, 1.0, 2.0, 3));
+        .hasValue(new Ratio(1.0, 1.0, 2.0, 3));
     assertThat(PostgresLines.ratio(rounds, "export CSV", PostgresWholeExport.SOURCE, false)).isEmpty();
   }
 
