@@ -26,6 +26,7 @@ import org.knowm.xchart.style.Styler;
  * @param command the command that produced the results
  * @param seconds how long the suite took
  * @param writers one line per format × compression
+ * @param parquetRounds every round of the Parquet writer alternating with its peers, per codec
  * @param wholeExports the whole-export measurements
  * @param smallExports the latencies of small exports
  * @param postgresExports every round of the whole exports from PostgreSQL and of psql beside them
@@ -34,9 +35,9 @@ import org.knowm.xchart.style.Styler;
  * @param targets the targets of the issue, each met or missed with its figures
  */
 public record Report(String machine, String command, double seconds, List<WriterLine> writers,
-    List<WholeExport.Measurement> wholeExports, List<SmallExport.Latency> smallExports,
-    List<PostgresWholeExport.Measurement> postgresExports, @Nullable String postgresNotRun,
-    List<CompressionLine> compression, List<Target> targets) {
+    List<ParquetVsPeers.Round> parquetRounds, List<WholeExport.Measurement> wholeExports,
+    List<SmallExport.Latency> smallExports, List<PostgresWholeExport.Measurement> postgresExports,
+    @Nullable String postgresNotRun, List<CompressionLine> compression, List<Target> targets) {
   private static final long HEAP_FROM_ROWS = 1_000_000;
   /** From this many rows the whole export is held to {@link #OF_PLAIN_READ} of the plain read. */
   private static final long PLAIN_READ_FROM_ROWS = 1_000_000;
@@ -44,12 +45,11 @@ public record Report(String machine, String command, double seconds, List<Writer
   private static final double SMALL_EXPORT_SECONDS = 0.5;
   /** The text writers, uncompressed, against DuckDB's {@code COPY} with one thread. */
   private static final double TEXT_OF_DUCKDB = 1.5;
-  /** The Parquet writer, uncompressed and zstd, against DuckDB's {@code COPY} with one thread. */
-  private static final double PARQUET_OF_DUCKDB = 0.8;
 
   /** Lists missing from a report written before they were measured are empty. */
   public Report {
     writers = writers == null ? List.of() : writers;
+    parquetRounds = parquetRounds == null ? List.of() : parquetRounds;
     wholeExports = wholeExports == null ? List.of() : wholeExports;
     smallExports = smallExports == null ? List.of() : smallExports;
     postgresExports = postgresExports == null ? List.of() : postgresExports;
@@ -63,10 +63,10 @@ public record Report(String machine, String command, double seconds, List<Writer
    */
   public static Report read(Path json) throws IOException {
     Report report = new ObjectMapper().readValue(json.toFile(), Report.class);
-    return new Report(report.machine(), report.command(), report.seconds(), report.writers(), report.wholeExports(),
-        report.smallExports(), report.postgresExports(), report.postgresNotRun(), report.compression(),
-        targets(report.writers(), report.wholeExports(), report.smallExports(), report.postgresExports(),
-            report.compression()));
+    return new Report(report.machine(), report.command(), report.seconds(), report.writers(), report.parquetRounds(),
+        report.wholeExports(), report.smallExports(), report.postgresExports(), report.postgresNotRun(),
+        report.compression(), targets(report.writers(), report.parquetRounds(), report.wholeExports(),
+            report.smallExports(), report.postgresExports(), report.compression()));
   }
 
   /**
@@ -113,27 +113,26 @@ public record Report(String machine, String command, double seconds, List<Writer
   /** A target: what it asks, whether it is met, and the figures that decide it. */
   public record Target(String name, boolean met, String figures) {}
 
-  /** Builds the targets from the lines, the whole and small exports, PostgreSQL's and the compression pool. */
-  public static List<Target> targets(List<WriterLine> writers, List<WholeExport.Measurement> wholeExports,
-      List<SmallExport.Latency> smallExports, List<PostgresWholeExport.Measurement> postgresExports,
-      List<CompressionLine> compression) {
-    List<Target> targets = new ArrayList<>();
+  /**
+   * Builds the targets from the lines, the Parquet rounds, the whole and small exports, PostgreSQL's
+   * and the compression pool; the Parquet writer's are {@link ParquetLines}'.
+   */
+  public static List<Target> targets(List<WriterLine> writers, List<ParquetVsPeers.Round> parquetRounds,
+      List<WholeExport.Measurement> wholeExports, List<SmallExport.Latency> smallExports,
+      List<PostgresWholeExport.Measurement> postgresExports, List<CompressionLine> compression) {
+    List<Target> targets = new ArrayList<>(ParquetLines.targets(writers, parquetRounds));
     for (WriterLine line : writers) {
-      if (line.peer() != null) {
+      if (line.peer() != null && line.format() != FileFormat.PARQUET) {
         targets.add(new Target(line.label() + " writer ≥ " + line.peerName(), line.fdbe() >= line.peer(),
             rate(line.fdbe()) + " vs " + rate(line.peer()) + " rows/s (" + percent(line.fdbe() / line.peer()) + ")"));
       }
     }
     for (WriterLine line : writers) {
-      if (line.duckDbOneThread() == null) {
-        continue;
-      }
-      boolean parquet = line.format() == FileFormat.PARQUET;
-      if (line.compression() == Compression.NONE || (parquet && line.compression() == Compression.ZSTD)) {
-        double least = parquet ? PARQUET_OF_DUCKDB : TEXT_OF_DUCKDB;
-        targets.add(new Target(line.label() + " ≥ " + least + "× DuckDB COPY (1 thread)",
-            line.fdbe() >= least * line.duckDbOneThread(), rate(line.fdbe()) + " vs " + rate(line.duckDbOneThread())
-                + " rows/s (" + percent(line.fdbe() / line.duckDbOneThread()) + ")"));
+      if (line.duckDbOneThread() != null && line.format() != FileFormat.PARQUET
+          && line.compression() == Compression.NONE) {
+        targets.add(new Target(line.label() + " ≥ " + TEXT_OF_DUCKDB + "× DuckDB COPY (1 thread)",
+            line.fdbe() >= TEXT_OF_DUCKDB * line.duckDbOneThread(), rate(line.fdbe()) + " vs "
+                + rate(line.duckDbOneThread()) + " rows/s (" + percent(line.fdbe() / line.duckDbOneThread()) + ")"));
       }
     }
     List<Long> sizes = wholeExports.stream().map(WholeExport.Measurement::rows).distinct().sorted().toList();
@@ -234,6 +233,9 @@ public record Report(String machine, String command, double seconds, List<Writer
           .append(line.peer() == null ? "–" : rate(line.peer()) + " (" + line.peerName() + ")").append(" | ")
           .append(orDash(line.duckDbOneThread())).append(" | ").append(orDash(line.duckDbDefault())).append(" | ")
           .append(orDash(line.codecLimit())).append(" |\n");
+    }
+    if (!parquetRounds.isEmpty()) {
+      md.append('\n').append(ParquetLines.markdown(parquetRounds));
     }
     if (!wholeExports.isEmpty()) {
       md.append("\nWhole exports from H2 through the engine to local storage (one worker, compression ")
@@ -397,7 +399,7 @@ public record Report(String machine, String command, double seconds, List<Writer
     return String.format(Locale.ROOT, "%,.0f", value);
   }
 
-  private static String percent(double ratio) {
+  static String percent(double ratio) {
     return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
   }
 

@@ -21,9 +21,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The whole benchmark suite in one command: every writer (format × compression) with its peers and
+ * The whole benchmark suite in one command ({@link #PARTS}, in order; about 21 minutes on 2 idle
+ * cores): every writer (format × compression) with its peers and
  * codec limits in JMH (one fork each, 2 × 1 s warm-up, 3 × 1 s measurement; DuckDB at its default
- * thread count only for the uncompressed and zstd lines), then {@link CompressionThreads} (zstd and
+ * thread count only for the uncompressed and zstd lines; about 7 minutes), then the Parquet writer
+ * alternating with its peers ({@link ParquetVsPeers}, {@value ParquetVsPeers#DEFAULT_ROUNDS} rounds
+ * per codec in a child JVM of 1 GiB heap, from which the Parquet targets are judged; about 2.5
+ * minutes), then {@link CompressionThreads} (zstd and
  * gzip text writers single-threaded and on the compression pool, 2 × 2 s warm-up, 3 × 2 s
  * measurement), then the whole exports of 100k and 1M rows
  * (10M with {@code --with-10m}) next to the source read, the count and the plain JDBC read of the
@@ -52,7 +56,9 @@ public final class Suite {
   /** Rounds of the PostgreSQL exports and psql: at 1M rows a round takes about a minute. */
   private static final int DEFAULT_POSTGRES_REPETITIONS = 5;
   /** The suite's parts, in the order they run; {@code --only} picks some. */
-  static final List<String> PARTS = List.of("writers", "compression", "exports", "postgres");
+  static final List<String> PARTS = List.of("writers", "parquet", "compression", "exports", "postgres");
+  /** The parts {@code --writers-only} runs. */
+  static final List<String> WRITER_PARTS = List.of("writers", "parquet", "compression");
   private static final List<Class<?>> WRITER_BENCHMARKS = List.of(FormatThroughput.class, JacksonJsonLines.class,
       AvroParquet.class, DuckDbCopy.class, CodecLimit.class);
 
@@ -68,6 +74,8 @@ public final class Suite {
     }
     long started = System.nanoTime();
     List<Report.WriterLine> lines = options.runs("writers") ? writerLines(timed("writers", Suite::runWriters))
+        : List.of();
+    List<ParquetVsPeers.Round> parquetRounds = options.runs("parquet") ? timed("parquet", Suite::runParquet)
         : List.of();
     List<Report.CompressionLine> compression = options.runs("compression")
         ? compressionLines(timed("compression", Suite::runCompression)) : List.of();
@@ -86,9 +94,9 @@ public final class Suite {
     for (String arg : args) {
       command.append(' ').append(arg);
     }
-    Report report = new Report(machine(), command.toString(), seconds, lines, wholeExports, smallExports,
-        postgresExports, postgresNotRun, compression,
-        Report.targets(lines, wholeExports, smallExports, postgresExports, compression));
+    Report report = new Report(machine(), command.toString(), seconds, lines, parquetRounds, wholeExports,
+        smallExports, postgresExports, postgresNotRun, compression,
+        Report.targets(lines, parquetRounds, wholeExports, smallExports, postgresExports, compression));
     report.write(options.out());
     System.out.println(report.markdown());
     System.out.printf(Locale.ROOT, "wrote %s/latest.json, latest.md and latest.png in %.0f s%n", options.out(),
@@ -118,7 +126,7 @@ public final class Suite {
           }
           case "--out" -> out = Path.of(value(args, ++i));
           case "--with-10m" -> tenMillion = true;
-          case "--writers-only" -> parts = List.of("writers", "compression");
+          case "--writers-only" -> parts = WRITER_PARTS;
           case "--exports-only" -> parts = List.of("exports", "postgres");
           case "--only" -> parts = namedParts(value(args, ++i));
           case "--without-postgres" -> withPostgres = false;
@@ -127,9 +135,9 @@ public final class Suite {
           case "--postgres-repetitions" -> postgresRepetitions = Integer.parseInt(value(args, ++i));
           case "--report-only" -> reportOnly = true;
           default -> throw new IllegalArgumentException("unknown option '" + args[i]
-              + "'; options: --out DIR, --with-10m, --writers-only (writers and compression), --exports-only"
-              + " (exports and postgres), --only PART[,PART...] (of " + String.join(", ", PARTS) + "), --repetitions"
-              + " N[,N...] (of the whole exports per row count, default " + DEFAULT_REPETITIONS + "),"
+              + "'; options: --out DIR, --with-10m, --writers-only (" + String.join(", ", WRITER_PARTS) + "),"
+              + " --exports-only (exports and postgres), --only PART[,PART...] (of " + String.join(", ", PARTS) + "),"
+              + " --repetitions N[,N...] (of the whole exports per row count, default " + DEFAULT_REPETITIONS + "),"
               + " --postgres-url URL (default " + DEFAULT_POSTGRES_URL + "), --postgres-rows N (default "
               + DEFAULT_POSTGRES_ROWS + "), --postgres-repetitions N (default " + DEFAULT_POSTGRES_REPETITIONS
               + "), --without-postgres, --report-only (rewrite the report from DIR/latest.json)");
@@ -187,6 +195,16 @@ public final class Suite {
         .param("target", "PARQUET:NONE", "PARQUET:ZSTD", "CSV:NONE", "CSV:ZSTD", "JSON_LINES:NONE", "JSON_LINES:ZSTD")
         .build()).run());
     return results;
+  }
+
+  /**
+   * Runs {@link ParquetVsPeers} for every codec in a child JVM of 1 GiB heap, as JMH forks the writer
+   * benchmarks: {@value ParquetVsPeers#DEFAULT_ROUNDS} alternating rounds, so that each Parquet target
+   * is the median of that many per-round ratios.
+   */
+  private static List<ParquetVsPeers.Round> runParquet() throws IOException, InterruptedException {
+    return List.of(child(ParquetVsPeers.class, ParquetVsPeers.Round[].class, List.of("-Xms1g", "-Xmx1g"),
+        "--rounds", Integer.toString(ParquetVsPeers.DEFAULT_ROUNDS)));
   }
 
   /**
@@ -279,7 +297,7 @@ public final class Suite {
                 ? find(results, JacksonJsonLines.class, Map.of("compression", compression.name())) : null;
         String target = format.name() + ":" + compression.name();
         lines.add(new Report.WriterLine(format, compression, score(fdbe), bytes, score(peer),
-            format == FileFormat.PARQUET ? "AvroParquetWriter + GenericRecord" : "Jackson databind, Map per row",
+            format == FileFormat.PARQUET ? ParquetLines.AVRO : "Jackson databind, Map per row",
             score(find(results, DuckDbCopy.class, Map.of("target", target, "threads", "1"))),
             score(find(results, DuckDbCopy.class, Map.of("target", target, "threads", "default"))),
             score(find(results, CodecLimit.class, Map.of("format", format.name(),
