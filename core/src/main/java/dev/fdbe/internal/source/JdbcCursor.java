@@ -45,7 +45,6 @@ public final class JdbcCursor extends SourceCursor {
   /** The statement running or about to, which {@link #cancel()} cancels. */
   private volatile Statement running;
   private final int fetchSize;
-  private final String table;
   private ResultSet rs;
   private final ColumnType[] types;
   private final boolean restoreAutoCommit;
@@ -62,7 +61,6 @@ public final class JdbcCursor extends SourceCursor {
     this.statement = statement;
     this.running = statement;
     this.fetchSize = fetchSize;
-    this.table = table;
     int n = schema.size();
     this.types = new ColumnType[n];
     for (int i = 0; i < n; i++) {

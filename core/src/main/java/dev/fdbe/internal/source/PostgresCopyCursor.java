@@ -60,7 +60,6 @@ final class PostgresCopyCursor extends SourceCursor {
   private final String copySql;
   /** The COPY of the select deduplicating in the database, for when the copied uuids are too many to list. */
   private final @Nullable String distinctCopySql;
-  private final String table;
   private final Schema schema;
   private final Kind[] kinds;
   private final boolean restoreAutoCommit;
@@ -90,7 +89,6 @@ final class PostgresCopyCursor extends SourceCursor {
     this.sql = sql;
     this.copySql = copySql;
     this.distinctCopySql = distinctCopySql;
-    this.table = table;
     this.schema = schema;
     this.kinds = kinds;
     this.restoreAutoCommit = restoreAutoCommit;

@@ -37,7 +37,8 @@ abstract class SourceCursor implements RecordCursor {
 
   /** How copied events are listed, for events on PostgreSQL; otherwise null. */
   private final SourceSql.@Nullable Copies listedBy;
-  private final String table;
+  /** The table read, for messages. */
+  protected final String table;
   /** Guards the list, which runs once on whichever thread asks first. */
   private final Object listing = new Object();
   private boolean listed;
