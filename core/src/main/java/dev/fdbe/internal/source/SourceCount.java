@@ -79,6 +79,11 @@ final class SourceCount {
     }
   }
 
+  /** Whether {@link #stop()} was called: the cursor was cancelled or closed. */
+  boolean stopped() {
+    return stopped;
+  }
+
   /** Stops a count that is running and refuses later ones; idempotent, callable from any thread. */
   void stop() {
     stopped = true;

@@ -150,11 +150,19 @@ abstract class SourceCursor implements RecordCursor {
   @Override
   public final OptionalLong count() {
     if (listedBy != null && listedBy.counts()) {
+      if (counter.stopped()) {
+        throw new ExportException("counting was cancelled", false);
+      }
       UuidCopies listed;
       try {
         listed = listed();
-      } catch (SQLException e) {
-        throw JdbcCursor.sourceFailure("cannot list the copied events of table " + table, e);
+      } catch (SQLException | RuntimeException e) {
+        if (counter.stopped()) {
+          throw new ExportException("counting was cancelled", e, false); // the cancel or close ended the list
+        }
+        throw e instanceof SQLException failure
+            ? JdbcCursor.sourceFailure("cannot list the copied events of table " + table, failure)
+            : (RuntimeException) e;
       }
       if (listed != null && listed.uuids() >= 0) {
         return OptionalLong.of(listed.uuids());
