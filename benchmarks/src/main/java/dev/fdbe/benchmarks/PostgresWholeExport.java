@@ -271,10 +271,6 @@ public final class PostgresWholeExport {
   }
 
   /**
-   * {@code psql \copy (select) TO '/dev/null' (FORMAT binary)} for each select, each in a child
-   * process of its own, all at once; timed from the start until the last exits.
-   */
-  /**
    * Times {@code psql} sessions running at once, each copying its statements' rows to
    * {@code /dev/null} one after the other.
    */

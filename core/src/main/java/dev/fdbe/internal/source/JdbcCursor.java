@@ -243,10 +243,7 @@ public final class JdbcCursor extends SourceCursor {
       return;
     }
     closed = true;
-    if (listing()) {
-      cancelRunning(); // the count's thread is listing copied events on this connection
-    }
-    endListing();
+    endListing(this::cancelRunning); // the count's thread may be listing copied events on this connection
     try {
       if (rs != null) {
         rs.close();

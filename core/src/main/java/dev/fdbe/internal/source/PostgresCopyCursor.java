@@ -545,10 +545,7 @@ final class PostgresCopyCursor extends SourceCursor {
     }
     closed = true;
     counter.stop(); // a count still running beside the read ends with it
-    if (listing()) {
-      sendCancel(); // the count's thread is listing copied events on this connection
-    }
-    endListing();
+    endListing(this::sendCancel); // the count's thread may be listing copied events on this connection
     try {
       CopyOut running = copy;
       if (running != null && running.isActive()) {

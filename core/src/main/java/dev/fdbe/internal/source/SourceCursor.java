@@ -124,16 +124,15 @@ abstract class SourceCursor implements RecordCursor {
     }
   }
 
-  /** Whether the copied uuids are being listed, maybe on the count's thread: closing cancels that statement first. */
-  protected final boolean listing() {
-    return listingNow;
-  }
-
   /**
    * Before the cursor releases its connection: from now on the list does not start, and a list
-   * running on the count's thread has ended (the caller cancels it first, see {@link #listing()}).
+   * running on the count's thread has ended, which {@code cancelList} (the cursor's way of
+   * cancelling the statement running on its connection) is run first to hasten.
    */
-  protected final void endListing() {
+  protected final void endListing(Runnable cancelList) {
+    if (listingNow) {
+      cancelList.run();
+    }
     synchronized (listing) {
       if (!listed) {
         listed = true;
