@@ -37,8 +37,8 @@ public final class PrefetchingCursor implements RecordCursor {
   static final int BATCH_CHARS = 256 * 1024;
   /**
    * Batches read ahead: deep enough that the source keeps reading while the writer stalls on a
-   * write or a part commit (with 4, a whole export from PostgreSQL of 1M events took 4.14–4.67 s,
-   * with 32, 3.95–4.08 s; docs/benchmarks.md), bounded by {@link #BATCH_CHARS} per batch.
+   * write or a part commit (a COPY from PostgreSQL otherwise stops with it), bounded by
+   * {@link #BATCH_CHARS} per batch.
    */
   public static final int BATCHES = 32;
   private static final long POLL_MILLIS = 50;
