@@ -27,6 +27,7 @@ import org.knowm.xchart.style.Styler;
  * @param seconds how long the suite took
  * @param writers one line per format × compression
  * @param parquetRounds every round of the Parquet writer alternating with its peers, per codec
+ * @param textRounds every round of the text writers alternating with DuckDB, per format
  * @param wholeExports the whole-export measurements
  * @param smallExports the latencies of small exports
  * @param postgresExports every round of the whole exports from PostgreSQL and of psql beside them
@@ -35,21 +36,21 @@ import org.knowm.xchart.style.Styler;
  * @param targets the targets of the issue, each met or missed with its figures
  */
 public record Report(String machine, String command, double seconds, List<WriterLine> writers,
-    List<ParquetVsPeers.Round> parquetRounds, List<WholeExport.Measurement> wholeExports,
-    List<SmallExport.Latency> smallExports, List<PostgresWholeExport.Measurement> postgresExports,
-    @Nullable String postgresNotRun, List<CompressionLine> compression, List<Target> targets) {
+    List<ParquetVsPeers.Round> parquetRounds, List<TextWritersVsDuckDb.Round> textRounds,
+    List<WholeExport.Measurement> wholeExports, List<SmallExport.Latency> smallExports,
+    List<PostgresWholeExport.Measurement> postgresExports, @Nullable String postgresNotRun,
+    List<CompressionLine> compression, List<Target> targets) {
   private static final long HEAP_FROM_ROWS = 1_000_000;
   /** From this many rows the whole export is held to {@link #OF_PLAIN_READ} of the plain read. */
   private static final long PLAIN_READ_FROM_ROWS = 1_000_000;
   private static final double OF_PLAIN_READ = 0.9;
   private static final double SMALL_EXPORT_SECONDS = 0.5;
-  /** The text writers, uncompressed, against DuckDB's {@code COPY} with one thread. */
-  private static final double TEXT_OF_DUCKDB = 1.5;
 
   /** Lists missing from a report written before they were measured are empty. */
   public Report {
     writers = writers == null ? List.of() : writers;
     parquetRounds = parquetRounds == null ? List.of() : parquetRounds;
+    textRounds = textRounds == null ? List.of() : textRounds;
     wholeExports = wholeExports == null ? List.of() : wholeExports;
     smallExports = smallExports == null ? List.of() : smallExports;
     postgresExports = postgresExports == null ? List.of() : postgresExports;
@@ -64,9 +65,10 @@ public record Report(String machine, String command, double seconds, List<Writer
   public static Report read(Path json) throws IOException {
     Report report = new ObjectMapper().readValue(json.toFile(), Report.class);
     return new Report(report.machine(), report.command(), report.seconds(), report.writers(), report.parquetRounds(),
-        report.wholeExports(), report.smallExports(), report.postgresExports(), report.postgresNotRun(),
-        report.compression(), targets(report.writers(), report.parquetRounds(), report.wholeExports(),
-            report.smallExports(), report.postgresExports(), report.compression()));
+        report.textRounds(), report.wholeExports(), report.smallExports(), report.postgresExports(),
+        report.postgresNotRun(), report.compression(), targets(report.writers(), report.parquetRounds(),
+            report.textRounds(), report.wholeExports(), report.smallExports(), report.postgresExports(),
+            report.compression()));
   }
 
   /**
@@ -114,11 +116,12 @@ public record Report(String machine, String command, double seconds, List<Writer
   public record Target(String name, boolean met, String figures) {}
 
   /**
-   * Builds the targets from the lines, the Parquet rounds, the whole and small exports, PostgreSQL's
-   * and the compression pool; the Parquet writer's are {@link ParquetLines}'.
+   * Builds the targets from the lines, the Parquet and text rounds, the whole and small exports,
+   * PostgreSQL's and the compression pool; the Parquet writer's are {@link ParquetLines}', the text
+   * writers' against DuckDB {@link TextLines}'.
    */
   public static List<Target> targets(List<WriterLine> writers, List<ParquetVsPeers.Round> parquetRounds,
-      List<WholeExport.Measurement> wholeExports, List<SmallExport.Latency> smallExports,
+      List<TextWritersVsDuckDb.Round> textRounds, List<WholeExport.Measurement> wholeExports, List<SmallExport.Latency> smallExports,
       List<PostgresWholeExport.Measurement> postgresExports, List<CompressionLine> compression) {
     List<Target> targets = new ArrayList<>(ParquetLines.targets(writers, parquetRounds));
     for (WriterLine line : writers) {
@@ -127,14 +130,7 @@ public record Report(String machine, String command, double seconds, List<Writer
             rate(line.fdbe()) + " vs " + rate(line.peer()) + " rows/s (" + percent(line.fdbe() / line.peer()) + ")"));
       }
     }
-    for (WriterLine line : writers) {
-      if (line.duckDbOneThread() != null && line.format() != FileFormat.PARQUET
-          && line.compression() == Compression.NONE) {
-        targets.add(new Target(line.label() + " ≥ " + TEXT_OF_DUCKDB + "× DuckDB COPY (1 thread)",
-            line.fdbe() >= TEXT_OF_DUCKDB * line.duckDbOneThread(), rate(line.fdbe()) + " vs "
-                + rate(line.duckDbOneThread()) + " rows/s (" + percent(line.fdbe() / line.duckDbOneThread()) + ")"));
-      }
-    }
+    targets.addAll(TextLines.targets(writers, textRounds));
     List<Long> sizes = wholeExports.stream().map(WholeExport.Measurement::rows).distinct().sorted().toList();
     for (long rows : sizes) {
       List<WholeExport.Measurement> these = wholeExports.stream().filter(m -> m.rows() == rows).toList();
@@ -236,6 +232,9 @@ public record Report(String machine, String command, double seconds, List<Writer
     }
     if (!parquetRounds.isEmpty()) {
       md.append('\n').append(ParquetLines.markdown(parquetRounds));
+    }
+    if (!textRounds.isEmpty()) {
+      md.append('\n').append(TextLines.markdown(textRounds));
     }
     if (!wholeExports.isEmpty()) {
       md.append("\nWhole exports from H2 through the engine to local storage (one worker, compression ")

@@ -27,7 +27,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * thread count only for the uncompressed and zstd lines; about 7 minutes), then the Parquet writer
  * alternating with its peers ({@link ParquetVsPeers}, {@value ParquetVsPeers#DEFAULT_ROUNDS} rounds
  * per codec in a child JVM of 1 GiB heap, from which the Parquet targets are judged; about 2.5
- * minutes), then {@link CompressionThreads} (zstd and
+ * minutes), then the text writers alternating with DuckDB ({@link TextWritersVsDuckDb},
+ * {@value TextWritersVsDuckDb#DEFAULT_ROUNDS} rounds per format in a child JVM of 1 GiB heap, from
+ * which the text writers' targets against DuckDB are judged), then {@link CompressionThreads} (zstd and
  * gzip text writers single-threaded and on the compression pool, 2 × 2 s warm-up, 3 × 2 s
  * measurement), then the whole exports of 100k and 1M rows
  * (10M with {@code --with-10m}) next to the source read, the count and the plain JDBC read of the
@@ -56,9 +58,9 @@ public final class Suite {
   /** Rounds of the PostgreSQL exports and psql: at 1M rows a round takes about a minute. */
   private static final int DEFAULT_POSTGRES_REPETITIONS = 5;
   /** The suite's parts, in the order they run; {@code --only} picks some. */
-  static final List<String> PARTS = List.of("writers", "parquet", "compression", "exports", "postgres");
+  static final List<String> PARTS = List.of("writers", "parquet", "text", "compression", "exports", "postgres");
   /** The parts {@code --writers-only} runs. */
-  static final List<String> WRITER_PARTS = List.of("writers", "parquet", "compression");
+  static final List<String> WRITER_PARTS = List.of("writers", "parquet", "text", "compression");
   private static final List<Class<?>> WRITER_BENCHMARKS = List.of(FormatThroughput.class, JacksonJsonLines.class,
       AvroParquet.class, DuckDbCopy.class, CodecLimit.class);
 
@@ -77,6 +79,7 @@ public final class Suite {
         : List.of();
     List<ParquetVsPeers.Round> parquetRounds = options.runs("parquet") ? timed("parquet", Suite::runParquet)
         : List.of();
+    List<TextWritersVsDuckDb.Round> textRounds = options.runs("text") ? timed("text", Suite::runText) : List.of();
     List<Report.CompressionLine> compression = options.runs("compression")
         ? compressionLines(timed("compression", Suite::runCompression)) : List.of();
     List<WholeExport.Measurement> wholeExports = options.runs("exports")
@@ -94,9 +97,9 @@ public final class Suite {
     for (String arg : args) {
       command.append(' ').append(arg);
     }
-    Report report = new Report(machine(), command.toString(), seconds, lines, parquetRounds, wholeExports,
+    Report report = new Report(machine(), command.toString(), seconds, lines, parquetRounds, textRounds, wholeExports,
         smallExports, postgresExports, postgresNotRun, compression,
-        Report.targets(lines, parquetRounds, wholeExports, smallExports, postgresExports, compression));
+        Report.targets(lines, parquetRounds, textRounds, wholeExports, smallExports, postgresExports, compression));
     report.write(options.out());
     System.out.println(report.markdown());
     System.out.printf(Locale.ROOT, "wrote %s/latest.json, latest.md and latest.png in %.0f s%n", options.out(),
@@ -205,6 +208,12 @@ public final class Suite {
   private static List<ParquetVsPeers.Round> runParquet() throws IOException, InterruptedException {
     return List.of(child(ParquetVsPeers.class, ParquetVsPeers.Round[].class, List.of("-Xms1g", "-Xmx1g"),
         "--rounds", Integer.toString(ParquetVsPeers.DEFAULT_ROUNDS)));
+  }
+
+  /** {@link TextWritersVsDuckDb}, in a JVM of its own: the rounds that judge the text writers against DuckDB. */
+  private static List<TextWritersVsDuckDb.Round> runText() throws IOException, InterruptedException {
+    return List.of(child(TextWritersVsDuckDb.class, TextWritersVsDuckDb.Round[].class, List.of("-Xms1g", "-Xmx1g"),
+        "--rounds", Integer.toString(TextWritersVsDuckDb.DEFAULT_ROUNDS)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.fdbe.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
 import dev.fdbe.Compression;
 import dev.fdbe.FileConfig;
@@ -33,14 +34,25 @@ import java.util.Locale;
  * other load on a shared machine than the wall clock does. Printed per format and clock: rows per
  * second of each, and the median and best of the per-repetition ratios fdbe / DuckDB.
  *
+ * <p>The suite judges the text writers' targets against DuckDB from these repetitions, by the wall
+ * clock as every other alternating line ({@link TextLines}): {@code --out FILE} writes each
+ * repetition's rows/s as a {@link Round}, in a JSON array.
+ *
  * <p>Run: {@code java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar
- * dev.fdbe.benchmarks.TextWritersVsDuckDb [repetitions] [batches]} (defaults 7 and 20, after 3
- * unmeasured warm-up repetitions).
+ * dev.fdbe.benchmarks.TextWritersVsDuckDb [--rounds N] [--batches N] [--out FILE]} (defaults
+ * {@value #DEFAULT_ROUNDS} and {@value #DEFAULT_BATCHES}, after 3 unmeasured warm-up repetitions).
  */
 public final class TextWritersVsDuckDb {
   private static final FileFormat[] FORMATS = {FileFormat.JSON_LINES, FileFormat.CSV};
   private static final OperatingSystemMXBean OS =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  /** Seven repetitions: every ratio the median of seven alternating ones. */
+  static final int DEFAULT_ROUNDS = 7;
+  static final int DEFAULT_BATCHES = 20;
+
+  /** One repetition of one format, uncompressed: rows per wall second of fdbe's writer and of DuckDB with one thread. */
+  public record Round(FileFormat format, int round, double fdbe, double duckDbOneThread) {}
 
   private TextWritersVsDuckDb() {}
 
@@ -54,10 +66,28 @@ public final class TextWritersVsDuckDb {
   }
 
   private static final String[] CLOCKS = {"process CPU second", "CPU second of the calling thread", "wall second"};
+  private static final int WALL = 2;
 
   public static void main(String[] args) throws Exception {
-    int repetitions = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-    int batches = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int repetitions = DEFAULT_ROUNDS;
+    int batchesOption = DEFAULT_BATCHES;
+    Path roundsFile = null;
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 == args.length) {
+        throw new IllegalArgumentException(args[i] + " needs a value");
+      }
+      switch (args[i]) {
+        case "--rounds" -> repetitions = Integer.parseInt(args[i + 1]);
+        case "--batches" -> batchesOption = Integer.parseInt(args[i + 1]);
+        case "--out" -> roundsFile = Path.of(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; options: --rounds N (default "
+            + DEFAULT_ROUNDS + ") --batches N (default " + DEFAULT_BATCHES + ") --out FILE (the rounds as a JSON array)");
+      }
+    }
+    int batches = batchesOption;
+    if (repetitions < 1 || batches < 1) {
+      throw new IllegalArgumentException("--rounds and --batches must be at least 1");
+    }
     List<Row> rows = EventRows.generate(WriterBenchmark.ROWS, 1);
     Path shm = Path.of("/dev/shm");
     Path directory = Files.isDirectory(shm) && Files.isWritable(shm)
@@ -92,8 +122,16 @@ public final class TextWritersVsDuckDb {
       Files.deleteIfExists(out);
       System.out.printf(Locale.ROOT, "%d repetitions of %d x %d rows, load average at the end %.2f%n", repetitions,
           batches, WriterBenchmark.ROWS, OS.getSystemLoadAverage());
+      List<Round> rounds = new ArrayList<>();
       for (int f = 0; f < FORMATS.length; f++) {
         report(FORMATS[f], results.get(f));
+        for (int r = 0; r < results.get(f).size(); r++) {
+          Timing[] pair = results.get(f).get(r);
+          rounds.add(new Round(FORMATS[f], r + 1, pair[0].rate(WALL), pair[1].rate(WALL)));
+        }
+      }
+      if (roundsFile != null) {
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(roundsFile.toFile(), rounds);
       }
     } finally {
       try (var files = Files.list(directory)) {

@@ -30,7 +30,7 @@ class ParquetLinesTest {
 
   @Test
   void theRoundsJudgeTheParquetTargetsByTheMedianOfTheirPerRoundRatios() {
-    List<Report.Target> targets = Report.targets(WRITERS, rounds(), List.of(), List.of(), List.of(), List.of());
+    List<Report.Target> targets = Report.targets(WRITERS, rounds(), List.of(), List.of(), List.of(), List.of(), List.of());
 
     assertThat(targets).extracting(Report.Target::name, Report.Target::met).containsExactly(
         tuple("Parquet none writer ≥ AvroParquetWriter + GenericRecord (median of 3 alternating rounds)", true),
@@ -63,9 +63,9 @@ class ParquetLinesTest {
 
   @Test
   void theRoundsAreWrittenAndReadBack() throws Exception {
-    Report report = new Report("2 cores", "benchmarks/run --only parquet", 60, List.of(), rounds(), List.of(),
+    Report report = new Report("2 cores", "benchmarks/run --only parquet", 60, List.of(), rounds(), List.of(), List.of(),
         List.of(), List.of(), null, List.of(),
-        Report.targets(List.of(), rounds(), List.of(), List.of(), List.of(), List.of()));
+        Report.targets(List.of(), rounds(), List.of(), List.of(), List.of(), List.of(), List.of()));
 
     report.write(directory);
 
