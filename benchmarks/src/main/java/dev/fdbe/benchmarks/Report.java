@@ -121,8 +121,9 @@ public record Report(String machine, String command, double seconds, List<Writer
    * writers' against DuckDB {@link TextLines}'.
    */
   public static List<Target> targets(List<WriterLine> writers, List<ParquetVsPeers.Round> parquetRounds,
-      List<TextWritersVsDuckDb.Round> textRounds, List<WholeExport.Measurement> wholeExports, List<SmallExport.Latency> smallExports,
-      List<PostgresWholeExport.Measurement> postgresExports, List<CompressionLine> compression) {
+      List<TextWritersVsDuckDb.Round> textRounds, List<WholeExport.Measurement> wholeExports,
+      List<SmallExport.Latency> smallExports, List<PostgresWholeExport.Measurement> postgresExports,
+      List<CompressionLine> compression) {
     List<Target> targets = new ArrayList<>(ParquetLines.targets(writers, parquetRounds));
     for (WriterLine line : writers) {
       if (line.peer() != null && line.format() != FileFormat.PARQUET) {

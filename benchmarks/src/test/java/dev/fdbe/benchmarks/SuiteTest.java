@@ -124,7 +124,8 @@ class SuiteTest {
             120_000.0));
     List<SmallExport.Latency> small = List.of(
         new SmallExport.Latency("export JSONLines", 49_510, 7, 0.4, 0.35, 0.6, 0.45, phases));
-    Report report = new Report("2 cores", "benchmarks/run", 600, lines, List.of(), List.of(), exports, small, List.of(), null,
+    Report report = new Report("2 cores", "benchmarks/run", 600, lines, List.of(), List.of(), exports, small,
+        List.of(), null,
         List.of(), Report.targets(lines, List.of(), List.of(), exports, small, List.of(), List.of()));
 
     report.write(directory);
