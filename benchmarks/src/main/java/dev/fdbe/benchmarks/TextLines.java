@@ -3,7 +3,6 @@ package dev.fdbe.benchmarks;
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,11 +35,11 @@ final class TextLines {
       if (these.isEmpty()) {
         continue;
       }
+      double fdbe = WholeExport.median(these.stream().mapToDouble(TextWritersVsDuckDb.Round::fdbe).toArray());
+      double duckDb = WholeExport.median(these.stream().mapToDouble(TextWritersVsDuckDb.Round::duckDbOneThread)
+          .toArray());
       md.append("| ").append(format.wireName()).append(" | ").append(these.size()).append(" | ")
-          .append(Report.rate(median(these.stream().mapToDouble(TextWritersVsDuckDb.Round::fdbe).toArray())))
-          .append(" | ")
-          .append(Report.rate(median(these.stream().mapToDouble(TextWritersVsDuckDb.Round::duckDbOneThread).toArray())))
-          .append(" | ").append(ofDuckDb(these).map(Ratio::figures).orElse("–")).append(" |\n");
+          .append(Report.rate(fdbe)).append(" | ").append(Report.rate(duckDb)).append(" | ").append(ofDuckDb(these).map(Ratio::figures).orElse("–")).append(" |\n");
     }
     return md.toString();
   }
@@ -75,11 +74,5 @@ final class TextLines {
 
   private static List<TextWritersVsDuckDb.Round> of(List<TextWritersVsDuckDb.Round> rounds, FileFormat format) {
     return rounds.stream().filter(round -> round.format() == format).toList();
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return Ratio.median(sorted);
   }
 }

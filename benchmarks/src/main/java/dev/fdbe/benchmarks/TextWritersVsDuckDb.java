@@ -182,16 +182,9 @@ public final class TextWritersVsDuckDb {
       double[] duckDb = pairs.stream().mapToDouble(p -> p[1].rate(c)).toArray();
       double[] ratios = pairs.stream().mapToDouble(p -> p[0].rate(c) / p[1].rate(c)).toArray();
       System.out.printf(Locale.ROOT, "%s none, rows per %s: fdbe median %,.0f best %,.0f; DuckDB 1 thread median %,.0f "
-          + "best %,.0f; fdbe/DuckDB median %.2f best %.2f (all %s)%n", format, CLOCKS[clock], median(fdbe), max(fdbe),
-          median(duckDb), max(duckDb), median(ratios), max(ratios), list(ratios));
+          + "best %,.0f; fdbe/DuckDB median %.2f best %.2f (all %s)%n", format, CLOCKS[clock], WholeExport.median(fdbe),
+          max(fdbe), WholeExport.median(duckDb), max(duckDb), WholeExport.median(ratios), max(ratios), list(ratios));
     }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static double max(double[] values) {
