@@ -20,8 +20,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * uncompressed file the format writes for {@link FormatThroughput}'s rows, serialized once in
  * setup, then only compressed (text formats: fdbe's public {@link StreamCodec} in 64 KiB writes;
  * Parquet: fdbe's page codec, taken from the public {@link ParquetFormat#codecFactory()}, over pages
- * of {@value AvroParquet#PAGE_BYTES} bytes, the peer's default page size), or only copied
- * ({@code compression=NONE}: the bytes written to a sink in 64 KiB writes). No writer can beat
+ * of {@value AvroParquet#PAGE_BYTES} bytes, the page size of the peer and of fdbe's writer without a
+ * part limit), or only copied ({@code compression=NONE}: the bytes written to a sink in 64 KiB
+ * writes). No writer can beat
  * this; the report shows each writer's rows/s next to it. Scores are rows/s (the buffer holds
  * {@value WriterBenchmark#ROWS} rows).
  *

@@ -1,21 +1,33 @@
 package dev.fdbe.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
 import dev.fdbe.format.ExportFiles;
+import dev.fdbe.format.parquet.ParquetFormat;
 import dev.fdbe.schema.Row;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.annotations.Fork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -74,35 +86,54 @@ class BenchmarksTest {
   }
 
   /**
-   * The peer writes the page layout fdbe's writer writes in {@link FormatThroughput} (no part limit),
-   * so that only the record path differs: the two files are the same size to within 0.1% (they
-   * differ in the footer's metadata), where the peer with 16 KiB pages writes 1% more uncompressed
-   * and 20% more with zstd, which shows the comparison can tell layouts apart.
+   * The peer writes the file fdbe's writer writes in {@link FormatThroughput} (no part limit), so
+   * that only the record path differs: per column chunk the same codec, encodings, pages, and
+   * statistics and column index where fdbe keeps them (none for JSON columns); the sizes differ by
+   * the footers' metadata. The peer with 16 KiB pages fails the same comparison.
    */
   @ParameterizedTest
   @EnumSource(value = Compression.class, names = {"NONE", "ZSTD"})
-  void theGenericRecordPeerWritesFdbesPageLayout(Compression compression) throws IOException {
-    FormatThroughput fdbe = new FormatThroughput();
-    fdbe.format = FileFormat.PARQUET;
-    fdbe.compression = compression;
-    fdbe.maxSizeMb = 0;
-    fdbe.seed = 1;
-    fdbe.setUp();
-    long fdbeSize = fdbe.write(new FormatThroughput.Output());
+  void theGenericRecordPeerWritesFdbesLayout(Compression compression, @TempDir Path directory) throws IOException {
+    Path fdbeFile = directory.resolve("fdbe.parquet");
+    Files.write(fdbeFile, FormatThroughput.serialize(FileFormat.PARQUET, compression, ROWS));
+    Path peerFile = peerFile(compression, AvroParquet.PAGE_BYTES, directory.resolve("peer.parquet"));
+    Path smallPages = peerFile(compression, 16 * 1024, directory.resolve("small-pages.parquet"));
+
+    List<String> fdbeLayout = layout(fdbeFile);
+    assertThat(fdbeLayout).anyMatch(chunk -> chunk.contains("statistics false")).anyMatch(
+        chunk -> chunk.contains("statistics true"));
+    assertThat(layout(peerFile)).isEqualTo(fdbeLayout);
+    assertThat(Files.size(peerFile)).isCloseTo(Files.size(fdbeFile), withinPercentage(0.1));
+    assertThat(layout(smallPages)).isNotEqualTo(fdbeLayout);
+  }
+
+  private static Path peerFile(Compression compression, int pageBytes, Path file) throws IOException {
     AvroParquet peer = new AvroParquet();
     peer.compression = compression;
+    peer.pageSizeBytes = pageBytes;
     peer.setUp();
-    long peerSize = peer.writeTo(new Sinks.Counting());
-    AvroParquet smallPages = new AvroParquet();
-    smallPages.compression = compression;
-    smallPages.pageSizeBytes = 16 * 1024;
-    smallPages.setUp();
-    long smallPagesSize = smallPages.writeTo(new Sinks.Counting());
+    Sinks.Capturing out = new Sinks.Capturing();
+    peer.writeTo(out);
+    return Files.write(file, out.bytes.toByteArray());
+  }
 
-    assertThat((double) Math.abs(peerSize - fdbeSize) / fdbeSize).as("peer %,d bytes, fdbe %,d", peerSize, fdbeSize)
-        .isLessThan(0.001);
-    assertThat((double) (smallPagesSize - fdbeSize) / fdbeSize).as("16 KiB pages %,d bytes, fdbe %,d",
-        smallPagesSize, fdbeSize).isGreaterThan(0.005);
+  /** One line per column chunk: its row group, path, codec, encodings, pages and what it keeps of statistics. */
+  private static List<String> layout(Path file) throws IOException {
+    List<String> chunks = new ArrayList<>();
+    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
+        .withCodecFactory(ParquetFormat.codecFactory()).build();
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file), options)) {
+      List<BlockMetaData> rowGroups = reader.getFooter().getBlocks();
+      for (int g = 0; g < rowGroups.size(); g++) {
+        for (ColumnChunkMetaData chunk : rowGroups.get(g).getColumns()) {
+          chunks.add(g + " " + chunk.getPath() + " " + chunk.getCodec() + " " + new TreeSet<>(chunk.getEncodings())
+              + " pages " + reader.readOffsetIndex(chunk).getPageCount()
+              + " statistics " + !chunk.getStatistics().isEmpty()
+              + " column index " + (chunk.getColumnIndexReference() != null));
+        }
+      }
+    }
+    return chunks;
   }
 
   @ParameterizedTest
