@@ -22,9 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Parquet: fdbe's page codec, taken from the public {@link ParquetFormat#codecFactory()}, over pages
  * of {@value AvroParquet#PAGE_BYTES} bytes, the page size of the peer and of fdbe's writer without a
  * part limit), or only copied ({@code compression=NONE}: the bytes written to a sink in 64 KiB
- * writes). No writer can beat
- * this; the report shows each writer's rows/s next to it. Scores are rows/s (the buffer holds
- * {@value WriterBenchmark#ROWS} rows).
+ * writes). No writer can beat this; the report shows each writer's rows/s next to it. Scores are
+ * rows/s (the buffer holds {@value WriterBenchmark#ROWS} rows).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CodecLimit -p format=PARQUET -p compression=ZSTD}
  */
