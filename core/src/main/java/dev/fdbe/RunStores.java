@@ -4,7 +4,11 @@ import dev.fdbe.internal.store.InMemoryRunStore;
 import dev.fdbe.internal.store.JdbcRunStore;
 import dev.fdbe.spi.RunStore;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** The run stores that ship with fdbe. */
@@ -41,7 +45,8 @@ public final class RunStores {
    * {@code jdbc:h2:mem:test}. Unless the URL says otherwise: the database stays open while the
    * process lives ({@code DB_CLOSE_DELAY=-1}), H2's own shutdown hook does not close it under an
    * engine that is still shutting down gracefully ({@code DB_CLOSE_ON_EXIT=FALSE}, except with
-   * {@code AUTO_SERVER=TRUE}, which H2 does not allow with it; run {@code SHUTDOWN} to close it),
+   * {@code AUTO_SERVER} on, in any spelling H2 takes for true, as H2 does not allow the two
+   * together; run {@code SHUTDOWN} to close it),
    * and a file database writes every commit at once
    * ({@code WRITE_DELAY=0}), so that a run acknowledged as created survives the process dying right
    * after.
@@ -59,17 +64,41 @@ public final class RunStores {
       throw new IllegalStateException("H2 is not on the class path: add com.h2database:h2 to use an embedded run store",
           e);
     }
-    boolean autoServer = url.toUpperCase(java.util.Locale.ROOT).contains(";AUTO_SERVER=TRUE");
-    return H2.pool(withDefault(withDefault(withDefault(url, "DB_CLOSE_DELAY", "-1"),
-        "DB_CLOSE_ON_EXIT", autoServer ? null : "FALSE"),
-        "WRITE_DELAY", url.startsWith("jdbc:h2:mem:") ? null : "0"));
+    return H2.pool(h2Url(url));
   }
 
-  private static String withDefault(String url, String setting, String value) {
-    if (value == null || url.toUpperCase(java.util.Locale.ROOT).contains(";" + setting + "=")) {
-      return url;
+  /**
+   * The URL with the settings {@link #h2DataSource} adds where the URL does not name them. H2 reads
+   * a setting's name in any case, and takes {@code TRUE}, {@code YES}, {@code T}, {@code Y} and
+   * {@code 1} in any case for true: {@code AUTO_SERVER} in any of those spellings keeps
+   * {@code DB_CLOSE_ON_EXIT} out, which H2 refuses beside it.
+   */
+  static String h2Url(String url) {
+    Map<String, String> settings = new HashMap<>();
+    String[] parts = url.split(";");
+    for (int i = 1; i < parts.length; i++) {
+      int equals = parts[i].indexOf('=');
+      if (equals > 0) {
+        settings.put(parts[i].substring(0, equals).toUpperCase(Locale.ROOT), parts[i].substring(equals + 1));
+      }
     }
-    return url + ";" + setting + "=" + value;
+    boolean autoServer = Set.of("TRUE", "YES", "T", "Y", "1")
+        .contains(settings.getOrDefault("AUTO_SERVER", "").toUpperCase(Locale.ROOT));
+    StringBuilder withDefaults = new StringBuilder(url);
+    addUnlessSet(withDefaults, settings, "DB_CLOSE_DELAY", "-1");
+    if (!autoServer) {
+      addUnlessSet(withDefaults, settings, "DB_CLOSE_ON_EXIT", "FALSE");
+    }
+    if (!url.startsWith("jdbc:h2:mem:")) {
+      addUnlessSet(withDefaults, settings, "WRITE_DELAY", "0");
+    }
+    return withDefaults.toString();
+  }
+
+  private static void addUnlessSet(StringBuilder url, Map<String, String> settings, String setting, String value) {
+    if (!settings.containsKey(setting)) {
+      url.append(url.charAt(url.length() - 1) == ';' ? "" : ";").append(setting).append('=').append(value);
+    }
   }
 
   /** Keeps the H2 classes out of reach until H2 is known to be present. */

@@ -21,8 +21,9 @@ record ParquetLayout(int pageSizeBytes, long rowGroupBytes) {
   static final long MAX_ROW_GROUP_BYTES = 64L * 1024 * 1024;
 
   /**
-   * The layout when the part limit is unknown (the SPI does not pass it yet): pages small enough
-   * that parts of the smallest limit, 1 MiB, still fill at least half of it.
+   * Pages small enough that parts of the smallest limit, 1 MiB, still fill at least half of it,
+   * whatever their column count; the writers now size pages from the part limit
+   * ({@link #forPartLimit}), and the tests compare against this layout.
    */
   static final ParquetLayout DEFAULT = new ParquetLayout(16 * 1024, MAX_ROW_GROUP_BYTES);
 
