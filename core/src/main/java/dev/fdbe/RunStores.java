@@ -46,10 +46,9 @@ public final class RunStores {
    * process lives ({@code DB_CLOSE_DELAY=-1}), H2's own shutdown hook does not close it under an
    * engine that is still shutting down gracefully ({@code DB_CLOSE_ON_EXIT=FALSE}, except with
    * {@code AUTO_SERVER} on, in any spelling H2 takes for true, as H2 does not allow the two
-   * together; run {@code SHUTDOWN} to close it),
-   * and a file database writes every commit at once
-   * ({@code WRITE_DELAY=0}), so that a run acknowledged as created survives the process dying right
-   * after.
+   * together; run {@code SHUTDOWN} to close it), and a file database writes every commit at once
+   * ({@code WRITE_DELAY=0}), so that a run acknowledged as created survives the process dying
+   * right after.
    *
    * @throws IllegalStateException when H2 is not on the class path
    */
@@ -68,9 +67,9 @@ public final class RunStores {
   }
 
   /**
-   * The URL with the settings {@link #h2DataSource} adds where the URL does not name them. H2 reads
-   * a setting's name in any case, and takes {@code TRUE}, {@code YES}, {@code T}, {@code Y} and
-   * {@code 1} in any case for true: {@code AUTO_SERVER} in any of those spellings keeps
+   * The URL with the settings {@link #h2DataSource} adds where the URL does not name them (H2
+   * reads names in any case). H2 takes {@code TRUE}, {@code YES}, {@code T} and {@code Y} in any
+   * case, or {@code 1}, for true: {@code AUTO_SERVER} in any of those spellings keeps
    * {@code DB_CLOSE_ON_EXIT} out, which H2 refuses beside it.
    */
   static String h2Url(String url) {
@@ -97,7 +96,7 @@ public final class RunStores {
 
   private static void addUnlessSet(StringBuilder url, Map<String, String> settings, String setting, String value) {
     if (!settings.containsKey(setting)) {
-      url.append(url.charAt(url.length() - 1) == ';' ? "" : ";").append(setting).append('=').append(value);
+      url.append(';').append(setting).append('=').append(value);
     }
   }
 

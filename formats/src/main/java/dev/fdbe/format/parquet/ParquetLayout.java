@@ -21,9 +21,9 @@ record ParquetLayout(int pageSizeBytes, long rowGroupBytes) {
   static final long MAX_ROW_GROUP_BYTES = 64L * 1024 * 1024;
 
   /**
-   * Pages small enough that parts of the smallest limit, 1 MiB, still fill at least half of it,
-   * whatever their column count; the writers now size pages from the part limit
-   * ({@link #forPartLimit}), and the tests compare against this layout.
+   * 16 KiB pages: parts of the smallest limit, 1 MiB, still fill at least half of it with up to 32
+   * columns (one open page per column). Writers size pages from the part limit
+   * ({@link #forPartLimit}); the tests compare against this layout.
    */
   static final ParquetLayout DEFAULT = new ParquetLayout(16 * 1024, MAX_ROW_GROUP_BYTES);
 
