@@ -13,6 +13,9 @@ import javax.sql.DataSource;
 
 /** The run stores that ship with fdbe. */
 public final class RunStores {
+  /** The values H2 reads as true for a boolean URL setting, upper-cased. */
+  private static final Set<String> H2_TRUE = Set.of("TRUE", "YES", "T", "Y", "1");
+
   /** A store in this process's memory, for tests and offline use; everything is lost on exit. */
   public static RunStore inMemory() {
     return new InMemoryRunStore();
@@ -81,8 +84,7 @@ public final class RunStores {
         settings.put(parts[i].substring(0, equals).toUpperCase(Locale.ROOT), parts[i].substring(equals + 1));
       }
     }
-    boolean autoServer = Set.of("TRUE", "YES", "T", "Y", "1")
-        .contains(settings.getOrDefault("AUTO_SERVER", "").toUpperCase(Locale.ROOT));
+    boolean autoServer = H2_TRUE.contains(settings.getOrDefault("AUTO_SERVER", "").toUpperCase(Locale.ROOT));
     StringBuilder withDefaults = new StringBuilder(url);
     addUnlessSet(withDefaults, settings, "DB_CLOSE_DELAY", "-1");
     if (!autoServer) {

@@ -20,13 +20,6 @@ record ParquetLayout(int pageSizeBytes, long rowGroupBytes) {
   /** Row groups of at most 64 MiB buffered per writer. */
   static final long MAX_ROW_GROUP_BYTES = 64L * 1024 * 1024;
 
-  /**
-   * 16 KiB pages: parts of the smallest limit, 1 MiB, still fill at least half of it with up to 32
-   * columns (one open page per column). Writers size pages from the part limit
-   * ({@link #forPartLimit}); the tests compare against this layout.
-   */
-  static final ParquetLayout DEFAULT = new ParquetLayout(16 * 1024, MAX_ROW_GROUP_BYTES);
-
   ParquetLayout {
     if (pageSizeBytes < 1) {
       throw new IllegalArgumentException("pageSizeBytes must be positive, got " + pageSizeBytes);

@@ -218,7 +218,8 @@ class ParquetFormatTest {
   void stringsWhoseStatisticsCannotBeTruncatedAreBounded() throws Exception {
     // parquet-java keeps the whole value as a page maximum when its truncated prefix cannot be incremented.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ParquetPartWriter writer = ParquetFormat.open(out, EVENTS, Compression.NONE, ParquetLayout.DEFAULT);
+    ParquetPartWriter writer = ParquetFormat.open(out, EVENTS, Compression.NONE,
+        new ParquetLayout(16 * 1024, ParquetLayout.MAX_ROW_GROUP_BYTES));
     long bound = 0;
     List<Map<String, Object>> rows = EventRows.rows(4, 3);
     String[] largest = {"\u007f", "\u07ff", "\uffff", "\udbff\udfff"};
