@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -31,12 +32,26 @@ final class PostgresLines {
    */
   static Optional<Ratio> ratio(List<PostgresWholeExport.Measurement> measurements, String over, String under,
       boolean byTime) {
+    return byTime ? ratioOf(measurements, over, under, PostgresWholeExport.Measurement::seconds)
+        : ratioOf(measurements, over, under, PostgresWholeExport.Measurement::rowsPerSecond);
+  }
+
+  /**
+   * Per round, the machine's busy core-seconds during {@code over} ÷ those during {@code under}: what
+   * one costs the machine's CPU against the other; empty when no round has both known.
+   */
+  static Optional<Ratio> cpuRatio(List<PostgresWholeExport.Measurement> measurements, String over, String under) {
+    return ratioOf(measurements.stream().filter(m -> m.cpuSeconds() > 0).toList(), over, under,
+        PostgresWholeExport.Measurement::cpuSeconds);
+  }
+
+  private static Optional<Ratio> ratioOf(List<PostgresWholeExport.Measurement> measurements, String over,
+      String under, ToDoubleFunction<PostgresWholeExport.Measurement> value) {
     Map<Integer, PostgresWholeExport.Measurement> unders = measurements.stream().filter(m -> m.name().equals(under))
         .collect(Collectors.toMap(PostgresWholeExport.Measurement::repetition, Function.identity(), (a, b) -> a));
     double[] ratios = measurements.stream()
         .filter(m -> m.name().equals(over) && unders.containsKey(m.repetition()))
-        .mapToDouble(m -> byTime ? m.seconds() / unders.get(m.repetition()).seconds()
-            : m.rowsPerSecond() / unders.get(m.repetition()).rowsPerSecond())
+        .mapToDouble(m -> value.applyAsDouble(m) / value.applyAsDouble(unders.get(m.repetition())))
         .toArray();
     return Ratio.of(ratios);
   }
@@ -59,7 +74,8 @@ final class PostgresLines {
         .append(" worker, compression none), next to `psql \\copy` of the same interval to /dev/null (binary); the")
         .append(" lines alternated in each round; median (min–max) of the rounds, load average ")
         .append(String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", Ratio.median(loads), loads[0], loads[loads.length - 1]))
-        .append(":\n\n| what | rows | rounds | seconds | rows/s |\n|---|--:|--:|--:|--:|\n");
+        .append("; CPU is the core-seconds the whole machine was busy during the line, the database server's")
+        .append(" included:\n\n| what | rows | rounds | seconds | rows/s | CPU, core·s |\n|---|--:|--:|--:|--:|--:|\n");
     byName.forEach((name, list) -> {
       double[] seconds = list.stream().mapToDouble(PostgresWholeExport.Measurement::seconds).sorted().toArray();
       double[] rates = list.stream().mapToDouble(PostgresWholeExport.Measurement::rowsPerSecond).sorted().toArray();
@@ -68,7 +84,7 @@ final class PostgresLines {
           .append(String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", Ratio.median(seconds), seconds[0],
               seconds[seconds.length - 1]))
           .append(" | ").append(Report.rate(Ratio.median(rates))).append(" (").append(Report.rate(rates[0])).append("–")
-          .append(Report.rate(rates[rates.length - 1])).append(") |\n");
+          .append(Report.rate(rates[rates.length - 1])).append(") | ").append(cpu(list)).append(" |\n");
     });
     List<String> ratios = new ArrayList<>();
     ratio(measurements, PostgresWholeExport.SOURCE, PostgresWholeExport.PLAIN, true).ifPresent(
@@ -79,12 +95,23 @@ final class PostgresLines {
           r -> ratios.add(export + " ÷ psql source select, rows/s: " + r.figures()));
       ratio(measurements, export, PostgresWholeExport.BOTH, false).ifPresent(
           r -> ratios.add(export + " ÷ psql source select + count, rows/s: " + r.figures()));
+      cpuRatio(measurements, export, PostgresWholeExport.SOURCE).ifPresent(
+          r -> ratios.add(export + " ÷ psql source select, machine CPU core·s: " + r.figures()));
     }
     if (!ratios.isEmpty()) {
       md.append("\nRatios, the median of the per-round ratios (min–max):\n\n");
       ratios.forEach(line -> md.append("- ").append(line).append('\n'));
     }
     return md.toString();
+  }
+
+  /** Median (min–max) of the line's busy core-seconds, or a dash when a round's are unknown. */
+  private static String cpu(List<PostgresWholeExport.Measurement> line) {
+    double[] cpu = line.stream().mapToDouble(PostgresWholeExport.Measurement::cpuSeconds).sorted().toArray();
+    if (cpu[0] <= 0) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", Ratio.median(cpu), cpu[0], cpu[cpu.length - 1]);
   }
 
   /** The targets: the source's select against the plain read, each export against that select. */

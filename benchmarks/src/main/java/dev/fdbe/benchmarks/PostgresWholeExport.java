@@ -99,9 +99,13 @@ public final class PostgresWholeExport {
   private static final String INVALID_CATALOG_NAME = "3D000";
   private static final String DUPLICATE_DATABASE = "42P04";
 
-  /** One measurement: what ran, in which round, how many rows, how fast, the load average at its end. */
+  /**
+   * One measurement: what ran, in which round, how many rows, how fast, the load average at its end,
+   * and the core-seconds the whole machine was busy meanwhile ({@link MachineCpu}; -1 where unknown),
+   * the database server's work included.
+   */
   public record Measurement(String name, int repetition, long rows, double seconds, double rowsPerSecond,
-      long bytes, double loadAverage) {}
+      long bytes, double loadAverage, double cpuSeconds) {}
 
   /** The psql lines, by name: the plain ordered read, the source's select, and it with its count at once. */
   static final String PLAIN = "psql plain ordered read";
@@ -233,9 +237,10 @@ public final class PostgresWholeExport {
           round.add(psql(BOTH, r, psqlUri, expected, source.select(), List.of(source.count())));
         }
         for (FileFormat format : formats) {
+          double cpu = MachineCpu.busySeconds();
           long started = System.nanoTime();
           long bytes = export(engine, format, WholeExport.START.plus(SPAN), expected);
-          round.add(measurement("export " + format.wireName(), r, expected, started, bytes));
+          round.add(measurement("export " + format.wireName(), r, expected, started, cpu, bytes));
           deleteTree(files, false);
         }
         for (Measurement measurement : round) {
@@ -249,9 +254,11 @@ public final class PostgresWholeExport {
     return measurements;
   }
 
-  private static Measurement measurement(String name, int repetition, long rows, long startedNanos, long bytes) {
+  private static Measurement measurement(String name, int repetition, long rows, long startedNanos,
+      double startedCpu, long bytes) {
     double seconds = (System.nanoTime() - startedNanos) / 1e9;
-    return new Measurement(name, repetition, rows, seconds, rows / seconds, bytes, loadAverage());
+    double cpuSeconds = MachineCpu.between(startedCpu, MachineCpu.busySeconds());
+    return new Measurement(name, repetition, rows, seconds, rows / seconds, bytes, loadAverage(), cpuSeconds);
   }
 
   /** Exports the interval from {@link WholeExport#START} to {@code end}; checks every row went out when {@code expected >= 0}. */
@@ -278,6 +285,7 @@ public final class PostgresWholeExport {
   private static Measurement psql(String name, int repetition, String uri, long rows, List<String>... sessions)
       throws IOException, InterruptedException {
     List<Process> processes = new ArrayList<>();
+    double cpu = MachineCpu.busySeconds();
     long started = System.nanoTime();
     for (List<String> session : sessions) {
       List<String> command = new ArrayList<>(List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri));
@@ -294,7 +302,7 @@ public final class PostgresWholeExport {
       int exit = process.waitFor();
       check(exit == 0, "psql exited with " + exit + " for " + name);
     }
-    return measurement(name, repetition, rows, started, 0);
+    return measurement(name, repetition, rows, started, cpu, 0);
   }
 
   /**

@@ -96,7 +96,33 @@ class PostgresWholeExportTest {
     assertThat(PostgresLines.ratio(rounds, "export CSV", PostgresWholeExport.SOURCE, false)).isEmpty();
   }
 
+  @Test
+  void cpuRatiosLeaveOutRoundsWithoutAReading() {
+    List<PostgresWholeExport.Measurement> rounds = List.of(
+        withCpu(PostgresWholeExport.SOURCE, 1, 2.0), withCpu("export CSV", 1, 4.0),
+        withCpu(PostgresWholeExport.SOURCE, 2, -1), withCpu("export CSV", 2, 9.0),
+        withCpu(PostgresWholeExport.SOURCE, 3, 2.0), withCpu("export CSV", 3, 5.0));
+
+    assertThat(PostgresLines.cpuRatio(rounds, "export CSV", PostgresWholeExport.SOURCE))
+        .hasValue(new Ratio(2.25, 2.0, 2.5, 2));
+    assertThat(PostgresLines.cpuRatio(rounds, "export JSONLines", PostgresWholeExport.SOURCE)).isEmpty();
+  }
+
+  @Test
+  void theMachinesBusyTimeIsEverythingButIdleAndWaiting() {
+    // user nice system idle iowait irq softirq steal guest guest_nice, in hundredths of a second
+    assertThat(MachineCpu.busySeconds("cpu  1000 20 300 90000 700 5 15 60 0 0")).isEqualTo(14.0);
+    assertThat(MachineCpu.busySeconds("cpu0 1000 20 300 90000 700 5 15 60 0 0")).as("one core's line").isEqualTo(-1);
+    assertThat(MachineCpu.busySeconds("cpu 1 2 3")).as("too few fields").isEqualTo(-1);
+    assertThat(MachineCpu.between(10.0, 12.5)).isEqualTo(2.5);
+    assertThat(MachineCpu.between(-1, 12.5)).isEqualTo(-1);
+  }
+
+  private static PostgresWholeExport.Measurement withCpu(String name, int round, double cpuSeconds) {
+    return new PostgresWholeExport.Measurement(name, round, 1_000, 1, 1_000, 0, 1.0, cpuSeconds);
+  }
+
   private static PostgresWholeExport.Measurement measurement(String name, int round, double seconds) {
-    return new PostgresWholeExport.Measurement(name, round, 1_000, seconds, 1_000 / seconds, 0, 1.0);
+    return new PostgresWholeExport.Measurement(name, round, 1_000, seconds, 1_000 / seconds, 0, 1.0, -1);
   }
 }
