@@ -5,10 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The machine's CPU time spent so far, all processes together (user, nice, system, irq, softirq and
- * steal time of {@code /proc/stat}'s first line): two readings around a line give the core-seconds
- * that line kept the machine busy, the database server's share included. Linux counts in USER_HZ,
- * which is 100 per second on every architecture this suite runs on.
+ * The machine's CPU time spent so far, all processes together (user, nice, system, irq and softirq
+ * time of {@code /proc/stat}'s first line; guest time is inside user and nice already, and steal time
+ * is the hypervisor running another machine): two readings around a line give the core-seconds that
+ * line kept the machine busy, the database server's share included. Linux counts in USER_HZ, which is
+ * 100 per second on every architecture this suite runs on.
  */
 final class MachineCpu {
   private static final Path STAT = Path.of("/proc/stat");
@@ -28,11 +29,11 @@ final class MachineCpu {
   /** From {@code /proc/stat}'s {@code cpu} line: user nice system idle iowait irq softirq steal …. */
   static double busySeconds(String cpuLine) {
     String[] fields = cpuLine.trim().split("\\s+");
-    if (!fields[0].equals("cpu") || fields.length < 9) {
+    if (!fields[0].equals("cpu") || fields.length < 8) {
       return -1;
     }
     long busy = 0;
-    for (int field : new int[] {1, 2, 3, 6, 7, 8}) {
+    for (int field : new int[] {1, 2, 3, 6, 7}) {
       busy += Long.parseLong(fields[field]);
     }
     return busy / TICKS_PER_SECOND;

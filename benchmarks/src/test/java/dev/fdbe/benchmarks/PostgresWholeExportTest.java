@@ -110,10 +110,11 @@ class PostgresWholeExportTest {
 
   @Test
   void theMachinesBusyTimeIsEverythingButIdleAndWaiting() {
-    // user nice system idle iowait irq softirq steal guest guest_nice, in hundredths of a second
-    assertThat(MachineCpu.busySeconds("cpu  1000 20 300 90000 700 5 15 60 0 0")).isEqualTo(14.0);
+    // user nice system idle iowait irq softirq steal guest guest_nice, in hundredths of a second;
+    // guest time is inside user and nice already, steal is another machine's
+    assertThat(MachineCpu.busySeconds("cpu  1000 20 300 90000 700 5 15 60 400 10")).isEqualTo(13.4);
     assertThat(MachineCpu.busySeconds("cpu0 1000 20 300 90000 700 5 15 60 0 0")).as("one core's line").isEqualTo(-1);
-    assertThat(MachineCpu.busySeconds("cpu 1 2 3")).as("too few fields").isEqualTo(-1);
+    assertThat(MachineCpu.busySeconds("cpu 1 2 3 4 5 6")).as("too few fields").isEqualTo(-1);
     assertThat(MachineCpu.between(10.0, 12.5)).isEqualTo(2.5);
     assertThat(MachineCpu.between(-1, 12.5)).isEqualTo(-1);
   }

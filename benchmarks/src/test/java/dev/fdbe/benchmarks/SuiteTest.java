@@ -149,6 +149,27 @@ class SuiteTest {
   }
 
   @Test
+  void postgresLinesWrittenBeforeTheCpuReadingAreStillRead() throws Exception {
+    // The shape of a PostgreSQL line before cpuSeconds.
+    Files.writeString(directory.resolve("latest.json"), """
+        {"machine": "2 cores", "command": "benchmarks/run --only postgres", "seconds": 130.0, "writers": [],
+         "postgresExports": [
+           {"name": "psql source select", "repetition": 1, "rows": 995000, "seconds": 3.5,
+            "rowsPerSecond": 284286.0, "bytes": 0, "loadAverage": 1.2},
+           {"name": "export CSV", "repetition": 1, "rows": 995000, "seconds": 4.5,
+            "rowsPerSecond": 221111.0, "bytes": 873704928, "loadAverage": 1.4}],
+         "targets": []}
+        """);
+
+    Report report = Report.read(directory.resolve("latest.json"));
+
+    assertThat(report.markdown())
+        .contains("| export CSV | 995,000 | 1 | 4.50 (4.50–4.50) | 221,111 (221,111–221,111) | – |")
+        .contains("- export CSV ÷ psql source select, rows/s: 0.78×")
+        .doesNotContain("machine CPU core·s:");
+  }
+
+  @Test
   void aReportOfTheSuiteBeforeRepetitionsIsStillRead() throws Exception {
     // The shape of latest.json before the plain read, repetitions and small exports.
     Files.writeString(directory.resolve("latest.json"), """
