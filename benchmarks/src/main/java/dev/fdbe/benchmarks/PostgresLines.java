@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
@@ -68,24 +69,19 @@ final class PostgresLines {
     }
     Map<String, List<PostgresWholeExport.Measurement>> byName = measurements.stream().collect(
         Collectors.groupingBy(PostgresWholeExport.Measurement::name, LinkedHashMap::new, Collectors.toList()));
-    double[] loads = measurements.stream().mapToDouble(PostgresWholeExport.Measurement::loadAverage).sorted()
-        .toArray();
     StringBuilder md = new StringBuilder("Whole exports from PostgreSQL through the engine to local storage (one")
         .append(" worker, compression none), next to `psql \\copy` of the same interval to /dev/null (binary); the")
         .append(" lines alternated in each round; median (min–max) of the rounds, load average ")
-        .append(String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", Ratio.median(loads), loads[0], loads[loads.length - 1]))
+        .append(spread(measurements, PostgresWholeExport.Measurement::loadAverage, PostgresLines::tenths))
         .append("; CPU is the core-seconds the whole machine was busy during the line, the database server's")
         .append(" included:\n\n| what | rows | rounds | seconds | rows/s | CPU, core·s |\n|---|--:|--:|--:|--:|--:|\n");
-    byName.forEach((name, list) -> {
-      double[] seconds = list.stream().mapToDouble(PostgresWholeExport.Measurement::seconds).sorted().toArray();
-      double[] rates = list.stream().mapToDouble(PostgresWholeExport.Measurement::rowsPerSecond).sorted().toArray();
-      md.append("| ").append(name).append(" | ").append(String.format(Locale.ROOT, "%,d", list.get(0).rows()))
-          .append(" | ").append(list.size()).append(" | ")
-          .append(String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", Ratio.median(seconds), seconds[0],
-              seconds[seconds.length - 1]))
-          .append(" | ").append(Report.rate(Ratio.median(rates))).append(" (").append(Report.rate(rates[0])).append("–")
-          .append(Report.rate(rates[rates.length - 1])).append(") | ").append(cpu(list)).append(" |\n");
-    });
+    byName.forEach((name, list) -> md.append("| ").append(name).append(" | ")
+        .append(String.format(Locale.ROOT, "%,d", list.get(0).rows())).append(" | ").append(list.size()).append(" | ")
+        .append(spread(list, PostgresWholeExport.Measurement::seconds, v -> String.format(Locale.ROOT, "%.2f", v)))
+        .append(" | ").append(spread(list, PostgresWholeExport.Measurement::rowsPerSecond, Report::rate)).append(" | ")
+        .append(list.stream().allMatch(m -> m.cpuSeconds() > 0)
+            ? spread(list, PostgresWholeExport.Measurement::cpuSeconds, PostgresLines::tenths) : "–")
+        .append(" |\n"));
     List<String> ratios = new ArrayList<>();
     ratio(measurements, PostgresWholeExport.SOURCE, PostgresWholeExport.PLAIN, true).ifPresent(
         r -> ratios.add("source select ÷ plain read, seconds: " + r.figures()));
@@ -105,13 +101,16 @@ final class PostgresLines {
     return md.toString();
   }
 
-  /** Median (min–max) of the line's busy core-seconds, or a dash when a round's are unknown. */
-  private static String cpu(List<PostgresWholeExport.Measurement> line) {
-    double[] cpu = line.stream().mapToDouble(PostgresWholeExport.Measurement::cpuSeconds).sorted().toArray();
-    if (cpu[0] <= 0) {
-      return "–";
-    }
-    return String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", Ratio.median(cpu), cpu[0], cpu[cpu.length - 1]);
+  /** Median (min–max) of one value over the measurements, each figure written by {@code figure}. */
+  private static String spread(List<PostgresWholeExport.Measurement> measurements,
+      ToDoubleFunction<PostgresWholeExport.Measurement> value, DoubleFunction<String> figure) {
+    double[] sorted = measurements.stream().mapToDouble(value).sorted().toArray();
+    return figure.apply(Ratio.median(sorted)) + " (" + figure.apply(sorted[0]) + "–"
+        + figure.apply(sorted[sorted.length - 1]) + ")";
+  }
+
+  private static String tenths(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
   }
 
   /** The targets: the source's select against the plain read, each export against that select. */
