@@ -15,6 +15,7 @@ module dev.fdbe {
   exports dev.fdbe.spi;
   exports dev.fdbe.schema;
   exports dev.fdbe.spi.support;
+  exports dev.fdbe.internal.json to dev.fdbe.formats;
 
   uses dev.fdbe.spi.FormatProvider;
   uses dev.fdbe.spi.BlobStoreProvider;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.spi.WriterContext;
 import java.io.CharConversionException;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.fdbe.format;
 
+import dev.fdbe.internal.json.JsonSyntax;
+import dev.fdbe.internal.json.Swar;
+
 /**
  * JSON written straight into a {@link RowBuffer} as UTF-8 bytes, for the values the text writers
  * write most (strings, timestamps, JSON documents), without Jackson's generator and its
@@ -138,13 +141,14 @@ public final class JsonBytes {
 
   /**
    * Writes a JSON column's value as an embedded document when that is certain without the parser:
-   * the fast check finds one valid document, it has no line break and {@code utf8} is its exact
-   * encoding. Then its bytes are copied without the surrounding whitespace, as the generator's raw
-   * write of the stripped text would; otherwise nothing is written and the answer is false, and the
-   * caller decides with {@link Json#isValid} as before.
+   * it is one valid document ({@code checked}, as the row said, or by the fast check), it has no
+   * line break and {@code utf8} is its exact encoding. Then its bytes are copied without the
+   * surrounding whitespace, as the generator's raw write of the stripped text would; otherwise
+   * nothing is written and the answer is false, and the caller decides with {@link Json#isValid} as
+   * before.
    */
-  public static boolean writeCertifiedDocument(RowBuffer into, String text, byte[] utf8) {
-    if (JsonSyntax.check(utf8) != JsonSyntax.VALID || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0
+  public static boolean writeCertifiedDocument(RowBuffer into, String text, byte[] utf8, boolean checked) {
+    if ((!checked && JsonSyntax.check(utf8) != JsonSyntax.VALID) || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0
         || !encodesExactly(text, utf8)) {
       return false;
     }

@@ -56,7 +56,7 @@ class JsonBytesTest {
         "{\"emoji\":\"\ud83d\ude00\"}", "null", "42"};
     for (String document : documents) {
       RowBuffer buffer = new RowBuffer();
-      assertThat(JsonBytes.writeCertifiedDocument(buffer, document, document.getBytes(StandardCharsets.UTF_8)))
+      assertThat(JsonBytes.writeCertifiedDocument(buffer, document, document.getBytes(StandardCharsets.UTF_8), false))
           .as(document).isTrue();
       assertThat(content(buffer)).as(document).isEqualTo(generatedRaw(document.strip()));
     }
@@ -68,7 +68,7 @@ class JsonBytesTest {
         "\ufeff{}", "[1,]"};
     for (String text : declined) {
       RowBuffer buffer = new RowBuffer();
-      assertThat(JsonBytes.writeCertifiedDocument(buffer, text, text.getBytes(StandardCharsets.UTF_8))).as(text).isFalse();
+      assertThat(JsonBytes.writeCertifiedDocument(buffer, text, text.getBytes(StandardCharsets.UTF_8), false)).as(text).isFalse();
       assertThat(buffer.size()).isZero();
     }
   }

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.testing.FuzzText;
 import java.io.CharConversionException;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.fdbe.internal.json.JsonSyntax;
 import java.io.IOException;
 import java.util.List;
 import java.util.Random;

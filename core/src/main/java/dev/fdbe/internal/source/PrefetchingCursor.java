@@ -3,7 +3,9 @@ package dev.fdbe.internal.source;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.ExportException;
+import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.spi.RecordCursor;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +25,13 @@ import java.util.concurrent.TimeUnit;
  * characters, so the read-ahead holds about {@code batches × BATCH_CHARS} characters of text
  * (8 MiB by default) however wide the rows, plus one row per batch. Batches are reused. Rows arrive in the
  * source's order; a failure of the source arrives after the rows read before it, as the very
- * exception the source threw. {@link #cancel()} makes a waiting {@link #next()} fail within
+ * exception the source threw.
+ *
+ * <p>The reading thread also runs the fast JSON check on each {@code JSON} value as it copies it
+ * ({@link JsonSyntax}), and the rows answer {@link #isCheckedJson} from its verdict: the writer's
+ * thread, the busier of the two, then skips the check for the values it certified.
+ *
+ * <p>{@link #cancel()} makes a waiting {@link #next()} fail within
  * {@value #POLL_MILLIS} ms and cancels the source; {@link #close()} stops the reading thread, which
  * closes the source, and waits for it. Like every cursor, not thread-safe except {@link #cancel()}.
  */
@@ -269,12 +277,19 @@ public final class PrefetchingCursor implements RecordCursor {
     return (List<String>) current.objects[index * types.length + column];
   }
 
+  @Override
+  public boolean isCheckedJson(int column) {
+    return current.checked[index * types.length + column];
+  }
+
   /** Rows copied out of the source, column values laid out row after row. */
   private static final class Batch {
     final int capacity;
     final boolean[] nulls;
     final long[] longs;
     final Object[] objects;
+    /** Whether each value is a JSON value that the fast check certified. */
+    final boolean[] checked;
     int size;
     /** Characters of text in the batch so far. */
     long chars;
@@ -284,6 +299,7 @@ public final class PrefetchingCursor implements RecordCursor {
       this.nulls = new boolean[capacity * columns];
       this.longs = new long[capacity * columns];
       this.objects = new Object[capacity * columns];
+      this.checked = new boolean[capacity * columns];
     }
 
     void clear() {
@@ -298,14 +314,21 @@ public final class PrefetchingCursor implements RecordCursor {
         boolean isNull = row.isNull(i);
         nulls[base + i] = isNull;
         objects[base + i] = null;
+        checked[base + i] = false;
         if (isNull) {
           continue;
         }
         switch (types[i]) {
-          case STRING, JSON -> {
+          case STRING -> {
             String text = row.getString(i);
             objects[base + i] = text;
             chars += text.length();
+          }
+          case JSON -> {
+            String text = row.getString(i);
+            objects[base + i] = text;
+            chars += text.length();
+            checked[base + i] = JsonSyntax.check(text.getBytes(StandardCharsets.UTF_8)) == JsonSyntax.VALID;
           }
           case INT64 -> longs[base + i] = row.getLong(i);
           case BOOLEAN -> longs[base + i] = row.getBoolean(i) ? 1 : 0;

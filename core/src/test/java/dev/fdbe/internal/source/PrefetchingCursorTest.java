@@ -121,6 +121,24 @@ class PrefetchingCursorTest {
     }
   }
 
+  @Test
+  void theReadingThreadChecksEachJsonValueAndTheRowsSayWhichItCertified() {
+    FakeSource source = new FakeSource(300, -1);
+    source.mixedJson = true;
+    int certified = 0;
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 16, 3)) {
+      for (long row = 0; cursor.next(); row++) {
+        // Row 0 mod 3 holds a valid document, 1 an invalid one, 2 a valid one nested too deep for the
+        // fast check (the writer's parser decides); every seventh JSON value is null.
+        boolean expected = row % 7 != 0 && row % 3 == 0;
+        assertThat(cursor.isCheckedJson(5)).as("row %d", row).isEqualTo(expected);
+        assertThat(cursor.isCheckedJson(1)).as("a STRING column holding JSON text, row %d", row).isFalse();
+        certified += expected ? 1 : 0;
+      }
+    }
+    assertThat(certified).isGreaterThan(50);
+  }
+
   private static String describe(RecordCursor row) {
     List<Object> values = new ArrayList<>();
     values.add(row.getLong(0));
@@ -142,6 +160,12 @@ class PrefetchingCursorTest {
     volatile long blockAfter = -1;
     /** The length of the text values, or 0 for short ones. */
     volatile int width;
+    /**
+     * Whether the JSON values are, by row mod 3, valid, invalid or valid but nested deeper than the
+     * fast check goes; and the STRING values a JSON document. The source claims every JSON value
+     * checked, which the reading cursor must not take on trust.
+     */
+    volatile boolean mixedJson;
     volatile boolean cancelled;
     volatile boolean closed;
     volatile long delivered;
@@ -195,6 +219,13 @@ class PrefetchingCursorTest {
       if (width > 0) {
         return column == 1 ? "n".repeat(width) : "\"" + "j".repeat(width - 2) + "\"";
       }
+      if (mixedJson) {
+        return column == 1 ? "{\"s\":" + row + "}" : switch ((int) (row % 3)) {
+          case 0 -> "{\"n\":" + row + "}";
+          case 1 -> "{\"n\":" + row;
+          default -> "[".repeat(100) + row + "]".repeat(100);
+        };
+      }
       return column == 1 ? "name-" + row : "{\"n\":" + row + "}";
     }
 
@@ -216,6 +247,11 @@ class PrefetchingCursorTest {
     @Override
     public List<String> getStringList(int column) {
       return Arrays.asList("a" + row, null);
+    }
+
+    @Override
+    public boolean isCheckedJson(int column) {
+      return mixedJson;
     }
   }
 }

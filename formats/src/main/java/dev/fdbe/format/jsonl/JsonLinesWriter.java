@@ -66,7 +66,7 @@ final class JsonLinesWriter extends TextRecordWriter {
           case INT64 -> into.writeLong(row.getLong(i));
           case BOOLEAN -> into.writeBoolean(row.getBoolean(i));
           case TIMESTAMP -> JsonBytes.writeTimestamp(into, row.getTimestampMicros(i));
-          case JSON -> writeJson(into, i, row.getString(i));
+          case JSON -> writeJson(into, i, row.getString(i), row.isCheckedJson(i));
           case STRING_LIST -> {
             Json.writeStringList(generator, row.getStringList(i));
             generator.flush();
@@ -91,12 +91,13 @@ final class JsonLinesWriter extends TextRecordWriter {
     generator.flush();
   }
 
-  private void writeJson(RowBuffer into, int column, String text) throws IOException {
+  /** Writes a JSON value, embedded when valid ({@code checked}: the row says so), else as a string. */
+  private void writeJson(RowBuffer into, int column, String text, boolean checked) throws IOException {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    if (JsonBytes.writeCertifiedDocument(into, text, utf8)) {
+    if (JsonBytes.writeCertifiedDocument(into, text, utf8, checked)) {
       return;
     }
-    if (Json.isValid(text, utf8)) {
+    if (checked || Json.isValid(text, utf8)) {
       Json.writeEmbedded(generator, text);
     } else {
       generator.writeString(text);

@@ -1,17 +1,17 @@
-package dev.fdbe.format;
+package dev.fdbe.internal.json;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Tests on eight bytes at once ("SIMD within a register") for the byte scans of the text writers:
- * a word is read from a byte array and asked whether any of its bytes is a given byte or below a
- * bound. The answers are exact for the question "any?"; which byte matched is left to a byte loop.
+ * Tests on eight bytes at once ("SIMD within a register") for the byte scans of JSON text (the
+ * check here, the text writers' escaping): a word is read from a byte array and asked whether any
+ * of its bytes is a given byte or below a bound. The answers are exact for the question "any?"; which byte matched is left to a byte loop.
  */
-final class Swar {
+public final class Swar {
   /** The bytes a word holds. */
-  static final int WIDTH = 8;
+  public static final int WIDTH = 8;
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101_0101_0101_0101L;
@@ -20,23 +20,23 @@ final class Swar {
   private Swar() {}
 
   /** The eight bytes from {@code at} (which must leave eight in the array) as one word. */
-  static long word(byte[] bytes, int at) {
+  public static long word(byte[] bytes, int at) {
     return (long) LONGS.get(bytes, at);
   }
 
   /** The byte repeated in every lane of a word, to pass to {@link #hasByte}. */
-  static long broadcast(int b) {
+  public static long broadcast(int b) {
     return ONES * (b & 0xff);
   }
 
   /** Whether any byte of the word equals the byte that {@code pattern} is a {@link #broadcast} of. */
-  static boolean hasByte(long word, long pattern) {
+  public static boolean hasByte(long word, long pattern) {
     long v = word ^ pattern;
     return ((v - ONES) & ~v & HIGHS) != 0;
   }
 
   /** Whether any byte of the word, read unsigned, is below {@code bound} (at most 128). */
-  static boolean hasByteBelow(long word, int bound) {
+  public static boolean hasByteBelow(long word, int bound) {
     return ((word - ONES * bound) & ~word & HIGHS) != 0;
   }
 }

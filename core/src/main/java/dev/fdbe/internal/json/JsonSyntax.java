@@ -1,5 +1,4 @@
-package dev.fdbe.format;
-
+package dev.fdbe.internal.json;
 
 /**
  * A single pass over the UTF-8 bytes of a JSON text that answers "certainly one valid document" for
@@ -9,17 +8,18 @@ package dev.fdbe.format;
  *
  * <p>It only ever short-circuits the answer "valid". A text it rejects, or one beyond the limits
  * where Jackson's read constraints could disagree (deep nesting, very long numbers or names), is
- * {@link #UNSURE} and goes to Jackson, so {@link Json#isValid} answers exactly as Jackson's parsers
- * do.
- * JSON columns are validated for every row of every export; this keeps that cheap. The bytes must
+ * {@link #UNSURE} and goes to Jackson, so the formats' JSON validation answers exactly as Jackson's
+ * parsers do.
+ *
+ * <p>JSON columns are validated for every row of every export; this keeps that cheap. The bytes must
  * be well-formed UTF-8 (as {@code String.getBytes(UTF_8)} makes them): bytes of multi-byte
  * characters are only allowed inside strings, and never taken for syntax.
  */
-final class JsonSyntax {
+public final class JsonSyntax {
   /** The text is one valid JSON document. */
-  static final int VALID = 0;
+  public static final int VALID = 0;
   /** Ask the parser. */
-  static final int UNSURE = 1;
+  public static final int UNSURE = 1;
 
   /** Nesting deeper than this is left to the parser (whose default limit is higher): one bit per level. */
   private static final int MAX_DEPTH = Long.SIZE;
@@ -40,7 +40,7 @@ final class JsonSyntax {
   private JsonSyntax() {}
 
   /** {@link #VALID} or {@link #UNSURE} for the UTF-8 bytes of a text. */
-  static int check(byte[] utf8) {
+  public static int check(byte[] utf8) {
     int end = utf8.length;
     int p = skipWhitespace(utf8, 0, end);
     p = p < end ? value(utf8, p, end) : FAIL;
