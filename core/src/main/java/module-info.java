@@ -2,6 +2,7 @@
  * fdbe core: the run lifecycle, the export engine and the SPIs that formats, blob stores, record
  * sources and run stores implement. Start at {@link dev.fdbe.ExportEngine}.
  */
+@SuppressWarnings("module") // dev.fdbe.formats, the one module the JSON check is exported to, is built after core
 module dev.fdbe {
   requires transitive java.sql;
   requires org.slf4j;
