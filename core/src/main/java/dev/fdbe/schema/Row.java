@@ -30,15 +30,4 @@ public interface Row {
 
   /** A {@code STRING_LIST} value; its elements may be null. */
   List<String> getStringList(int column);
-
-  /**
-   * Whether the {@code JSON} value at the column is already known to be exactly one valid JSON
-   * document (RFC 8259, surrounding whitespace allowed), so that a writer need not check it again.
-   * False means "not known", never "invalid": a writer then checks the value itself. The rows the
-   * engine hands to writers answer true for the values its reading thread has checked; a row of
-   * your own need not implement this.
-   */
-  default boolean isCheckedJson(int column) {
-    return false;
-  }
 }

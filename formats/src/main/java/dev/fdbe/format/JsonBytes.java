@@ -141,15 +141,15 @@ public final class JsonBytes {
 
   /**
    * Writes a JSON column's value as an embedded document when that is certain without the parser:
-   * it is one valid document ({@code checked}, as the row said, or by the fast check), it has no
-   * line break and {@code utf8} is its exact encoding. Then its bytes are copied without the
-   * surrounding whitespace, as the generator's raw write of the stripped text would; otherwise
-   * nothing is written and the answer is false, and the caller decides with {@link Json#isValid} as
-   * before.
+   * it is one valid document ({@code certified} by the engine's reading thread, else by the fast
+   * check here), it has no line break and {@code utf8} is its exact encoding. Then its bytes are
+   * copied without the surrounding whitespace, as the generator's raw write of the stripped text
+   * would; otherwise nothing is written and the answer is false, and the caller decides with
+   * {@link Json#isValid} as before.
    */
-  public static boolean writeCertifiedDocument(RowBuffer into, String text, byte[] utf8, boolean checked) {
-    if ((!checked && JsonSyntax.check(utf8) != JsonSyntax.VALID) || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0
-        || !encodesExactly(text, utf8)) {
+  public static boolean writeCertifiedDocument(RowBuffer into, String text, byte[] utf8, boolean certified) {
+    boolean valid = certified || JsonSyntax.check(utf8) == JsonSyntax.VALID;
+    if (!valid || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 || !encodesExactly(text, utf8)) {
       return false;
     }
     // One valid document on one line: any surrounding whitespace is spaces and tabs.

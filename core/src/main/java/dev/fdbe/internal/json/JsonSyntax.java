@@ -1,5 +1,7 @@
 package dev.fdbe.internal.json;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A single pass over the UTF-8 bytes of a JSON text that answers "certainly one valid document" for
  * the common case without building tokens: strict RFC 8259 (no comments, no single quotes, no
@@ -38,6 +40,14 @@ public final class JsonSyntax {
   }
 
   private JsonSyntax() {}
+
+  /**
+   * Whether the check certifies the text as one valid document, from {@code text.getBytes(UTF_8)}:
+   * the verdict the engine's reading thread hands the writers ({@link CertifiedJson}).
+   */
+  public static boolean certifies(String text) {
+    return check(text.getBytes(StandardCharsets.UTF_8)) == VALID;
+  }
 
   /** {@link #VALID} or {@link #UNSURE} for the UTF-8 bytes of a text. */
   public static int check(byte[] utf8) {

@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 /**
  * Tests on eight bytes at once ("SIMD within a register") for the byte scans of JSON text (the
  * check here, the text writers' escaping): a word is read from a byte array and asked whether any
- * of its bytes is a given byte or below a bound. The answers are exact for the question "any?"; which byte matched is left to a byte loop.
+ * of its bytes is a given byte or below a bound. The answers are exact for the question "any?";
+ * which byte matched is left to a byte loop.
  */
 public final class Swar {
   /** The bytes a word holds. */

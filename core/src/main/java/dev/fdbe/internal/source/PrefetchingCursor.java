@@ -3,9 +3,9 @@ package dev.fdbe.internal.source;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.ExportException;
+import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.spi.RecordCursor;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,14 +28,14 @@ import java.util.concurrent.TimeUnit;
  * exception the source threw.
  *
  * <p>The reading thread also runs the fast JSON check on each {@code JSON} value as it copies it
- * ({@link JsonSyntax}), and the rows answer {@link #isCheckedJson} from its verdict: the writer's
- * thread, the busier of the two, then skips the check for the values it certified.
+ * ({@link JsonSyntax#certifies}), and the rows answer {@link #isCertifiedJson} from its verdict, so
+ * that the writer's thread skips the check for the values it certified.
  *
  * <p>{@link #cancel()} makes a waiting {@link #next()} fail within
  * {@value #POLL_MILLIS} ms and cancels the source; {@link #close()} stops the reading thread, which
  * closes the source, and waits for it. Like every cursor, not thread-safe except {@link #cancel()}.
  */
-public final class PrefetchingCursor implements RecordCursor {
+public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   /** Rows per batch, at most. */
   public static final int BATCH_ROWS = 256;
   /**
@@ -278,8 +278,8 @@ public final class PrefetchingCursor implements RecordCursor {
   }
 
   @Override
-  public boolean isCheckedJson(int column) {
-    return current.checked[index * types.length + column];
+  public boolean isCertifiedJson(int column) {
+    return current.certified[index * types.length + column];
   }
 
   /** Rows copied out of the source, column values laid out row after row. */
@@ -289,7 +289,7 @@ public final class PrefetchingCursor implements RecordCursor {
     final long[] longs;
     final Object[] objects;
     /** Whether each value is a JSON value that the fast check certified. */
-    final boolean[] checked;
+    final boolean[] certified;
     int size;
     /** Characters of text in the batch so far. */
     long chars;
@@ -299,7 +299,7 @@ public final class PrefetchingCursor implements RecordCursor {
       this.nulls = new boolean[capacity * columns];
       this.longs = new long[capacity * columns];
       this.objects = new Object[capacity * columns];
-      this.checked = new boolean[capacity * columns];
+      this.certified = new boolean[capacity * columns];
     }
 
     void clear() {
@@ -307,14 +307,14 @@ public final class PrefetchingCursor implements RecordCursor {
       chars = 0;
     }
 
-    /** Copies the source's current row; true while there is room for another. */
+    /** Copies the source's current row, certifying its JSON values; true while there is room for another. */
     boolean fill(RecordCursor row, ColumnType[] types) {
       int base = size * types.length;
       for (int i = 0; i < types.length; i++) {
         boolean isNull = row.isNull(i);
         nulls[base + i] = isNull;
         objects[base + i] = null;
-        checked[base + i] = false;
+        certified[base + i] = false;
         if (isNull) {
           continue;
         }
@@ -328,7 +328,7 @@ public final class PrefetchingCursor implements RecordCursor {
             String text = row.getString(i);
             objects[base + i] = text;
             chars += text.length();
-            checked[base + i] = JsonSyntax.check(text.getBytes(StandardCharsets.UTF_8)) == JsonSyntax.VALID;
+            certified[base + i] = JsonSyntax.certifies(text);
           }
           case INT64 -> longs[base + i] = row.getLong(i);
           case BOOLEAN -> longs[base + i] = row.getBoolean(i) ? 1 : 0;

@@ -59,7 +59,7 @@ final class CsvWriter extends TextRecordWriter {
           byte[] out = into.reserve(IsoTimestamps.MAX_LENGTH);
           into.advance(IsoTimestamps.format(row.getTimestampMicros(i), out, into.size()));
         }
-        case JSON -> writeField(into, jsonText(i, row.getString(i), row.isCheckedJson(i)));
+        case JSON -> writeField(into, jsonText(row, i));
         case STRING_LIST -> writeField(into, utf8(listText(row.getStringList(i))));
         default -> throw new IllegalStateException("unhandled column type " + type(i));
       }
@@ -67,13 +67,11 @@ final class CsvWriter extends TextRecordWriter {
     into.write(CRLF, 0, CRLF.length);
   }
 
-  /**
-   * The UTF-8 bytes of the JSON field: the text as is when valid ({@code checked}: the row says so)
-   * and on one line.
-   */
-  private byte[] jsonText(int column, String text, boolean checked) {
+  /** The UTF-8 bytes of the row's JSON field: the text as is when valid and on one line. */
+  private byte[] jsonText(Row row, int column) {
+    String text = row.getString(column);
     byte[] utf8 = utf8(text);
-    if (checked || Json.isValid(text, utf8)) {
+    if (Json.isValid(row, column, text, utf8)) {
       return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? utf8 : utf8(Json.compact(text));
     }
     warnInvalidJson(column, text);

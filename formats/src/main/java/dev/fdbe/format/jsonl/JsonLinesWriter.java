@@ -10,6 +10,7 @@ import dev.fdbe.format.Json;
 import dev.fdbe.format.JsonBytes;
 import dev.fdbe.format.RowBuffer;
 import dev.fdbe.format.TextRecordWriter;
+import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
@@ -66,7 +67,7 @@ final class JsonLinesWriter extends TextRecordWriter {
           case INT64 -> into.writeLong(row.getLong(i));
           case BOOLEAN -> into.writeBoolean(row.getBoolean(i));
           case TIMESTAMP -> JsonBytes.writeTimestamp(into, row.getTimestampMicros(i));
-          case JSON -> writeJson(into, i, row.getString(i), row.isCheckedJson(i));
+          case JSON -> writeJson(into, row, i);
           case STRING_LIST -> {
             Json.writeStringList(generator, row.getStringList(i));
             generator.flush();
@@ -91,13 +92,14 @@ final class JsonLinesWriter extends TextRecordWriter {
     generator.flush();
   }
 
-  /** Writes a JSON value, embedded when valid ({@code checked}: the row says so), else as a string. */
-  private void writeJson(RowBuffer into, int column, String text, boolean checked) throws IOException {
+  /** Writes the row's JSON value, embedded when valid, else as a string. */
+  private void writeJson(RowBuffer into, Row row, int column) throws IOException {
+    String text = row.getString(column);
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    if (JsonBytes.writeCertifiedDocument(into, text, utf8, checked)) {
+    if (JsonBytes.writeCertifiedDocument(into, text, utf8, CertifiedJson.certified(row, column))) {
       return;
     }
-    if (checked || Json.isValid(text, utf8)) {
+    if (Json.isValid(row, column, text, utf8)) {
       Json.writeEmbedded(generator, text);
     } else {
       generator.writeString(text);

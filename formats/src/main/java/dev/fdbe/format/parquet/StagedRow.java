@@ -72,7 +72,7 @@ final class StagedRow {
       int levels = nullable[i] ? 1 : 0;
       switch (types[i]) {
         case STRING, JSON -> {
-          Binary value = types[i] == ColumnType.JSON ? json(i, row.getString(i), row.isCheckedJson(i)) : utf8(row.getString(i));
+          Binary value = types[i] == ColumnType.JSON ? json(row, i) : utf8(row.getString(i));
           strings[i] = value;
           raw += 4L + value.length() + levels;
           if (types[i] == ColumnType.STRING) {
@@ -111,13 +111,11 @@ final class StagedRow {
     this.untruncatableBytes = untruncatable;
   }
 
-  /**
-   * The JSON text to store: the value when it is valid JSON ({@code checked}: the row says so), else
-   * the value as a JSON string.
-   */
-  private Binary json(int column, String text, boolean checked) {
+  /** The JSON text to store: the row's value when it is valid JSON, else the value as a JSON string. */
+  private Binary json(Row row, int column) {
+    String text = row.getString(column);
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    if (checked || Json.isValid(text, bytes)) {
+    if (Json.isValid(row, column, text, bytes)) {
       return Binary.fromConstantByteArray(bytes);
     }
     String name = schema.column(column).name();
