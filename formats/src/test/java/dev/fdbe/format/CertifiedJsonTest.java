@@ -6,28 +6,34 @@ import dev.fdbe.Compression;
 import dev.fdbe.ExportException;
 import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
+import dev.fdbe.TeamId;
+import dev.fdbe.TimeRange;
 import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.internal.json.JsonSyntax;
-import dev.fdbe.schema.ColumnType;
-import dev.fdbe.schema.Row;
+import dev.fdbe.internal.source.InMemoryRecordSource;
+import dev.fdbe.internal.source.PrefetchingCursor;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.FormatProvider;
+import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.RecordWriter;
+import dev.fdbe.spi.SourceQuery;
 import dev.fdbe.spi.WriterContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.function.Function;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engine's reading thread checks JSON values and its rows say which ones it certified
  * ({@link CertifiedJson}), so that writers skip their own check for those: the files and the
- * warnings are the same as for rows that say nothing.
+ * warnings are the same as for the source's own rows, which say nothing.
  */
 class CertifiedJsonTest {
   /**
@@ -40,12 +46,18 @@ class CertifiedJsonTest {
       "{\"lone\":\"x\uD800y\"}", "\"\uDC00\"", "[\"\uD83D\uDE00\", \"é\"]");
 
   private static final Schema EVENTS = Model.EVENTS.schema();
+  private static final TeamId TEAM = TeamId.of(1);
+  /** Every row of the team: HardRows' times run from year 1 to 9999. */
+  private static final SourceQuery EVERYTHING = new SourceQuery(TEAM, Model.EVENTS,
+      new TimeRange(Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("+10000-01-01T00:00:00Z")), List.of(),
+      List.of());
 
   @Test
   void writersWriteTheSameFilesAndWarningsWhetherOrNotTheRowsSayTheirJsonIsCertified() throws IOException {
     List<Map<String, Object>> values = new ArrayList<>(new HardRows(15).rows(Model.EVENTS, 300));
     for (String edge : EDGES) {
       Map<String, Object> row = new HashMap<>(values.get(0));
+      row.put("uuid", UUID.nameUUIDFromBytes(edge.getBytes(StandardCharsets.UTF_8)).toString());
       row.put("properties", edge);
       row.put("person_properties", edge);
       values.add(row);
@@ -56,14 +68,15 @@ class CertifiedJsonTest {
         .count();
     assertThat(certifiable).as("rows whose JSON the reading thread would certify").isGreaterThan(100);
     assertThat(EDGES.stream().filter(JsonSyntax::certifies)).as("edges certified").hasSize(5);
+    InMemoryRecordSource source = new InMemoryRecordSource().addAll(TEAM, Model.EVENTS, values);
 
     for (FormatProvider format : ServiceLoader.load(FormatProvider.class)) {
       for (Compression compression : List.of(Compression.NONE, Compression.ZSTD)) {
         List<String> plainWarnings = new ArrayList<>();
         List<String> certifiedWarnings = new ArrayList<>();
-        byte[] plain = write(format, compression, values, row -> row, plainWarnings);
-        byte[] certified = write(format, compression, values, CertifiedJsonTest::certifiedAsTheEngineDoes,
-            certifiedWarnings);
+        byte[] plain = write(format, compression, source.open(EVERYTHING), plainWarnings);
+        byte[] certified = write(format, compression,
+            PrefetchingCursor.start(source.open(EVERYTHING), EVENTS, "certified-json-test"), certifiedWarnings);
 
         assertThat(certified).as("%s %s", format.format(), compression).isEqualTo(plain);
         assertThat(certifiedWarnings).as("%s %s", format.format(), compression)
@@ -75,66 +88,27 @@ class CertifiedJsonTest {
         .containsExactlyInAnyOrder(FileFormat.values());
   }
 
-  /** The file of the rows; {@code warnings} gets the run's warnings and the rows the writer refused. */
-  private static byte[] write(FormatProvider format, Compression compression, List<Map<String, Object>> values,
-      Function<Row, Row> rows, List<String> warnings) throws IOException {
+  /**
+   * The file of the cursor's rows, which it closes; {@code warnings} gets the run's warnings and the
+   * rows the writer refused.
+   */
+  private static byte[] write(FormatProvider format, Compression compression, RecordCursor rows,
+      List<String> warnings) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     WriterContext context = (key, message) -> warnings.add(key + ": " + message);
     RecordWriter writer = format.open(out, EVENTS, compression, context);
-    for (int i = 0; i < values.size(); i++) {
-      try {
-        writer.stage(rows.apply(TestRows.row(EVENTS, values.get(i))));
-      } catch (ExportException refused) { // JSON Lines refuses a lone surrogate in embedded JSON
-        warnings.add("row " + i + " refused: " + refused.getMessage());
-        continue;
+    try (rows) {
+      for (int i = 0; rows.next(); i++) {
+        try {
+          writer.stage(rows);
+        } catch (ExportException refused) { // JSON Lines refuses a lone surrogate in embedded JSON
+          warnings.add("row " + i + " refused: " + refused.getMessage());
+          continue;
+        }
+        writer.commit();
       }
-      writer.commit();
     }
     writer.finish();
     return out.toByteArray();
-  }
-
-  /** A row certifying its JSON values as the engine's reading thread does. */
-  private interface EngineRow extends Row, CertifiedJson {}
-
-  /** The row, certifying its JSON values as the engine's reading thread does: by the fast check. */
-  private static Row certifiedAsTheEngineDoes(Row row) {
-    return new EngineRow() {
-      @Override
-      public boolean isNull(int column) {
-        return row.isNull(column);
-      }
-
-      @Override
-      public String getString(int column) {
-        return row.getString(column);
-      }
-
-      @Override
-      public long getLong(int column) {
-        return row.getLong(column);
-      }
-
-      @Override
-      public boolean getBoolean(int column) {
-        return row.getBoolean(column);
-      }
-
-      @Override
-      public long getTimestampMicros(int column) {
-        return row.getTimestampMicros(column);
-      }
-
-      @Override
-      public List<String> getStringList(int column) {
-        return row.getStringList(column);
-      }
-
-      @Override
-      public boolean isCertifiedJson(int column) {
-        return EVENTS.column(column).type() == ColumnType.JSON && !row.isNull(column)
-            && JsonSyntax.certifies(row.getString(column));
-      }
-    };
   }
 }
