@@ -31,10 +31,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #next()} the current row is read into typed arrays once (longs unboxed), so writers read
  * each value without further JDBC calls.
  *
- * <p>The statements are those of {@link SourceSql}. For events on H2, the query keeps the earliest
- * row of each uuid; rows identical in uuid, time and {@code _inserted_at} come out adjacent and all
- * but the first are skipped here. On PostgreSQL the cursor first lists the copied uuids and skips
- * their copies as it reads ({@link UuidCopies}).
+ * <p>The statements are those of {@link SourceSql}. For events the cursor first lists the copied
+ * uuids and skips their copies as it reads ({@link UuidCopies}), in one repeatable-read transaction
+ * when the connection came in auto-commit mode (given back so, at the isolation level it had).
  */
 public final class JdbcCursor extends SourceCursor {
   private final Connection connection;
@@ -48,11 +47,14 @@ public final class JdbcCursor extends SourceCursor {
   private ResultSet rs;
   private final ColumnType[] types;
   private final boolean restoreAutoCommit;
+  /** The isolation level to give the connection back with, or {@link #KEEP_ISOLATION}. */
+  private final int restoreIsolation;
   private volatile boolean cancelled;
   private boolean closed;
 
   private JdbcCursor(Connection connection, DataSource countConnections, Dialect dialect, PreparedStatement statement,
-      SourceSql sql, Schema schema, int uuidColumn, String table, boolean restoreAutoCommit, int fetchSize) {
+      SourceSql sql, Schema schema, int uuidColumn, String table, boolean restoreAutoCommit, int restoreIsolation,
+      int fetchSize) {
     super(schema.size(), uuidColumn, new SourceCount(countConnections, dialect, sql, table, fetchSize), sql, table);
     this.connection = connection;
     this.dialect = dialect;
@@ -67,6 +69,7 @@ public final class JdbcCursor extends SourceCursor {
       types[i] = schema.column(i).type();
     }
     this.restoreAutoCommit = restoreAutoCommit;
+    this.restoreIsolation = restoreIsolation;
   }
 
   /**
@@ -81,24 +84,32 @@ public final class JdbcCursor extends SourceCursor {
     SourceSql sql = SourceSql.of(dialect, query, table, timeColumn);
 
     boolean autoCommit = connection.getAutoCommit();
+    boolean ownTransaction = autoCommit && (dialect == Dialect.POSTGRESQL || sql.copies() != null);
+    int restoreIsolation = KEEP_ISOLATION;
     PreparedStatement statement = null;
     try {
-      if (dialect == Dialect.POSTGRESQL && autoCommit) {
-        connection.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-      }
       if (dialect == Dialect.H2) {
         SourceCount.lazy(connection, true);
+        if (ownTransaction) {
+          // The list of copies and the select read one snapshot (UuidCopies#read); on H2 the session holds the level.
+          restoreIsolation = connection.getTransactionIsolation();
+          connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
+      }
+      if (ownTransaction) {
+        // PostgreSQL streams with a fetch size only inside a transaction; the list and the select share it.
+        connection.setAutoCommit(false);
       }
       statement = prepare(connection, sql.select(), sql.params(), fetchSize);
-      // Only H2's anti-join keeps exact copies (adjacent); on PostgreSQL UuidCopies says which rows are copies.
+      // H2's select that deduplicates in the database keeps exact copies, adjacent, for the cursor to skip.
       int uuid = model == Model.EVENTS && dialect == Dialect.H2 ? schema.indexOf("uuid") : -1;
       return new JdbcCursor(connection, countConnections, dialect, statement, sql, schema, uuid, table,
-          dialect == Dialect.POSTGRESQL && autoCommit, fetchSize);
+          ownTransaction, restoreIsolation, fetchSize);
     } catch (SQLException | RuntimeException e) {
       if (statement != null) {
         statement.close();
       }
-      connection.close();
+      release(connection, ownTransaction, restoreIsolation);
       throw e;
     }
   }
@@ -126,7 +137,7 @@ public final class JdbcCursor extends SourceCursor {
   private ResultSet execute() throws SQLException {
     if (readsDistinct()) {
       statement.close();
-      statement = prepare(connection, sql.copies().distinct(), sql.params(), fetchSize);
+      statement = prepare(connection, sql.copies().distinct(), sql.copies().distinctParams(), fetchSize);
     }
     running = statement;
     if (cancelled) {
@@ -255,7 +266,7 @@ public final class JdbcCursor extends SourceCursor {
     } catch (SQLException ignored) {
       // Releasing the connection below ends whatever is left.
     } finally {
-      release(connection, restoreAutoCommit);
+      release(connection, restoreAutoCommit, restoreIsolation);
     }
   }
 

@@ -14,8 +14,8 @@ import dev.fdbe.Model;
  * The {@link RecordSource} of {@link dev.fdbe.RecordSources#jdbc}: tables of the reference shape
  * (see {@link ReferenceTables}) in an H2 or PostgreSQL database. Rows stream through a cursor with a
  * fetch size; the whole result is never in memory. Events with the same {@code uuid} are exported
- * once (the earliest by {@code timestamp}, then {@code _inserted_at}), which needs the index on
- * {@code (team_id, uuid)} that {@link ReferenceTables#create} makes to be fast.
+ * once (the earliest by {@code timestamp}, then {@code _inserted_at}, then event), which needs the
+ * index on {@code (team_id, uuid)} that {@link ReferenceTables#create} makes to be fast.
  *
  * <p>On PostgreSQL with pgjdbc, rows come through {@code COPY ... TO STDOUT} in binary
  * ({@link PostgresCopyCursor}); when pgjdbc is absent, the connection does not unwrap to it, or a

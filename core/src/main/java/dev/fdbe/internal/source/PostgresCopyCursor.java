@@ -115,7 +115,7 @@ final class PostgresCopyCursor extends SourceCursor {
       return null;
     }
     String distinct = sql.copies() == null ? null
-        : withLiterals(sql.copies().distinct(), sql.params(), base.getStandardConformingStrings());
+        : withLiterals(sql.copies().distinct(), sql.copies().distinctParams(), base.getStandardConformingStrings());
     Schema schema = query.model().schema();
     boolean autoCommit = connection.getAutoCommit();
     Kind[] kinds;
@@ -561,7 +561,7 @@ final class PostgresCopyCursor extends SourceCursor {
         }
       }
     } finally {
-      release(connection, restoreAutoCommit);
+      release(connection, restoreAutoCommit, KEEP_ISOLATION);
     }
   }
 }

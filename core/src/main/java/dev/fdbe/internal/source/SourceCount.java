@@ -58,7 +58,7 @@ final class SourceCount {
           throw new ExportException("counting was cancelled", false);
         }
         statement.setFetchSize(fetchSize);
-        List<Object> params = sql.params();
+        List<Object> params = sql.countParams();
         for (int i = 0; i < params.size(); i++) {
           statement.setObject(i + 1, params.get(i));
         }

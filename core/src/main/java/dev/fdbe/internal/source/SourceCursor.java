@@ -29,13 +29,18 @@ abstract class SourceCursor implements RecordCursor {
   /** The count of the rows, which {@link #cancel()} and {@link #close()} must stop. */
   protected final SourceCount counter;
 
-  /** The uuid column of events read from H2, whose anti-join keeps exact copies; otherwise -1. */
-  private final int uuidColumn;
+  /**
+   * The uuid column of events when the select that deduplicates in the database keeps exact copies
+   * adjacent (H2's anti-join); otherwise -1.
+   */
+  private final int adjacentCopiesColumn;
+  /** {@link #adjacentCopiesColumn} while reading that select, whose exact copies are skipped; otherwise -1. */
+  private int uuidColumn = -1;
   private String previousUuid;
-  /** The copied uuids of events read from PostgreSQL, listed when the cursor starts ({@link #readsDistinct}). */
+  /** The copied uuids of events, listed when the cursor starts ({@link #readsDistinct}). */
   private UuidCopies copies = UuidCopies.NONE;
 
-  /** How copied events are listed, for events on PostgreSQL; otherwise null. */
+  /** How copied events are listed, for events; otherwise null. */
   private final SourceSql.@Nullable Copies listedBy;
   /** The table read, for messages. */
   protected final String table;
@@ -46,8 +51,8 @@ abstract class SourceCursor implements RecordCursor {
   private @Nullable UuidCopies listedCopies;
   private @Nullable Exception listFailure;
 
-  SourceCursor(int columns, int uuidColumn, SourceCount counter, SourceSql sql, String table) {
-    this.uuidColumn = uuidColumn;
+  SourceCursor(int columns, int adjacentCopiesColumn, SourceCount counter, SourceSql sql, String table) {
+    this.adjacentCopiesColumn = adjacentCopiesColumn;
     this.counter = counter;
     this.listedBy = sql.copies();
     this.table = table;
@@ -58,9 +63,9 @@ abstract class SourceCursor implements RecordCursor {
   }
 
   /**
-   * Whether the row just read is a copy of an event already exported: on H2, an exact copy (same
-   * uuid, time and {@code _inserted_at}) that the query keeps next to the first; on PostgreSQL, a
-   * copy that {@link UuidCopies} lists.
+   * Whether the row just read is a copy of an event already exported: a copy that {@link UuidCopies}
+   * lists or, while reading H2's select that deduplicates in the database, an exact copy (same uuid,
+   * time and {@code _inserted_at}) that it keeps next to the first.
    */
   protected final boolean skipsCopy() {
     return repeatsUuid() || copies.skips(nulls, longs, strings);
@@ -79,9 +84,9 @@ abstract class SourceCursor implements RecordCursor {
   }
 
   /**
-   * Before reading events from PostgreSQL (the select has {@link SourceSql#copies()}), lists the
-   * copied uuids for {@link #skipsCopy()}; true when they are too many to hold
-   * ({@link UuidCopies#CAP}) and the cursor must read the select that deduplicates in the database
+   * Before reading events (the select has {@link SourceSql#copies()}), lists the copied uuids for
+   * {@link #skipsCopy()}; true when they are too many to hold ({@link UuidCopies#CAP}) and the
+   * cursor must read the select that deduplicates in the database
    * ({@link SourceSql.Copies#distinct()}) instead of {@code sql.select()}. The list runs once, on
    * the cursor's connection, by whichever comes first: this, or {@link #count()} on the count's
    * thread when the list counts; the other waits for it.
@@ -92,6 +97,9 @@ abstract class SourceCursor implements RecordCursor {
     }
     UuidCopies listed = listed();
     copies = listed == null ? UuidCopies.NONE : listed;
+    if (listed == null) {
+      uuidColumn = adjacentCopiesColumn;
+    }
     return listed == null;
   }
 
@@ -207,16 +215,23 @@ abstract class SourceCursor implements RecordCursor {
     return (List<String>) lists[column];
   }
 
+  /** For {@link #release}: the cursor did not change the connection's isolation level. */
+  static final int KEEP_ISOLATION = -1;
+
   /**
-   * Ends the transaction a cursor began (when it turned auto-commit off to stream) and closes the
-   * connection, returning it to its pool as it was lent; a failure is swallowed, as closing the
-   * connection releases whatever is left.
+   * Ends the transaction a cursor began (when it turned auto-commit off to stream), sets back the
+   * isolation level it changed (unless {@link #KEEP_ISOLATION}) and closes the connection, returning
+   * it to its pool as it was lent; a failure is swallowed, as closing the connection releases
+   * whatever is left.
    */
-  static void release(Connection connection, boolean restoreAutoCommit) {
+  static void release(Connection connection, boolean restoreAutoCommit, int restoreIsolation) {
     try {
       if (restoreAutoCommit) {
         connection.rollback();
         connection.setAutoCommit(true);
+      }
+      if (restoreIsolation != KEEP_ISOLATION) {
+        connection.setTransactionIsolation(restoreIsolation);
       }
     } catch (SQLException ignored) {
       // Closing the connection below releases whatever is left.

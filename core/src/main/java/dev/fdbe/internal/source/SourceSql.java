@@ -13,70 +13,92 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The statements that select a query's rows from a reference table, and count them: both are built
- * from one selection (the same tables, predicate, event filters and uuid deduplication, with the
- * same parameters), so that the count is of exactly the rows the select returns.
+ * from one selection (the same tables, predicate, event filters and uuid deduplication), so that the
+ * count is of exactly the rows the select returns.
  *
- * <p>The select orders by team, the time column, then the model's key columns. For events it keeps
- * the earliest row of each uuid, by time then {@code _inserted_at}. On H2, rows identical in uuid, time and
- * {@code _inserted_at} remain and come out adjacent, and the cursor skips all but the first
- * ({@link JdbcCursor}). So on H2 the count of events reads the selection's uuids in the same order
- * and counts them as the cursor does, skipping a uuid equal to the one before; a
- * {@code COUNT(DISTINCT uuid)} would be as exact but holds every uuid of the interval in the
- * database's memory at once.
+ * <p>The select orders by team, the time column, then the model's key columns. For events, the
+ * select is the plain ordered read and the cursor drops the copies, told which by {@link #copies}
+ * ({@link UuidCopies}): of each uuid it keeps the earliest row by time, {@code _inserted_at}, then
+ * event. See {@link Copies} for why, and for the select that deduplicates in the database, which
+ * the cursor reads instead when the interval holds too many copied uuids to list.
  *
- * <p>On PostgreSQL the select of events is the plain ordered read and the cursor drops the copies,
- * told which by {@link #copies} ({@link UuidCopies}); see {@link Copies} for why.
+ * <p>The count of events, where the list does not count ({@link Copies#counts()}), deduplicates in
+ * the database too. On H2 it reads the uuids of the select that deduplicates by an anti-join, in
+ * order, and counts them as that select's cursor does, skipping a uuid equal to the one before
+ * ({@code countsKeys}); a {@code COUNT(DISTINCT uuid)} would be as exact but holds every uuid of the
+ * interval in the database's memory at once.
  *
  * @param select the rows, in order
+ * @param params the parameters of {@code select}, in order
  * @param count how many rows the cursor over {@code select} returns: one row with one
  *     {@code BIGINT}, or, when {@code countsKeys}, the uuids of those rows in their order
+ * @param countParams the parameters of {@code count}, in order
  * @param countsKeys whether {@code count} selects uuids to count rather than counting itself
- * @param params the parameters of {@code select} and {@code count}, in order
- * @param copies for events on PostgreSQL, how the cursor learns the copies to drop; otherwise null
+ * @param copies for events, how the cursor learns the copies to drop; otherwise null
  */
-record SourceSql(String select, String count, boolean countsKeys, List<Object> params, @Nullable Copies copies) {
+record SourceSql(String select, List<Object> params, String count, List<Object> countParams, boolean countsKeys,
+    @Nullable Copies copies) {
   SourceSql {
     params = List.copyOf(params);
+    countParams = List.copyOf(countParams);
   }
 
   /**
-   * How the cursor over events on PostgreSQL exports each uuid once. {@code list} selects each uuid
-   * that occurs more than once in the interval, with its earliest row's time, {@code _inserted_at}
-   * and event (the earliest by those, in that order), at most {@link UuidCopies#CAP} + 1 of them. The
-   * cursor then reads {@link SourceSql#select}, the plain ordered read, and of a listed uuid keeps
-   * only the first row equal to its earliest; the select's event filters and earlier-slice check
-   * drop rows before the cursor sees them, so a uuid whose earliest row is filtered out is exported
-   * not at all, as when deduplicating first. When the interval holds more copied uuids than the cap,
-   * the cursor reads {@code distinct} instead, which picks each uuid's earliest row with
-   * {@code DISTINCT ON} and returns the same rows.
+   * How the cursor over events exports each uuid once. {@code list} finds each uuid that occurs more
+   * than once in the interval, with its earliest row's time, {@code _inserted_at} and event (the
+   * earliest by those, in that order; a null {@code _inserted_at} after any other), at most
+   * {@link UuidCopies#CAP} of them. The cursor then reads {@link SourceSql#select}, the plain ordered
+   * read, and of a listed uuid keeps only the first row equal to the earliest; the select's event
+   * filters and earlier-slice check drop rows before the cursor sees them, so a uuid whose earliest
+   * row is filtered out is exported not at all, as when deduplicating first. When the interval holds
+   * more copied uuids than the list can hold, the cursor reads {@code distinct} instead, which
+   * returns the same rows.
    *
-   * <p>Why: {@code DISTINCT ON} sorts the interval's whole rows by uuid, then again into time order:
-   * 3.1 times the plain ordered read of a million events (median of 7 rounds, {@code psql \copy});
-   * the list costs one hash aggregate of the uuids the (team_id, time, uuid) index finds, plus a
-   * lookup of the few copied uuids through (team_id, uuid), and with the plain read measured 1.22
-   * times it (1.44 on a table not yet vacuumed, whose aggregate reads the heap). Window functions
-   * sort as {@code DISTINCT ON} does; a correlated {@code NOT EXISTS} per row costs a lookup per
-   * row and can turn quadratic without statistics. The figures and the command are in
-   * docs/progress.md, "Deduplicating events on PostgreSQL".
+   * <p>On PostgreSQL {@code list} is one statement (below). {@code DISTINCT ON} sorts the interval's
+   * whole rows by uuid, then again into time order: 3.1 times the plain ordered read of a million
+   * events (median of 7 rounds, {@code psql \copy}); the list costs one hash aggregate of the uuids
+   * the (team_id, time, uuid) index finds, plus a lookup of the few copied uuids through (team_id,
+   * uuid), and with the plain read measured 1.22 times it (1.44 on a table not yet vacuumed, whose
+   * aggregate reads the heap). Window functions sort as {@code DISTINCT ON} does; a correlated
+   * {@code NOT EXISTS} per row costs a lookup per row and can turn quadratic without statistics. The
+   * figures and the command are in docs/progress.md, "Deduplicating events on PostgreSQL". The list
+   * has one more row, with nulls but for a last column: the number of distinct uuids of the interval
+   * (its rows less each copied uuid's copies, from the same aggregate, which groups by uuid and, as
+   * a grouping set, the whole interval).
    *
-   * <p>The list also counts: one more row, with nulls but for a last column, carries the number of
-   * distinct uuids of the interval (its rows less each copied uuid's copies, from the same
-   * aggregate, which groups by uuid and, as a grouping set, the whole interval). Without event
-   * filters or earlier slices that is exactly the rows the cursor returns ({@code counts}), so the
-   * cursor's count needs no statement of its own: the second query over the interval that
-   * {@link SourceSql#count} would run beside the read, sorting every uuid again, is not run.
+   * <p>On H2, which groups a million uuids several times slower than it reads them, {@code list}
+   * streams the interval's uuids from the (team_id, time, uuid, _inserted_at) index and the cursor
+   * marks them in a Bloom filter; the few it may have seen before are looked up one by one by
+   * {@code lookup} through the (team_id, uuid, time, _inserted_at) index, earliest row first
+   * ({@link UuidCopies}). (H2 serves neither {@code uuid = ANY(?)} nor a long {@code IN} list nor a
+   * join with {@code UNNEST} of an array through that index; one uuid per statement it does, in
+   * about 80 microseconds.) Its {@code distinct} is the select
+   * that keeps each uuid's earliest row by an anti-join per row: the export's select until the list
+   * replaced it, which costs a lookup of every row's uuid.
    *
-   * @param list the copied uuids with their earliest rows (uuid, time, {@code _inserted_at}, event,
-   *     null), and one row of four nulls and the interval's number of distinct uuids
+   * <p>Either way the list counts: without event filters or earlier slices the number of distinct
+   * uuids is exactly the rows the cursor returns ({@code counts}), so the cursor's count needs no
+   * statement of its own: the second query over the interval that {@link SourceSql#count} would run
+   * beside the read, deduplicating every uuid again, is not run.
+   *
+   * @param list on PostgreSQL, the copied uuids with their earliest rows (uuid, time,
+   *     {@code _inserted_at}, event, null), and one row of four nulls and the interval's number of
+   *     distinct uuids; on H2, the uuid of every row of the interval
    * @param listParams the parameters of {@code list}
-   * @param distinct the select that deduplicates in the database, with {@link SourceSql#params}
+   * @param lookup on H2, the rows of the interval (uuid, time, {@code _inserted_at}, event) with one
+   *     uuid, earliest first, with the parameters team, uuid, and the interval's start and end; null
+   *     on PostgreSQL
+   * @param distinct the select that deduplicates in the database
+   * @param distinctParams the parameters of {@code distinct}
    * @param timeColumn the events' time column
    * @param counts whether the list's number of distinct uuids is the count of the rows the cursor
    *     returns: true unless the query filters events or is a later slice of its run
    */
-  record Copies(String list, List<Object> listParams, String distinct, String timeColumn, boolean counts) {
+  record Copies(String list, List<Object> listParams, @Nullable String lookup, String distinct,
+      List<Object> distinctParams, String timeColumn, boolean counts) {
     Copies {
       listParams = List.copyOf(listParams);
+      distinctParams = List.copyOf(distinctParams);
     }
   }
 
@@ -88,14 +110,23 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
     String order = orderBy(model, "e", timeColumn);
     if (model != Model.EVENTS) {
       String from = " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params);
-      return new SourceSql("SELECT " + columns + from + order, "SELECT COUNT(*)" + from, false, params, null);
+      return new SourceSql("SELECT " + columns + from + order, params, "SELECT COUNT(*)" + from, params, false, null);
     }
-    if (dialect != Dialect.POSTGRESQL) {
-      String from = eventsFrom(query, table, timeColumn, params);
-      return new SourceSql("SELECT " + columns + from + order, "SELECT e.uuid" + from + order, true, params, null);
+    String select = "SELECT " + columns + " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params)
+        + afterEarlierSlices(query, table, timeColumn, params) + eventFilters(query, params) + order;
+    boolean counts = query.include().isEmpty() && query.exclude().isEmpty() && !query.followsEarlierSlices();
+    if (dialect == Dialect.H2) {
+      List<Object> antiJoinParams = new ArrayList<>();
+      String antiJoin = eventsFrom(query, table, timeColumn, antiJoinParams);
+      List<Object> listParams = new ArrayList<>();
+      String list = "SELECT e.uuid FROM " + table + " e WHERE " + interval("e", timeColumn, query, listParams);
+      String lookup = "SELECT e.uuid, e." + timeColumn + ", e._inserted_at, e.event FROM " + table
+          + " e WHERE e.team_id = ? AND e.uuid = ? AND e." + timeColumn + " >= ? AND e." + timeColumn + " < ?"
+          + " ORDER BY e." + timeColumn + ", e._inserted_at NULLS LAST, e.event";
+      Copies copies = new Copies(list, listParams, lookup, "SELECT " + columns + antiJoin + order, antiJoinParams,
+          timeColumn, counts);
+      return new SourceSql(select, params, "SELECT e.uuid" + antiJoin + order, antiJoinParams, true, copies);
     }
-    String from = " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params)
-        + afterEarlierSlices(query, table, timeColumn, params) + eventFilters(query, params);
     String earliest = " ORDER BY e.uuid, e." + timeColumn + ", e._inserted_at, e.event) e WHERE TRUE";
     List<Object> ignored = new ArrayList<>();
     String distinct = "SELECT " + columns + " FROM (SELECT DISTINCT ON (e.uuid) " + columns + ", e.team_id FROM "
@@ -105,13 +136,13 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
     String count = "SELECT COUNT(*) FROM (SELECT DISTINCT ON (e.uuid) e.uuid, e.event, e.team_id FROM " + table
         + " e WHERE " + interval("e", timeColumn, query, ignored) + earliest
         + afterEarlierSlices(query, table, timeColumn, ignored) + eventFilters(query, ignored);
-    return new SourceSql("SELECT " + columns + from + order, count, false, params,
-        copies(query, table, timeColumn, distinct));
+    return new SourceSql(select, params, count, params, false,
+        postgresCopies(query, table, timeColumn, distinct, params, counts));
   }
 
   /**
-   * The list of copied uuids, and the number of distinct uuids. The aggregate is a materialized CTE
-   * (read twice: by the lookup and by the number) so that the planner, which plans a
+   * The list of copied uuids on PostgreSQL, and the number of distinct uuids. The aggregate is a
+   * materialized CTE (read twice: by the lookup and by the number) so that the planner, which plans a
    * CTE for all its rows, does not let the {@code LIMIT} draw it to a group-by through the
    * (team_id, uuid) index that fetches every row of the table to check its time. The lookup of the
    * listed uuids states the interval as {@code (...) IS TRUE}, which no index serves: without
@@ -119,7 +150,8 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
    * of the interval against every listed uuid, while through (team_id, uuid) it reads only the
    * listed uuids' rows.
    */
-  private static Copies copies(SourceQuery query, String table, String timeColumn, String distinct) {
+  private static Copies postgresCopies(SourceQuery query, String table, String timeColumn, String distinct,
+      List<Object> distinctParams, boolean counts) {
     List<Object> params = new ArrayList<>();
     String aggregate = "WITH copied AS MATERIALIZED (SELECT d.uuid, COUNT(*) AS n, GROUPING(d.uuid) AS whole FROM "
         + table + " d WHERE " + interval("d", timeColumn, query, params)
@@ -132,8 +164,7 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
         + " >= ? AND e." + timeColumn + " < ?) IS TRUE AND e.uuid = ANY(ARRAY(SELECT c.uuid FROM copied c"
         + " WHERE c.whole = 0 LIMIT " + (UuidCopies.CAP + 1) + "))"
         + " ORDER BY e.uuid, e." + timeColumn + ", e._inserted_at, e.event)";
-    boolean counts = query.include().isEmpty() && query.exclude().isEmpty() && !query.followsEarlierSlices();
-    return new Copies(list, params, distinct, timeColumn, counts);
+    return new Copies(list, params, null, distinct, distinctParams, timeColumn, counts);
   }
 
   private static String columns(Schema schema, String alias) {
@@ -162,10 +193,13 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
   }
 
   /**
-   * Where the events of the interval come from on H2, each uuid once: the earliest by time, then
-   * {@code _inserted_at}, streamed through the (team_id, time, uuid) index with an anti-join on
-   * (team_id, uuid). A later slice of a run also skips events whose uuid occurs earlier in the run
-   * ({@link SourceQuery#seenFrom()}), so a sliced run exports what the whole run would.
+   * Where the events of the interval come from on H2 when deduplicating in the database, each uuid
+   * once: the earliest by time, then {@code _inserted_at}, then event (the order of
+   * {@link Copies#lookup()}), streamed through the (team_id, time, uuid) index with an anti-join on
+   * (team_id, uuid); rows equal in all four remain and come out adjacent, for the cursor to skip all
+   * but the first. A later slice of a run
+   * also skips events whose uuid occurs earlier in the run ({@link SourceQuery#seenFrom()}), so a
+   * sliced run exports what the whole run would.
    */
   private static String eventsFrom(SourceQuery query, String table, String timeColumn, List<Object> params) {
     StringBuilder sql = new StringBuilder();
@@ -173,17 +207,21 @@ record SourceSql(String select, String count, boolean countsKeys, List<Object> p
     // Earlier slices of the same run count as earlier rows: their events were exported there.
     Object start = OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC);
     Object end = params.get(params.size() - 1);
+    // Earlier: by time, then _inserted_at (a null after any other), then event, as the list orders them.
+    String time = timeColumn;
     sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
-        .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
-        .append(" < ? AND (d.").append(timeColumn).append(" < e.").append(timeColumn).append(" OR (d.")
-        .append(timeColumn).append(" = e.").append(timeColumn).append(" AND d._inserted_at < e._inserted_at)))");
+        .append(" AND d.uuid = e.uuid AND d.").append(time).append(" >= ? AND d.").append(time).append(" < ?")
+        .append(" AND (d.").append(time).append(" < e.").append(time).append(" OR (d.").append(time).append(" = e.")
+        .append(time).append(" AND (d._inserted_at < e._inserted_at")
+        .append(" OR (d._inserted_at IS NOT NULL AND e._inserted_at IS NULL)")
+        .append(" OR (d._inserted_at IS NOT DISTINCT FROM e._inserted_at AND d.event < e.event)))))");
     params.add(start);
     params.add(end);
     return sql + eventFilters(query, params);
   }
 
   /**
-   * On PostgreSQL, for a later slice of a run: skips events whose uuid occurs in an earlier slice,
+   * For a later slice of a run: skips events whose uuid occurs in an earlier slice,
    * which exported it, by a point lookup per row on (team_id, uuid); otherwise nothing.
    */
   private static String afterEarlierSlices(SourceQuery query, String table, String timeColumn, List<Object> params) {

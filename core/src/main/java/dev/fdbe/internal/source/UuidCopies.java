@@ -9,23 +9,32 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The events of an interval on PostgreSQL whose uuid occurs more than once there, each with its
- * earliest row (by time, {@code _inserted_at}, then event; see {@link SourceSql.Copies}): a cursor
- * reading the plain ordered select keeps, of a listed uuid, the first row equal to the earliest and
- * skips the others. A uuid not listed occurs once and is always kept. At most {@link #CAP} uuids are
- * held, so the memory stays bounded whatever the interval; beyond that {@link #read} returns null and
- * the cursor reads the select that deduplicates in the database.
+ * The events of an interval whose uuid occurs more than once there, each with its earliest row (by
+ * time, {@code _inserted_at}, then event; see {@link SourceSql.Copies}): a cursor reading the plain
+ * ordered select keeps, of a listed uuid, the first row equal to the earliest and skips the others.
+ * A uuid not listed occurs once and is always kept. At most {@link #CAP} uuids are held, so the
+ * memory stays bounded whatever the interval; beyond that {@link #read} returns null and the cursor
+ * reads the select that deduplicates in the database.
  */
 final class UuidCopies {
   /** How many copied uuids a cursor holds, about 200 bytes each. */
   static final int CAP = 50_000;
+  /**
+   * On H2, how many uuids the list looks up at most, those the Bloom filter may have seen before: the
+   * copied ones and its false positives (a few hundred in a million uuids, several thousand in five
+   * million). Beyond it the list gives up as beyond {@link #CAP}.
+   */
+  static final int MAX_LOOKUPS = 2 * CAP;
 
   /** No uuid copied, number of uuids unknown: every row is kept. */
   static final UuidCopies NONE = new UuidCopies(Map.of(), -1, -1, -1, -1, -1);
@@ -63,15 +72,19 @@ final class UuidCopies {
 
   /**
    * Lists the copied uuids on the cursor's connection, before its select and in the same snapshot:
-   * when the cursor began the transaction itself ({@code ownTransaction}), it makes it repeatable
-   * read, so that a copy inserted between the two statements is not exported twice, and its count
-   * ({@link #uuids()}) is of the rows it reads. Returns null when the interval holds more than
-   * {@link #CAP} copied uuids.
+   * when the cursor began the transaction itself ({@code ownTransaction}), it is repeatable read (on
+   * PostgreSQL this sets it; on H2, where the level belongs to the session, the cursor set it when it
+   * opened), so that a copy inserted between the list and the select is not exported twice, and the
+   * count ({@link #uuids()}) is of the rows it reads. Returns null when the interval holds more than
+   * {@link #CAP} copied uuids, or on H2 more than {@link #MAX_LOOKUPS} to look up.
    *
    * @param running told of each statement as it starts, so that a cancel can reach it
    */
   static @Nullable UuidCopies read(Connection connection, SourceSql.Copies copies, Schema schema,
       boolean ownTransaction, Consumer<Statement> running) throws SQLException {
+    if (copies.lookup() != null) {
+      return scan(connection, copies, schema, running);
+    }
     if (ownTransaction) {
       try (Statement isolation = connection.createStatement()) {
         running.accept(isolation);
@@ -107,6 +120,69 @@ final class UuidCopies {
   }
 
   /**
+   * The list on H2: streams the interval's uuids through a Bloom filter ({@link Seen}), then looks
+   * up the rows of each it may have seen before, earliest first.
+   */
+  private static @Nullable UuidCopies scan(Connection connection, SourceSql.Copies copies, Schema schema,
+      Consumer<Statement> running) throws SQLException {
+    Seen seen = new Seen();
+    Set<UUID> maybeSeen = new HashSet<>();
+    long rows = 0;
+    try (PreparedStatement list = connection.prepareStatement(copies.list())) {
+      running.accept(list);
+      List<Object> params = copies.listParams();
+      for (int i = 0; i < params.size(); i++) {
+        list.setObject(i + 1, params.get(i));
+      }
+      try (ResultSet uuids = list.executeQuery()) {
+        while (uuids.next()) {
+          rows++;
+          UUID uuid = uuids.getObject(1, UUID.class);
+          if (!seen.add(uuid) && maybeSeen.add(uuid) && maybeSeen.size() > MAX_LOOKUPS) {
+            return null;
+          }
+        }
+      }
+    }
+    Map<String, Earliest> earliest = new HashMap<>();
+    long copied = 0;
+    if (!maybeSeen.isEmpty()) {
+      List<Object> interval = copies.listParams(); // team, start, end
+      try (PreparedStatement lookup = connection.prepareStatement(copies.lookup())) {
+        running.accept(lookup);
+        lookup.setObject(1, interval.get(0));
+        lookup.setObject(3, interval.get(1));
+        lookup.setObject(4, interval.get(2));
+        for (UUID uuid : maybeSeen) {
+          lookup.setObject(2, uuid);
+          try (ResultSet found = lookup.executeQuery()) {
+            if (!found.next()) {
+              continue; // deleted since the scan: possible only outside a transaction of the cursor's own
+            }
+            String key = found.getString(1);
+            OffsetDateTime inserted = found.getObject(3, OffsetDateTime.class);
+            Earliest first = new Earliest(Micros.of(found.getObject(2, OffsetDateTime.class).toInstant()),
+                inserted == null ? null : Micros.of(inserted.toInstant()), found.getString(4));
+            long more = 0;
+            while (found.next()) {
+              more++;
+            }
+            if (more > 0) {
+              if (earliest.size() == CAP) {
+                return null;
+              }
+              earliest.put(key, first);
+              copied += more;
+            }
+          }
+        }
+      }
+    }
+    return new UuidCopies(earliest, schema.indexOf("uuid"), schema.indexOf(copies.timeColumn()),
+        schema.indexOf("_inserted_at"), schema.indexOf("event"), rows - copied);
+  }
+
+  /**
    * How many distinct uuids the interval holds, which is the count of the rows the cursor returns
    * when the query neither filters events nor follows earlier slices ({@link SourceSql.Copies#counts()});
    * -1 when not known.
@@ -136,5 +212,74 @@ final class UuidCopies {
     }
     first.kept = true;
     return false;
+  }
+
+  /**
+   * The uuids streamed so far, as a Bloom filter that grows: it says for certain that a uuid is new,
+   * and of a uuid seen before, or of a few others, that it may have been seen. Layers of 2^20, 2^23
+   * and 2^26 bits (128 KiB, 1 MiB, 8 MiB), each taken when the one before holds a uuid per 32 bits,
+   * the last kept however full; four bits per uuid and layer. So a small interval costs a small
+   * filter, a million uuids leave a few hundred to look up, and memory stays bounded for any
+   * interval (the lookups grow instead, up to {@link #MAX_LOOKUPS}).
+   */
+  static final class Seen {
+    private static final int[] LAYER_BITS = {20, 23, 26};
+    private static final int HASHES = 4;
+
+    private final long[][] layers = new long[LAYER_BITS.length][];
+    private int layer;
+    private long inLayer;
+
+    Seen() {
+      layers[0] = new long[1 << (LAYER_BITS[0] - 6)];
+    }
+
+    /** Adds the uuid; false when it may have been added before. */
+    boolean add(UUID uuid) {
+      long hash = mix(uuid.getMostSignificantBits() ^ mix(uuid.getLeastSignificantBits()));
+      int first = (int) hash;
+      int step = (int) (hash >>> 32) | 1;
+      for (int i = 0; i < layer; i++) {
+        if (contains(layers[i], first, step)) {
+          return false;
+        }
+      }
+      long[] bits = layers[layer];
+      int mask = (bits.length << 6) - 1;
+      boolean added = false;
+      for (int k = 0, at = first; k < HASHES; k++, at += step) {
+        int bit = at & mask;
+        long word = bits[bit >>> 6];
+        long set = word | (1L << bit);
+        added |= set != word;
+        bits[bit >>> 6] = set;
+      }
+      if (added && ++inLayer > (long) bits.length * Long.SIZE / 32 && layer + 1 < layers.length) {
+        layer++;
+        layers[layer] = new long[1 << (LAYER_BITS[layer] - 6)];
+        inLayer = 0;
+      }
+      return added;
+    }
+
+    private static boolean contains(long[] bits, int first, int step) {
+      int mask = (bits.length << 6) - 1;
+      for (int k = 0, at = first; k < HASHES; k++, at += step) {
+        int bit = at & mask;
+        if ((bits[bit >>> 6] & (1L << bit)) == 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** MurmurHash3's finalizer: every bit of the input moves every bit of the output. */
+    private static long mix(long h) {
+      h ^= h >>> 33;
+      h *= 0xff51afd7ed558ccdL;
+      h ^= h >>> 33;
+      h *= 0xc4ceb9fe1a85ec53L;
+      return h ^ (h >>> 33);
+    }
   }
 }

@@ -1,0 +1,97 @@
+package dev.fdbe.internal.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fdbe.Model;
+import dev.fdbe.RecordSources;
+import dev.fdbe.TimeRange;
+import dev.fdbe.internal.store.Dialect;
+import dev.fdbe.spi.RecordCursor;
+import dev.fdbe.spi.SourceQuery;
+import dev.fdbe.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The copies of events on H2, whose list streams the interval's uuids through a Bloom filter and
+ * looks up those it may have seen ({@link UuidCopies}).
+ */
+class H2EventCopiesTest extends EventCopiesContract {
+  private DataSource dataSource;
+
+  @Override
+  DataSource createDatabase() {
+    dataSource = TestDatabases.h2();
+    return dataSource;
+  }
+
+  @Override
+  void dropDatabase() {
+    ((JdbcConnectionPool) dataSource).dispose();
+  }
+
+  @Override
+  List<RecordCursor> cursors(DataSource dataSource, DataSource countConnections, SourceQuery query)
+      throws SQLException {
+    return List.of(JdbcCursor.open(dataSource.getConnection(), countConnections, Dialect.H2, query, "events",
+        "timestamp", 7));
+  }
+
+  @Override
+  void insertCopiedUuids(Statement statement, int uuids) throws SQLException {
+    statement.execute("INSERT INTO events (team_id, uuid, event, timestamp, _inserted_at)"
+        + " SELECT " + TEAM.value() + ", CAST('00000000-0000-0000-0000-' || LPAD(CAST(i.X AS VARCHAR), 12, '0') AS UUID),"
+        + " CASE WHEN c.X = 0 THEN 'first' ELSE 'later' END,"
+        + " TIMESTAMP WITH TIME ZONE '2026-11-20 00:00:00+00' + i.X * INTERVAL '1' SECOND + c.X * INTERVAL '1' HOUR,"
+        + " TIMESTAMP WITH TIME ZONE '2026-11-22 00:00:00+00'"
+        + " FROM SYSTEM_RANGE(1, " + uuids + ") i, SYSTEM_RANGE(0, 1) c");
+    statement.execute("INSERT INTO events SELECT * FROM events WHERE uuid = '00000000-0000-0000-0000-000000000007'"
+        + " AND event = 'first'");
+  }
+
+  @Test
+  void theConnectionGoesBackToItsPoolAsItCame() throws SQLException {
+    RecordSources.insertReferenceRows(dataSource, TEAM, Model.EVENTS, List.of(
+        Map.of("uuid", UUID.randomUUID().toString(), "event", "a", "timestamp", Instant.parse("2026-11-20T01:00:00Z"))));
+    SourceQuery query = new SourceQuery(TEAM, Model.EVENTS, new TimeRange(Instant.parse("2026-11-20T00:00:00Z"),
+        Instant.parse("2026-11-21T00:00:00Z")), List.of(), List.of());
+    List<Object> seen = new ArrayList<>();
+    try (Connection lent = dataSource.getConnection()) {
+      seen.add(lent.getAutoCommit());
+      seen.add(lent.getTransactionIsolation());
+    }
+    for (RecordCursor cursor : cursors(dataSource, dataSource, query)) {
+      try (cursor) {
+        while (cursor.next()) {
+          assertThat(cursor.getString(1)).isEqualTo("a");
+        }
+      }
+    }
+    try (Connection back = dataSource.getConnection()) {
+      assertThat(List.<Object>of(back.getAutoCommit(), back.getTransactionIsolation())).isEqualTo(seen);
+    }
+  }
+
+  @Test
+  void aLargeIntervalWithoutCopiesLooksUpFewUuids() throws SQLException {
+    UuidCopies.Seen seen = new UuidCopies.Seen();
+    int maybe = 0;
+    for (long i = 0; i < 1_000_000; i++) {
+      // Sequential uuids, as some hosts make them: the filter must spread them all the same.
+      if (!seen.add(new UUID(0x0123_4567_89ab_4000L, i))) {
+        maybe++;
+      }
+    }
+    assertThat(maybe).as("uuids a million distinct ones may have repeated").isLessThan(1_000);
+    assertThat(seen.add(new UUID(0x0123_4567_89ab_4000L, 17))).as("one seen before").isFalse();
+  }
+}
