@@ -13,8 +13,10 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -26,10 +28,12 @@ import javax.sql.DataSource;
  * {@link Proxy proxies} of the connection and its statements that note, per connection and in order:
  * setter calls on the connection ({@code setAutoCommit}, ...), {@code commit} and {@code rollback},
  * plain statements executed (H2's {@code SET LAZY_QUERY_EXECUTION}), and each prepared statement with
- * its setter calls (parameters, fetch size) and, once executed, its result's column labels. Result
- * sets are not wrapped, so reading rows costs the source nothing extra. {@link #replay} then makes the
- * same calls on a plain connection, skipping every prepared statement but the select (the count), and
- * reads every column of every row of the select.
+ * its setter calls (parameters, fetch size) and executions in order and, once executed, its result's
+ * column labels. Result sets are not wrapped, so reading rows costs the source nothing extra.
+ * {@link #replay} then makes the same calls on a plain connection, runs each prepared statement
+ * when and as often as the source did (on H2 the list of copied events: the interval's uuids, and a
+ * lookup of each that may repeat; then the select), and reads every column of every row of each. The
+ * count runs on a connection of its own, so a session replayed is the read's alone.
  */
 final class CapturedQuery {
   private CapturedQuery() {}
@@ -67,6 +71,34 @@ final class CapturedQuery {
       steps.add(step);
     }
 
+    /**
+     * The steps, short: each statement's SQL where it was prepared, and successive runs of one
+     * statement as one line with their number (H2's lookups of copied events run hundreds of times).
+     */
+    String summary() {
+      List<String> lines = new ArrayList<>();
+      Ran last = null;
+      int times = 0;
+      for (Object step : steps()) {
+        if (step instanceof Ran ran && last != null && ran.prepared() == last.prepared()) {
+          times++;
+          continue;
+        }
+        if (last != null) {
+          lines.add(last + (times > 1 ? " (" + times + " times)" : ""));
+        }
+        last = step instanceof Ran ran ? ran : null;
+        times = 1;
+        if (last == null) {
+          lines.add(step instanceof Prepared prepared ? "prepared " + prepared.sql() : String.valueOf(step));
+        }
+      }
+      if (last != null) {
+        lines.add(last + (times > 1 ? " (" + times + " times)" : ""));
+      }
+      return String.join("; ", lines);
+    }
+
     /** The one prepared statement whose result has exactly the given columns: the select of the rows. */
     Prepared select(List<String> columns) {
       List<Prepared> selects = selects(columns);
@@ -93,10 +125,27 @@ final class CapturedQuery {
   /** A plain statement the source executed on its connection. */
   record Executed(String sql) {}
 
+  /** Where, among a prepared statement's setter calls, the source ran it. */
+  private static final Object RUN = new Object() {
+    @Override
+    public String toString() {
+      return "executeQuery";
+    }
+  };
+
+  /** The source ran a prepared statement, with its first {@code settings} setter calls made. */
+  record Ran(Prepared prepared, int settings) {
+    @Override
+    public String toString() {
+      return "ran " + prepared.sql();
+    }
+  }
+
   /** A statement the source prepared: how, the setter calls made on it, and its result's columns once run. */
   static final class Prepared {
     private final Call prepare;
-    private final List<Call> settings = new ArrayList<>();
+    /** Setter calls, and {@link #RUN} where it was run. */
+    private final List<Object> settings = new ArrayList<>();
     private volatile List<String> columns = List.of();
 
     Prepared(Call prepare) {
@@ -107,7 +156,7 @@ final class CapturedQuery {
       return (String) prepare.args()[0];
     }
 
-    synchronized List<Call> settings() {
+    synchronized List<Object> settings() {
       return List.copyOf(settings);
     }
 
@@ -174,7 +223,7 @@ final class CapturedQuery {
       if (name.equals("prepareStatement") && result instanceof PreparedStatement statement) {
         Prepared prepared = new Prepared(new Call(method, args));
         session.add(prepared);
-        return preparedStatement(statement, prepared);
+        return preparedStatement(statement, prepared, session);
       }
       if (name.equals("createStatement") && result instanceof Statement statement) {
         return statement(statement, session);
@@ -195,7 +244,7 @@ final class CapturedQuery {
     });
   }
 
-  private static PreparedStatement preparedStatement(PreparedStatement statement, Prepared prepared) {
+  private static PreparedStatement preparedStatement(PreparedStatement statement, Prepared prepared, Session session) {
     return proxy(PreparedStatement.class, (proxy, method, args) -> {
       String name = method.getName();
       if (name.startsWith("set")) {
@@ -205,6 +254,10 @@ final class CapturedQuery {
       }
       Object result = invoke(method, statement, args);
       if (name.equals("executeQuery") && args == null) {
+        synchronized (prepared) {
+          prepared.settings.add(RUN);
+          session.add(new Ran(prepared, prepared.settings.size()));
+        }
         ResultSetMetaData meta = ((ResultSet) result).getMetaData();
         List<String> labels = new ArrayList<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
@@ -229,50 +282,73 @@ final class CapturedQuery {
   }
 
   /**
-   * Makes the session's calls again on a plain connection of the data source, in order, running only
-   * the {@code select} of its prepared statements, and reads all its rows: each column with
-   * {@code getString} (character types), {@code getLong} (integers), {@code getBoolean} or
-   * {@code getObject} (anything else: timestamps, uuids, arrays).
+   * Makes the session's calls again on a plain connection of the data source, in order, runs each of
+   * its prepared statements as often as the source did with the same parameters, and reads all their
+   * rows: each column with {@code getString} (character types), {@code getLong} (integers),
+   * {@code getBoolean} or {@code getObject} (anything else: timestamps, uuids, arrays).
    *
-   * @return the rows read
+   * @return the rows read of {@code select}
    */
   static long replay(DataSource dataSource, Session session, Prepared select) throws SQLException {
     long rows = 0;
-    long values = 0;
+    Map<Prepared, PreparedStatement> statements = new IdentityHashMap<>();
+    Map<Prepared, Integer> applied = new IdentityHashMap<>();
     try (Connection connection = dataSource.getConnection()) {
-      for (Object step : session.steps()) {
-        if (step instanceof Call call) {
-          call.invoke(connection);
-        } else if (step instanceof Executed executed) {
-          try (Statement statement = connection.createStatement()) {
-            statement.execute(executed.sql());
-          }
-        } else if (step == select) {
-          try (PreparedStatement statement = (PreparedStatement) select.prepare.invoke(connection)) {
-            for (Call setting : select.settings()) {
-              setting.invoke(statement);
+      try {
+        for (Object step : session.steps()) {
+          if (step instanceof Call call) {
+            call.invoke(connection);
+          } else if (step instanceof Executed executed) {
+            try (Statement statement = connection.createStatement()) {
+              statement.execute(executed.sql());
             }
-            try (ResultSet rs = statement.executeQuery()) {
-              int[] kinds = kinds(rs.getMetaData());
-              while (rs.next()) {
-                rows++;
-                for (int i = 0; i < kinds.length; i++) {
-                  int column = i + 1;
-                  switch (kinds[i]) {
-                    case STRING -> values += rs.getString(column) == null ? 0 : 1;
-                    case LONG -> {
-                      rs.getLong(column);
-                      values += rs.wasNull() ? 0 : 1;
-                    }
-                    case BOOLEAN -> {
-                      rs.getBoolean(column);
-                      values += rs.wasNull() ? 0 : 1;
-                    }
-                    default -> values += rs.getObject(column) == null ? 0 : 1;
-                  }
-                }
+          } else if (step instanceof Prepared prepared) {
+            statements.put(prepared, (PreparedStatement) prepared.prepare.invoke(connection));
+            applied.put(prepared, 0);
+          } else if (step instanceof Ran ran) {
+            // Its setter calls up to this run, in order, then the run itself: in the order the source ran them.
+            PreparedStatement statement = statements.get(ran.prepared());
+            List<Object> settings = ran.prepared().settings();
+            for (int i = applied.get(ran.prepared()); i < ran.settings(); i++) {
+              if (settings.get(i) instanceof Call call) {
+                call.invoke(statement);
               }
             }
+            applied.put(ran.prepared(), ran.settings());
+            long read = readAll(statement);
+            rows += ran.prepared() == select ? read : 0;
+          }
+        }
+      } finally {
+        for (PreparedStatement statement : statements.values()) {
+          statement.close();
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Runs the statement and reads every value of every row; returns the rows. */
+  private static long readAll(PreparedStatement statement) throws SQLException {
+    long rows = 0;
+    long values = 0;
+    try (ResultSet rs = statement.executeQuery()) {
+      int[] kinds = kinds(rs.getMetaData());
+      while (rs.next()) {
+        rows++;
+        for (int i = 0; i < kinds.length; i++) {
+          int column = i + 1;
+          switch (kinds[i]) {
+            case STRING -> values += rs.getString(column) == null ? 0 : 1;
+            case LONG -> {
+              rs.getLong(column);
+              values += rs.wasNull() ? 0 : 1;
+            }
+            case BOOLEAN -> {
+              rs.getBoolean(column);
+              values += rs.wasNull() ? 0 : 1;
+            }
+            default -> values += rs.getObject(column) == null ? 0 : 1;
           }
         }
       }

@@ -231,7 +231,7 @@ public final class WholeExport {
             continue; // no format given: there is no export to read alike
           }
           if (round == 0) {
-            System.err.println("the plain read replays the source's session but its count: " + replayed.steps());
+            System.err.println("the plain read replays the source's session but its count: " + replayed.summary());
           }
           rounds.computeIfAbsent(PLAIN, key -> new ArrayList<>()).add(heap.measure(PLAIN, rows, () -> {
             long read = CapturedQuery.replay(dataSource, replayed, replayedSelect);
