@@ -21,8 +21,8 @@ import javax.sql.DataSource;
  * {@code team_id} — from an H2 or PostgreSQL database. A run selects its team's rows whose time
  * column lies in the interval; events with the same {@code uuid} are exported once (the earliest by
  * {@code timestamp}, then {@code _inserted_at}, then event name), which needs an index on
- * {@code (team_id, uuid)} to be fast ({@link #createReferenceTables} makes it). Rows stream through a cursor; the whole result is
- * never in memory.
+ * {@code (team_id, uuid)} to be fast ({@link #createReferenceTables} makes it). Rows stream through
+ * a cursor; the whole result is never in memory.
  *
  * <pre>{@code
  * RecordSource source = RecordSources.jdbcBuilder(dataSource)

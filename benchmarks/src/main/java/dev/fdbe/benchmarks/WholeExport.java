@@ -202,7 +202,7 @@ public final class WholeExport {
             rounds.computeIfAbsent(name, key -> new ArrayList<>()).add(heap.measure(name, rows,
                 () -> export(engine, rows, format, compression)));
             deleteContents(files);
-            // The read's connection, and the count's beside it (RecordCursor.countsConcurrently).
+            // The read's connection, and a count's beside it where the list of copies does not count.
             List<CapturedQuery.Session> reads = recorder.take().stream()
                 .filter(taken -> taken.reads(EventRows.COLUMNS)).toList();
             check(reads.size() == 1, name + " read its rows on " + reads.size() + " connections of the source, not one");

@@ -87,9 +87,11 @@ public final class InMemoryRecordSource implements RecordSource {
       order = order.thenComparing(r -> (String) r[index], Comparator.nullsFirst(Comparator.naturalOrder()));
     }
     if (query.model() == Model.EVENTS) {
-      // Of the copies of an event, the one inserted first wins, as in the JDBC source.
+      // Of the copies of an event, the one inserted first wins, then the first by event name, as in the JDBC source.
       int inserted = schema.indexOf("_inserted_at");
-      order = order.thenComparing(r -> (Long) r[inserted], Comparator.nullsLast(Comparator.naturalOrder()));
+      int name = schema.indexOf("event");
+      order = order.thenComparing(r -> (Long) r[inserted], Comparator.nullsLast(Comparator.naturalOrder()))
+          .thenComparing(r -> (String) r[name], Comparator.nullsLast(Comparator.naturalOrder()));
     }
     selected.sort(order);
     if (query.model() == Model.EVENTS) {

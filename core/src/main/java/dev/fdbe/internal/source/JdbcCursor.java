@@ -32,10 +32,20 @@ import org.jspecify.annotations.Nullable;
  * each value without further JDBC calls.
  *
  * <p>The statements are those of {@link SourceSql}. For events the cursor first lists the copied
- * uuids and skips their copies as it reads ({@link UuidCopies}), in one repeatable-read transaction
- * when the connection came in auto-commit mode (given back so, at the isolation level it had).
+ * uuids and skips their copies as it reads ({@link UuidCopies}), in one transaction that keeps one
+ * snapshot (repeatable read on PostgreSQL, snapshot on H2) when the connection came in auto-commit
+ * mode, given back so and at the isolation level it had. In a caller's transaction below repeatable
+ * read it reads the select that deduplicates in the database instead
+ * ({@link SourceSql#forTransaction}).
  */
 public final class JdbcCursor extends SourceCursor {
+  /**
+   * H2's SNAPSHOT isolation level ({@code org.h2.engine.Constants.TRANSACTION_SNAPSHOT}): every read
+   * of the transaction sees the database as at its first, which the list of copies and the select
+   * need; H2's REPEATABLE READ allows phantoms, and a copy inserted meanwhile is one.
+   */
+  private static final int H2_SNAPSHOT = 6;
+
   private final Connection connection;
   private final Dialect dialect;
   private final SourceSql sql;
@@ -53,9 +63,10 @@ public final class JdbcCursor extends SourceCursor {
   private boolean closed;
 
   private JdbcCursor(Connection connection, DataSource countConnections, Dialect dialect, PreparedStatement statement,
-      SourceSql sql, Schema schema, int uuidColumn, String table, boolean restoreAutoCommit, int restoreIsolation,
-      int fetchSize) {
-    super(schema.size(), uuidColumn, new SourceCount(countConnections, dialect, sql, table, fetchSize), sql, table);
+      SourceSql sql, Schema schema, int adjacentCopiesColumn, String table, boolean restoreAutoCommit,
+      int restoreIsolation, int fetchSize) {
+    super(schema.size(), adjacentCopiesColumn, new SourceCount(countConnections, dialect, sql, table, fetchSize), sql,
+        table);
     this.connection = connection;
     this.dialect = dialect;
     this.sql = sql;
@@ -81,19 +92,20 @@ public final class JdbcCursor extends SourceCursor {
       SourceQuery query, String table, String timeColumn, int fetchSize) throws SQLException {
     Model model = query.model();
     Schema schema = model.schema();
-    SourceSql sql = SourceSql.of(dialect, query, table, timeColumn);
+    SourceSql planned = SourceSql.of(dialect, query, table, timeColumn);
 
     boolean autoCommit = connection.getAutoCommit();
-    boolean ownTransaction = autoCommit && (dialect == Dialect.POSTGRESQL || sql.copies() != null);
+    boolean ownTransaction = autoCommit && (dialect == Dialect.POSTGRESQL || planned.copies() != null);
     int restoreIsolation = KEEP_ISOLATION;
     PreparedStatement statement = null;
     try {
+      SourceSql sql = planned.forTransaction(connection, ownTransaction);
       if (dialect == Dialect.H2) {
         SourceCount.lazy(connection, true);
         if (ownTransaction) {
           // The list of copies and the select read one snapshot (UuidCopies#read); on H2 the session holds the level.
           restoreIsolation = connection.getTransactionIsolation();
-          connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+          connection.setTransactionIsolation(H2_SNAPSHOT);
         }
       }
       if (ownTransaction) {
@@ -109,8 +121,20 @@ public final class JdbcCursor extends SourceCursor {
       if (statement != null) {
         statement.close();
       }
+      if (dialect == Dialect.H2) {
+        eagerQuietly(connection);
+      }
       release(connection, ownTransaction, restoreIsolation);
       throw e;
+    }
+  }
+
+  /** Turns H2's lazy query execution off again, which a pooled connection would otherwise keep. */
+  private static void eagerQuietly(Connection connection) {
+    try {
+      SourceCount.lazy(connection, false);
+    } catch (SQLException ignored) {
+      // The connection is released next; a session that cannot take the setting is closed all the same.
     }
   }
 
@@ -229,7 +253,8 @@ public final class JdbcCursor extends SourceCursor {
     if (cancelled) {
       throw new SQLException("reading was cancelled"); // the count's thread asked after a cancel
     }
-    return UuidCopies.read(connection, sql.copies(), schema, restoreAutoCommit, listing -> running = listing);
+    return UuidCopies.read(connection, sql.copies(), schema, restoreAutoCommit, listing -> running = listing,
+        () -> cancelled || counter.stopped());
   }
 
   @Override
@@ -260,12 +285,12 @@ public final class JdbcCursor extends SourceCursor {
         rs.close();
       }
       statement.close();
-      if (dialect == Dialect.H2) {
-        SourceCount.lazy(connection, false);
-      }
     } catch (SQLException ignored) {
       // Releasing the connection below ends whatever is left.
     } finally {
+      if (dialect == Dialect.H2) {
+        eagerQuietly(connection);
+      }
       release(connection, restoreAutoCommit, restoreIsolation);
     }
   }

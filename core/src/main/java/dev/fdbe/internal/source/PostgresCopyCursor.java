@@ -109,7 +109,8 @@ final class PostgresCopyCursor extends SourceCursor {
     if (base == null || !base.getQueryExecutor().getIntegerDateTimes()) {
       return null; // a server from before 10 may send timestamps as floating point: the result set reads those
     }
-    SourceSql sql = SourceSql.of(Dialect.POSTGRESQL, query, table, timeColumn);
+    boolean autoCommit = connection.getAutoCommit();
+    SourceSql sql = SourceSql.of(Dialect.POSTGRESQL, query, table, timeColumn).forTransaction(connection, autoCommit);
     String select = withLiterals(sql.select(), sql.params(), base.getStandardConformingStrings());
     if (select == null) {
       return null;
@@ -117,7 +118,6 @@ final class PostgresCopyCursor extends SourceCursor {
     String distinct = sql.copies() == null ? null
         : withLiterals(sql.copies().distinct(), sql.copies().distinctParams(), base.getStandardConformingStrings());
     Schema schema = query.model().schema();
-    boolean autoCommit = connection.getAutoCommit();
     Kind[] kinds;
     try (PreparedStatement describe = connection.prepareStatement(select)) {
       // One Parse/Describe round trip, nothing executed: COPY's binary rows do not say their types.
@@ -301,7 +301,8 @@ final class PostgresCopyCursor extends SourceCursor {
   protected @Nullable UuidCopies listCopies() throws SQLException {
     runs();
     try {
-      return UuidCopies.read(connection, sql.copies(), schema, restoreAutoCommit, listing -> { });
+      return UuidCopies.read(connection, sql.copies(), schema, restoreAutoCommit, listing -> { },
+          () -> cancelled || counter.stopped());
     } finally {
       stopped();
     }

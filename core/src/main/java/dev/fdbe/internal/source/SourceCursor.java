@@ -35,7 +35,7 @@ abstract class SourceCursor implements RecordCursor {
    */
   private final int adjacentCopiesColumn;
   /** {@link #adjacentCopiesColumn} while reading that select, whose exact copies are skipped; otherwise -1. */
-  private int uuidColumn = -1;
+  private int uuidColumn;
   private String previousUuid;
   /** The copied uuids of events, listed when the cursor starts ({@link #readsDistinct}). */
   private UuidCopies copies = UuidCopies.NONE;
@@ -53,6 +53,7 @@ abstract class SourceCursor implements RecordCursor {
 
   SourceCursor(int columns, int adjacentCopiesColumn, SourceCount counter, SourceSql sql, String table) {
     this.adjacentCopiesColumn = adjacentCopiesColumn;
+    this.uuidColumn = sql.copies() == null ? adjacentCopiesColumn : -1; // no list: the select deduplicates
     this.counter = counter;
     this.listedBy = sql.copies();
     this.table = table;
@@ -65,7 +66,7 @@ abstract class SourceCursor implements RecordCursor {
   /**
    * Whether the row just read is a copy of an event already exported: a copy that {@link UuidCopies}
    * lists or, while reading H2's select that deduplicates in the database, an exact copy (same uuid,
-   * time and {@code _inserted_at}) that it keeps next to the first.
+   * time, {@code _inserted_at} and event) that it keeps next to the first.
    */
   protected final boolean skipsCopy() {
     return repeatsUuid() || copies.skips(nulls, longs, strings);
@@ -230,17 +231,20 @@ abstract class SourceCursor implements RecordCursor {
         connection.rollback();
         connection.setAutoCommit(true);
       }
+    } catch (SQLException ignored) {
+      // Closing the connection below releases whatever is left.
+    }
+    try {
       if (restoreIsolation != KEEP_ISOLATION) {
         connection.setTransactionIsolation(restoreIsolation);
       }
     } catch (SQLException ignored) {
-      // Closing the connection below releases whatever is left.
-    } finally {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // Nothing more can be done for a connection that fails to close.
-      }
+      // As above: a connection that cannot take its level back is closed all the same.
+    }
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // Nothing more can be done for a connection that fails to close.
     }
   }
 }

@@ -4,6 +4,8 @@ import dev.fdbe.Model;
 import dev.fdbe.internal.store.Dialect;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.SourceQuery;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The statements that select a query's rows from a reference table, and count them: both are built
  * from one selection (the same tables, predicate, event filters and uuid deduplication), so that the
- * count is of exactly the rows the select returns.
+ * count is of exactly the rows the cursor over the select returns.
  *
  * <p>The select orders by team, the time column, then the model's key columns. For events, the
  * select is the plain ordered read and the cursor drops the copies, told which by {@link #copies}
@@ -73,8 +75,8 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
    * ({@link UuidCopies}). (H2 serves neither {@code uuid = ANY(?)} nor a long {@code IN} list nor a
    * join with {@code UNNEST} of an array through that index; one uuid per statement it does, in
    * about 80 microseconds.) Its {@code distinct} is the select
-   * that keeps each uuid's earliest row by an anti-join per row: the export's select until the list
-   * replaced it, which costs a lookup of every row's uuid.
+   * that keeps each uuid's earliest row by an anti-join per row (the export's select until the list
+   * replaced it), which costs a lookup of every row's uuid.
    *
    * <p>Either way the list counts: without event filters or earlier slices the number of distinct
    * uuids is exactly the rows the cursor returns ({@code counts}), so the cursor's count needs no
@@ -100,6 +102,21 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
       listParams = List.copyOf(listParams);
       distinctParams = List.copyOf(distinctParams);
     }
+  }
+
+  /**
+   * The statements to run in the connection's transaction: these, unless they list copies first and
+   * the transaction is the caller's ({@code ownTransaction} false) at an isolation level below
+   * repeatable read, where the list and the select could see different rows (a copy committed in
+   * between would be exported twice); then the select that deduplicates in the database, counted
+   * by its own statement.
+   */
+  SourceSql forTransaction(Connection connection, boolean ownTransaction) throws SQLException {
+    if (copies == null || ownTransaction
+        || connection.getTransactionIsolation() >= Connection.TRANSACTION_REPEATABLE_READ) {
+      return this;
+    }
+    return new SourceSql(copies.distinct(), copies.distinctParams(), count, countParams, countsKeys, null);
   }
 
   /** The statements of a query on the model's table and time column, in the database's dialect. */
@@ -195,9 +212,9 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
   /**
    * Where the events of the interval come from on H2 when deduplicating in the database, each uuid
    * once: the earliest by time, then {@code _inserted_at}, then event (the order of
-   * {@link Copies#lookup()}), streamed through the (team_id, time, uuid) index with an anti-join on
-   * (team_id, uuid); rows equal in all four remain and come out adjacent, for the cursor to skip all
-   * but the first. A later slice of a run
+   * {@link Copies#lookup()}), streamed through the (team_id, time, uuid, _inserted_at) index with an
+   * anti-join on (team_id, uuid, time, _inserted_at); rows equal in all four remain and come out
+   * adjacent, for the cursor to skip all but the first. A later slice of a run
    * also skips events whose uuid occurs earlier in the run ({@link SourceQuery#seenFrom()}), so a
    * sliced run exports what the whole run would.
    */
@@ -208,11 +225,10 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
     Object start = OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC);
     Object end = params.get(params.size() - 1);
     // Earlier: by time, then _inserted_at (a null after any other), then event, as the list orders them.
-    String time = timeColumn;
     sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
-        .append(" AND d.uuid = e.uuid AND d.").append(time).append(" >= ? AND d.").append(time).append(" < ?")
-        .append(" AND (d.").append(time).append(" < e.").append(time).append(" OR (d.").append(time).append(" = e.")
-        .append(time).append(" AND (d._inserted_at < e._inserted_at")
+        .append(" AND d.uuid = e.uuid AND d.").append(timeColumn).append(" >= ? AND d.").append(timeColumn)
+        .append(" < ? AND (d.").append(timeColumn).append(" < e.").append(timeColumn).append(" OR (d.")
+        .append(timeColumn).append(" = e.").append(timeColumn).append(" AND (d._inserted_at < e._inserted_at")
         .append(" OR (d._inserted_at IS NOT NULL AND e._inserted_at IS NULL)")
         .append(" OR (d._inserted_at IS NOT DISTINCT FROM e._inserted_at AND d.event < e.event)))))");
     params.add(start);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -58,6 +59,13 @@ final class UuidCopies {
       this.inserted = inserted;
       this.event = event;
     }
+
+    /** The row of a list's result set: time, {@code _inserted_at} and event in columns 2 to 4. */
+    static Earliest of(ResultSet row) throws SQLException {
+      OffsetDateTime inserted = row.getObject(3, OffsetDateTime.class);
+      return new Earliest(Micros.of(row.getObject(2, OffsetDateTime.class).toInstant()),
+          inserted == null ? null : Micros.of(inserted.toInstant()), row.getString(4));
+    }
   }
 
   private UuidCopies(Map<String, Earliest> earliest, int uuidColumn, int timeColumn, int insertedColumn,
@@ -79,11 +87,13 @@ final class UuidCopies {
    * {@link #CAP} copied uuids, or on H2 more than {@link #MAX_LOOKUPS} to look up.
    *
    * @param running told of each statement as it starts, so that a cancel can reach it
+   * @param stopped whether the cursor was cancelled or closed, asked between H2's statements (whose
+   *     cancel reaches only a statement running)
    */
   static @Nullable UuidCopies read(Connection connection, SourceSql.Copies copies, Schema schema,
-      boolean ownTransaction, Consumer<Statement> running) throws SQLException {
+      boolean ownTransaction, Consumer<Statement> running, BooleanSupplier stopped) throws SQLException {
     if (copies.lookup() != null) {
-      return scan(connection, copies, schema, running);
+      return scan(connection, copies, schema, running, stopped);
     }
     if (ownTransaction) {
       try (Statement isolation = connection.createStatement()) {
@@ -109,9 +119,7 @@ final class UuidCopies {
           if (earliest.size() == CAP) {
             return null;
           }
-          OffsetDateTime inserted = rows.getObject(3, OffsetDateTime.class);
-          earliest.put(rows.getString(1), new Earliest(Micros.of(rows.getObject(2, OffsetDateTime.class).toInstant()),
-              inserted == null ? null : Micros.of(inserted.toInstant()), rows.getString(4)));
+          earliest.put(rows.getString(1), Earliest.of(rows));
         }
       }
     }
@@ -124,7 +132,7 @@ final class UuidCopies {
    * up the rows of each it may have seen before, earliest first.
    */
   private static @Nullable UuidCopies scan(Connection connection, SourceSql.Copies copies, Schema schema,
-      Consumer<Statement> running) throws SQLException {
+      Consumer<Statement> running, BooleanSupplier stopped) throws SQLException {
     Seen seen = new Seen();
     Set<UUID> maybeSeen = new HashSet<>();
     long rows = 0;
@@ -136,7 +144,9 @@ final class UuidCopies {
       }
       try (ResultSet uuids = list.executeQuery()) {
         while (uuids.next()) {
-          rows++;
+          if ((++rows & 0xfff) == 0 && stopped.getAsBoolean()) {
+            throw new SQLException("reading was cancelled");
+          }
           UUID uuid = uuids.getObject(1, UUID.class);
           if (!seen.add(uuid) && maybeSeen.add(uuid) && maybeSeen.size() > MAX_LOOKUPS) {
             return null;
@@ -154,15 +164,16 @@ final class UuidCopies {
         lookup.setObject(3, interval.get(1));
         lookup.setObject(4, interval.get(2));
         for (UUID uuid : maybeSeen) {
+          if (stopped.getAsBoolean()) {
+            throw new SQLException("reading was cancelled");
+          }
           lookup.setObject(2, uuid);
           try (ResultSet found = lookup.executeQuery()) {
             if (!found.next()) {
               continue; // deleted since the scan: possible only outside a transaction of the cursor's own
             }
             String key = found.getString(1);
-            OffsetDateTime inserted = found.getObject(3, OffsetDateTime.class);
-            Earliest first = new Earliest(Micros.of(found.getObject(2, OffsetDateTime.class).toInstant()),
-                inserted == null ? null : Micros.of(inserted.toInstant()), found.getString(4));
+            Earliest first = Earliest.of(found);
             long more = 0;
             while (found.next()) {
               more++;

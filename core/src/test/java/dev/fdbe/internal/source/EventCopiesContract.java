@@ -147,6 +147,23 @@ abstract class EventCopiesContract {
   }
 
   @Test
+  void rowsInsertedAfterTheListAreNotRead() throws SQLException {
+    insert(List.of(event(1, "a", 1), event(2, "b", 2), event(2, "b later", 3)));
+    List<RecordCursor> opened = cursors(dataSource, dataSource, query(WHOLE, List.of(), List.of()));
+    opened.subList(1, opened.size()).forEach(RecordCursor::close);
+    try (RecordCursor cursor = opened.get(0)) {
+      assertThat(cursor.count()).as("counted by the list, which ran now").hasValue(2);
+      // A copy of a uuid the list saw once, and a new uuid: the select reads the list's snapshot, without either.
+      insert(List.of(event(1, "a later copy", 4), event(3, "new", 5)));
+      List<String> rows = new ArrayList<>();
+      while (cursor.next()) {
+        rows.add(Long.parseLong(cursor.getString(0).substring(24)) + ":" + cursor.getString(1));
+      }
+      assertThat(rows).containsExactly("1:a", "2:b");
+    }
+  }
+
+  @Test
   void aLaterSliceSkipsUuidsOfEarlierSlices() throws SQLException {
     insert(List.of(event(1, "morning", 1), event(1, "afternoon", 13), event(1, "afternoon", 14),
         event(2, "afternoon", 15), event(2, "afternoon", 15), event(2, "later", 16),

@@ -162,7 +162,7 @@ abstract class SourceCountContractTest {
   }
 
   @Test
-  void theJdbcCursorCountsOnAConnectionOfItsOwnWhileItsRowsAreRead() throws Exception {
+  void theJdbcCursorCountsOnAnotherThreadWhileItsRowsAreRead() throws Exception {
     SourceQuery query = new SourceQuery(TEAM, Model.EVENTS, WHOLE, List.of(), List.of());
     long expected;
     try (RecordCursor cursor = memory.open(query)) {
