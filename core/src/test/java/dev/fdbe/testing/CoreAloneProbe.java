@@ -72,6 +72,7 @@ public final class CoreAloneProbe implements Callable<Map<String, String>> {
       case "getMetaData" -> Proxy.newProxyInstance(CoreAloneProbe.class.getClassLoader(),
           new Class<?>[] {DatabaseMetaData.class}, metaData);
       case "getAutoCommit", "isWrapperFor" -> false;
+      case "getTransactionIsolation" -> Connection.TRANSACTION_READ_COMMITTED;
       case "prepareStatement", "createStatement" -> throw new SQLException("no server behind this probe", "08001");
       default -> null;
     };
