@@ -103,12 +103,7 @@ final class UuidCopies {
     }
     Map<String, Earliest> earliest = new HashMap<>();
     long uuids = -1;
-    try (PreparedStatement list = connection.prepareStatement(copies.list())) {
-      running.accept(list);
-      List<Object> params = copies.listParams();
-      for (int i = 0; i < params.size(); i++) {
-        list.setObject(i + 1, params.get(i));
-      }
+    try (PreparedStatement list = listStatement(connection, copies, running)) {
       try (ResultSet rows = list.executeQuery()) {
         while (rows.next()) {
           long number = rows.getLong(5);
@@ -123,6 +118,29 @@ final class UuidCopies {
         }
       }
     }
+    return listed(earliest, schema, copies, uuids);
+  }
+
+  /** The list's statement, prepared with its parameters bound and made known to a cancel ({@code running}). */
+  private static PreparedStatement listStatement(Connection connection, SourceSql.Copies copies,
+      Consumer<Statement> running) throws SQLException {
+    PreparedStatement list = connection.prepareStatement(copies.list());
+    try {
+      running.accept(list);
+      List<Object> params = copies.listParams();
+      for (int i = 0; i < params.size(); i++) {
+        list.setObject(i + 1, params.get(i));
+      }
+      return list;
+    } catch (SQLException | RuntimeException e) {
+      list.close();
+      throw e;
+    }
+  }
+
+  /** The copies listed, for rows of the schema, with the interval's number of distinct uuids (-1: unknown). */
+  private static UuidCopies listed(Map<String, Earliest> earliest, Schema schema, SourceSql.Copies copies,
+      long uuids) {
     return new UuidCopies(earliest, schema.indexOf("uuid"), schema.indexOf(copies.timeColumn()),
         schema.indexOf("_inserted_at"), schema.indexOf("event"), uuids);
   }
@@ -136,12 +154,7 @@ final class UuidCopies {
     Seen seen = new Seen();
     Set<UUID> maybeSeen = new HashSet<>();
     long rows = 0;
-    try (PreparedStatement list = connection.prepareStatement(copies.list())) {
-      running.accept(list);
-      List<Object> params = copies.listParams();
-      for (int i = 0; i < params.size(); i++) {
-        list.setObject(i + 1, params.get(i));
-      }
+    try (PreparedStatement list = listStatement(connection, copies, running)) {
       try (ResultSet uuids = list.executeQuery()) {
         while (uuids.next()) {
           if ((++rows & 0xfff) == 0 && stopped.getAsBoolean()) {
@@ -189,8 +202,7 @@ final class UuidCopies {
         }
       }
     }
-    return new UuidCopies(earliest, schema.indexOf("uuid"), schema.indexOf(copies.timeColumn()),
-        schema.indexOf("_inserted_at"), schema.indexOf("event"), rows - copied);
+    return listed(earliest, schema, copies, rows - copied);
   }
 
   /**
