@@ -70,7 +70,7 @@ final class FdbeServer {
 
   /** Starts serving requests with the handler. */
   void start(Handler api) throws Exception {
-    server.setHandler(new GracefulHandler(api));
+    server.setHandler(new GracefulHandler(new UnreadBodies(api)));
     server.start();
   }
 

@@ -126,7 +126,7 @@ final class HttpApi extends Handler.Abstract {
       if (error.retryAfterSeconds() > 0) {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, error.retryAfterSeconds());
       }
-      write(response, RefusedBody.discardThen(request, response, callback), error.status(), JsonBodies.error(error));
+      write(response, callback, error.status(), JsonBodies.error(error));
     }
     return true;
   }
@@ -368,14 +368,13 @@ final class HttpApi extends Handler.Abstract {
   }
 
   /**
-   * The whole request body, at most {@code maxBodyBytes}. A larger body is refused with a 400 and
-   * marked for {@link RefusedBody}, which reads and drops the rest after the answer; the body is read
-   * from Jetty's chunks directly, not through an input stream, whose closing would fail the rest.
+   * The whole request body, at most {@code maxBodyBytes}. A larger body is refused with a 400, and
+   * {@link UnreadBodies} reads and drops the rest; the body is read from Jetty's chunks directly, not
+   * through an input stream, whose closing would fail the rest.
    */
   private byte[] body(Request request) throws IOException {
     long declared = request.getLength();
     if (declared > maxBodyBytes) {
-      RefusedBody.mark(request);
       throw ApiError.invalid(null, "the request body is " + declared + " bytes; at most " + maxBodyBytes + " are accepted");
     }
     byte[] body = new byte[declared >= 0 ? (int) declared : 8192];
@@ -392,7 +391,6 @@ final class HttpApi extends Handler.Abstract {
       int size = chunk.remaining();
       if (length + (long) size > maxBodyBytes) {
         chunk.release();
-        RefusedBody.mark(request);
         throw ApiError.invalid(null, "the request body is larger than " + maxBodyBytes + " bytes");
       }
       if (length + size > body.length) {

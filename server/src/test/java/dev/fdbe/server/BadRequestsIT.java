@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -264,6 +266,79 @@ class BadRequestsIT {
       assertThat(response).startsWith("HTTP/1.1 400").contains("the request body could not be read whole")
           .doesNotContain("incident");
     }
+  }
+
+  /**
+   * An answer sent before its request's body has arrived leaves the connection either usable for
+   * the next request or announced as closing ({@code Connection: close}): never silently closed
+   * after an answer that let the client keep it, which a pooling client (the JDK's among them)
+   * reuses and finds closed. The client sends the headers of each request, reads the whole answer,
+   * and only then sends the body and a second request on the same connection.
+   */
+  @ParameterizedTest(name = "{0} {1} {3}")
+  @MethodSource("answeredBeforeTheirBody")
+  void anAnswerBeforeTheBodyLeavesTheConnectionUsableOrSaysItCloses(String method, String path, String key,
+      String framing, int status) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.base.getPort())) {
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write((method + " " + path.replace("{run}", completed) + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+          + key + "\r\nContent-Type: application/json\r\n" + framing + "\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String head = head(in);
+      assertThat(head).startsWith("HTTP/1.1 " + status);
+      in.readNBytes(contentLength(head));
+      boolean closing = head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n");
+      try {
+        String body = framing.contains("chunked") ? "2\r\n{}\r\n0\r\n\r\n" : "{}";
+        out.write((body + "GET /_health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+      } catch (IOException closed) {
+        assertThat(closing).as("closed after an answer that did not say so: %s", head).isTrue();
+        return;
+      }
+      String next = head(in);
+      if (framing.contains("Expect")) {
+        assertThat(closing).as("a body never invited is not waited for: %s", head).isTrue();
+      }
+      if (!closing) {
+        assertThat(next).as("the connection was kept: the next request is answered").startsWith("HTTP/1.1 200");
+      }
+    }
+  }
+
+  static List<Arguments> answeredBeforeTheirBody() {
+    String length = "Content-Length: 2";
+    return List.of(
+        Arguments.of("PUT", RUNS + "{run}/", TestServer.KEY, length, 405),
+        Arguments.of("POST", RUNS + "{run}/download/", TestServer.KEY, length, 405),
+        Arguments.of("POST", RUNS + "{run}/download/", TestServer.KEY, "Transfer-Encoding: chunked", 405),
+        Arguments.of("POST", RUNS + "{run}/download/", TestServer.KEY, length + "\r\nExpect: 100-continue", 405),
+        Arguments.of("POST", RUNS, "fdbe_not_a_key_0123456789", length, 401),
+        Arguments.of("POST", RUNS + "{run}/cancel/", TestServer.KEY, length, 400),
+        Arguments.of("GET", RUNS, TestServer.KEY, length, 200),
+        Arguments.of("GET", "/_health", "", length, 200));
+  }
+
+  /** The status line and headers of the next answer, through the blank line; empty at the end of the stream. */
+  private static String head(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int b;
+    while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0) {
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
+  private static int contentLength(String head) {
+    for (String line : head.split("\r\n")) {
+      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        return Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
+      }
+    }
+    throw new AssertionError("no Content-Length in " + head);
   }
 
   /**
