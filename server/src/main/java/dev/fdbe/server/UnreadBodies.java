@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
  * said so, a client that pools connections (the JDK's among them) keeps it, sends its next request
  * on it and finds it closed, before any answer, which it may not retry.
  *
- * <p>When the answer begins (its first write), whatever has arrived of the body is read and
- * dropped. If that reaches the body's end, the connection stays open as usual. Otherwise the answer
- * carries {@code Connection: close}, and after it the rest of the body is read and dropped without
+ * <p>When the answer begins (its first write, or the exchange's completion when the handler wrote
+ * nothing, as for a redirect), whatever has arrived of the body is read and dropped. If that
+ * reaches the body's end, the connection stays open as usual. Otherwise the answer carries
+ * {@code Connection: close}, and after it the rest of the body is read and dropped without
  * blocking a thread, until it ends, until {@link #MAX_BYTES} in all have been dropped, or until
  * {@link #QUIET_NANOS} pass without a byte (a client that declared more than it sends); then the
  * exchange completes and Jetty closes the connection. Reading the rest matters: a connection
@@ -37,8 +38,11 @@ import org.jspecify.annotations.Nullable;
 final class UnreadBodies extends Handler.Wrapper {
   /** How much of a body the answer did not read is read and dropped at most. */
   static final long MAX_BYTES = 8L * 1024 * 1024;
-  /** How long the drop after the answer waits for the next byte before it gives up. */
-  static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * How long the drop after the answer waits for the next byte before it gives up: long enough that
+   * a busy machine's pause between two reads is not taken for a client that stopped sending.
+   */
+  static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   UnreadBodies(Handler handler) {
     super(handler);
@@ -51,7 +55,9 @@ final class UnreadBodies extends Handler.Wrapper {
       return super.handle(request, response, callback); // no body
     }
     Exchange exchange = new Exchange(request, callback);
-    return super.handle(exchange.new Reading(request), exchange.new Answer(request, response), exchange.new Done());
+    Exchange.Reading reading = exchange.new Reading(request);
+    exchange.answer = exchange.new Answer(reading, response);
+    return super.handle(reading, exchange.answer, exchange.new Done());
   }
 
   /** One request with a body: what the handler read of it, and what is left to drop. */
@@ -59,6 +65,7 @@ final class UnreadBodies extends Handler.Wrapper {
     private final Request request;
     private final Callback callback;
     private final Scheduler scheduler;
+    private @Nullable Answer answer;
     private volatile boolean readAny;
     private volatile boolean ended;
     private volatile boolean answered;
@@ -107,7 +114,11 @@ final class UnreadBodies extends Handler.Wrapper {
       }
     }
 
-    /** The handler's callback: completes the exchange once the rest of the body is dropped. */
+    /**
+     * The handler's callback: completes the exchange once the rest of the body is dropped. An
+     * exchange the handler completed without writing (a redirect's empty answer) has its answer
+     * written here, through {@link Answer}, as Jetty would write it.
+     */
     final class Done extends Callback.Nested {
       Done() {
         super(callback);
@@ -115,10 +126,19 @@ final class UnreadBodies extends Handler.Wrapper {
 
       @Override
       public void succeeded() {
+        Answer written = answer;
+        if (!answered && written != null && !written.isCommitted()) {
+          written.write(true, null, Callback.from(this::afterAnswer, this::failed));
+        } else {
+          afterAnswer();
+        }
+      }
+
+      private void afterAnswer() {
         if (dropAfter) {
           startDropping();
         } else {
-          super.succeeded();
+          callback.succeeded();
         }
       }
     }
@@ -129,7 +149,8 @@ final class UnreadBodies extends Handler.Wrapper {
         return;
       }
       if (!readAny && request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) {
-        closeAfter(response); // not invited, so not sent: reading now would invite it
+        // Not invited, so not sent; dropping it would invite it (Jetty sends 100 Continue on demand).
+        closeAfter(response);
         return;
       }
       while (left > 0) {
@@ -137,8 +158,12 @@ final class UnreadBodies extends Handler.Wrapper {
         if (chunk == null) {
           break;
         }
+        if (Content.Chunk.isFailure(chunk)) {
+          closeAfter(response); // the body cannot be read to its end: nothing left to drop
+          return;
+        }
         left -= chunk.remaining();
-        boolean end = chunk.isLast() || Content.Chunk.isFailure(chunk);
+        boolean end = chunk.isLast();
         chunk.release();
         if (end) {
           ended = true;

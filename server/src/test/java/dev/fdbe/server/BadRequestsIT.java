@@ -309,6 +309,36 @@ class BadRequestsIT {
     }
   }
 
+  /**
+   * The same requests with their body sent at once, and the next request right behind it, in one
+   * write: the body has arrived when the answer begins, so the connection is kept, and the next
+   * request is answered on it.
+   */
+  @ParameterizedTest(name = "{0} {1} {3}")
+  @MethodSource("sentWithTheirBody")
+  void aBodyThatArrivedWithItsRequestKeepsTheConnection(String method, String path, String key, String framing,
+      int status) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.base.getPort())) {
+      socket.setSoTimeout(60_000);
+      String body = framing.contains("chunked") ? "2\r\n{}\r\n0\r\n\r\n" : "{}";
+      socket.getOutputStream().write((method + " " + path.replace("{run}", completed) + " HTTP/1.1\r\nHost: x\r\n"
+          + "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\n" + framing + "\r\n\r\n" + body
+          + "GET /_health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      String head = head(in);
+      assertThat(head).startsWith("HTTP/1.1 " + status);
+      assertThat(head.toLowerCase(Locale.ROOT)).doesNotContain("\r\nconnection: close\r\n");
+      in.readNBytes(contentLength(head));
+      assertThat(head(in)).as("the next request, on the same connection").startsWith("HTTP/1.1 200");
+    }
+  }
+
+  /** The requests above but the one that waits to be invited to send its body. */
+  static List<Arguments> sentWithTheirBody() {
+    return answeredBeforeTheirBody().stream().filter(request -> !request.get()[3].toString().contains("Expect"))
+        .toList();
+  }
+
   static List<Arguments> answeredBeforeTheirBody() {
     String length = "Content-Length: 2";
     return List.of(
