@@ -56,8 +56,6 @@ class H2EventCopiesTest extends EventCopiesContract {
         + " + i.X * INTERVAL '1' SECOND + c.X * INTERVAL '1' HOUR,"
         + " TIMESTAMP WITH TIME ZONE '2026-11-22 00:00:00+00'"
         + " FROM SYSTEM_RANGE(1, " + uuids + ") i, SYSTEM_RANGE(0, 1) c");
-    statement.execute("INSERT INTO events SELECT * FROM events WHERE uuid = '00000000-0000-0000-0000-000000000007'"
-        + " AND event = 'first'");
   }
 
   @Test

@@ -48,7 +48,5 @@ class PostgresEventCopiesTest extends EventCopiesContract {
         + " TIMESTAMPTZ '2026-11-20 00:00:00+00' + i * INTERVAL '1 second' + c * INTERVAL '1 hour',"
         + " TIMESTAMPTZ '2026-11-22 00:00:00+00'"
         + " FROM generate_series(1, " + uuids + ") i, generate_series(0, 1) c");
-    statement.execute("INSERT INTO events SELECT * FROM events WHERE uuid = '00000000-0000-0000-0000-000000000007'"
-        + " AND event = 'first'");
   }
 }
