@@ -10,24 +10,12 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Parquet's codec factory over {@link ColumnCodec}, so that parquet-java never reaches for Hadoop's
- * codec classes. One factory serves one file; it counts the pages it compresses and their
- * compressed bytes, which is how the writer knows exactly what the pages it has closed will take
- * in the file. Not thread-safe, like the writer and reader it serves.
+ * codec classes: for this format's reader, and for {@code ParquetWriter}s of users who want the
+ * codecs this format writes with ({@link ParquetFormat#codecFactory()}). One factory serves one
+ * file. Not thread-safe, like the reader or writer it serves.
  */
 final class ColumnCodecs implements CompressionCodecFactory {
   private final List<ColumnCodec.PageCodec> opened = new ArrayList<>();
-  private long pages;
-  private long compressedBytes;
-
-  /** The pages compressed so far, dictionary pages included. */
-  long pages() {
-    return pages;
-  }
-
-  /** The compressed bytes of those pages, page headers not included. */
-  long compressedBytes() {
-    return compressedBytes;
-  }
 
   @Override
   public BytesInputCompressor getCompressor(CompressionCodecName codecName) {
@@ -39,7 +27,6 @@ final class ColumnCodecs implements CompressionCodecFactory {
       @Override
       public BytesInput compress(BytesInput bytes) throws IOException {
         if (codec == ColumnCodec.UNCOMPRESSED) {
-          count(bytes.size());
           return bytes;
         }
         byte[] input = bytes.toByteArray();
@@ -48,7 +35,6 @@ final class ColumnCodecs implements CompressionCodecFactory {
           output = new byte[bound];
         }
         int length = pageCodec.compress(input, input.length, output);
-        count(length);
         // The page writer copies the result before the next call, so the output array is reused.
         return BytesInput.from(output, 0, length);
       }
@@ -63,11 +49,6 @@ final class ColumnCodecs implements CompressionCodecFactory {
         pageCodec.close();
       }
     };
-  }
-
-  private void count(long length) {
-    pages++;
-    compressedBytes += length;
   }
 
   @Override

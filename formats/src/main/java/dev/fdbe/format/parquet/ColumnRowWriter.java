@@ -5,22 +5,19 @@ import dev.fdbe.schema.Row;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
-import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 
 /**
- * Writes staged rows' values straight into parquet-java's column writers, one per leaf column,
- * and their row groups into a {@link ParquetFileWriter}: what parquet-java's {@code ParquetWriter}
- * does, without its record layer (a record consumer that walks the schema for every field of every
- * row) and with one page compressor shared by every column.
+ * Writes staged rows' values into one {@link ColumnChunkWriter} per leaf column, and their row
+ * groups into a {@link ParquetFileWriter}, which writes page headers, checksums, column and offset
+ * indexes and the footer: what parquet-java's {@code ParquetWriter} does with its record layer,
+ * column writers and page store, in fewer steps (no record consumer walking the schema for every
+ * field, levels kept as bytes and encoded once per page, each page's bytes copied once after
+ * compression).
  *
  * <p>Each schema column is one leaf. A plain column's definition level is its maximum when the value
  * is there, 0 when it is null. A string list is Parquet's 3-level list
@@ -28,104 +25,115 @@ import org.apache.parquet.io.api.Binary;
  * the level of the list itself, an element repeats at level 1 after the first and is one level
  * below the maximum when null.
  *
- * <p>The open row group lives in a column store and a page store that are replaced after each
- * flush; {@link #bufferedBytes} is what they hold (closed pages compressed with headers, open
- * pages uncompressed). Not thread-safe.
+ * <p>{@link #bufferedBytes} is what the open row group holds: closed pages compressed, with a page
+ * header's upper bound each, and open pages uncompressed. Not thread-safe.
  */
 final class ColumnRowWriter {
   private final ParquetSchema schema;
   private final ColumnType[] types;
-  private final ColumnDescriptor[] leaves;
   private final int[] maxDefinition;
-  private final ParquetProperties properties;
-  private final BytesInputCompressor compressor;
   private final ParquetFileWriter file;
-  private final ColumnWriter[] writers;
-  private ColumnWriteStore columns;
-  private ColumnChunkPageWriteStore pages;
+  private final ColumnChunkWriter.Pages pages;
+  private final ColumnChunkWriter[] chunks;
   private long rowGroupRows;
 
   /**
    * Starts the file (writes the magic bytes).
    *
+   * @param properties the page size, which columns keep statistics, checksums and truncation lengths
    * @param rowGroupBytes the row group size, which the file writer only uses to align row groups to
    *     blocks (never, on a stream)
    */
-  ColumnRowWriter(OutputFile out, ParquetSchema schema, ParquetProperties properties, BytesInputCompressor compressor,
+  ColumnRowWriter(OutputFile out, ParquetSchema schema, ParquetProperties properties, ColumnCodec codec,
       long rowGroupBytes) throws IOException {
     this.schema = schema;
-    this.properties = properties;
-    this.compressor = compressor;
     List<ColumnDescriptor> descriptors = schema.message().getColumns();
     int n = schema.schema().size();
     if (descriptors.size() != n) {
       throw new IllegalStateException("expected one Parquet leaf per column, got " + descriptors.size() + " for " + n);
     }
     this.types = new ColumnType[n];
-    this.leaves = descriptors.toArray(new ColumnDescriptor[0]);
     this.maxDefinition = new int[n];
+    this.pages = new ColumnChunkWriter.Pages(codec);
+    this.chunks = new ColumnChunkWriter[n];
     for (int i = 0; i < n; i++) {
+      ColumnDescriptor leaf = descriptors.get(i);
       types[i] = schema.schema().column(i).type();
-      maxDefinition[i] = leaves[i].getMaxDefinitionLevel();
+      maxDefinition[i] = leaf.getMaxDefinitionLevel();
+      chunks[i] = new ColumnChunkWriter(leaf, properties.getStatisticsEnabled(leaf), properties.getPageSizeThreshold(),
+          pages);
     }
-    this.writers = new ColumnWriter[n];
-    this.file = new ParquetFileWriter(out, schema.message(), ParquetFileWriter.Mode.CREATE,
-        rowGroupBytes, 0, null, properties);
-    file.start();
-    openRowGroup();
-  }
-
-  private void openRowGroup() {
-    pages = new ColumnChunkPageWriteStore(compressor, schema.message(), HeapByteBufferAllocator.getInstance(),
-        properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
-    columns = properties.newColumnWriteStore(schema.message(), pages, pages);
-    for (int i = 0; i < leaves.length; i++) {
-      writers[i] = columns.getColumnWriter(leaves[i]);
+    try {
+      this.file = new ParquetFileWriter(out, schema.message(), ParquetFileWriter.Mode.CREATE,
+          rowGroupBytes, 0, null, properties);
+      file.start();
+    } catch (IOException | RuntimeException e) {
+      release();
+      throw e;
     }
-    rowGroupRows = 0;
   }
 
   /** Writes one row; a page that fills up is closed (and compressed) on the way. */
-  void write(StagedRow staged) {
+  void write(StagedRow staged) throws IOException {
     Row row = staged.row();
     for (int i = 0; i < types.length; i++) {
-      ColumnWriter writer = writers[i];
+      ColumnChunkWriter chunk = chunks[i];
       if (row.isNull(i)) {
-        writer.writeNull(0, 0);
+        chunk.writeNull(0, 0);
         continue;
       }
       int level = maxDefinition[i];
       switch (types[i]) {
-        case STRING, JSON -> writer.write(staged.string(i), 0, level);
-        case INT64 -> writer.write(row.getLong(i), 0, level);
-        case TIMESTAMP -> writer.write(row.getTimestampMicros(i), 0, level);
-        case BOOLEAN -> writer.write(row.getBoolean(i), 0, level);
-        case STRING_LIST -> writeList(writer, level, staged.list(i), staged.listSize(i));
+        case STRING, JSON -> chunk.write(staged.string(i), 0, level);
+        case INT64 -> chunk.write(row.getLong(i), 0, level);
+        case TIMESTAMP -> chunk.write(row.getTimestampMicros(i), 0, level);
+        case BOOLEAN -> chunk.write(row.getBoolean(i), 0, level);
+        case STRING_LIST -> writeList(chunk, level, staged.list(i), staged.listSize(i));
         default -> throw new IllegalStateException("unhandled column type " + types[i]);
       }
     }
-    columns.endRecord();
+    for (ColumnChunkWriter chunk : chunks) {
+      chunk.endRow();
+    }
     rowGroupRows++;
   }
 
-  private static void writeList(ColumnWriter writer, int level, Binary[] elements, int size) {
+  private static void writeList(ColumnChunkWriter chunk, int level, Binary[] elements, int size) {
     if (size == 0) {
-      writer.writeNull(0, level - 2);
+      chunk.writeNull(0, level - 2);
       return;
     }
     for (int j = 0; j < size; j++) {
       int repetition = j == 0 ? 0 : 1;
       if (elements[j] == null) {
-        writer.writeNull(repetition, level - 1);
+        chunk.writeNull(repetition, level - 1);
       } else {
-        writer.write(elements[j], repetition, level);
+        chunk.write(elements[j], repetition, level);
       }
     }
   }
 
   /** What the open row group holds: closed pages compressed with their headers, open pages uncompressed. */
   long bufferedBytes() {
-    return columns.getBufferedSize();
+    long bytes = 0;
+    for (ColumnChunkWriter chunk : chunks) {
+      bytes += chunk.bufferedBytes();
+    }
+    return bytes;
+  }
+
+  /** The compressed bytes of the open row group's closed pages, without headers. */
+  long closedCompressedBytes() {
+    long bytes = 0;
+    for (ColumnChunkWriter chunk : chunks) {
+      bytes += chunk.closedCompressedBytes();
+    }
+    return bytes;
+  }
+
+  /** The pages closed in the whole file so far. */
+  long closedPages() {
+    return pages.closedPages();
   }
 
   /** Rows in the open row group. */
@@ -133,26 +141,33 @@ final class ColumnRowWriter {
     return rowGroupRows;
   }
 
-  /** Writes the open row group out, if it has rows, and opens the next. */
+  /** Writes the open row group out, if it has rows; the next row starts another. */
   void flushRowGroup() throws IOException {
-    closeRowGroup();
-    openRowGroup();
+    if (rowGroupRows > 0) {
+      file.startBlock(rowGroupRows);
+      for (ColumnChunkWriter chunk : chunks) {
+        chunk.writeChunk(file);
+      }
+      file.endBlock();
+      rowGroupRows = 0;
+    }
   }
 
   /** Writes the open row group and the footer, with the Avro schema in its key/value metadata. */
   void finish() throws IOException {
-    closeRowGroup();
-    file.end(Map.of(ParquetSchema.AVRO_SCHEMA_KEY, schema.avroJson()));
+    try {
+      flushRowGroup();
+      file.end(Map.of(ParquetSchema.AVRO_SCHEMA_KEY, schema.avroJson()));
+    } finally {
+      release();
+    }
   }
 
-  private void closeRowGroup() throws IOException {
-    if (rowGroupRows > 0) {
-      file.startBlock(rowGroupRows);
-      columns.flush();
-      pages.flushToFileWriter(file);
-      file.endBlock();
-    }
-    columns.close();
+  /** Frees the codec's native resources and gives the columns' arrays back; the file takes no more rows. */
+  void release() {
     pages.close();
+    for (ColumnChunkWriter chunk : chunks) {
+      chunk.release();
+    }
   }
 }

@@ -11,34 +11,33 @@ import java.io.OutputStream;
 import org.apache.parquet.column.ParquetProperties;
 
 /**
- * Writes one Parquet file onto the engine's stream with parquet-java's column writers
- * ({@link ColumnRowWriter}) and {@link ColumnCodecs}; no Hadoop file system or codec is involved.
+ * Writes one Parquet file onto the engine's stream with our column writers ({@link ColumnRowWriter})
+ * and {@link ColumnCodec}s, parquet-java's file writer laying out the file; no Hadoop file system or
+ * codec is involved.
  *
  * <p>{@link #stage} encodes the row's strings and returns {@link SizeBound}'s bound for the file
  * with the row; {@link #commit} hands the row to the column writers. The bound needs to know, besides
- * what the column writers report buffered, which part of that is compressed pages: the codec factory
- * counts compressed bytes, and a row group flush shows as the stream position moving (nothing else
- * writes between the magic and the footer), after which the counts start again.
+ * what the column writers report buffered, which part of that is compressed pages (they count them),
+ * and a row group flush shows as the stream position moving (nothing else writes between the magic
+ * and the footer), after which the row group's counts start again.
  *
  * <p>JSON columns have no statistics (nor column index): the minimum and maximum of JSON text
  * select nothing a reader could use, and comparing every document with them cost about a seventh
  * of the writer's time.
  *
- * <p>Dictionary encoding is off: a dictionary lives outside the reported buffer and may fall back
- * to plain encoding mid-page, which would leave no useful bound; the codecs recover most of what it
- * saves. Not thread-safe.
+ * <p>Values are PLAIN encoded, never with a dictionary: a dictionary lives outside the open pages and
+ * may fall back to plain encoding mid-page, which would leave no useful bound; the codecs recover
+ * most of what it saves. Not thread-safe.
  */
 final class ParquetPartWriter implements RecordWriter {
   private final OutputStream out;
   private final StreamOutputFile file;
-  private final ColumnCodecs codecs = new ColumnCodecs();
   private final SizeBound bound;
   private final StagedRow staged;
   private final ColumnRowWriter writer;
   private final long rowGroupBytes;
   private long records;
   private long rowGroups;
-  private long compressedAtRowGroupStart;
   private long extraFooterBytes;
   /** What was measured last (see {@link #measure}): the stream position, ... */
   private long measuredPosition = -1;
@@ -62,23 +61,18 @@ final class ParquetPartWriter implements RecordWriter {
     this.staged = new StagedRow(schema.schema(), context);
     this.measureEveryRawBytes = layout.pageSizeBytes() / 8;
     this.rowGroupBytes = layout.rowGroupBytes();
+    // What our column writers (page size, statistics) and parquet-java's file writer (the rest) read.
     ParquetProperties.Builder properties = ParquetProperties.builder()
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
         .withPageSize(layout.pageSizeBytes())
-        .withDictionaryEncoding(false)
-        .withBloomFilterEnabled(false)
-        .withSizeStatisticsEnabled(false)
         .withStatisticsTruncateLength(StagedRow.TRUNCATE_BYTES)
         .withColumnIndexTruncateLength(StagedRow.TRUNCATE_BYTES)
-        .withMinRowCountForPageSizeCheck(1)
         .withPageWriteChecksumEnabled(true);
     for (Column column : schema.schema().columns()) {
       if (column.type() == ColumnType.JSON) {
         properties.withStatisticsEnabled(column.name(), false);
       }
     }
-    this.writer = new ColumnRowWriter(file, schema, properties.build(), codecs.getCompressor(codec.parquetName()),
-        rowGroupBytes);
+    this.writer = new ColumnRowWriter(file, schema, properties.build(), codec, rowGroupBytes);
   }
 
   @Override
@@ -89,7 +83,7 @@ final class ParquetPartWriter implements RecordWriter {
     hasStaged = false;
     staged.set(row);
     hasStaged = true;
-    if (file.position() != measuredPosition || codecs.pages() != measuredPages
+    if (file.position() != measuredPosition || writer.closedPages() != measuredPages
         || rawSinceMeasured > measureEveryRawBytes) {
       measure();
     }
@@ -109,8 +103,8 @@ final class ParquetPartWriter implements RecordWriter {
   private void measure() {
     measuredPosition = file.position();
     measuredBuffered = writer.bufferedBytes();
-    measuredClosedCompressed = codecs.compressedBytes() - compressedAtRowGroupStart;
-    measuredPages = codecs.pages();
+    measuredClosedCompressed = writer.closedCompressedBytes();
+    measuredPages = writer.closedPages();
     rawSinceMeasured = 0;
   }
 
@@ -122,10 +116,13 @@ final class ParquetPartWriter implements RecordWriter {
     hasStaged = false;
     try {
       writer.write(staged);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // The column writers are in an unknown state; the file takes no more rows and gets no footer.
       finished = true;
-      codecs.release();
+      writer.release();
+      if (e instanceof IOException io) {
+        throw io;
+      }
       throw new ExportException("cannot write a row to Parquet: " + e.getMessage(), e);
     }
     records++;
@@ -133,9 +130,8 @@ final class ParquetPartWriter implements RecordWriter {
     rawSinceMeasured += staged.rawBytes();
     if (measuredBuffered + rawSinceMeasured >= rowGroupBytes && writer.bufferedBytes() >= rowGroupBytes) {
       writer.flushRowGroup();
-      // The row group is in the stream; the column writers start empty, as do our counts.
+      // The row group is in the stream; the column writers start empty.
       rowGroups++;
-      compressedAtRowGroupStart = codecs.compressedBytes();
       measure();
     }
   }
@@ -156,8 +152,6 @@ final class ParquetPartWriter implements RecordWriter {
       writer.finish();
     } catch (RuntimeException e) {
       throw new ExportException("cannot finish the Parquet file: " + e.getMessage(), e);
-    } finally {
-      codecs.release();
     }
     out.flush();
   }

@@ -18,7 +18,7 @@ import org.apache.parquet.io.api.Binary;
  * <p>The raw bound per value is the PLAIN encoding Parquet writes (4-byte length and the bytes of a
  * string, 8 bytes of a long or timestamp, one byte for a boolean where Parquet uses one bit) plus one
  * byte for each repetition and definition level, where Parquet's RLE/bit-packed levels take at most
- * two bits each plus run headers. Dictionary encoding is off, so no other encoding applies.
+ * two bits each plus run headers. Values are never dictionary encoded, so no other encoding applies.
  */
 final class StagedRow {
   /** Statistics and column index entries of strings are truncated to this many bytes. */

@@ -86,7 +86,7 @@ class ParquetRoundTripTest {
     List<Map<String, Object>> rows = new HardRows(compression.ordinal() + 7L).rows(Model.EVENTS, 3000);
     Path file = dir.resolve("row-groups-" + compression + ".parquet");
     try (OutputStream out = Files.newOutputStream(file)) {
-      ParquetPartWriter writer = ParquetFormat.open(out, schema, compression, new ParquetLayout(8192, 64 * 1024));
+      ParquetPartWriter writer = ParquetFormat.open(out, schema, compression, new ParquetLayout(8192, 32 * 1024));
       for (Map<String, Object> row : rows) {
         writer.stage(TestRows.row(schema, row));
         writer.commit();
