@@ -16,8 +16,10 @@ import org.apache.parquet.schema.PrimitiveType;
  * One leaf column's pages of the open row group: the open page's values in PLAIN encoding and its
  * levels, and the pages closed so far, compressed, until the row group goes to the file. A page is
  * what parquet-java's version 1 writer makes of the same values (levels RLE/bit-packed hybrid with a
- * length prefix, {@link LevelEncoder}; values PLAIN), and it closes where parquet-java's would: at a
- * row's end, once it holds 90% of the page size or {@value #PAGE_ROW_LIMIT} rows.
+ * length prefix, {@link LevelEncoder}; values PLAIN), and it closes by parquet-java's rule: at a
+ * row's end, once it holds 90% of the page size or {@value #PAGE_ROW_LIMIT} rows. Its size counts
+ * the levels at their encoded bound ({@link LevelEncoder#maxEncodedBytes}), more than they usually
+ * take, so pages of columns with many levels and small values close a little earlier.
  *
  * <p>Statistics are parquet-java's own ({@link Statistics#createStats}, or no-op statistics for a
  * column without them), one per page; {@link ParquetFileWriter#writeDataPage} merges them into the
@@ -100,7 +102,12 @@ final class ColumnChunkWriter {
       if (compressed.length < bound) {
         compressed = PageArrays.grow(compressed, 0, bound);
       }
-      return Arrays.copyOf(compressed, pageCodec.compress(input, length, compressed));
+      byte[] bytes = Arrays.copyOf(compressed, pageCodec.compress(input, length, compressed));
+      if (page.length > PageArrays.MAX_ARRAY_BYTES) {
+        page = NONE; // a huge page leaves no huge arrays behind it
+        compressed = NONE;
+      }
+      return bytes;
     }
 
     /** Frees the codec and gives the arrays back; idempotent. */
@@ -203,11 +210,12 @@ final class ColumnChunkWriter {
     out[at + 3] = (byte) (value >>> 24);
   }
 
-  /** The open page's size once encoded, uncompressed, at most. */
+  /**
+   * The open page's size once encoded, uncompressed, at most; an empty page counts its levels' fixed
+   * bound too, so that a row adds no more than its values and 3/8 of a byte per level (within
+   * {@link StagedRow#rawBytes}'s byte per level).
+   */
   private long openPageBytes() {
-    if (levels == 0) {
-      return 0;
-    }
     long bytes = valueBytes;
     if (repetitionWidth > 0) {
       bytes += LevelEncoder.maxEncodedBytes(levels);
@@ -241,6 +249,9 @@ final class ColumnChunkWriter {
     closed.add(new ClosedPage(bytes, levelBytes + valueBytes, levels, pageRows, statistics));
     closedCompressedBytes += bytes.length;
     chunkValues += levels;
+    if (values.length > PageArrays.MAX_ARRAY_BYTES) {
+      values = PageArrays.take(4096); // a page of huge values leaves no huge array behind it
+    }
     valueBytes = 0;
     booleanBits = 0;
     levels = 0;

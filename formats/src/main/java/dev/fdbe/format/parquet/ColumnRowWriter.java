@@ -56,18 +56,18 @@ final class ColumnRowWriter {
     this.maxDefinition = new int[n];
     this.pages = new ColumnChunkWriter.Pages(codec);
     this.chunks = new ColumnChunkWriter[n];
-    for (int i = 0; i < n; i++) {
-      ColumnDescriptor leaf = descriptors.get(i);
-      types[i] = schema.schema().column(i).type();
-      maxDefinition[i] = leaf.getMaxDefinitionLevel();
-      chunks[i] = new ColumnChunkWriter(leaf, properties.getStatisticsEnabled(leaf), properties.getPageSizeThreshold(),
-          pages);
-    }
     try {
+      for (int i = 0; i < n; i++) {
+        ColumnDescriptor leaf = descriptors.get(i);
+        types[i] = schema.schema().column(i).type();
+        maxDefinition[i] = leaf.getMaxDefinitionLevel();
+        chunks[i] = new ColumnChunkWriter(leaf, properties.getStatisticsEnabled(leaf),
+            properties.getPageSizeThreshold(), pages);
+      }
       this.file = new ParquetFileWriter(out, schema.message(), ParquetFileWriter.Mode.CREATE,
           rowGroupBytes, 0, null, properties);
       file.start();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       release();
       throw e;
     }
@@ -167,7 +167,9 @@ final class ColumnRowWriter {
   void release() {
     pages.close();
     for (ColumnChunkWriter chunk : chunks) {
-      chunk.release();
+      if (chunk != null) { // null past a column whose writer could not be made
+        chunk.release();
+      }
     }
   }
 }
