@@ -1,6 +1,9 @@
 package dev.fdbe.format.parquet;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +35,7 @@ final class ColumnChunkWriter {
   /** parquet-java's default row count limit of a page. */
   static final int PAGE_ROW_LIMIT = 20_000;
   private static final byte[] NONE = new byte[0];
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final ColumnDescriptor descriptor;
   private final PrimitiveType primitive;
@@ -148,7 +152,7 @@ final class ColumnChunkWriter {
     levels(repetition, definition);
     int length = value.length();
     byte[] into = room(4 + length);
-    writeIntLittleEndian(into, valueBytes, length);
+    LevelEncoder.INT_LE.set(into, valueBytes, length);
     System.arraycopy(value.getBytesUnsafe(), 0, into, valueBytes + 4, length);
     valueBytes += 4 + length;
     statistics.updateStats(value);
@@ -156,11 +160,7 @@ final class ColumnChunkWriter {
 
   void write(long value, int repetition, int definition) {
     levels(repetition, definition);
-    byte[] into = room(8);
-    int at = valueBytes;
-    for (int b = 0; b < 8; b++) {
-      into[at + b] = (byte) (value >>> (8 * b));
-    }
+    LONG_LE.set(room(8), valueBytes, value);
     valueBytes += 8;
     statistics.updateStats(value);
   }
@@ -201,13 +201,6 @@ final class ColumnChunkWriter {
       values = PageArrays.grow(values, valueBytes, valueBytes + bytes);
     }
     return values;
-  }
-
-  private static void writeIntLittleEndian(byte[] out, int at, int value) {
-    out[at] = (byte) value;
-    out[at + 1] = (byte) (value >>> 8);
-    out[at + 2] = (byte) (value >>> 16);
-    out[at + 3] = (byte) (value >>> 24);
   }
 
   /**

@@ -1,5 +1,9 @@
 package dev.fdbe.format.parquet;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Parquet's RLE/bit-packed hybrid encoding of repetition and definition levels, as a data page of
  * version 1 holds them: a 4-byte little-endian length, then runs. A value repeated at least 8 times
@@ -17,6 +21,8 @@ package dev.fdbe.format.parquet;
 final class LevelEncoder {
   private static final int MIN_RLE_RUN = 8;
   private static final int MAX_GROUPS = 63;
+  /** Writes an int into a byte array, little-endian, as Parquet's length prefixes are. */
+  static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private LevelEncoder() {}
 
@@ -59,11 +65,7 @@ final class LevelEncoder {
       } while (i < count && groups < MAX_GROUPS && runLength(levels, i, count) < MIN_RLE_RUN);
       out[header] = (byte) (groups << 1 | 1);
     }
-    int length = at - start - 4;
-    out[start] = (byte) length;
-    out[start + 1] = (byte) (length >>> 8);
-    out[start + 2] = (byte) (length >>> 16);
-    out[start + 3] = (byte) (length >>> 24);
+    INT_LE.set(out, start, at - start - 4);
     return at;
   }
 
