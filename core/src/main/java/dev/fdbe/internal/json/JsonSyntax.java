@@ -263,6 +263,9 @@ public final class JsonSyntax {
   }
 
   private static int skipWhitespace(byte[] b, int p, int end) {
+    if (p < end && b[p] > ' ') {
+      return p; // the usual case, one comparison: JSON's four whitespace bytes are at most ' '
+    }
     while (p < end) {
       byte c = b[p];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
