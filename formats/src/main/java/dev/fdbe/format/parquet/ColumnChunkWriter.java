@@ -3,6 +3,7 @@ package dev.fdbe.format.parquet;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -269,7 +270,10 @@ final class ColumnChunkWriter {
     Encoding repetitionEncoding = repetitionWidth > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
     Encoding definitionEncoding = definitionWidth > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
     for (ClosedPage page : closed) {
-      file.writeDataPage(page.valueCount(), page.uncompressedSize(), BytesInput.from(page.bytes()), page.statistics(),
+      // As a buffer, not an array: parquet-java reads a buffer's bytes for the page checksum in place,
+      // where it would first copy an array's into a new buffer.
+      BytesInput bytes = BytesInput.from(ByteBuffer.wrap(page.bytes()));
+      file.writeDataPage(page.valueCount(), page.uncompressedSize(), bytes, page.statistics(),
           page.rowCount(), repetitionEncoding, definitionEncoding, Encoding.PLAIN);
     }
     file.endColumn();
