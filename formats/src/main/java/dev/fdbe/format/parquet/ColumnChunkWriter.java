@@ -14,7 +14,11 @@ import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveComparator;
 import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One leaf column's pages of the open row group: the open page's values in PLAIN encoding and its
@@ -27,7 +31,11 @@ import org.apache.parquet.schema.PrimitiveType;
  *
  * <p>Statistics are parquet-java's own ({@link Statistics#createStats}, or no-op statistics for a
  * column without them), one per page; {@link ParquetFileWriter#writeDataPage} merges them into the
- * chunk's statistics and column index as parquet-java's page store does.
+ * chunk's statistics and column index as parquet-java's page store does. For strings and longs,
+ * whose order parquet-java takes as unsigned bytes and as signed numbers, the page's smallest and
+ * largest value are found here (strings with the JDK's {@link Arrays#compareUnsigned}, where
+ * parquet-java compares byte by byte) and given to the statistics when the page closes, which
+ * leaves them as they would be after every value.
  *
  * <p>The open page's arrays come from {@link PageArrays} and go back there when the file is done
  * ({@link #release}); a closed page is one array of its compressed size. Not thread-safe.
@@ -36,6 +44,9 @@ final class ColumnChunkWriter {
   /** parquet-java's default row count limit of a page. */
   static final int PAGE_ROW_LIMIT = 20_000;
   private static final byte[] NONE = new byte[0];
+  /** parquet-java's order of plain longs (not public), which timestamps share. */
+  private static final PrimitiveComparator<?> SIGNED_LONGS =
+      Types.required(PrimitiveTypeName.INT64).named("long").comparator();
   private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final ColumnDescriptor descriptor;
@@ -54,6 +65,14 @@ final class ColumnChunkWriter {
   private int levels;
   private int pageRows;
   private Statistics<?> statistics;
+  /** Whether the open page's smallest and largest string or long are found here rather than by {@link #statistics}. */
+  private final boolean ownStringBounds;
+  private final boolean ownLongBounds;
+  private @Nullable Binary minString;
+  private @Nullable Binary maxString;
+  private boolean hasLongs;
+  private long minLong;
+  private long maxLong;
 
   private final List<ClosedPage> closed = new ArrayList<>();
   private long closedCompressedBytes;
@@ -137,6 +156,10 @@ final class ColumnChunkWriter {
     this.pageCloseBytes = pageSizeBytes - pageSizeBytes / 10;
     this.pages = pages;
     this.statistics = newStatistics();
+    this.ownStringBounds = statisticsEnabled && primitive.getPrimitiveTypeName() == PrimitiveTypeName.BINARY
+        && (Object) primitive.comparator() == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
+    this.ownLongBounds = statisticsEnabled && primitive.getPrimitiveTypeName() == PrimitiveTypeName.INT64
+        && (Object) primitive.comparator() == SIGNED_LONGS;
   }
 
   private Statistics<?> newStatistics() {
@@ -156,14 +179,36 @@ final class ColumnChunkWriter {
     LevelEncoder.INT_LE.set(into, valueBytes, length);
     System.arraycopy(value.getBytesUnsafe(), 0, into, valueBytes + 4, length);
     valueBytes += 4 + length;
-    statistics.updateStats(value);
+    if (!ownStringBounds) {
+      statistics.updateStats(value);
+    } else if (minString == null || maxString == null) {
+      minString = value;
+      maxString = value;
+    } else if (compareUnsigned(value, minString) < 0) {
+      minString = value;
+    } else if (compareUnsigned(value, maxString) > 0) {
+      maxString = value;
+    }
+  }
+
+  private static int compareUnsigned(Binary a, Binary b) {
+    return Arrays.compareUnsigned(a.getBytesUnsafe(), 0, a.length(), b.getBytesUnsafe(), 0, b.length());
   }
 
   void write(long value, int repetition, int definition) {
     levels(repetition, definition);
     LONG_LE.set(room(8), valueBytes, value);
     valueBytes += 8;
-    statistics.updateStats(value);
+    if (!ownLongBounds) {
+      statistics.updateStats(value);
+    } else if (!hasLongs) {
+      hasLongs = true;
+      minLong = value;
+      maxLong = value;
+    } else {
+      minLong = Math.min(minLong, value);
+      maxLong = Math.max(maxLong, value);
+    }
   }
 
   void write(boolean value, int repetition, int definition) {
@@ -230,6 +275,17 @@ final class ColumnChunkWriter {
   private void closePage() throws IOException {
     if (levels == 0) {
       return;
+    }
+    if (minString != null && maxString != null) {
+      statistics.updateStats(minString);
+      statistics.updateStats(maxString);
+      minString = null;
+      maxString = null;
+    }
+    if (hasLongs) {
+      statistics.updateStats(minLong);
+      statistics.updateStats(maxLong);
+      hasLongs = false;
     }
     byte[] page = pages.page(2 * LevelEncoder.maxEncodedBytes(levels), 0);
     int levelBytes = 0;

@@ -214,6 +214,86 @@ class ParquetFormatTest {
     }
   }
 
+  /**
+   * The writer finds each page's smallest and largest string and long itself: every page's entry in
+   * the column index, and every chunk's statistics, are what parquet-java's own statistics make of
+   * the page's values one by one. Strings that sort differently as signed and unsigned bytes, that
+   * are prefixes of one another or empty, and timestamps before 1970, over many small pages.
+   */
+  @Test
+  void pageStatisticsAreThoseParquetJavaKeepsOfEveryValue() throws Exception {
+    String[] strings = {"", "a", "ab", "abc", "abd", "b", "Z", "é", "\u00ff", "日本", "\ud83d\ude00", "~", "\u007f"};
+    java.util.Random random = new java.util.Random(11);
+    List<Map<String, Object>> rows = EventRows.rows(8, 3000);
+    for (Map<String, Object> row : rows) {
+      if (row.get("distinct_id") != null) {
+        row.put("distinct_id", strings[random.nextInt(strings.length)] + strings[random.nextInt(strings.length)]);
+      }
+      if (row.get("created_at") != null) {
+        row.put("created_at", java.time.Instant.EPOCH.plus(random.nextLong() % 4_000_000_000_000_000L,
+            java.time.temporal.ChronoUnit.MICROS));
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ParquetPartWriter writer = ParquetFormat.open(out, EVENTS, Compression.NONE,
+        new ParquetLayout(4096, ParquetLayout.MAX_ROW_GROUP_BYTES));
+    for (Map<String, Object> row : rows) {
+      writer.stage(TestRows.row(EVENTS, row));
+      writer.commit();
+    }
+    writer.finish();
+    Path file = Files.write(dir.resolve("page-statistics.parquet"), out.toByteArray());
+
+    int checked = 0;
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file),
+        ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+      assertThat(reader.getRowGroups()).hasSize(1);
+      for (var chunk : reader.getRowGroups().get(0).getColumns()) {
+        Column column = EVENTS.column(EVENTS.indexOf(chunk.getPath().toDotString()));
+        if (column.type() != ColumnType.STRING && column.type() != ColumnType.TIMESTAMP) {
+          continue;
+        }
+        var offsets = reader.readOffsetIndex(chunk);
+        var index = reader.readColumnIndex(chunk);
+        assertThat(offsets.getPageCount()).as(column.name() + " pages").isGreaterThan(3);
+        var whole = org.apache.parquet.column.statistics.Statistics.createStats(chunk.getPrimitiveType());
+        for (int page = 0; page < offsets.getPageCount(); page++) {
+          var expected = org.apache.parquet.column.statistics.Statistics.createStats(chunk.getPrimitiveType());
+          long end = page + 1 < offsets.getPageCount() ? offsets.getFirstRowIndex(page + 1) : rows.size();
+          for (long r = offsets.getFirstRowIndex(page); r < end; r++) {
+            Object value = rows.get((int) r).get(column.name());
+            for (var statistics : List.of(expected, whole)) {
+              if (value == null) {
+                statistics.incrementNumNulls();
+              } else if (value instanceof String text) {
+                statistics.updateStats(org.apache.parquet.io.api.Binary.fromString(text));
+              } else {
+                statistics.updateStats(java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
+                    (java.time.Instant) value));
+              }
+            }
+          }
+          String where = column.name() + " page " + page;
+          assertThat(index.getNullCounts().get(page)).as(where + " nulls").isEqualTo(expected.getNumNulls());
+          assertThat(index.getNullPages().get(page)).as(where + " only nulls").isEqualTo(!expected.hasNonNullValue());
+          if (expected.hasNonNullValue()) {
+            assertThat(bytes(index.getMinValues().get(page))).as(where + " min").isEqualTo(expected.getMinBytes());
+            assertThat(bytes(index.getMaxValues().get(page))).as(where + " max").isEqualTo(expected.getMaxBytes());
+            checked++;
+          }
+        }
+        assertThat(chunk.getStatistics()).as(column.name() + " chunk statistics").isEqualTo(whole);
+      }
+    }
+    assertThat(checked).as("pages checked").isGreaterThan(20);
+  }
+
+  private static byte[] bytes(java.nio.ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
+  }
+
   @Test
   void stringsWhoseStatisticsCannotBeTruncatedAreBounded() throws Exception {
     // parquet-java keeps the whole value as a page maximum when its truncated prefix cannot be incremented.
