@@ -6,9 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.internal.json.JsonSyntax;
-import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -46,15 +44,6 @@ public final class Json {
    */
   public static boolean isValid(String text, byte[] utf8) {
     return JsonSyntax.check(utf8) == JsonSyntax.VALID || parses(text, utf8);
-  }
-
-  /**
-   * {@link #isValid(String, byte[])} for the JSON value {@code text} at the row's column: true
-   * without a check when the row is one of the engine's and its reading thread certified the value;
-   * otherwise checked here.
-   */
-  public static boolean isValid(Row row, int column, String text, byte[] utf8) {
-    return CertifiedJson.certified(row, column) || isValid(text, utf8);
   }
 
   private static boolean parses(String text, byte[] utf8) {

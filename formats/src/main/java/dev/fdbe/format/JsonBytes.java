@@ -1,7 +1,7 @@
 package dev.fdbe.format;
 
 import dev.fdbe.internal.json.JsonSyntax;
-import dev.fdbe.internal.json.Swar;
+import dev.fdbe.internal.json.Utf8;
 
 /**
  * JSON written straight into a {@link RowBuffer} as UTF-8 bytes, for the values the text writers
@@ -25,7 +25,6 @@ public final class JsonBytes {
   private static final byte SUPPLEMENTARY = 'S';
   /** Marks {@code ?} in {@link #ESCAPES}: it stands for itself, but may stand for a lone surrogate. */
   private static final byte QUESTION_MARK = 'Q';
-  private static final long QUESTION_MARKS = Swar.broadcast('?');
   private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
 
   static {
@@ -48,31 +47,6 @@ public final class JsonBytes {
   private JsonBytes() {}
 
   /**
-   * Whether {@code utf8}, made by {@code text.getBytes(UTF_8)}, is the text's exact encoding: true
-   * unless the text holds a lone surrogate, which Java encodes as {@code ?}. Conservative: false for
-   * a text with any {@code ?} that is not all single-byte characters.
-   */
-  private static boolean encodesExactly(String text, byte[] utf8) {
-    int length = utf8.length;
-    int i = 0;
-    while (i <= length - Swar.WIDTH && !Swar.hasByte(Swar.word(utf8, i), QUESTION_MARKS)) {
-      i += Swar.WIDTH;
-    }
-    return i == length || exactFrom(text, utf8, i);
-  }
-
-  /** {@link #encodesExactly}, byte by byte from {@code i}. */
-  private static boolean exactFrom(String text, byte[] utf8, int i) {
-    boolean aligned = utf8.length == text.length(); // then every char is one byte, at its own index
-    for (; i < utf8.length; i++) {
-      if (utf8[i] == '?' && (!aligned || text.charAt(i) != '?')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
    * Writes a text as a JSON string literal, quoted and escaped, from its UTF-8 bytes {@code utf8}
    * ({@code text.getBytes(UTF_8)}), unless they are not its exact encoding or the text holds a
    * character outside the Basic Multilingual Plane: then it writes nothing and answers false, and the
@@ -93,7 +67,7 @@ public final class JsonBytes {
       into.advance(length + 2);
       return true;
     }
-    if (!exactFrom(text, utf8, first)) {
+    if (!Utf8.encodesExactlyFrom(text, utf8, first)) {
       return false;
     }
     for (int i = first; i < length; i++) {
@@ -141,18 +115,25 @@ public final class JsonBytes {
 
   /**
    * Writes a JSON column's value as an embedded document when that is certain without the parser:
-   * it is one valid document ({@code certified} by the engine's reading thread, else by the fast
-   * check here), it has no line break and {@code utf8} is its exact encoding. Then its bytes are
-   * copied without the surrounding whitespace, as the generator's raw write of the stripped text
-   * would; otherwise nothing is written and the answer is false, and the caller decides with
-   * {@link Json#isValid} as before.
+   * it is one valid document by the fast check, it has no line break and {@code utf8} is its exact
+   * encoding. Then it is written as {@link #writeDocument} writes it; otherwise nothing is written
+   * and the answer is false, and the caller decides with {@link Json#isValid} as before.
    */
-  public static boolean writeCertifiedDocument(RowBuffer into, String text, byte[] utf8, boolean certified) {
-    boolean valid = certified || JsonSyntax.check(utf8) == JsonSyntax.VALID;
-    if (!valid || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 || !encodesExactly(text, utf8)) {
+  public static boolean writeCheckedDocument(RowBuffer into, String text, byte[] utf8) {
+    if (JsonSyntax.check(utf8) != JsonSyntax.VALID || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0
+        || !Utf8.encodesExactly(text, utf8)) {
       return false;
     }
-    // One valid document on one line: any surrounding whitespace is spaces and tabs.
+    writeDocument(into, utf8);
+    return true;
+  }
+
+  /**
+   * Writes the UTF-8 bytes of one valid document on one line ({@link JsonSyntax#certify}) without
+   * the surrounding whitespace, which can only be spaces and tabs: what the generator's raw write of
+   * the stripped text writes.
+   */
+  public static void writeDocument(RowBuffer into, byte[] utf8) {
     int from = 0;
     int to = utf8.length;
     while (utf8[from] == ' ' || utf8[from] == '\t') {
@@ -162,6 +143,5 @@ public final class JsonBytes {
       to--;
     }
     into.write(utf8, from, to - from);
-    return true;
   }
 }

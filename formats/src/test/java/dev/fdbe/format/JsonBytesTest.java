@@ -3,6 +3,7 @@ package dev.fdbe.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fdbe.internal.json.JsonSyntax;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,14 +52,18 @@ class JsonBytesTest {
   }
 
   @Test
-  void certifiedDocumentsAreCopiedAsTheGeneratorsRawWriteOfTheStrippedText() throws IOException {
+  void documentsOnOneLineAreCopiedAsTheGeneratorsRawWriteOfTheStrippedText() throws IOException {
     String[] documents = {"{}", " [1, 2] ", "\t{\"a\":\"b?\"}\t", "{\"k\":\"\\u00e9\",\"n\":-1.5e3}", "\"é日本\"",
         "{\"emoji\":\"\ud83d\ude00\"}", "null", "42"};
     for (String document : documents) {
       RowBuffer buffer = new RowBuffer();
-      assertThat(JsonBytes.writeCertifiedDocument(buffer, document, document.getBytes(StandardCharsets.UTF_8), false))
+      assertThat(JsonBytes.writeCheckedDocument(buffer, document, document.getBytes(StandardCharsets.UTF_8)))
           .as(document).isTrue();
       assertThat(content(buffer)).as(document).isEqualTo(generatedRaw(document.strip()));
+      RowBuffer certified = new RowBuffer();
+      JsonBytes.writeDocument(certified, JsonSyntax.certify(document));
+      assertThat(content(certified)).as("certified by the reading thread: %s", document)
+          .isEqualTo(generatedRaw(document.strip()));
     }
   }
 
@@ -68,7 +73,8 @@ class JsonBytesTest {
         "\ufeff{}", "[1,]"};
     for (String text : declined) {
       RowBuffer buffer = new RowBuffer();
-      assertThat(JsonBytes.writeCertifiedDocument(buffer, text, text.getBytes(StandardCharsets.UTF_8), false)).as(text).isFalse();
+      assertThat(JsonBytes.writeCheckedDocument(buffer, text, text.getBytes(StandardCharsets.UTF_8))).as(text).isFalse();
+      assertThat(JsonSyntax.certify(text)).as(text).isNull();
       assertThat(buffer.size()).isZero();
     }
   }

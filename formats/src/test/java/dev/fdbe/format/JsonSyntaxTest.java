@@ -41,6 +41,57 @@ class JsonSyntaxTest {
     }
   }
 
+  /**
+   * What the reading thread hands the writers as bytes: valid, on one line, exactly encoded. A
+   * document with a raw line break or a lone surrogate (which Java encodes as {@code ?}) gets no
+   * bytes, so the writers decide from its text.
+   */
+  @Test
+  void certifiesAsBytesOnlyValidDocumentsOnOneLineThatEncodeExactly() {
+    for (String json : VALID) {
+      boolean oneLine = json.indexOf('\n') < 0 && json.indexOf('\r') < 0;
+      assertThat(JsonSyntax.certify(json)).as(json).isEqualTo(oneLine ? utf8(json) : null);
+    }
+    for (String json : INVALID) {
+      assertThat(JsonSyntax.certify(json)).as(json).isNull();
+    }
+    for (String json : List.of("{\n}", "[1,\r2]", "{\"a\":1}\n", "\r\n[]", "{\"a\" :\n1}")) {
+      assertThat(JsonSyntax.check(utf8(json))).as(json).isEqualTo(JsonSyntax.VALID);
+      assertThat(JsonSyntax.certify(json)).as(json).isNull();
+    }
+    assertThat(JsonSyntax.certify("{\"s\":\"x\uD800y\"}")).as("a lone surrogate").isNull();
+    assertThat(JsonSyntax.certify("[\"\uDC00\"]")).as("a lone low surrogate").isNull();
+    assertThat(JsonSyntax.certify("{\"q\":\"why?\"}")).as("a question mark of the text")
+        .isEqualTo(utf8("{\"q\":\"why?\"}"));
+  }
+
+  /** A source's own UTF-8 bytes are certified as they are only when ASCII: others go through their text. */
+  @Test
+  void certifiesASourcesBytesAsTheyAreOnlyWhenAscii() {
+    for (String json : VALID) {
+      byte[] bytes = utf8(json);
+      boolean ascii = json.chars().allMatch(c -> c < 0x80);
+      boolean oneLine = json.indexOf('\n') < 0 && json.indexOf('\r') < 0;
+      if (ascii && oneLine) {
+        assertThat(JsonSyntax.certify(bytes)).as(json).isSameAs(bytes);
+      } else {
+        assertThat(JsonSyntax.certify(bytes)).as(json).isNull();
+      }
+    }
+    for (String json : INVALID) {
+      assertThat(JsonSyntax.certify(utf8(json))).as(json).isNull();
+    }
+    byte[] malformed = {'"', (byte) 0xC3, '"'}; // a lead byte without its continuation
+    assertThat(JsonSyntax.certify(malformed)).isNull();
+    byte[] longAscii = utf8("{\"k\":\"" + "x".repeat(37) + "\"}");
+    for (int at = 6; at < longAscii.length - 2; at++) {
+      byte[] withHigh = longAscii.clone();
+      withHigh[at] = (byte) 0xE9;
+      assertThat(JsonSyntax.certify(withHigh)).as("a high byte at %d", at).isNull();
+    }
+    assertThat(JsonSyntax.certify(longAscii)).isSameAs(longAscii);
+  }
+
   @Test
   void agreesWithJacksonOnHundredsOfThousandsOfMutations() {
     Random random = new Random(11);

@@ -1,6 +1,7 @@
 package dev.fdbe.internal.json;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A single pass over the UTF-8 bytes of a JSON text that answers "certainly one valid document" for
@@ -42,19 +43,40 @@ public final class JsonSyntax {
   private JsonSyntax() {}
 
   /**
-   * Whether the check certifies the text as one valid document, from {@code text.getBytes(UTF_8)}:
-   * the verdict the engine's reading thread hands the writers ({@link CertifiedJson}).
+   * The UTF-8 bytes of a JSON column's value that the writers may copy as they are, or null: what
+   * the engine's reading thread hands the writers ({@link CertifiedJson}). Bytes are returned when
+   * the check finds the text one valid document on one line (no CR or LF, which a valid document can
+   * only hold as whitespace between tokens) and they are exactly its encoding
+   * ({@link Utf8#encodesExactly}). Otherwise the writer decides from the text, as for any value.
    */
-  public static boolean certifies(String text) {
-    return check(text.getBytes(StandardCharsets.UTF_8)) == VALID;
+  public static byte @Nullable [] certify(String text) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    return check(utf8, true) == VALID && Utf8.encodesExactly(text, utf8) ? utf8 : null;
+  }
+
+  /**
+   * {@link #certify(String)} for a source's UTF-8 bytes of a text, without the text: the bytes
+   * themselves when they are all ASCII (so well-formed, and exactly the text's encoding) and one
+   * valid document on one line; else null, and the caller certifies the text.
+   */
+  public static byte @Nullable [] certify(byte[] utf8) {
+    return Swar.isAscii(utf8) && check(utf8, true) == VALID ? utf8 : null;
   }
 
   /** {@link #VALID} or {@link #UNSURE} for the UTF-8 bytes of a text. */
   public static int check(byte[] utf8) {
+    return check(utf8, false);
+  }
+
+  /**
+   * {@link #check(byte[])}; with {@code oneLine}, a CR or LF is not taken for whitespace, so a
+   * document on several lines is {@link #UNSURE}. Only the rare slow path of whitespace asks.
+   */
+  private static int check(byte[] utf8, boolean oneLine) {
     int end = utf8.length;
-    int p = skipWhitespace(utf8, 0, end);
-    p = p < end ? value(utf8, p, end) : FAIL;
-    return p != FAIL && skipWhitespace(utf8, p, end) == end ? VALID : UNSURE;
+    int p = skipWhitespace(utf8, 0, end, oneLine);
+    p = p < end ? value(utf8, p, end, oneLine) : FAIL;
+    return p != FAIL && skipWhitespace(utf8, p, end, oneLine) == end ? VALID : UNSURE;
   }
 
   /**
@@ -62,7 +84,7 @@ public final class JsonSyntax {
    * without recursion; bit {@code d} of {@code objects} says whether the container open at depth
    * {@code d} is an object.
    */
-  private static int value(byte[] b, int p, int end) {
+  private static int value(byte[] b, int p, int end, boolean oneLine) {
     long objects = 0;
     int depth = 0;
     while (true) {
@@ -70,7 +92,7 @@ public final class JsonSyntax {
       byte c = b[p];
       if (c == '{' || c == '[') {
         boolean object = c == '{';
-        p = skipWhitespace(b, p + 1, end);
+        p = skipWhitespace(b, p + 1, end, oneLine);
         if (p >= end) {
           return FAIL;
         }
@@ -82,7 +104,7 @@ public final class JsonSyntax {
           }
           objects = object ? objects | (1L << depth) : objects & ~(1L << depth);
           depth++;
-          p = object ? member(b, p, end) : p;
+          p = object ? member(b, p, end, oneLine) : p;
           if (p == FAIL) {
             return FAIL;
           }
@@ -99,19 +121,19 @@ public final class JsonSyntax {
         if (depth == 0) {
           return p;
         }
-        p = skipWhitespace(b, p, end);
+        p = skipWhitespace(b, p, end, oneLine);
         if (p >= end) {
           return FAIL;
         }
         byte next = b[p++];
         boolean object = (objects & (1L << (depth - 1))) != 0;
         if (next == ',') {
-          p = skipWhitespace(b, p, end);
+          p = skipWhitespace(b, p, end, oneLine);
           if (p >= end) {
             return FAIL;
           }
           if (object) {
-            p = member(b, p, end);
+            p = member(b, p, end, oneLine);
             if (p == FAIL) {
               return FAIL;
             }
@@ -127,7 +149,7 @@ public final class JsonSyntax {
   }
 
   /** A name at {@code p}, a colon, whitespace: the position of the member's value. */
-  private static int member(byte[] b, int p, int end) {
+  private static int member(byte[] b, int p, int end, boolean oneLine) {
     if (b[p] != '"') {
       return FAIL;
     }
@@ -135,11 +157,11 @@ public final class JsonSyntax {
     if (after == FAIL || after - p > MAX_TOKEN) {
       return FAIL;
     }
-    p = skipWhitespace(b, after, end);
+    p = skipWhitespace(b, after, end, oneLine);
     if (p >= end || b[p] != ':') {
       return FAIL;
     }
-    p = skipWhitespace(b, p + 1, end);
+    p = skipWhitespace(b, p + 1, end, oneLine);
     return p < end ? p : FAIL;
   }
 
@@ -262,13 +284,13 @@ public final class JsonSyntax {
     return p;
   }
 
-  private static int skipWhitespace(byte[] b, int p, int end) {
+  private static int skipWhitespace(byte[] b, int p, int end, boolean oneLine) {
     if (p < end && b[p] > ' ') {
       return p; // the usual case, one comparison: JSON's four whitespace bytes are at most ' '
     }
     while (p < end) {
       byte c = b[p];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+      if (c != ' ' && c != '\t' && (oneLine || (c != '\n' && c != '\r'))) {
         return p;
       }
       p++;

@@ -36,6 +36,19 @@ public final class Swar {
     return ((v - ONES) & ~v & HIGHS) != 0;
   }
 
+  /** Whether every byte of the array is below 128. */
+  public static boolean isAscii(byte[] bytes) {
+    int i = 0;
+    long high = 0;
+    for (; i <= bytes.length - WIDTH; i += WIDTH) {
+      high |= word(bytes, i);
+    }
+    for (; i < bytes.length; i++) {
+      high |= bytes[i];
+    }
+    return (high & HIGHS) == 0;
+  }
+
   /** Whether any byte of the word, read unsigned, is below {@code bound} (at most 128). */
   public static boolean hasByteBelow(long word, int bound) {
     return ((word - ONES * bound) & ~word & HIGHS) != 0;

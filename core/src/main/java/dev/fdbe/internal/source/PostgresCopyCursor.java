@@ -51,8 +51,11 @@ final class PostgresCopyCursor extends SourceCursor {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY = new byte[0];
 
-  /** How a column's binary value becomes the cursor's. */
-  private enum Kind { TEXT, JSONB, UUID, INT8, INT4, INT2, BOOL, TIMESTAMPTZ, TEXT_ARRAY }
+  /**
+   * How a column's binary value becomes the cursor's. A JSON column's value is kept as its UTF-8
+   * bytes ({@code JSON_UTF8}, {@code JSONB_UTF8}), for the reading thread to certify as they are.
+   */
+  private enum Kind { TEXT, JSONB, JSON_UTF8, JSONB_UTF8, UUID, INT8, INT4, INT2, BOOL, TIMESTAMPTZ, TEXT_ARRAY }
 
   private final Connection connection;
   private final BaseConnection base;
@@ -227,8 +230,8 @@ final class PostgresCopyCursor extends SourceCursor {
   private static @Nullable Kind kind(ColumnType type, String pgType) {
     return switch (type) {
       case STRING, JSON -> switch (pgType) {
-        case "text", "varchar", "bpchar", "name", "json" -> Kind.TEXT;
-        case "jsonb" -> Kind.JSONB;
+        case "text", "varchar", "bpchar", "name", "json" -> type == ColumnType.JSON ? Kind.JSON_UTF8 : Kind.TEXT;
+        case "jsonb" -> type == ColumnType.JSON ? Kind.JSONB_UTF8 : Kind.JSONB;
         case "uuid" -> Kind.UUID;
         default -> null;
       };
@@ -340,6 +343,7 @@ final class PostgresCopyCursor extends SourceCursor {
       if (length == -1) {
         nulls[i] = true;
         strings[i] = null;
+        jsonUtf8[i] = null;
         lists[i] = null;
         continue;
       }
@@ -360,10 +364,17 @@ final class PostgresCopyCursor extends SourceCursor {
     switch (kinds[column]) {
       case TEXT -> strings[column] = new String(b, at, length, StandardCharsets.UTF_8);
       case JSONB -> {
-        if (length < 1 || b[at] != 1) {
-          throw malformed("column " + schema.column(column).name() + " holds jsonb of an unknown version");
-        }
+        jsonbVersion(column, b, at, length);
         strings[column] = new String(b, at + 1, length - 1, StandardCharsets.UTF_8);
+      }
+      case JSON_UTF8 -> {
+        jsonUtf8[column] = Arrays.copyOfRange(b, at, at + length);
+        strings[column] = null;
+      }
+      case JSONB_UTF8 -> {
+        jsonbVersion(column, b, at, length);
+        jsonUtf8[column] = Arrays.copyOfRange(b, at + 1, at + length);
+        strings[column] = null;
       }
       case UUID -> {
         expectLength(column, length, 16);
@@ -396,6 +407,13 @@ final class PostgresCopyCursor extends SourceCursor {
       }
       case TEXT_ARRAY -> lists[column] = textArray(column, b, at, length);
       default -> throw new IllegalStateException("unhandled column kind " + kinds[column]);
+    }
+  }
+
+  /** A jsonb value's binary form is a version byte, 1, then the text. */
+  private void jsonbVersion(int column, byte[] b, int at, int length) {
+    if (length < 1 || b[at] != 1) {
+      throw malformed("column " + schema.column(column).name() + " holds jsonb of an unknown version");
     }
   }
 

@@ -6,6 +6,7 @@ import dev.fdbe.ExportException;
 import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.spi.RecordCursor;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a cursor on a thread of its own, a few batches ahead, so that decoding rows from the source
@@ -22,14 +24,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Memory is bounded: at most {@code batches} batches are read ahead, each of at most
  * {@code batchRows} rows and closed early once its text values hold {@link #BATCH_CHARS}
- * characters, so the read-ahead holds about {@code batches × BATCH_CHARS} characters of text
- * (8 MiB by default) however wide the rows, plus one row per batch. Batches are reused. Rows arrive in the
+ * characters (certified JSON values counted in bytes), so the read-ahead holds about
+ * {@code batches × BATCH_CHARS} characters of text (8 MiB by default) however wide the rows, plus
+ * one row per batch. Batches are reused. Rows arrive in the
  * source's order; a failure of the source arrives after the rows read before it, as the very
  * exception the source threw.
  *
  * <p>The reading thread also runs the fast JSON check on each {@code JSON} value as it copies it
- * ({@link JsonSyntax#certifies}), and the rows answer {@link #isCertifiedJson} from its verdict, so
- * that the writer's thread skips the check for the values it certified.
+ * ({@link JsonSyntax#certify}) and keeps a certified value as its UTF-8 bytes instead of its text
+ * (from the source's own bytes where its cursor has them, as the COPY from PostgreSQL does);
+ * the rows hand those bytes to the writer ({@link #certifiedJson}), whose thread then neither checks
+ * nor encodes the value. {@link #getString} makes the text again from them, for a writer that asks.
  *
  * <p>{@link #cancel()} makes a waiting {@link #next()} fail within
  * {@value #POLL_MILLIS} ms and cancels the source; {@link #close()} stops the reading thread, which
@@ -253,7 +258,8 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
 
   @Override
   public String getString(int column) {
-    return (String) current.objects[index * types.length + column];
+    Object value = current.objects[index * types.length + column];
+    return value instanceof byte[] utf8 ? new String(utf8, StandardCharsets.UTF_8) : (String) value;
   }
 
   @Override
@@ -278,18 +284,19 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   }
 
   @Override
-  public boolean isCertifiedJson(int column) {
-    return current.certified[index * types.length + column];
+  public byte @Nullable [] certifiedJson(int column) {
+    return current.objects[index * types.length + column] instanceof byte[] utf8 ? utf8 : null;
   }
 
-  /** Rows copied out of the source, column values laid out row after row. */
+  /**
+   * Rows copied out of the source, column values laid out row after row: numbers in {@code longs};
+   * in {@code objects} strings, lists, and JSON values as their certified bytes or else their text.
+   */
   private static final class Batch {
     final int capacity;
     final boolean[] nulls;
     final long[] longs;
     final Object[] objects;
-    /** Whether each value is a JSON value that the fast check certified. */
-    final boolean[] certified;
     int size;
     /** Characters of text in the batch so far. */
     long chars;
@@ -299,7 +306,6 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
       this.nulls = new boolean[capacity * columns];
       this.longs = new long[capacity * columns];
       this.objects = new Object[capacity * columns];
-      this.certified = new boolean[capacity * columns];
     }
 
     void clear() {
@@ -314,7 +320,6 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
         boolean isNull = row.isNull(i);
         nulls[base + i] = isNull;
         objects[base + i] = null;
-        certified[base + i] = false;
         if (isNull) {
           continue;
         }
@@ -325,10 +330,17 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
             chars += text.length();
           }
           case JSON -> {
-            String text = row.getString(i);
-            objects[base + i] = text;
-            chars += text.length();
-            certified[base + i] = JsonSyntax.certifies(text);
+            byte[] utf8 = row instanceof SourceCursor cursor ? cursor.jsonUtf8(i) : null;
+            byte[] certified = utf8 != null ? JsonSyntax.certify(utf8) : null;
+            if (certified == null) {
+              String text = row.getString(i);
+              certified = JsonSyntax.certify(text);
+              objects[base + i] = certified != null ? certified : text;
+              chars += certified != null ? certified.length : text.length();
+            } else {
+              objects[base + i] = certified;
+              chars += certified.length;
+            }
           }
           case INT64 -> longs[base + i] = row.getLong(i);
           case BOOLEAN -> longs[base + i] = row.getBoolean(i) ? 1 : 0;

@@ -2,6 +2,7 @@ package dev.fdbe.internal.source;
 
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.RecordCursor;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -21,8 +22,17 @@ abstract class SourceCursor implements RecordCursor {
   protected final boolean[] nulls;
   /** INT64, BOOLEAN (0 or 1) and TIMESTAMP (microseconds) values. */
   protected final long[] longs;
-  /** STRING and JSON values. */
+  /**
+   * STRING and JSON values; null for a JSON value that a subclass holds in {@link #jsonUtf8}
+   * instead, which {@link #getString} decodes when asked.
+   */
   protected final String[] strings;
+  /**
+   * JSON values as the source's UTF-8 bytes, for a subclass that reads them so (the COPY): the
+   * reading thread certifies them without a string in between ({@link #jsonUtf8(int)}). Null
+   * elsewhere; a subclass that sets one sets the column's {@link #strings} element to null.
+   */
+  protected final byte[][] jsonUtf8;
   /** STRING_LIST values. */
   protected final List<?>[] lists;
 
@@ -60,6 +70,7 @@ abstract class SourceCursor implements RecordCursor {
     this.nulls = new boolean[columns];
     this.longs = new long[columns];
     this.strings = new String[columns];
+    this.jsonUtf8 = new byte[columns][];
     this.lists = new List<?>[columns];
   }
 
@@ -192,7 +203,20 @@ abstract class SourceCursor implements RecordCursor {
 
   @Override
   public final String getString(int column) {
-    return strings[column];
+    String text = strings[column];
+    if (text == null && jsonUtf8[column] != null) {
+      text = new String(jsonUtf8[column], StandardCharsets.UTF_8);
+      strings[column] = text;
+    }
+    return text;
+  }
+
+  /**
+   * The JSON value at the column as the source's UTF-8 bytes, when the cursor read it so; else null,
+   * and {@link #getString} has it. The array is the row's own and is never changed.
+   */
+  final byte @Nullable [] jsonUtf8(int column) {
+    return jsonUtf8[column];
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -273,6 +274,59 @@ class PostgresCopyCursorTest {
         List.of()))) {
       assertThat(cursor).as("a timestamp without time zone is read by the result set").isInstanceOf(JdbcCursor.class);
       assertThat(cursor.next()).isTrue();
+    }
+  }
+
+  /**
+   * A JSON column's values come out of the COPY as their UTF-8 bytes, text and jsonb alike, and the
+   * reading thread hands the writers certified bytes that are the text's: those of ASCII documents
+   * as the COPY gave them, the others (non-ASCII) through the text.
+   */
+  @Test
+  void jsonValuesComeAsTheirUtf8BytesAndAreCertifiedAsTheirText() throws SQLException {
+    insertRows(120);
+    Schema events = Model.EVENTS.schema();
+    int properties = events.indexOf("properties");
+    int personProperties = events.indexOf("person_properties");
+    SourceQuery query = new SourceQuery(TEAM, Model.EVENTS, WHOLE, List.of(), List.of());
+    for (String type : List.of("text", "jsonb")) {
+      if (type.equals("jsonb")) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+          statement.execute("ALTER TABLE events ALTER COLUMN properties TYPE jsonb USING properties::jsonb");
+          statement.execute("ALTER TABLE events ALTER COLUMN person_properties TYPE jsonb USING person_properties::jsonb");
+        }
+      }
+      List<String> texts = new ArrayList<>();
+      try (RecordCursor cursor = source(dataSource).open(query)) {
+        PostgresCopyCursor copy = (PostgresCopyCursor) cursor;
+        while (copy.next()) {
+          assertThat(copy.jsonUtf8(events.indexOf("event"))).as("a STRING column").isNull();
+          if (copy.isNull(properties)) {
+            assertThat(copy.jsonUtf8(properties)).as(type).isNull();
+            continue;
+          }
+          byte[] bytes = copy.jsonUtf8(properties);
+          assertThat(bytes).as(type).isNotNull();
+          String text = copy.getString(properties);
+          assertThat(text.getBytes(StandardCharsets.UTF_8)).as(type).isEqualTo(bytes);
+          assertThat(copy.getString(properties)).as("decoded once").isSameAs(text);
+          texts.add(text);
+        }
+      }
+      assertThat(texts).as(type).isNotEmpty().allMatch(text -> text.contains("☃"));
+      int certified = 0;
+      try (PrefetchingCursor cursor = PrefetchingCursor.start(source(dataSource).open(query), events, "json-test")) {
+        while (cursor.next()) {
+          for (int column : new int[] {properties, personProperties}) {
+            if (!cursor.isNull(column)) {
+              assertThat(cursor.certifiedJson(column)).as(type)
+                  .isEqualTo(cursor.getString(column).getBytes(StandardCharsets.UTF_8));
+              certified++;
+            }
+          }
+        }
+      }
+      assertThat(certified).as(type).isEqualTo(2 * texts.size());
     }
   }
 

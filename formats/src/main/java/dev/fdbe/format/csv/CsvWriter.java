@@ -5,6 +5,7 @@ import dev.fdbe.Compression;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.format.IsoTimestamps;
 import dev.fdbe.format.Json;
+import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.format.RowBuffer;
 import dev.fdbe.format.TextRecordWriter;
 import dev.fdbe.schema.Row;
@@ -69,9 +70,13 @@ final class CsvWriter extends TextRecordWriter {
 
   /** The UTF-8 bytes of the row's JSON field: the text as is when valid and on one line. */
   private byte[] jsonText(Row row, int column) {
+    byte[] certified = CertifiedJson.of(row, column);
+    if (certified != null) {
+      return certified; // valid, on one line, exactly the text's bytes
+    }
     String text = row.getString(column);
     byte[] utf8 = utf8(text);
-    if (Json.isValid(row, column, text, utf8)) {
+    if (Json.isValid(text, utf8)) {
       return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? utf8 : utf8(Json.compact(text));
     }
     warnInvalidJson(column, text);

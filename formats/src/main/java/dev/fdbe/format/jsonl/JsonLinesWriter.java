@@ -94,12 +94,17 @@ final class JsonLinesWriter extends TextRecordWriter {
 
   /** Writes the row's JSON value, embedded when valid, else as a string. */
   private void writeJson(RowBuffer into, Row row, int column) throws IOException {
-    String text = row.getString(column);
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    if (JsonBytes.writeCertifiedDocument(into, text, utf8, CertifiedJson.certified(row, column))) {
+    byte[] certified = CertifiedJson.of(row, column);
+    if (certified != null) {
+      JsonBytes.writeDocument(into, certified);
       return;
     }
-    if (Json.isValid(row, column, text, utf8)) {
+    String text = row.getString(column);
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (JsonBytes.writeCheckedDocument(into, text, utf8)) {
+      return;
+    }
+    if (Json.isValid(text, utf8)) {
       Json.writeEmbedded(generator, text);
     } else {
       generator.writeString(text);

@@ -4,6 +4,7 @@ import dev.fdbe.schema.ColumnType;
 import dev.fdbe.ExportException;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.format.Json;
+import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.nio.charset.StandardCharsets;
@@ -113,9 +114,13 @@ final class StagedRow {
 
   /** The JSON text to store: the row's value when it is valid JSON, else the value as a JSON string. */
   private Binary json(Row row, int column) {
+    byte[] certified = CertifiedJson.of(row, column);
+    if (certified != null) {
+      return Binary.fromConstantByteArray(certified); // the row's bytes are never changed
+    }
     String text = row.getString(column);
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    if (Json.isValid(row, column, text, bytes)) {
+    if (Json.isValid(text, bytes)) {
       return Binary.fromConstantByteArray(bytes);
     }
     String name = schema.column(column).name();
