@@ -126,7 +126,7 @@ final class ColumnChunkWriter {
       if (compressed.length < bound) {
         compressed = PageArrays.grow(compressed, 0, bound);
       }
-      byte[] bytes = Arrays.copyOf(compressed, pageCodec.compress(input, length, compressed));
+      byte[] bytes = Arrays.copyOf(compressed, pageCodec.compress(input, 0, length, compressed));
       if (page.length > PageArrays.MAX_ARRAY_BYTES) {
         page = NONE; // a huge page leaves no huge arrays behind it
         compressed = NONE;

@@ -113,8 +113,8 @@ enum ColumnCodec {
     /** The size the output array of {@link #compress} must have for an input of {@code length} bytes. */
     int maxCompressedLength(int length);
 
-    /** Compresses {@code in[0, length)} into {@code out}; returns the compressed length. */
-    int compress(byte[] in, int length, byte[] out) throws IOException;
+    /** Compresses {@code in[offset, offset + length)} into {@code out}; returns the compressed length. */
+    int compress(byte[] in, int offset, int length, byte[] out) throws IOException;
 
     /**
      * Decompresses {@code in[0, length)} into {@code out[0, outLength)}.
@@ -134,8 +134,8 @@ enum ColumnCodec {
     }
 
     @Override
-    public int compress(byte[] in, int length, byte[] out) {
-      System.arraycopy(in, 0, out, 0, length);
+    public int compress(byte[] in, int offset, int length, byte[] out) {
+      System.arraycopy(in, offset, out, 0, length);
       return length;
     }
 
@@ -155,8 +155,8 @@ enum ColumnCodec {
     }
 
     @Override
-    public int compress(byte[] in, int length, byte[] out) throws IOException {
-      return Snappy.compress(in, 0, length, out, 0);
+    public int compress(byte[] in, int offset, int length, byte[] out) throws IOException {
+      return Snappy.compress(in, offset, length, out, 0);
     }
 
     @Override
@@ -181,10 +181,10 @@ enum ColumnCodec {
     }
 
     @Override
-    public int compress(byte[] in, int length, byte[] out) {
+    public int compress(byte[] in, int offset, int length, byte[] out) {
       System.arraycopy(HEADER, 0, out, 0, HEADER.length);
       deflater.reset();
-      deflater.setInput(in, 0, length);
+      deflater.setInput(in, offset, length);
       deflater.finish();
       int size = HEADER.length;
       while (!deflater.finished()) {
@@ -195,7 +195,7 @@ enum ColumnCodec {
         size += written;
       }
       crc.reset();
-      crc.update(in, 0, length);
+      crc.update(in, offset, length);
       size = writeIntLittleEndian(out, size, (int) crc.getValue());
       return writeIntLittleEndian(out, size, length);
     }
@@ -233,11 +233,11 @@ enum ColumnCodec {
     }
 
     @Override
-    public int compress(byte[] in, int length, byte[] out) {
+    public int compress(byte[] in, int offset, int length, byte[] out) {
       if (context == null) {
         context = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
       }
-      return context.compressByteArray(out, 0, out.length, in, 0, length);
+      return context.compressByteArray(out, 0, out.length, in, offset, length);
     }
 
     @Override
@@ -271,8 +271,8 @@ enum ColumnCodec {
     }
 
     @Override
-    public int compress(byte[] in, int length, byte[] out) {
-      return compressor.compress(in, 0, length, out, 0, out.length);
+    public int compress(byte[] in, int offset, int length, byte[] out) {
+      return compressor.compress(in, offset, length, out, 0, out.length);
     }
 
     @Override
@@ -302,8 +302,8 @@ enum ColumnCodec {
     }
 
     @Override
-    public int compress(byte[] in, int length, byte[] out) throws IOException {
-      byte[] compressed = Encoder.compress(in, 0, length, PARAMETERS);
+    public int compress(byte[] in, int offset, int length, byte[] out) throws IOException {
+      byte[] compressed = Encoder.compress(in, offset, length, PARAMETERS);
       if (compressed.length > out.length) {
         throw new IllegalStateException("brotli output of " + compressed.length + " bytes exceeds its bound for "
             + length + " bytes");

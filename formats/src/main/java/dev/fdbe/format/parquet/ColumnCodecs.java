@@ -29,12 +29,16 @@ final class ColumnCodecs implements CompressionCodecFactory {
         if (codec == ColumnCodec.UNCOMPRESSED) {
           return bytes;
         }
-        byte[] input = bytes.toByteArray();
-        int bound = pageCodec.maxCompressedLength(input.length);
+        // A page of ours arrives as a wrapped array, compressed where it lies; anything else is copied once.
+        ByteBuffer page = bytes.toByteBuffer();
+        if (!page.hasArray()) {
+          page = ByteBuffer.wrap(bytes.toByteArray());
+        }
+        int bound = pageCodec.maxCompressedLength(page.remaining());
         if (output.length < bound) {
           output = new byte[bound];
         }
-        int length = pageCodec.compress(input, input.length, output);
+        int length = pageCodec.compress(page.array(), page.arrayOffset() + page.position(), page.remaining(), output);
         // The page writer copies the result before the next call, so the output array is reused.
         return BytesInput.from(output, 0, length);
       }
