@@ -31,9 +31,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's reading thread checks JSON values and its rows say which ones it certified
- * ({@link CertifiedJson}), so that writers skip their own check for those: the files and the
- * warnings are the same as for the source's own rows, which say nothing.
+ * The engine's reading thread checks JSON values and its rows hand the writers those it certified as
+ * their bytes ({@link CertifiedJson}), which the writers copy without a check of their own: the
+ * files and the warnings are the same as for the source's own rows, which say nothing.
  */
 class CertifiedJsonTest {
   /**
@@ -67,7 +67,8 @@ class CertifiedJsonTest {
         .filter(text -> text != null && JsonSyntax.certify(text) != null)
         .count();
     assertThat(certifiable).as("rows whose JSON the reading thread would certify").isGreaterThan(100);
-    assertThat(EDGES.stream().filter(edge -> JsonSyntax.certify(edge) != null)).as("edges certified: padded, and beyond the BMP").hasSize(2);
+    assertThat(EDGES.stream().filter(edge -> JsonSyntax.certify(edge) != null))
+        .as("edges certified: padded, and beyond the BMP").hasSize(2);
     InMemoryRecordSource source = new InMemoryRecordSource().addAll(TEAM, Model.EVENTS, values);
 
     for (FormatProvider format : ServiceLoader.load(FormatProvider.class)) {

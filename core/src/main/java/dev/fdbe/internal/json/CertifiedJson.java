@@ -17,7 +17,10 @@ public interface CertifiedJson {
    */
   byte @Nullable [] certifiedJson(int column);
 
-  /** The certified bytes of the JSON value at the column, or null unless the row is one of the engine's and certified it. */
+  /**
+   * The certified bytes of the JSON value at the column, or null unless the row is one of the
+   * engine's and certified it.
+   */
   static byte @Nullable [] of(Row row, int column) {
     return row instanceof CertifiedJson certified ? certified.certifiedJson(column) : null;
   }

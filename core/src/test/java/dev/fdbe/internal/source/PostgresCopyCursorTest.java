@@ -293,7 +293,8 @@ class PostgresCopyCursorTest {
       if (type.equals("jsonb")) {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
           statement.execute("ALTER TABLE events ALTER COLUMN properties TYPE jsonb USING properties::jsonb");
-          statement.execute("ALTER TABLE events ALTER COLUMN person_properties TYPE jsonb USING person_properties::jsonb");
+          statement.execute(
+              "ALTER TABLE events ALTER COLUMN person_properties TYPE jsonb USING person_properties::jsonb");
         }
       }
       List<String> texts = new ArrayList<>();
