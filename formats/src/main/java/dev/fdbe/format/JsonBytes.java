@@ -115,13 +115,13 @@ public final class JsonBytes {
 
   /**
    * Writes a JSON column's value as an embedded document when that is certain without the parser:
-   * it is one valid document by the fast check, it has no line break and {@code utf8} is its exact
-   * encoding. Then it is written as {@link #writeDocument} writes it; otherwise nothing is written
-   * and the answer is false, and the caller decides with {@link Json#isValid} as before.
+   * the fast check certifies it as the engine's reading thread would ({@link JsonSyntax#certifies}:
+   * one valid document on one line, {@code utf8} its exact encoding). Then it is written as
+   * {@link #writeDocument} writes it; otherwise nothing is written and the answer is false, and the
+   * caller decides with {@link Json#isValid} as before.
    */
   public static boolean writeCheckedDocument(RowBuffer into, String text, byte[] utf8) {
-    if (JsonSyntax.check(utf8) != JsonSyntax.VALID || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0
-        || !Utf8.encodesExactly(text, utf8)) {
+    if (!JsonSyntax.certifies(text, utf8)) {
       return false;
     }
     writeDocument(into, utf8);

@@ -51,7 +51,12 @@ public final class JsonSyntax {
    */
   public static byte @Nullable [] certify(String text) {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    return check(utf8, true) == VALID && Utf8.encodesExactly(text, utf8) ? utf8 : null;
+    return certifies(text, utf8) ? utf8 : null;
+  }
+
+  /** Whether {@link #certify(String)} certifies the text whose UTF-8 bytes the caller has made already. */
+  public static boolean certifies(String text, byte[] utf8) {
+    return check(utf8, true) == VALID && Utf8.encodesExactly(text, utf8);
   }
 
   /**

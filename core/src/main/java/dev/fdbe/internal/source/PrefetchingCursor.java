@@ -330,17 +330,9 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
             chars += text.length();
           }
           case JSON -> {
-            byte[] utf8 = row instanceof SourceCursor cursor ? cursor.jsonUtf8(i) : null;
-            byte[] certified = utf8 != null ? JsonSyntax.certify(utf8) : null;
-            if (certified == null) {
-              String text = row.getString(i);
-              certified = JsonSyntax.certify(text);
-              objects[base + i] = certified != null ? certified : text;
-              chars += certified != null ? certified.length : text.length();
-            } else {
-              objects[base + i] = certified;
-              chars += certified.length;
-            }
+            Object value = certifiedOrText(row, i);
+            objects[base + i] = value;
+            chars += value instanceof byte[] certified ? certified.length : ((String) value).length();
           }
           case INT64 -> longs[base + i] = row.getLong(i);
           case BOOLEAN -> longs[base + i] = row.getBoolean(i) ? 1 : 0;
@@ -356,6 +348,21 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
         }
       }
       return ++size < capacity && chars < BATCH_CHARS;
+    }
+
+    /**
+     * A JSON value as the bytes the check certifies: the source's own when its cursor has them and
+     * they pass ({@link JsonSyntax#certify(byte[])}), else its text's. Its text when neither passes.
+     */
+    private static Object certifiedOrText(RecordCursor row, int column) {
+      byte[] utf8 = row instanceof SourceCursor cursor ? cursor.jsonUtf8(column) : null;
+      byte[] certified = utf8 == null ? null : JsonSyntax.certify(utf8);
+      if (certified != null) {
+        return certified;
+      }
+      String text = row.getString(column);
+      certified = JsonSyntax.certify(text);
+      return certified != null ? certified : text;
     }
   }
 
