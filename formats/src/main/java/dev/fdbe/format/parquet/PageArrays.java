@@ -22,25 +22,47 @@ final class PageArrays {
 
   private PageArrays() {}
 
-  /** An array of at least {@code length} bytes, its contents undefined: a kept one if any is long enough. */
+  /**
+   * An array of at least {@code length} bytes, its contents undefined: the shortest kept one that is
+   * long enough, if any, so that a column asking for a small array does not take a page-sized one.
+   */
   static byte[] take(int length) {
     synchronized (FREE) {
-      for (int i = FREE.size() - 1; i >= 0; i--) {
-        byte[] array = FREE.get(i);
-        if (array.length >= length) {
-          FREE.set(i, FREE.get(FREE.size() - 1));
-          FREE.remove(FREE.size() - 1);
-          pooledBytes -= array.length;
-          return array;
+      int best = -1;
+      for (int i = 0; i < FREE.size(); i++) {
+        int candidate = FREE.get(i).length;
+        if (candidate >= length && (best < 0 || candidate < FREE.get(best).length)) {
+          best = i;
         }
+      }
+      if (best >= 0) {
+        byte[] array = FREE.get(best);
+        FREE.set(best, FREE.get(FREE.size() - 1));
+        FREE.remove(FREE.size() - 1);
+        pooledBytes -= array.length;
+        return array;
       }
     }
     return new byte[length];
   }
 
-  /** An array of at least {@code length} bytes holding {@code array[0, used)}; {@code array} is given back. */
+  /**
+   * An array of at least {@code length} bytes holding {@code array[0, used)}, half as long again as
+   * {@code array} if that is more; {@code array} is given back.
+   */
   static byte[] grow(byte[] array, int used, int length) {
-    byte[] grown = take(Math.max(length, array.length + (array.length >> 1)));
+    return grow(array, used, length, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #grow(byte[], int, int)}, but growing by half no further than {@code limit} while
+   * {@code length} is within it: an array that is to hold one page stops at the page's size, so
+   * that it can be handed on with the page without much room to spare.
+   */
+  static byte[] grow(byte[] array, int used, int length, int limit) {
+    int half = array.length + (array.length >> 1);
+    int target = length <= limit ? Math.max(length, Math.min(half, limit)) : Math.max(length, half);
+    byte[] grown = take(target);
     System.arraycopy(array, 0, grown, 0, used);
     give(array);
     return grown;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fdbe.Compression;
 import dev.fdbe.Model;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.format.DuckDb;
 import dev.fdbe.format.HardRows;
@@ -12,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -98,5 +101,44 @@ class ParquetRoundTripTest {
       assertThat(reader.getRowGroups()).as("row groups").hasSizeGreaterThan(10);
     }
     assertThat(ParquetFiles.read(file, schema)).isEqualTo(ParquetFiles.expected(schema, rows));
+  }
+
+  /**
+   * The pages a column closes where its levels do not fit the room kept for them before its values
+   * (a list column with tens of thousands of elements in a page), and pages of nulls only, which
+   * have no values at all, read back whole uncompressed (a page keeps the array it was written in)
+   * and compressed. Two files in a row, the second written in arrays the first gave back with its
+   * bytes still in them.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Compression.class, names = {"NONE", "ZSTD"})
+  void pagesOfManyLevelsAndPagesOfNullsReadBackWhole(Compression compression) throws Exception {
+    Schema schema = Schema.of(Column.required("id", ColumnType.STRING), Column.optional("note", ColumnType.STRING),
+        Column.optional("tags", ColumnType.STRING_LIST));
+    for (int file = 0; file < 2; file++) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (int i = 0; i < 60_000; i++) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", file + "-" + i);
+        // A value that fills a page by itself, so that the page closes with its array, then nulls only.
+        row.put("note", i == 0 ? "n".repeat(7_400) : i < 30_000 ? null : "note " + i);
+        List<String> tags = new ArrayList<>();
+        for (int j = 0; j < (i % 5_000 == 0 ? 30_000 : i % 3); j++) {
+          tags.add(j % 11 == 0 ? null : "t" + j);
+        }
+        row.put("tags", i % 5 == 1 ? null : tags);
+        rows.add(row);
+      }
+      Path path = dir.resolve("levels-" + compression + "-" + file + ".parquet");
+      try (OutputStream out = Files.newOutputStream(path)) {
+        ParquetPartWriter writer = ParquetFormat.open(out, schema, compression, new ParquetLayout(8192, 1 << 20));
+        for (Map<String, Object> row : rows) {
+          writer.stage(TestRows.row(schema, row));
+          writer.commit();
+        }
+        writer.finish();
+      }
+      assertThat(ParquetFiles.read(path, schema)).as("file " + file).isEqualTo(ParquetFiles.expected(schema, rows));
+    }
   }
 }
