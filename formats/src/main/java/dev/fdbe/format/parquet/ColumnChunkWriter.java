@@ -95,8 +95,8 @@ final class ColumnChunkWriter {
   /** Whether the open page's smallest and largest string or long are found here rather than by {@link #statistics}. */
   private final boolean ownStringBounds;
   private final boolean ownLongBounds;
-  private @Nullable Binary minString;
-  private @Nullable Binary maxString;
+  private byte @Nullable [] minString;
+  private byte @Nullable [] maxString;
   private boolean hasLongs;
   private long minLong;
   private long maxLong;
@@ -216,15 +216,18 @@ final class ColumnChunkWriter {
     statistics.incrementNumNulls();
   }
 
-  void write(Binary value, int repetition, int definition) {
+  /** A string's UTF-8 bytes, which the column may keep until the page closes: the caller never changes them. */
+  void write(byte[] value, int repetition, int definition) {
     levels(repetition, definition);
-    int length = value.length();
+    int length = value.length;
     byte[] into = room(4 + length);
     LevelEncoder.INT_LE.set(into, valueEnd, length);
-    System.arraycopy(value.getBytesUnsafe(), 0, into, valueEnd + 4, length);
+    System.arraycopy(value, 0, into, valueEnd + 4, length);
     valueEnd += 4 + length;
     if (!ownStringBounds) {
-      statistics.updateStats(value);
+      if (statisticsEnabled) { // a column without statistics has no-op ones
+        statistics.updateStats(Binary.fromConstantByteArray(value));
+      }
     } else if (minString == null || maxString == null) {
       minString = value;
       maxString = value;
@@ -235,8 +238,8 @@ final class ColumnChunkWriter {
     }
   }
 
-  private static int compareUnsigned(Binary a, Binary b) {
-    return Arrays.compareUnsigned(a.getBytesUnsafe(), 0, a.length(), b.getBytesUnsafe(), 0, b.length());
+  private static int compareUnsigned(byte[] a, byte[] b) {
+    return Arrays.compareUnsigned(a, b);
   }
 
   void write(long value, int repetition, int definition) {
@@ -332,8 +335,8 @@ final class ColumnChunkWriter {
       return;
     }
     if (minString != null && maxString != null) {
-      statistics.updateStats(minString);
-      statistics.updateStats(maxString);
+      statistics.updateStats(Binary.fromConstantByteArray(minString));
+      statistics.updateStats(Binary.fromConstantByteArray(maxString));
       minString = null;
       maxString = null;
     }

@@ -9,7 +9,6 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.api.Binary;
 
 /**
  * Writes staged rows' values into one {@link ColumnChunkWriter} per leaf column, and their row
@@ -98,7 +97,7 @@ final class ColumnRowWriter {
     rowGroupRows++;
   }
 
-  private static void writeList(ColumnChunkWriter chunk, int level, Binary[] elements, int size) {
+  private static void writeList(ColumnChunkWriter chunk, int level, byte[][] elements, int size) {
     if (size == 0) {
       chunk.writeNull(0, level - 2);
       return;

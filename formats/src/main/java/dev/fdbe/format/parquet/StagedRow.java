@@ -9,7 +9,6 @@ import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.parquet.io.api.Binary;
 
 /**
  * One row between {@code stage} and {@code commit}: its strings already encoded as UTF-8, its
@@ -31,8 +30,8 @@ final class StagedRow {
   private final WriterContext context;
   private final ColumnType[] types;
   private final boolean[] nullable;
-  private final Binary[] strings;
-  private final Binary[][] lists;
+  private final byte[][] strings;
+  private final byte[][][] lists;
   private final int[] listSizes;
   private Row row;
   private long rawBytes;
@@ -48,8 +47,8 @@ final class StagedRow {
       types[i] = schema.column(i).type();
       nullable[i] = schema.column(i).nullable();
     }
-    this.strings = new Binary[n];
-    this.lists = new Binary[n][];
+    this.strings = new byte[n][];
+    this.lists = new byte[n][][];
     this.listSizes = new int[n];
   }
 
@@ -73,9 +72,9 @@ final class StagedRow {
       int levels = nullable[i] ? 1 : 0;
       switch (types[i]) {
         case STRING, JSON -> {
-          Binary value = types[i] == ColumnType.JSON ? json(row, i) : utf8(row.getString(i));
+          byte[] value = types[i] == ColumnType.JSON ? json(row, i) : utf8(row.getString(i));
           strings[i] = value;
-          raw += 4L + value.length() + levels;
+          raw += 4L + value.length + levels;
           if (types[i] == ColumnType.STRING) {
             untruncatable += untruncatableBytes(value);
           }
@@ -85,9 +84,9 @@ final class StagedRow {
         case STRING_LIST -> {
           List<String> values = row.getStringList(i);
           int size = values.size();
-          Binary[] elements = lists[i];
+          byte[][] elements = lists[i];
           if (elements == null || elements.length < size) {
-            elements = new Binary[Math.max(size, 8)];
+            elements = new byte[Math.max(size, 8)][];
             lists[i] = elements;
           }
           raw += 2;
@@ -97,9 +96,9 @@ final class StagedRow {
             if (element == null) {
               elements[j] = null;
             } else {
-              Binary value = utf8(element);
+              byte[] value = utf8(element);
               elements[j] = value;
-              raw += 4L + value.length();
+              raw += 4L + value.length;
               untruncatable += untruncatableBytes(value);
             }
           }
@@ -113,23 +112,23 @@ final class StagedRow {
   }
 
   /** The JSON text to store: the row's value when it is valid JSON, else the value as a JSON string. */
-  private Binary json(Row row, int column) {
+  private byte[] json(Row row, int column) {
     byte[] certified = CertifiedJson.of(row, column);
     if (certified != null) {
-      return Binary.fromConstantByteArray(certified); // the row's bytes are never changed
+      return certified; // the row's bytes are never changed
     }
     String text = row.getString(column);
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     if (Json.isValid(text, bytes)) {
-      return Binary.fromConstantByteArray(bytes);
+      return bytes;
     }
     String name = schema.column(column).name();
     Json.warnInvalid(context, name, text);
     return utf8(Json.quote(text));
   }
 
-  private static Binary utf8(String value) {
-    return Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8));
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -139,11 +138,10 @@ final class StagedRow {
    * U+10FFFF). parquet-java then keeps the whole value as a page's maximum in the column index, and
    * chunk statistics up to their size limit. JSON columns keep no statistics, so only strings count.
    */
-  private static long untruncatableBytes(Binary value) {
-    if (value.length() <= TRUNCATE_BYTES) {
+  private static long untruncatableBytes(byte[] bytes) {
+    if (bytes.length <= TRUNCATE_BYTES) {
       return 0;
     }
-    byte[] bytes = value.getBytesUnsafe();
     int i = 0;
     while (true) {
       int b = bytes[i] & 0xff;
@@ -163,7 +161,7 @@ final class StagedRow {
       }
       i += width;
     }
-    return value.length() + MAX_STATISTICS_BYTES;
+    return bytes.length + MAX_STATISTICS_BYTES;
   }
 
   /** The row being staged. */
@@ -182,12 +180,12 @@ final class StagedRow {
   }
 
   /** The UTF-8 value of a non-null string or JSON column. */
-  Binary string(int column) {
+  byte[] string(int column) {
     return strings[column];
   }
 
   /** The elements of a non-null list column, null for null elements; valid up to {@link #listSize}. */
-  Binary[] list(int column) {
+  byte[][] list(int column) {
     return lists[column];
   }
 
