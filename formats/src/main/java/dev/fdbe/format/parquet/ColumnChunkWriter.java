@@ -40,20 +40,24 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The open page's values lie in one array after room kept for its levels ({@link #levelRoom}),
  * where a closing page's levels go just before its values, so that the page is one run of bytes to
- * compress (or, uncompressed, to keep) without assembling it elsewhere. A compressed page is kept in
- * one array of its compressed size. An uncompressed page keeps the array it was written in, when
- * that has little room to spare, and the column writes on in another: the one of a page of an
- * earlier row group, once that went to the file, or one from {@link PageArrays}. Copying each page
- * into a new array of its size instead spent a sixth of the uncompressed writer's time zeroing new
- * arrays (measured with {@code ParquetVsPeers}). So a row group held uncompressed takes at most a
- * quarter more memory than its bytes, and usually about a tenth. The arrays go back to {@link
- * PageArrays} when the file is done ({@link #release}). Not thread-safe.
+ * compress (or, uncompressed, to keep) without assembling it elsewhere; a page with more levels
+ * than that room, or with nulls only, is assembled in an array the file's columns share. A
+ * compressed page is kept in one array of its compressed size. An uncompressed page keeps the array
+ * it was written in when the array is at most a quarter longer than the page (else the page is
+ * copied into an array of its size), and the column writes on in another: the array of one of its
+ * pages of the row group before, once that went to the file, or one from {@link PageArrays} (in a
+ * file's first row group, usually a new one). Copying every page into a new array of its size spent
+ * a sixth of the uncompressed writer's time zeroing new arrays (measured with {@code
+ * ParquetVsPeers}). So a row group held uncompressed takes at most a quarter more memory than its
+ * bytes, beside the arrays of the row group before that the column has not reused yet; those go
+ * back to {@link PageArrays} when the next row group is written, and every array when the file is
+ * done ({@link #release}). Not thread-safe.
  */
 final class ColumnChunkWriter {
   /** parquet-java's default row count limit of a page. */
   static final int PAGE_ROW_LIMIT = 20_000;
   private static final byte[] NONE = new byte[0];
-  /** An uncompressed page keeps its array if the array is no more than this fraction (1/4) longer. */
+  /** An uncompressed page keeps its array if the array is no more than this fraction (1/4) longer than the page. */
   private static final int HANDED_ON_SLACK_SHIFT = 2;
   /** parquet-java's order of plain longs (not public), which timestamps share. */
   private static final PrimitiveComparator<?> SIGNED_LONGS =
@@ -66,7 +70,11 @@ final class ColumnChunkWriter {
   private final int repetitionWidth;
   private final int definitionWidth;
   private final long pageCloseBytes;
-  /** How long the open page's array grows by half before it grows only as its values need. */
+  /**
+   * How long the open page's array grows by half: a page's worth, the close threshold and an eighth.
+   * Only a row that needs more grows it further (by half again); such an array is let go when its
+   * page is copied, so that the column's next pages can keep theirs.
+   */
   private final int pageArrayBytes;
   private final Pages pages;
   /**
@@ -216,7 +224,10 @@ final class ColumnChunkWriter {
     statistics.incrementNumNulls();
   }
 
-  /** A string's UTF-8 bytes, which the column may keep until the page closes: the caller never changes them. */
+  /**
+   * A string's UTF-8 bytes. The column, and parquet-java's statistics and column index after it, may
+   * keep the array until the file is written: the caller never changes it.
+   */
   void write(byte[] value, int repetition, int definition) {
     levels(repetition, definition);
     int length = value.length;
@@ -372,7 +383,7 @@ final class ColumnChunkWriter {
       closedPage = new ClosedPage(bytes, 0, bytes.length, false, length, levels, pageRows, statistics);
     } else {
       pages.keep();
-      boolean handOn = input == values && (toFileNow || values.length - valueEnd <= valueEnd >> HANDED_ON_SLACK_SHIFT);
+      boolean handOn = input == values && (toFileNow || values.length - length <= length >> HANDED_ON_SLACK_SHIFT);
       if (handOn) {
         closedPage = new ClosedPage(values, offset, length, true, length, levels, pageRows, statistics);
         nextArrayBytes = values.length <= PageArrays.MAX_ARRAY_BYTES ? values.length : levelRoom + 4096;
@@ -380,6 +391,10 @@ final class ColumnChunkWriter {
       } else {
         byte[] bytes = Arrays.copyOfRange(input, offset, offset + length);
         closedPage = new ClosedPage(bytes, 0, length, false, length, levels, pageRows, statistics);
+        if (values.length > pageArrayBytes) { // grown past a page by a large row, or a long pooled array
+          values = NONE;
+          nextArrayBytes = pageArrayBytes;
+        }
       }
     }
     pages.trim();
@@ -410,6 +425,7 @@ final class ColumnChunkWriter {
   /** Closes the open page and writes the column's chunk of the row group to the file; the column starts empty. */
   void writeChunk(ParquetFileWriter file) throws IOException {
     closePage(true);
+    giveSpares(); // those this row group did not need: a column keeps one row group's arrays at most
     file.startColumn(descriptor, chunkValues, pages.codec.parquetName());
     Encoding repetitionEncoding = repetitionWidth > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
     Encoding definitionEncoding = definitionWidth > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
@@ -431,15 +447,19 @@ final class ColumnChunkWriter {
     chunkValues = 0;
   }
 
+  private void giveSpares() {
+    for (byte[] spare : spareArrays) {
+      PageArrays.give(spare);
+    }
+    spareArrays.clear();
+  }
+
   /** Gives the column's arrays back for another file; the column takes no more values. */
   void release() {
     PageArrays.give(values);
     PageArrays.give(repetitions);
     PageArrays.give(definitions);
-    for (byte[] spare : spareArrays) {
-      PageArrays.give(spare);
-    }
-    spareArrays.clear();
+    giveSpares();
     values = NONE;
     repetitions = NONE;
     definitions = NONE;
