@@ -15,8 +15,9 @@ import org.apache.parquet.io.OutputFile;
  * groups into a {@link ParquetFileWriter}, which writes page headers, checksums, column and offset
  * indexes and the footer: what parquet-java's {@code ParquetWriter} does with its record layer,
  * column writers and page store, in fewer steps (no record consumer walking the schema for every
- * field, levels kept as bytes and encoded once per page, each page's bytes copied once after
- * compression).
+ * field, levels kept as bytes and encoded once per page, a page's bytes copied at most once: by its
+ * compression, or, uncompressed, only when its array is much longer than the page; see {@link
+ * ColumnChunkWriter}).
  *
  * <p>Each schema column is one leaf. A plain column's definition level is its maximum when the value
  * is there, 0 when it is null. A string list is Parquet's 3-level list
