@@ -92,6 +92,8 @@ final class ColumnChunkWriter {
   private int valueEnd;
   /** How long an array the column takes when it needs another. */
   private int nextArrayBytes;
+  /** The length of a column's first array: the room for levels and a few values. */
+  private final int firstArrayBytes;
   /** Arrays of uncompressed pages that went to the file, for the column's next pages. */
   private final ArrayDeque<byte[]> spareArrays = new ArrayDeque<>();
   private int booleanBits;
@@ -156,7 +158,6 @@ final class ColumnChunkWriter {
 
     /** {@code input[offset, offset + length)} compressed, in a new array of its size. */
     private byte[] compress(byte[] input, int offset, int length) throws IOException {
-      closedPages++;
       int bound = pageCodec.maxCompressedLength(length);
       if (compressed.length < bound) {
         compressed = PageArrays.grow(compressed, 0, bound);
@@ -168,13 +169,9 @@ final class ColumnChunkWriter {
       return bytes;
     }
 
-    /** Counts an uncompressed page. */
-    private void keep() {
+    /** Counts a closed page, and lets go of the shared array if a huge page made it huge. */
+    private void closed() {
       closedPages++;
-    }
-
-    /** Lets go of the shared array if a huge page made it huge. */
-    private void trim() {
       if (page.length > PageArrays.MAX_ARRAY_BYTES) {
         page = NONE;
       }
@@ -204,7 +201,8 @@ final class ColumnChunkWriter {
     this.levelRoom = (repetitionWidth > 0 ? LevelEncoder.maxEncodedBytes(PAGE_ROW_LIMIT) : 0)
         + (definitionWidth > 0 ? LevelEncoder.maxEncodedBytes(PAGE_ROW_LIMIT) : 0);
     this.pageArrayBytes = (int) Math.min(Integer.MAX_VALUE - 16, levelRoom + pageCloseBytes + pageCloseBytes / 8);
-    this.nextArrayBytes = levelRoom + 4096;
+    this.firstArrayBytes = levelRoom + 4096;
+    this.nextArrayBytes = firstArrayBytes;
     this.values = NONE;
     this.valueEnd = levelRoom;
     this.statistics = newStatistics();
@@ -242,15 +240,11 @@ final class ColumnChunkWriter {
     } else if (minString == null || maxString == null) {
       minString = value;
       maxString = value;
-    } else if (compareUnsigned(value, minString) < 0) {
+    } else if (Arrays.compareUnsigned(value, minString) < 0) {
       minString = value;
-    } else if (compareUnsigned(value, maxString) > 0) {
+    } else if (Arrays.compareUnsigned(value, maxString) > 0) {
       maxString = value;
     }
-  }
-
-  private static int compareUnsigned(byte[] a, byte[] b) {
-    return Arrays.compareUnsigned(a, b);
   }
 
   void write(long value, int repetition, int definition) {
@@ -382,11 +376,10 @@ final class ColumnChunkWriter {
       byte[] bytes = pages.compress(input, offset, length);
       closedPage = new ClosedPage(bytes, 0, bytes.length, false, length, levels, pageRows, statistics);
     } else {
-      pages.keep();
       boolean handOn = input == values && (toFileNow || values.length - length <= length >> HANDED_ON_SLACK_SHIFT);
       if (handOn) {
         closedPage = new ClosedPage(values, offset, length, true, length, levels, pageRows, statistics);
-        nextArrayBytes = values.length <= PageArrays.MAX_ARRAY_BYTES ? values.length : levelRoom + 4096;
+        nextArrayBytes = values.length <= PageArrays.MAX_ARRAY_BYTES ? values.length : firstArrayBytes;
         values = NONE;
       } else {
         byte[] bytes = Arrays.copyOfRange(input, offset, offset + length);
@@ -397,13 +390,13 @@ final class ColumnChunkWriter {
         }
       }
     }
-    pages.trim();
+    pages.closed();
     closed.add(closedPage);
     closedCompressedBytes += closedPage.length();
     chunkValues += levels;
     if (values.length > PageArrays.MAX_ARRAY_BYTES) {
       values = NONE; // a page of huge values leaves no huge array behind it
-      nextArrayBytes = levelRoom + 4096;
+      nextArrayBytes = firstArrayBytes;
     }
     valueEnd = levelRoom;
     booleanBits = 0;
