@@ -1,5 +1,6 @@
 package dev.fdbe.format.compress;
 
+import dev.fdbe.format.internal.CompressionPool;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -170,7 +171,7 @@ final class BlockStream implements CompressedOutput.Target {
   }
 
   private void compress(Block block) throws IOException {
-    CodecState state = CompressionPool.threadState();
+    CodecState state = CompressionPool.threadResource(CodecState.class, CodecState::new);
     if (state != null) {
       codec.compress(block, state);
     } else {

@@ -1,5 +1,6 @@
 package dev.fdbe.format.compress;
 
+import dev.fdbe.format.internal.CompressionPool;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;

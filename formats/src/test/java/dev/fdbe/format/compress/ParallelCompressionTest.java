@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fdbe.format.CommandLineTools;
+import dev.fdbe.format.internal.CompressionPool;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -408,7 +409,7 @@ class ParallelCompressionTest {
 
       @Override
       void compress(Block block, CodecState state) throws IOException {
-        if (block.index == 0 && CompressionPool.threadState() != null) {
+        if (block.index == 0 && CompressionPool.onPoolThread()) {
           started.countDown();
           try {
             if (!release.await(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {

@@ -2,6 +2,7 @@ package dev.fdbe.format.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fdbe.format.internal.CompressionPool;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
