@@ -1,6 +1,8 @@
 package dev.fdbe.format.parquet;
 
+import dev.fdbe.format.internal.CompressionPool;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -9,6 +11,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
@@ -112,7 +117,13 @@ final class ColumnChunkWriter {
   private long maxLong;
 
   private final List<ClosedPage> closed = new ArrayList<>();
+  /** The compressed bytes of the closed pages, but for those not yet settled ({@link #settle}). */
   private long closedCompressedBytes;
+  /** From this index on, {@link #closed} may hold pages being compressed that are not yet settled. */
+  private int firstUnsettled;
+  /** The uncompressed bytes and the number of the closed pages not yet settled. */
+  private long unsettledRawBytes;
+  private int unsettledPages;
   private long chunkValues;
 
   /**
@@ -121,19 +132,45 @@ final class ColumnChunkWriter {
    * page header says of the page.
    */
   private record ClosedPage(byte[] array, int offset, int length, boolean reusable, int uncompressedSize,
-      int valueCount, int rowCount, Statistics<?> statistics) {}
+      int valueCount, int rowCount, Statistics<?> statistics, @Nullable FutureTask<byte[]> compressing) {
+    /** A page a compression thread compresses: its bytes are known once {@link #compressing} is done. */
+    static ClosedPage compressing(FutureTask<byte[]> task, int uncompressedSize, int valueCount, int rowCount,
+        Statistics<?> statistics) {
+      return new ClosedPage(NONE, 0, 0, false, uncompressedSize, valueCount, rowCount, statistics, task);
+    }
 
-  /** What the columns of one file share: the codec, and the arrays a page is assembled and compressed in. */
+    /** This page with its compressed bytes, done. */
+    ClosedPage compressed(byte[] bytes) {
+      return new ClosedPage(bytes, 0, bytes.length, false, uncompressedSize, valueCount, rowCount, statistics, null);
+    }
+  }
+
+  /**
+   * What the columns of one file share: the codec, the arrays a page is assembled and compressed in,
+   * and, for a codec that {@linkplain ColumnCodec#compressesOnThreads compresses on threads}, the
+   * pages being compressed by {@link CompressionPool}'s threads: at most one more than the pool has
+   * threads, so that the arrays they hold stay few. A page the pool refuses or has not started when
+   * the writer needs it, the writer compresses itself. Not thread-safe (its tasks run elsewhere).
+   */
   static final class Pages {
     private final ColumnCodec codec;
     private final ColumnCodec.PageCodec pageCodec;
+    private final @Nullable CompressionPool pool;
+    private final ArrayDeque<FutureTask<byte[]>> inFlight = new ArrayDeque<>();
+    private final int maxInFlight;
     private byte[] page = NONE;
     private byte[] compressed = NONE;
     private long closedPages;
 
-    Pages(ColumnCodec codec) {
+    /**
+     * Pages of a file in {@code codec}, compressed on {@code pool}'s threads if the codec compresses
+     * on threads and the pool is present (absent on a machine with one processor).
+     */
+    Pages(ColumnCodec codec, Optional<CompressionPool> pool) {
       this.codec = codec;
       this.pageCodec = codec.newPageCodec();
+      this.pool = codec.compressesOnThreads() ? pool.orElse(null) : null;
+      this.maxInFlight = this.pool == null ? 0 : this.pool.threads() + 1;
     }
 
     /** The pages closed in the file so far. */
@@ -156,7 +193,12 @@ final class ColumnChunkWriter {
       return codec != ColumnCodec.UNCOMPRESSED;
     }
 
-    /** {@code input[offset, offset + length)} compressed, in a new array of its size. */
+    /** Whether closed pages go to the compression threads ({@link #submit}). */
+    private boolean onThreads() {
+      return pool != null;
+    }
+
+    /** {@code input[offset, offset + length)} compressed on this thread, in a new array of its size. */
     private byte[] compress(byte[] input, int offset, int length) throws IOException {
       int bound = pageCodec.maxCompressedLength(length);
       if (compressed.length < bound) {
@@ -169,6 +211,57 @@ final class ColumnChunkWriter {
       return bytes;
     }
 
+    /**
+     * Hands {@code input[offset, offset + length)} to the compression threads, first waiting for the
+     * oldest page in flight if there are as many as allowed. The task owns {@code input} from now on
+     * and gives it to {@link PageArrays} once compressed; {@link #await} returns the compressed bytes.
+     */
+    private FutureTask<byte[]> submit(byte[] input, int offset, int length) throws IOException {
+      FutureTask<byte[]> oldest;
+      while ((oldest = inFlight.peekFirst()) != null && (oldest.isDone() || inFlight.size() >= maxInFlight)) {
+        await(oldest);
+        inFlight.pollFirst();
+      }
+      FutureTask<byte[]> task = new FutureTask<>(() -> {
+        ColumnCodec.PageCodec threadCodec = CompressionPool.threadResource(codec, codec::newPageCodec);
+        byte[] bytes = threadCodec == null ? compress(input, offset, length) : compressOnThread(threadCodec,
+            input, offset, length);
+        PageArrays.give(input);
+        return bytes;
+      });
+      inFlight.addLast(task);
+      pool.offer(task); // refused: the writer compresses it when it needs it (await)
+      return task;
+    }
+
+    /**
+     * The compressed bytes of a page handed to {@link #submit}; compresses it on this thread if no
+     * compression thread has started it.
+     */
+    private static byte[] await(FutureTask<byte[]> task) throws IOException {
+      task.run(); // does nothing if a thread has started it or it is done
+      try {
+        return task.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException interrupted = new InterruptedIOException("interrupted waiting for a page's compression");
+        interrupted.initCause(e);
+        throw interrupted;
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        if (cause instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        if (cause instanceof Error error) {
+          throw error;
+        }
+        throw new IOException("cannot compress a page: " + cause, cause);
+      }
+    }
+
     /** Counts a closed page, and lets go of the shared array if a huge page made it huge. */
     private void closed() {
       closedPages++;
@@ -177,13 +270,57 @@ final class ColumnChunkWriter {
       }
     }
 
-    /** Frees the codec and gives the arrays back; idempotent. */
+    /**
+     * Frees the codec and gives the arrays back; pages in flight that no thread has started are never
+     * compressed, and those being compressed finish on their own. Idempotent.
+     */
     void close() {
+      for (FutureTask<byte[]> task : inFlight) {
+        task.cancel(false);
+      }
+      inFlight.clear();
       pageCodec.close();
       PageArrays.give(page);
       PageArrays.give(compressed);
       page = NONE;
       compressed = NONE;
+    }
+  }
+
+  /**
+   * {@code input[offset, offset + length)} compressed by a compression thread's own codec, in a new
+   * array of its size; the thread's output array stays with the thread ({@link Scratch}).
+   */
+  private static byte[] compressOnThread(ColumnCodec.PageCodec codec, byte[] input, int offset, int length)
+      throws IOException {
+    Scratch scratch = CompressionPool.threadResource(Scratch.class, Scratch::new);
+    byte[] out = scratch.array(codec.maxCompressedLength(length));
+    byte[] bytes = Arrays.copyOf(out, codec.compress(input, offset, length, out));
+    scratch.trim();
+    return bytes;
+  }
+
+  /** A compression thread's array to compress pages into, kept while the thread lives. */
+  private static final class Scratch implements AutoCloseable {
+    private byte[] array = NONE;
+
+    byte[] array(int length) {
+      if (array.length < length) {
+        array = new byte[length];
+      }
+      return array;
+    }
+
+    /** Lets go of an array a huge page made huge. */
+    void trim() {
+      if (array.length > PageArrays.MAX_ARRAY_BYTES) {
+        array = NONE;
+      }
+    }
+
+    @Override
+    public void close() {
+      array = NONE;
     }
   }
 
@@ -372,18 +509,25 @@ final class ColumnChunkWriter {
       offset = 0;
     }
     ClosedPage closedPage;
-    if (pages.compresses()) {
+    if (pages.compresses() && input == values && pages.onThreads()) {
+      // The array goes with the page to a compression thread, which gives it to PageArrays once done.
+      closedPage = ClosedPage.compressing(pages.submit(values, offset, length), length, levels, pageRows, statistics);
+      nextArrayBytes = values.length <= PageArrays.MAX_ARRAY_BYTES ? values.length : firstArrayBytes;
+      values = NONE;
+      unsettledRawBytes += length;
+      unsettledPages++;
+    } else if (pages.compresses()) {
       byte[] bytes = pages.compress(input, offset, length);
-      closedPage = new ClosedPage(bytes, 0, bytes.length, false, length, levels, pageRows, statistics);
+      closedPage = new ClosedPage(bytes, 0, bytes.length, false, length, levels, pageRows, statistics, null);
     } else {
       boolean handOn = input == values && (toFileNow || values.length - length <= length >> HANDED_ON_SLACK_SHIFT);
       if (handOn) {
-        closedPage = new ClosedPage(values, offset, length, true, length, levels, pageRows, statistics);
+        closedPage = new ClosedPage(values, offset, length, true, length, levels, pageRows, statistics, null);
         nextArrayBytes = values.length <= PageArrays.MAX_ARRAY_BYTES ? values.length : firstArrayBytes;
         values = NONE;
       } else {
         byte[] bytes = Arrays.copyOfRange(input, offset, offset + length);
-        closedPage = new ClosedPage(bytes, 0, length, false, length, levels, pageRows, statistics);
+        closedPage = new ClosedPage(bytes, 0, length, false, length, levels, pageRows, statistics, null);
         if (values.length > pageArrayBytes) { // grown past a page by a large row, or a long pooled array
           values = NONE;
           nextArrayBytes = pageArrayBytes;
@@ -405,19 +549,59 @@ final class ColumnChunkWriter {
     statistics = newStatistics();
   }
 
-  /** Closed pages compressed with a header each (an upper bound of it), and the open page uncompressed. */
+  /**
+   * Closed pages compressed with a header each (an upper bound of it), but those not yet settled
+   * uncompressed, and the open page uncompressed.
+   */
   long bufferedBytes() {
-    return closedCompressedBytes + (long) closed.size() * SizeBound.PAGE_HEADER_BYTES + openPageBytes();
+    return closedCompressedBytes + (long) closed.size() * SizeBound.PAGE_HEADER_BYTES + unsettledRawBytes
+        + openPageBytes();
   }
 
-  /** The compressed bytes of the row group's closed pages, without headers. */
+  /** The compressed bytes of the row group's closed pages that are settled, without headers. */
   long closedCompressedBytes() {
     return closedCompressedBytes;
+  }
+
+  /** The closed pages whose compression is not yet settled: {@link #bufferedBytes} counts them uncompressed. */
+  int unsettledPages() {
+    return unsettledPages;
+  }
+
+  /**
+   * Waits for the pages being compressed (or compresses those no thread has started), so that
+   * {@link #bufferedBytes} and {@link #closedCompressedBytes} count every closed page compressed, as
+   * they would had each page been compressed when it closed. Pages are only ever settled here, never
+   * as their compression happens to finish, so that what the writer measures, and so the sizes it
+   * decides by, do not depend on how quickly the threads are.
+   */
+  void settle() throws IOException {
+    for (int i = firstUnsettled; i < closed.size(); i++) {
+      ClosedPage page = closed.get(i);
+      FutureTask<byte[]> task = page.compressing();
+      if (task != null) {
+        byte[] bytes = Pages.await(task);
+        closed.set(i, page.compressed(bytes));
+        closedCompressedBytes += bytes.length;
+      }
+    }
+    firstUnsettled = closed.size();
+    unsettledRawBytes = 0;
+    unsettledPages = 0;
+  }
+
+  /**
+   * Closes the open page ahead of {@link #writeChunk}, so that the last pages of all columns compress
+   * at once rather than one after another as each column is written.
+   */
+  void closePageForFile() throws IOException {
+    closePage(true);
   }
 
   /** Closes the open page and writes the column's chunk of the row group to the file; the column starts empty. */
   void writeChunk(ParquetFileWriter file) throws IOException {
     closePage(true);
+    settle();
     giveSpares(); // those this row group did not need: a column keeps one row group's arrays at most
     file.startColumn(descriptor, chunkValues, pages.codec.parquetName());
     Encoding repetitionEncoding = repetitionWidth > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
@@ -437,6 +621,7 @@ final class ColumnChunkWriter {
     }
     closed.clear();
     closedCompressedBytes = 0;
+    firstUnsettled = 0;
     chunkValues = 0;
   }
 

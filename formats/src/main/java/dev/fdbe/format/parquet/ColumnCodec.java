@@ -108,8 +108,17 @@ enum ColumnCodec {
     };
   }
 
+  /**
+   * Whether a page is worth handing to a compression thread: for gzip, zstd and brotli, whose pages
+   * take far longer to compress than to hand over; snappy and LZ4 compress on the writer's thread,
+   * as they do in text files.
+   */
+  boolean compressesOnThreads() {
+    return this == GZIP || this == ZSTD || this == BROTLI;
+  }
+
   /** Compresses and decompresses whole pages held in arrays. Not thread-safe. */
-  interface PageCodec {
+  interface PageCodec extends AutoCloseable {
     /** The size the output array of {@link #compress} must have for an input of {@code length} bytes. */
     int maxCompressedLength(int length);
 
@@ -124,6 +133,7 @@ enum ColumnCodec {
     void decompress(byte[] in, int length, byte[] out, int outLength) throws IOException;
 
     /** Frees native resources; idempotent. */
+    @Override
     default void close() {}
   }
 

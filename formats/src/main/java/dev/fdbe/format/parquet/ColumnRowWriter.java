@@ -1,10 +1,12 @@
 package dev.fdbe.format.parquet;
 
+import dev.fdbe.format.internal.CompressionPool;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Row;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -26,7 +28,9 @@ import org.apache.parquet.io.OutputFile;
  * below the maximum when null.
  *
  * <p>{@link #bufferedBytes} is what the open row group holds: closed pages compressed, with a page
- * header's upper bound each, and open pages uncompressed. Not thread-safe.
+ * header's upper bound each, and open pages uncompressed. Pages of gzip, zstd and brotli compress
+ * on the shared compression threads while the writer goes on; until they are settled
+ * ({@link #settle}) they count uncompressed. Not thread-safe.
  */
 final class ColumnRowWriter {
   private final ParquetSchema schema;
@@ -43,9 +47,11 @@ final class ColumnRowWriter {
    * @param properties the page size, which columns keep statistics, checksums and truncation lengths
    * @param rowGroupBytes the row group size, which the file writer only uses to align row groups to
    *     blocks (never, on a stream)
+   * @param pool the threads that compress pages of gzip, zstd and brotli; absent to compress them on
+   *     the writer's thread
    */
   ColumnRowWriter(OutputFile out, ParquetSchema schema, ParquetProperties properties, ColumnCodec codec,
-      long rowGroupBytes) throws IOException {
+      long rowGroupBytes, Optional<CompressionPool> pool) throws IOException {
     this.schema = schema;
     List<ColumnDescriptor> descriptors = schema.message().getColumns();
     int n = schema.schema().size();
@@ -54,7 +60,7 @@ final class ColumnRowWriter {
     }
     this.types = new ColumnType[n];
     this.maxDefinition = new int[n];
-    this.pages = new ColumnChunkWriter.Pages(codec);
+    this.pages = new ColumnChunkWriter.Pages(codec, pool);
     this.chunks = new ColumnChunkWriter[n];
     try {
       for (int i = 0; i < n; i++) {
@@ -113,7 +119,10 @@ final class ColumnRowWriter {
     }
   }
 
-  /** What the open row group holds: closed pages compressed with their headers, open pages uncompressed. */
+  /**
+   * What the open row group holds: closed pages compressed with their headers (those not yet settled
+   * uncompressed), open pages uncompressed.
+   */
   long bufferedBytes() {
     long bytes = 0;
     for (ColumnChunkWriter chunk : chunks) {
@@ -122,7 +131,23 @@ final class ColumnRowWriter {
     return bytes;
   }
 
-  /** The compressed bytes of the open row group's closed pages, without headers. */
+  /** The closed pages of the open row group that {@link #bufferedBytes} counts uncompressed, not yet settled. */
+  long unsettledPages() {
+    long unsettled = 0;
+    for (ColumnChunkWriter chunk : chunks) {
+      unsettled += chunk.unsettledPages();
+    }
+    return unsettled;
+  }
+
+  /** Waits for the open row group's pages being compressed: then every closed page counts compressed. */
+  void settle() throws IOException {
+    for (ColumnChunkWriter chunk : chunks) {
+      chunk.settle();
+    }
+  }
+
+  /** The compressed bytes of the open row group's closed pages that are settled, without headers. */
   long closedCompressedBytes() {
     long bytes = 0;
     for (ColumnChunkWriter chunk : chunks) {
@@ -144,6 +169,9 @@ final class ColumnRowWriter {
   /** Writes the open row group out, if it has rows; the next row starts another. */
   void flushRowGroup() throws IOException {
     if (rowGroupRows > 0) {
+      for (ColumnChunkWriter chunk : chunks) {
+        chunk.closePageForFile();
+      }
       file.startBlock(rowGroupRows);
       for (ColumnChunkWriter chunk : chunks) {
         chunk.writeChunk(file);

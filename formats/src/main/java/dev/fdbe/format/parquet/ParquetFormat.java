@@ -2,6 +2,7 @@ package dev.fdbe.format.parquet;
 
 import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
+import dev.fdbe.format.internal.CompressionPool;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.RecordWriter;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -76,13 +78,22 @@ public final class ParquetFormat implements FormatProvider {
   /** Opens a writer with the given page and row group sizes, warning the context of invalid JSON. */
   static ParquetPartWriter open(OutputStream out, Schema schema, Compression compression, ParquetLayout layout,
       WriterContext context) throws IOException {
+    return open(out, schema, compression, layout, context, CompressionPool.shared());
+  }
+
+  /**
+   * Opens a writer with the given page and row group sizes whose gzip, zstd and brotli pages compress
+   * on {@code pool}'s threads (absent: on the writer's).
+   */
+  static ParquetPartWriter open(OutputStream out, Schema schema, Compression compression, ParquetLayout layout,
+      WriterContext context, Optional<CompressionPool> pool) throws IOException {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(compression, "compression");
     if (!COMPRESSIONS.contains(compression)) {
       throw new IllegalArgumentException("Parquet does not support compression " + compression);
     }
-    return new ParquetPartWriter(out, ParquetSchema.of(schema), ColumnCodec.of(compression), layout, context);
+    return new ParquetPartWriter(out, ParquetSchema.of(schema), ColumnCodec.of(compression), layout, context, pool);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.fdbe.format.parquet;
 
 import dev.fdbe.ExportException;
+import dev.fdbe.format.internal.CompressionPool;
 import dev.fdbe.schema.Column;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Row;
@@ -8,6 +9,7 @@ import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
 import org.apache.parquet.column.ParquetProperties;
 
 /**
@@ -20,6 +22,14 @@ import org.apache.parquet.column.ParquetProperties;
  * what the column writers report buffered, which part of that is compressed pages (they count them),
  * and a row group flush shows as the stream position moving (nothing else writes between the magic
  * and the footer), after which the row group's counts start again.
+ *
+ * <p>Pages of gzip, zstd and brotli compress on the shared compression threads while rows go on
+ * ({@link ColumnRowWriter}); until the writer settles them, the bound counts them uncompressed, at
+ * the codec's worst case. The writer settles them (waits for them, and measures again) only where a
+ * decision depends on their size: when the bound would put the file past the part limit, and before
+ * it decides to write a row group out. It then decides from the same figures as a writer that
+ * compressed every page as it closed, so the files (their parts' rows, row groups and bytes) are the
+ * same whether pages compressed on threads or not, and however fast the threads were.
  *
  * <p>JSON columns have no statistics (nor column index): the minimum and maximum of JSON text
  * select nothing a reader could use, and comparing every document with them cost about a seventh
@@ -39,11 +49,17 @@ final class ParquetPartWriter implements RecordWriter {
   private long records;
   private long rowGroups;
   private long extraFooterBytes;
+  /** The part limit, 0 for none: a bound past it makes the writer settle its pages and measure again. */
+  private final long maxPartBytes;
   /** What was measured last (see {@link #measure}): the stream position, ... */
   private long measuredPosition = -1;
-  /** ... the row group's buffered bytes, and the compressed bytes and count of the pages closed. */
+  /**
+   * ... the row group's buffered bytes, the compressed bytes of its settled pages, how many are not
+   * yet settled, and the count of the pages closed in the file.
+   */
   private long measuredBuffered;
   private long measuredClosedCompressed;
+  private long measuredUnsettled;
   private long measuredPages;
   /** Raw bytes committed since then. */
   private long rawSinceMeasured;
@@ -52,10 +68,17 @@ final class ParquetPartWriter implements RecordWriter {
   private boolean hasStaged;
   private boolean finished;
 
+  /**
+   * A writer onto {@code out}.
+   *
+   * @param pool the threads that compress pages of gzip, zstd and brotli; absent to compress them on
+   *     the writer's thread
+   */
   ParquetPartWriter(OutputStream out, ParquetSchema schema, ColumnCodec codec, ParquetLayout layout,
-      WriterContext context)
+      WriterContext context, Optional<CompressionPool> pool)
       throws IOException {
     this.out = out;
+    this.maxPartBytes = context.maxPartBytes();
     this.file = new StreamOutputFile(out);
     this.bound = new SizeBound(schema, codec);
     this.staged = new StagedRow(schema.schema(), context);
@@ -72,7 +95,7 @@ final class ParquetPartWriter implements RecordWriter {
         properties.withStatisticsEnabled(column.name(), false);
       }
     }
-    this.writer = new ColumnRowWriter(file, schema, properties.build(), codec, rowGroupBytes);
+    this.writer = new ColumnRowWriter(file, schema, properties.build(), codec, rowGroupBytes, pool);
   }
 
   @Override
@@ -87,8 +110,19 @@ final class ParquetPartWriter implements RecordWriter {
         || rawSinceMeasured > measureEveryRawBytes) {
       measure();
     }
-    return bound.of(measuredPosition, measuredBuffered, measuredClosedCompressed, measuredPages, rowGroups,
-        rawSinceMeasured + staged.rawBytes(), extraFooterBytes + staged.untruncatableBytes());
+    long size = boundWithStaged();
+    if (maxPartBytes > 0 && size > maxPartBytes && (measuredUnsettled > 0 || rawSinceMeasured > 0)) {
+      // Past the limit by the figures at hand, which overstate: decide by exact ones.
+      writer.settle();
+      measure();
+      size = boundWithStaged();
+    }
+    return size;
+  }
+
+  private long boundWithStaged() {
+    return bound.of(measuredPosition, measuredBuffered, measuredClosedCompressed, measuredUnsettled, measuredPages,
+        rowGroups, rawSinceMeasured + staged.rawBytes(), extraFooterBytes + staged.untruncatableBytes());
   }
 
   /**
@@ -104,6 +138,7 @@ final class ParquetPartWriter implements RecordWriter {
     measuredPosition = file.position();
     measuredBuffered = writer.bufferedBytes();
     measuredClosedCompressed = writer.closedCompressedBytes();
+    measuredUnsettled = writer.unsettledPages();
     measuredPages = writer.closedPages();
     rawSinceMeasured = 0;
   }
@@ -128,11 +163,16 @@ final class ParquetPartWriter implements RecordWriter {
     records++;
     extraFooterBytes += staged.untruncatableBytes();
     rawSinceMeasured += staged.rawBytes();
-    if (measuredBuffered + rawSinceMeasured >= rowGroupBytes && writer.bufferedBytes() >= rowGroupBytes) {
-      writer.flushRowGroup();
-      // The row group is in the stream; the column writers start empty.
-      rowGroups++;
+    if (measuredBuffered + rawSinceMeasured >= rowGroupBytes) {
+      // Perhaps full by the figures at hand, which overstate: decide by exact ones.
+      writer.settle();
       measure();
+      if (measuredBuffered >= rowGroupBytes) {
+        writer.flushRowGroup();
+        // The row group is in the stream; the column writers start empty.
+        rowGroups++;
+        measure();
+      }
     }
   }
 

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * <p>A finished file is: what is already in the output stream (magic and closed row groups), then
  * the current row group, then the column indexes, offset indexes and footer. The current row group
  * holds closed pages, compressed and with their headers, which parquet-java reports exactly, and
- * one open page per column, reported uncompressed; finishing compresses each open page (at most the
+ * one open page per column, reported uncompressed (as are closed pages still being compressed on
+ * another thread, which are bounded the same way); finishing compresses each open page (at most the
  * codec's worst case, see {@link ColumnCodec#maxCompressedSize}) and adds its header and the level
  * encoders' pending bytes. The footer parts grow with row groups (one chunk's metadata and
  * statistics per column) and pages (one column index and one offset index entry each); every entry
@@ -62,16 +63,19 @@ final class SizeBound {
    * @param written bytes already in the output stream
    * @param buffered the current row group's buffered bytes as parquet-java reports them: closed pages
    *     compressed with headers, open pages uncompressed
-   * @param closedCompressed the compressed bytes (without headers) of the current row group's closed pages
+   * @param closedCompressed the compressed bytes (without headers) of the current row group's closed
+   *     pages that {@code buffered} counts compressed
+   * @param unsettledPages the current row group's closed pages that {@code buffered} counts
+   *     uncompressed, their compression not yet settled: bounded like open pages
    * @param pages the pages closed so far in the whole file
    * @param rowGroups the row groups written so far
    * @param addedRawBytes uncompressed bytes the next row adds to the open pages, 0 for none
    * @param extraFooterBytes footer bytes beyond the budgets, see {@link StagedRow#untruncatableBytes()}
    */
-  long of(long written, long buffered, long closedCompressed, long pages, long rowGroups, long addedRawBytes,
-      long extraFooterBytes) {
+  long of(long written, long buffered, long closedCompressed, long unsettledPages, long pages, long rowGroups,
+      long addedRawBytes, long extraFooterBytes) {
     long open = Math.max(0, buffered - closedCompressed) + addedRawBytes;
-    long rowGroup = buffered - open + addedRawBytes + codec.maxCompressedSize(open, columns)
+    long rowGroup = buffered - open + addedRawBytes + codec.maxCompressedSize(open, columns + unsettledPages)
         + (long) columns * (PAGE_HEADER_BYTES + PENDING_PAGE_BYTES);
     long footer = fileFooterBytes + (rowGroups + 1) * rowGroupFooterBytes
         + (pages + columns) * (long) PAGE_INDEX_BYTES + extraFooterBytes;

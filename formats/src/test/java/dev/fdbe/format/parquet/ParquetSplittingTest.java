@@ -78,13 +78,17 @@ class ParquetSplittingTest {
     return parts;
   }
 
-  /** A writer as the engine opens one (the limit in the context), or with an explicit layout. */
+  /**
+   * A writer as the engine opens one (the limit in the context), or with an explicit layout; either
+   * way the writer knows the limit, as it must for its bounds to be tight while pages compress on
+   * threads.
+   */
   private static RecordWriter open(ByteArrayOutputStream out, Schema schema, Compression compression,
       ParquetLayout layout, long limit) throws IOException {
+    WriterContext context = WriterContext.of(new FileConfig(FileFormat.PARQUET, compression, limit / MIB));
     return layout == null
-        ? new ParquetFormat().open(out, schema, compression, WriterContext.of(new FileConfig(FileFormat.PARQUET,
-            compression, limit / MIB)))
-        : ParquetFormat.open(out, schema, compression, layout);
+        ? new ParquetFormat().open(out, schema, compression, context)
+        : ParquetFormat.open(out, schema, compression, layout, context);
   }
 
   static Stream<Arguments> limitsAndCodecs() {
