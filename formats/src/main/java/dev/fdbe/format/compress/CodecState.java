@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The native compressors one thread reuses from block to block: a raw deflater for gzip and a zstd
- * context. A compression thread of {@link dev.fdbe.format.internal.CompressionPool} holds one for its whole life and closes
- * it when it ends, so an idle pool holds no native memory; a block compressed by the writer's own
- * thread gets a state of its own, closed after that block. Each is created on first use, so a
+ * context. A compression thread of {@link dev.fdbe.format.internal.CompressionPool} holds one for its
+ * whole life and closes it when it ends, so an idle pool holds no native memory; a block compressed
+ * by the writer's own thread gets a state of its own, closed after that block. Each is created on first use, so a
  * thread that only compresses gzip never allocates a zstd context. Not thread-safe.
  */
 final class CodecState implements AutoCloseable {

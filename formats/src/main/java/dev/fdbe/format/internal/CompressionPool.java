@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The threads that compress the blocks of gzip and zstd files and the pages of compressed Parquet
- * files, shared by every file being written in the JVM (all parts of all runs of all engines), so
+ * The threads that compress the blocks of gzip and zstd files and the pages of gzip, zstd and brotli
+ * Parquet files, shared by every file being written in the JVM (all parts of all runs of all engines), so
  * that compression threads never multiply with concurrent exports.
  *
  * <p>Design: a fixed number of daemon threads ({@link #shared()}: one per available processor, at
@@ -33,6 +33,7 @@ public final class CompressionPool implements AutoCloseable {
   public static final int MAX_THREADS = 8;
   /** How long a thread of the shared pool waits for work before it ends. */
   public static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
+  /** Tasks the queue holds per thread; a task beyond them is refused, and left to its writer. */
   public static final int QUEUE_PER_THREAD = 16;
 
   /** The compressors of a pool thread, by key; null on any other thread. */

@@ -119,7 +119,7 @@ final class ColumnChunkWriter {
   private final List<ClosedPage> closed = new ArrayList<>();
   /** The compressed bytes of the closed pages, but for those not yet settled ({@link #settle}). */
   private long closedCompressedBytes;
-  /** From this index on, {@link #closed} may hold pages being compressed that are not yet settled. */
+  /** From this index on, {@link #closed} holds the pages not yet settled. */
   private int firstUnsettled;
   /** The uncompressed bytes and the number of the closed pages not yet settled. */
   private long unsettledRawBytes;
@@ -129,7 +129,8 @@ final class ColumnChunkWriter {
   /**
    * A closed page: its bytes, {@code array[offset, offset + length)}, compressed; whether the array
    * is the column's to reuse once the page is in the file; what the bytes decompress to and what the
-   * page header says of the page.
+   * page header says of the page; and, for a page a compression thread compresses, its task, the
+   * bytes being none until the page is settled ({@link #settle}).
    */
   private record ClosedPage(byte[] array, int offset, int length, boolean reusable, int uncompressedSize,
       int valueCount, int rowCount, Statistics<?> statistics, @Nullable FutureTask<byte[]> compressing) {
@@ -154,7 +155,8 @@ final class ColumnChunkWriter {
    */
   static final class Pages {
     private final ColumnCodec codec;
-    private final ColumnCodec.PageCodec pageCodec;
+    /** The writer's own codec, made when the writer first compresses a page itself. */
+    private ColumnCodec.@Nullable PageCodec pageCodec;
     private final @Nullable CompressionPool pool;
     private final ArrayDeque<FutureTask<byte[]>> inFlight = new ArrayDeque<>();
     private final int maxInFlight;
@@ -168,7 +170,6 @@ final class ColumnChunkWriter {
      */
     Pages(ColumnCodec codec, Optional<CompressionPool> pool) {
       this.codec = codec;
-      this.pageCodec = codec.newPageCodec();
       this.pool = codec.compressesOnThreads() ? pool.orElse(null) : null;
       this.maxInFlight = this.pool == null ? 0 : this.pool.threads() + 1;
     }
@@ -198,8 +199,16 @@ final class ColumnChunkWriter {
       return pool != null;
     }
 
+    /** Whether closed pages count uncompressed until settled ({@link ColumnChunkWriter#settle}), with a pool or not. */
+    private boolean settlesLater() {
+      return codec.compressesOnThreads();
+    }
+
     /** {@code input[offset, offset + length)} compressed on this thread, in a new array of its size. */
     private byte[] compress(byte[] input, int offset, int length) throws IOException {
+      if (pageCodec == null) {
+        pageCodec = codec.newPageCodec();
+      }
       int bound = pageCodec.maxCompressedLength(length);
       if (compressed.length < bound) {
         compressed = PageArrays.grow(compressed, 0, bound);
@@ -249,16 +258,10 @@ final class ColumnChunkWriter {
         throw interrupted;
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        if (cause instanceof IOException io) {
-          throw io;
-        }
-        if (cause instanceof RuntimeException runtime) {
-          throw runtime;
-        }
         if (cause instanceof Error error) {
           throw error;
         }
-        throw new IOException("cannot compress a page: " + cause, cause);
+        throw new IOException("cannot compress a Parquet page: " + cause.getMessage(), cause);
       }
     }
 
@@ -279,7 +282,10 @@ final class ColumnChunkWriter {
         task.cancel(false);
       }
       inFlight.clear();
-      pageCodec.close();
+      if (pageCodec != null) {
+        pageCodec.close();
+        pageCodec = null;
+      }
       PageArrays.give(page);
       PageArrays.give(compressed);
       page = NONE;
@@ -306,7 +312,7 @@ final class ColumnChunkWriter {
 
     byte[] array(int length) {
       if (array.length < length) {
-        array = new byte[length];
+        array = new byte[Math.max(length, array.length + (array.length >> 1))];
       }
       return array;
     }
@@ -514,8 +520,6 @@ final class ColumnChunkWriter {
       closedPage = ClosedPage.compressing(pages.submit(values, offset, length), length, levels, pageRows, statistics);
       nextArrayBytes = values.length <= PageArrays.MAX_ARRAY_BYTES ? values.length : firstArrayBytes;
       values = NONE;
-      unsettledRawBytes += length;
-      unsettledPages++;
     } else if (pages.compresses()) {
       byte[] bytes = pages.compress(input, offset, length);
       closedPage = new ClosedPage(bytes, 0, bytes.length, false, length, levels, pageRows, statistics, null);
@@ -536,7 +540,12 @@ final class ColumnChunkWriter {
     }
     pages.closed();
     closed.add(closedPage);
-    closedCompressedBytes += closedPage.length();
+    if (pages.settlesLater()) {
+      unsettledRawBytes += length;
+      unsettledPages++;
+    } else {
+      closedCompressedBytes += closedPage.length();
+    }
     chunkValues += levels;
     if (values.length > PageArrays.MAX_ARRAY_BYTES) {
       values = NONE; // a page of huge values leaves no huge array behind it
@@ -569,21 +578,24 @@ final class ColumnChunkWriter {
   }
 
   /**
-   * Waits for the pages being compressed (or compresses those no thread has started), so that
-   * {@link #bufferedBytes} and {@link #closedCompressedBytes} count every closed page compressed, as
-   * they would had each page been compressed when it closed. Pages are only ever settled here, never
-   * as their compression happens to finish, so that what the writer measures, and so the sizes it
-   * decides by, do not depend on how quickly the threads are.
+   * Counts the closed pages compressed from now on, waiting for those being compressed on a thread
+   * (or compressing those no thread has started). Until then a codec that
+   * {@linkplain ColumnCodec#compressesOnThreads compresses on threads} has its closed pages counted
+   * uncompressed, wherever they were compressed, so that what the writer measures depends neither on
+   * whether a pool took the pages nor on how quickly it compressed them.
    */
   void settle() throws IOException {
+    if (unsettledPages == 0) {
+      return;
+    }
     for (int i = firstUnsettled; i < closed.size(); i++) {
       ClosedPage page = closed.get(i);
       FutureTask<byte[]> task = page.compressing();
       if (task != null) {
-        byte[] bytes = Pages.await(task);
-        closed.set(i, page.compressed(bytes));
-        closedCompressedBytes += bytes.length;
+        page = page.compressed(Pages.await(task));
+        closed.set(i, page);
       }
+      closedCompressedBytes += page.length();
     }
     firstUnsettled = closed.size();
     unsettledRawBytes = 0;

@@ -28,9 +28,9 @@ import org.apache.parquet.io.OutputFile;
  * below the maximum when null.
  *
  * <p>{@link #bufferedBytes} is what the open row group holds: closed pages compressed, with a page
- * header's upper bound each, and open pages uncompressed. Pages of gzip, zstd and brotli compress
- * on the shared compression threads while the writer goes on; until they are settled
- * ({@link #settle}) they count uncompressed. Not thread-safe.
+ * header's upper bound each, and open pages uncompressed; closed pages of a codec that
+ * {@linkplain ColumnCodec#compressesOnThreads compresses on threads} count uncompressed until they
+ * are settled ({@link #settle}). Not thread-safe.
  */
 final class ColumnRowWriter {
   private final ParquetSchema schema;
@@ -47,7 +47,8 @@ final class ColumnRowWriter {
    * @param properties the page size, which columns keep statistics, checksums and truncation lengths
    * @param rowGroupBytes the row group size, which the file writer only uses to align row groups to
    *     blocks (never, on a stream)
-   * @param pool the threads that compress pages of gzip, zstd and brotli; absent to compress them on
+   * @param pool the threads that compress pages of a codec that
+   *     {@linkplain ColumnCodec#compressesOnThreads compresses on threads}; absent to compress them on
    *     the writer's thread
    */
   ColumnRowWriter(OutputFile out, ParquetSchema schema, ParquetProperties properties, ColumnCodec codec,
@@ -79,7 +80,7 @@ final class ColumnRowWriter {
     }
   }
 
-  /** Writes one row; a page that fills up is closed (and compressed) on the way. */
+  /** Writes one row; a page that fills up is closed on the way, and compressed or handed to a thread. */
   void write(StagedRow staged) throws IOException {
     Row row = staged.row();
     for (int i = 0; i < types.length; i++) {
@@ -140,7 +141,7 @@ final class ColumnRowWriter {
     return unsettled;
   }
 
-  /** Waits for the open row group's pages being compressed: then every closed page counts compressed. */
+  /** Counts every closed page of the open row group compressed, waiting for those being compressed. */
   void settle() throws IOException {
     for (ColumnChunkWriter chunk : chunks) {
       chunk.settle();

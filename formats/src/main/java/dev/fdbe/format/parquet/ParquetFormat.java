@@ -31,7 +31,10 @@ import org.apache.parquet.io.OutputFile;
  * JSON columns have neither (the minimum and maximum of JSON text prune nothing).
  * {@link RecordWriter#stage} returns a true upper bound of the finished file's size; pages are sized
  * from the run's part limit ({@link WriterContext#maxPartBytes()}) so that parts fill close to it,
- * and are 1 MiB without a limit. A JSON column always holds valid JSON: a stored value that is not
+ * and are 1 MiB without a limit. Pages of gzip, zstd and brotli compress on the compression threads
+ * text files share, while the writer goes on; the bound counts a page still compressing at the
+ * codec's worst case, and only a writer that knows the part limit waits for such pages where the
+ * bound would cross it, to decide on their real size. A JSON column always holds valid JSON: a stored value that is not
  * valid JSON is written as a JSON string, and the run logs one warning per column.
  *
  * <p>To write Parquet with parquet-java directly, with the codecs this format writes pages with and
@@ -82,8 +85,9 @@ public final class ParquetFormat implements FormatProvider {
   }
 
   /**
-   * Opens a writer with the given page and row group sizes whose gzip, zstd and brotli pages compress
-   * on {@code pool}'s threads (absent: on the writer's).
+   * Opens a writer with the given page and row group sizes whose pages compress on {@code pool}'s
+   * threads if their codec {@linkplain ColumnCodec#compressesOnThreads compresses on threads}
+   * (absent: on the writer's).
    */
   static ParquetPartWriter open(OutputStream out, Schema schema, Compression compression, ParquetLayout layout,
       WriterContext context, Optional<CompressionPool> pool) throws IOException {

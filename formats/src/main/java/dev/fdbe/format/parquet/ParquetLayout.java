@@ -3,9 +3,10 @@ package dev.fdbe.format.parquet;
 /**
  * Page and row group sizes of the files a writer produces.
  *
- * <p>Pages matter to the size bound: pages the writer has closed are compressed and counted
- * exactly, but the one open page of each column is only known uncompressed, so the bound may exceed
- * the finished file by up to one page per column (less what compression saves). Small pages keep
+ * <p>Pages matter to the size bound: pages the writer has closed and settled are counted exactly,
+ * but the one open page of each column is only known uncompressed, so where the writer decides
+ * (its pages settled) the bound may exceed the finished file by up to one page per column (less
+ * what compression saves). Small pages keep
  * parts close to their limit; large pages compress better. Row groups do not affect the bound (a
  * closed row group is in the output stream); they bound the memory a writer holds.
  *

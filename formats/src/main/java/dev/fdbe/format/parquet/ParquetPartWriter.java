@@ -23,13 +23,13 @@ import org.apache.parquet.column.ParquetProperties;
  * and a row group flush shows as the stream position moving (nothing else writes between the magic
  * and the footer), after which the row group's counts start again.
  *
- * <p>Pages of gzip, zstd and brotli compress on the shared compression threads while rows go on
- * ({@link ColumnRowWriter}); until the writer settles them, the bound counts them uncompressed, at
- * the codec's worst case. The writer settles them (waits for them, and measures again) only where a
- * decision depends on their size: when the bound would put the file past the part limit, and before
- * it decides to write a row group out. It then decides from the same figures as a writer that
- * compressed every page as it closed, so the files (their parts' rows, row groups and bytes) are the
- * same whether pages compressed on threads or not, and however fast the threads were.
+ * <p>Pages of a codec that {@linkplain ColumnCodec#compressesOnThreads compresses on threads} count
+ * uncompressed, at the codec's worst case, until the writer settles them
+ * ({@link ColumnRowWriter#settle}), whether a thread or the writer compressed them. The writer
+ * settles them, and measures again, only where a decision depends on their size: when the bound
+ * would put the file past the part limit, and when the row group may be full. So it measures the
+ * same figures at the same rows with threads or without, however fast the threads are, and the
+ * files (their parts' rows, row groups and bytes) are the same.
  *
  * <p>JSON columns have no statistics (nor column index): the minimum and maximum of JSON text
  * select nothing a reader could use, and comparing every document with them cost about a seventh
@@ -71,7 +71,8 @@ final class ParquetPartWriter implements RecordWriter {
   /**
    * A writer onto {@code out}.
    *
-   * @param pool the threads that compress pages of gzip, zstd and brotli; absent to compress them on
+   * @param pool the threads that compress pages of a codec that
+   *     {@linkplain ColumnCodec#compressesOnThreads compresses on threads}; absent to compress them on
    *     the writer's thread
    */
   ParquetPartWriter(OutputStream out, ParquetSchema schema, ColumnCodec codec, ParquetLayout layout,
@@ -113,7 +114,7 @@ final class ParquetPartWriter implements RecordWriter {
     long size = boundWithStaged();
     if (maxPartBytes > 0 && size > maxPartBytes && (measuredUnsettled > 0 || rawSinceMeasured > 0)) {
       // Past the limit by the figures at hand, which overstate: decide by exact ones.
-      writer.settle();
+      settle();
       measure();
       size = boundWithStaged();
     }
@@ -164,8 +165,8 @@ final class ParquetPartWriter implements RecordWriter {
     extraFooterBytes += staged.untruncatableBytes();
     rawSinceMeasured += staged.rawBytes();
     if (measuredBuffered + rawSinceMeasured >= rowGroupBytes) {
-      // Perhaps full by the figures at hand, which overstate: decide by exact ones.
-      writer.settle();
+      // Perhaps full by the figures at hand: decide by exact ones.
+      settle();
       measure();
       if (measuredBuffered >= rowGroupBytes) {
         writer.flushRowGroup();
@@ -173,6 +174,17 @@ final class ParquetPartWriter implements RecordWriter {
         rowGroups++;
         measure();
       }
+    }
+  }
+
+  /** Settles the pages being compressed; a page that failed to compress fails the writer, as a row would. */
+  private void settle() throws IOException {
+    try {
+      writer.settle();
+    } catch (IOException | RuntimeException e) {
+      finished = true;
+      writer.release();
+      throw e;
     }
   }
 

@@ -61,8 +61,8 @@ final class SizeBound {
    * The bound.
    *
    * @param written bytes already in the output stream
-   * @param buffered the current row group's buffered bytes as parquet-java reports them: closed pages
-   *     compressed with headers, open pages uncompressed
+   * @param buffered the current row group's buffered bytes: closed pages compressed with headers
+   *     (those not yet settled uncompressed), open pages uncompressed
    * @param closedCompressed the compressed bytes (without headers) of the current row group's closed
    *     pages that {@code buffered} counts compressed
    * @param unsettledPages the current row group's closed pages that {@code buffered} counts

@@ -7,6 +7,8 @@ import dev.fdbe.Model;
 import dev.fdbe.format.HardRows;
 import dev.fdbe.format.TestRows;
 import dev.fdbe.format.internal.CompressionPool;
+import dev.fdbe.schema.Column;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.WriterContext;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,8 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Pages of gzip, zstd and brotli compressed on the compression threads: the files are byte for byte
  * those of a writer that compresses every page on its own thread, whether the threads take the
- * pages, a pool refuses them all (the writer then compresses them when it needs them), or the
- * writer does not know the part limit; parts split at the same rows, row groups at the same rows.
+ * pages or a pool refuses them all (the writer then compresses them when it needs them), with a
+ * part limit or none: parts split at the same rows, row groups end at the same rows.
  */
 class ParquetCompressionThreadsTest {
   private static final Schema SCHEMA = Model.EVENTS.schema();
@@ -82,6 +85,29 @@ class ParquetCompressionThreadsTest {
     assertThat(ParquetFiles.read(file, SCHEMA)).isEqualTo(ParquetFiles.expected(SCHEMA, rows));
   }
 
+  /**
+   * Random longs do not compress: each page comes out a little larger than it went in, which a
+   * writer that counted its own pages compressed at once, and its pool's pages uncompressed until
+   * settled, would see differently, deciding the row groups' ends at different rows.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("threadedCodecs")
+  void incompressiblePagesEndRowGroupsAtTheSameRows(Compression compression) throws Exception {
+    Schema schema = Schema.of(Column.required("n", ColumnType.INT64));
+    Random random = new Random(compression.ordinal());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int i = 0; i < 40_000; i++) {
+      rows.add(Map.of("n", random.nextLong()));
+    }
+    ParquetLayout layout = new ParquetLayout(8 * 1024, 96 * 1024);
+    byte[] alone = write(schema, compression, rows, layout, Optional.empty());
+    try (CompressionPool pool = new CompressionPool(2, Duration.ofSeconds(30), "incompressible-test")) {
+      assertThat(write(schema, compression, rows, layout, Optional.of(pool))).isEqualTo(alone);
+    }
+    Path file = Files.write(dir.resolve(compression + "-longs.parquet"), alone);
+    assertThat(ParquetFiles.read(file, schema)).isEqualTo(ParquetFiles.expected(schema, rows));
+  }
+
   private static void assertSameParts(List<byte[]> actual, List<byte[]> expected) {
     assertThat(actual).as("parts").hasSameSizeAs(expected);
     for (int i = 0; i < expected.size(); i++) {
@@ -113,10 +139,15 @@ class ParquetCompressionThreadsTest {
 
   private static byte[] write(Compression compression, List<Map<String, Object>> rows, ParquetLayout layout,
       Optional<CompressionPool> pool) throws IOException {
+    return write(SCHEMA, compression, rows, layout, pool);
+  }
+
+  private static byte[] write(Schema schema, Compression compression, List<Map<String, Object>> rows,
+      ParquetLayout layout, Optional<CompressionPool> pool) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    RecordWriter writer = ParquetFormat.open(out, SCHEMA, compression, layout, WriterContext.NONE, pool);
+    RecordWriter writer = ParquetFormat.open(out, schema, compression, layout, WriterContext.NONE, pool);
     for (Map<String, Object> values : rows) {
-      writer.stage(TestRows.row(SCHEMA, values));
+      writer.stage(TestRows.row(schema, values));
       writer.commit();
     }
     writer.finish();
