@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The threads that compress the blocks of gzip and zstd files and the pages of gzip, zstd and brotli
- * Parquet files, shared by every file being written in the JVM (all parts of all runs of all engines), so
+ * The threads that compress the blocks of gzip and zstd files and the pages of compressed Parquet
+ * files, shared by every file being written in the JVM (all parts of all runs of all engines), so
  * that compression threads never multiply with concurrent exports.
  *
  * <p>Design: a fixed number of daemon threads ({@link #shared()}: one per available processor, at

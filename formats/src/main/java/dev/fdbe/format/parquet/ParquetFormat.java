@@ -31,7 +31,7 @@ import org.apache.parquet.io.OutputFile;
  * JSON columns have neither (the minimum and maximum of JSON text prune nothing).
  * {@link RecordWriter#stage} returns a true upper bound of the finished file's size; pages are sized
  * from the run's part limit ({@link WriterContext#maxPartBytes()}) so that parts fill close to it,
- * and are 1 MiB without a limit. Pages of gzip, zstd and brotli compress on the compression threads
+ * and are 1 MiB without a limit. Compressed pages compress on the compression threads
  * text files share, while the writer goes on; the bound counts a page still compressing at the
  * codec's worst case, and only a writer that knows the part limit waits for such pages where the
  * bound would cross it, to decide on their real size. A JSON column always holds valid JSON: a stored value that is not
