@@ -1,8 +1,6 @@
 package dev.fdbe.format.parquet;
 
-import dev.fdbe.format.internal.CompressionPool;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -11,8 +9,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -143,190 +139,6 @@ final class ColumnChunkWriter {
     /** This page with its compressed bytes, done. */
     ClosedPage compressed(byte[] bytes) {
       return new ClosedPage(bytes, 0, bytes.length, false, uncompressedSize, valueCount, rowCount, statistics, null);
-    }
-  }
-
-  /**
-   * What the columns of one file share: the codec, the arrays a page is assembled and compressed in,
-   * and, for a codec that {@linkplain ColumnCodec#compressesOnThreads compresses on threads}, the
-   * pages being compressed by {@link CompressionPool}'s threads: at most one more than the pool has
-   * threads, so that the arrays they hold stay few. A page the pool refuses or has not started when
-   * the writer needs it, the writer compresses itself. Not thread-safe (its tasks run elsewhere).
-   */
-  static final class Pages {
-    private final ColumnCodec codec;
-    /** The writer's own codec, made when the writer first compresses a page itself. */
-    private ColumnCodec.@Nullable PageCodec pageCodec;
-    private final @Nullable CompressionPool pool;
-    private final ArrayDeque<FutureTask<byte[]>> inFlight = new ArrayDeque<>();
-    private final int maxInFlight;
-    private byte[] page = NONE;
-    private byte[] compressed = NONE;
-    private long closedPages;
-
-    /**
-     * Pages of a file in {@code codec}, compressed on {@code pool}'s threads if the codec compresses
-     * on threads and the pool is present (absent on a machine with one processor).
-     */
-    Pages(ColumnCodec codec, Optional<CompressionPool> pool) {
-      this.codec = codec;
-      this.pool = codec.compressesOnThreads() ? pool.orElse(null) : null;
-      this.maxInFlight = this.pool == null ? 0 : this.pool.threads() + 1;
-    }
-
-    /** The pages closed in the file so far. */
-    long closedPages() {
-      return closedPages;
-    }
-
-    /**
-     * The array levels are encoded in, or a page is assembled in, with at least {@code length}
-     * bytes, its first {@code kept} kept.
-     */
-    private byte[] page(int length, int kept) {
-      if (page.length < length) {
-        page = PageArrays.grow(page, kept, length);
-      }
-      return page;
-    }
-
-    private boolean compresses() {
-      return codec != ColumnCodec.UNCOMPRESSED;
-    }
-
-    /** Whether closed pages go to the compression threads ({@link #submit}). */
-    private boolean onThreads() {
-      return pool != null;
-    }
-
-    /** Whether closed pages count uncompressed until settled ({@link ColumnChunkWriter#settle}), with a pool or not. */
-    private boolean settlesLater() {
-      return codec.compressesOnThreads();
-    }
-
-    /** {@code input[offset, offset + length)} compressed on this thread, in a new array of its size. */
-    private byte[] compress(byte[] input, int offset, int length) throws IOException {
-      if (pageCodec == null) {
-        pageCodec = codec.newPageCodec();
-      }
-      int bound = pageCodec.maxCompressedLength(length);
-      if (compressed.length < bound) {
-        compressed = PageArrays.grow(compressed, 0, bound);
-      }
-      byte[] bytes = Arrays.copyOf(compressed, pageCodec.compress(input, offset, length, compressed));
-      if (compressed.length > PageArrays.MAX_ARRAY_BYTES) {
-        compressed = NONE; // a huge page leaves no huge array behind it
-      }
-      return bytes;
-    }
-
-    /**
-     * Hands {@code input[offset, offset + length)} to the compression threads, first waiting for the
-     * oldest page in flight if there are as many as allowed. The task owns {@code input} from now on
-     * and gives it to {@link PageArrays} once compressed; {@link #await} returns the compressed bytes.
-     */
-    private FutureTask<byte[]> submit(byte[] input, int offset, int length) throws IOException {
-      FutureTask<byte[]> oldest;
-      while ((oldest = inFlight.peekFirst()) != null && (oldest.isDone() || inFlight.size() >= maxInFlight)) {
-        await(oldest);
-        inFlight.pollFirst();
-      }
-      FutureTask<byte[]> task = new FutureTask<>(() -> {
-        ColumnCodec.PageCodec threadCodec = CompressionPool.threadResource(codec, codec::newPageCodec);
-        byte[] bytes = threadCodec == null ? compress(input, offset, length) : compressOnThread(threadCodec,
-            input, offset, length);
-        PageArrays.give(input);
-        return bytes;
-      });
-      inFlight.addLast(task);
-      pool.offer(task); // refused: the writer compresses it when it needs it (await)
-      return task;
-    }
-
-    /**
-     * The compressed bytes of a page handed to {@link #submit}; compresses it on this thread if no
-     * compression thread has started it.
-     */
-    private static byte[] await(FutureTask<byte[]> task) throws IOException {
-      task.run(); // does nothing if a thread has started it or it is done
-      try {
-        return task.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        InterruptedIOException interrupted = new InterruptedIOException("interrupted waiting for a page's compression");
-        interrupted.initCause(e);
-        throw interrupted;
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof Error error) {
-          throw error;
-        }
-        throw new IOException("cannot compress a Parquet page: " + cause.getMessage(), cause);
-      }
-    }
-
-    /** Counts a closed page, and lets go of the shared array if a huge page made it huge. */
-    private void closed() {
-      closedPages++;
-      if (page.length > PageArrays.MAX_ARRAY_BYTES) {
-        page = NONE;
-      }
-    }
-
-    /**
-     * Frees the codec and gives the arrays back; pages in flight that no thread has started are never
-     * compressed, and those being compressed finish on their own. Idempotent.
-     */
-    void close() {
-      for (FutureTask<byte[]> task : inFlight) {
-        task.cancel(false);
-      }
-      inFlight.clear();
-      if (pageCodec != null) {
-        pageCodec.close();
-        pageCodec = null;
-      }
-      PageArrays.give(page);
-      PageArrays.give(compressed);
-      page = NONE;
-      compressed = NONE;
-    }
-  }
-
-  /**
-   * {@code input[offset, offset + length)} compressed by a compression thread's own codec, in a new
-   * array of its size; the thread's output array stays with the thread ({@link Scratch}).
-   */
-  private static byte[] compressOnThread(ColumnCodec.PageCodec codec, byte[] input, int offset, int length)
-      throws IOException {
-    Scratch scratch = CompressionPool.threadResource(Scratch.class, Scratch::new);
-    byte[] out = scratch.array(codec.maxCompressedLength(length));
-    byte[] bytes = Arrays.copyOf(out, codec.compress(input, offset, length, out));
-    scratch.trim();
-    return bytes;
-  }
-
-  /** A compression thread's array to compress pages into, kept while the thread lives. */
-  private static final class Scratch implements AutoCloseable {
-    private byte[] array = NONE;
-
-    byte[] array(int length) {
-      if (array.length < length) {
-        array = new byte[Math.max(length, array.length + (array.length >> 1))];
-      }
-      return array;
-    }
-
-    /** Lets go of an array a huge page made huge. */
-    void trim() {
-      if (array.length > PageArrays.MAX_ARRAY_BYTES) {
-        array = NONE;
-      }
-    }
-
-    @Override
-    public void close() {
-      array = NONE;
     }
   }
 
@@ -615,7 +427,7 @@ final class ColumnChunkWriter {
     closePage(true);
     settle();
     giveSpares(); // those this row group did not need: a column keeps one row group's arrays at most
-    file.startColumn(descriptor, chunkValues, pages.codec.parquetName());
+    file.startColumn(descriptor, chunkValues, pages.codec().parquetName());
     Encoding repetitionEncoding = repetitionWidth > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
     Encoding definitionEncoding = definitionWidth > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
     for (ClosedPage page : closed) {

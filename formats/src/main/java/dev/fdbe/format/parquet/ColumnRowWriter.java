@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -37,7 +38,7 @@ final class ColumnRowWriter {
   private final ColumnType[] types;
   private final int[] maxDefinition;
   private final ParquetFileWriter file;
-  private final ColumnChunkWriter.Pages pages;
+  private final Pages pages;
   private final ColumnChunkWriter[] chunks;
   private long rowGroupRows;
 
@@ -61,7 +62,7 @@ final class ColumnRowWriter {
     }
     this.types = new ColumnType[n];
     this.maxDefinition = new int[n];
-    this.pages = new ColumnChunkWriter.Pages(codec, pool);
+    this.pages = new Pages(codec, pool);
     this.chunks = new ColumnChunkWriter[n];
     try {
       for (int i = 0; i < n; i++) {
@@ -125,20 +126,12 @@ final class ColumnRowWriter {
    * uncompressed), open pages uncompressed.
    */
   long bufferedBytes() {
-    long bytes = 0;
-    for (ColumnChunkWriter chunk : chunks) {
-      bytes += chunk.bufferedBytes();
-    }
-    return bytes;
+    return sum(ColumnChunkWriter::bufferedBytes);
   }
 
   /** The closed pages of the open row group that {@link #bufferedBytes} counts uncompressed, not yet settled. */
   long unsettledPages() {
-    long unsettled = 0;
-    for (ColumnChunkWriter chunk : chunks) {
-      unsettled += chunk.unsettledPages();
-    }
-    return unsettled;
+    return sum(ColumnChunkWriter::unsettledPages);
   }
 
   /** Counts every closed page of the open row group compressed, waiting for those being compressed. */
@@ -150,11 +143,15 @@ final class ColumnRowWriter {
 
   /** The compressed bytes of the open row group's closed pages that are settled, without headers. */
   long closedCompressedBytes() {
-    long bytes = 0;
+    return sum(ColumnChunkWriter::closedCompressedBytes);
+  }
+
+  private long sum(ToLongFunction<ColumnChunkWriter> figure) {
+    long sum = 0;
     for (ColumnChunkWriter chunk : chunks) {
-      bytes += chunk.closedCompressedBytes();
+      sum += figure.applyAsLong(chunk);
     }
-    return bytes;
+    return sum;
   }
 
   /** The pages closed in the whole file so far. */
