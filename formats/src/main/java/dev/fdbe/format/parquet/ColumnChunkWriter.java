@@ -327,7 +327,7 @@ final class ColumnChunkWriter {
       offset = 0;
     }
     ClosedPage closedPage;
-    if (pages.compresses() && input == values && pages.onThreads()) {
+    if (pages.onThreads() && input == values) { // only a compressing codec has threads
       // The array goes with the page to a compression thread, which gives it to PageArrays once done.
       closedPage = ClosedPage.compressing(pages.submit(values, offset, length), length, levels, pageRows, statistics);
       nextArrayBytes = values.length <= PageArrays.MAX_ARRAY_BYTES ? values.length : firstArrayBytes;
