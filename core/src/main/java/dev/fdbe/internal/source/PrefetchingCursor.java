@@ -8,6 +8,7 @@ import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.spi.RecordCursor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -190,6 +191,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
       if (++index < current.size) {
         return true;
       }
+      current.release();
       free.add(current);
       current = null;
     }
@@ -294,6 +296,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
    */
   private static final class Batch {
     final int capacity;
+    final int columns;
     final boolean[] nulls;
     final long[] longs;
     final Object[] objects;
@@ -303,6 +306,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
 
     Batch(int capacity, int columns) {
       this.capacity = capacity;
+      this.columns = columns;
       this.nulls = new boolean[capacity * columns];
       this.longs = new long[capacity * columns];
       this.objects = new Object[capacity * columns];
@@ -311,6 +315,16 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
     void clear() {
       size = 0;
       chars = 0;
+    }
+
+    /**
+     * Drops the batch's references to its rows' values once they are read, so that a batch waiting
+     * to be filled again keeps none of them alive: a batch lives long, in the old generation, and
+     * the values it still pointed to would be copied by every young collection and then promoted
+     * (with 32 batches, about 8 MiB of text at every collection of an export).
+     */
+    void release() {
+      Arrays.fill(objects, 0, size * columns, null);
     }
 
     /** Copies the source's current row, certifying its JSON values; true while there is room for another. */

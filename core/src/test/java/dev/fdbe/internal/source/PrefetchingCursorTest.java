@@ -125,6 +125,27 @@ class PrefetchingCursorTest {
   }
 
   @Test
+  void aBatchReadToItsEndKeepsNoneOfItsValuesAlive() throws Exception {
+    FakeSource source = new FakeSource(3, -1);
+    source.handedOut = new java.util.concurrent.ConcurrentHashMap<>();
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 1, 4)) {
+      assertThat(cursor.next()).isTrue();
+      assertThat(cursor.next()).isTrue();
+      assertThat(cursor.getString(1)).isEqualTo("name-1");
+      assertThat(cursor.next()).as("row 2; row 1's batch is back with the reader, which has no rows left").isTrue();
+      assertThat(source.handedOut.get(1L)).as("row 1's text values").isNotEmpty();
+      // A full collection clears every weak reference to what is no longer reachable; a few, in case
+      // the reading thread had not yet put row 1's batch back when the first one ran.
+      for (int i = 0; i < 10 && source.handedOut.get(1L).stream().anyMatch(r -> r.get() != null); i++) {
+        System.gc();
+        Thread.sleep(10);
+      }
+      assertThat(source.handedOut.get(1L)).as("row 1's values, once its batch is read").allMatch(r -> r.get() == null);
+      assertThat(cursor.getString(1)).as("the current row's are kept").isEqualTo("name-2");
+    }
+  }
+
+  @Test
   void theReadingThreadCertifiesEachValidJsonValueAndNeverTakesTheSourcesWord() {
     FakeSource source = new FakeSource(3_000, -1);
     source.mixedJson = true;
@@ -193,6 +214,8 @@ class PrefetchingCursorTest {
      * certified, which the reading cursor must not take on trust.
      */
     volatile boolean mixedJson;
+    /** When set, the text values handed out, by row, held weakly. */
+    volatile java.util.@Nullable Map<Long, List<java.lang.ref.WeakReference<Object>>> handedOut;
     volatile boolean cancelled;
     volatile boolean closed;
     volatile long delivered;
@@ -249,7 +272,16 @@ class PrefetchingCursorTest {
       if (mixedJson) {
         return column == 1 ? "{\"s\":" + row + "}" : mixedJson(row);
       }
-      return column == 1 ? "name-" + row : "{\"n\":" + row + "}";
+      return handOut(column == 1 ? "name-" + row : "{\"n\":" + row + "}");
+    }
+
+    private <T> T handOut(T value) {
+      var out = handedOut;
+      if (out != null) {
+        out.computeIfAbsent(row, r -> new java.util.concurrent.CopyOnWriteArrayList<>())
+            .add(new java.lang.ref.WeakReference<>(value));
+      }
+      return value;
     }
 
     @Override
@@ -269,7 +301,7 @@ class PrefetchingCursorTest {
 
     @Override
     public List<String> getStringList(int column) {
-      return Arrays.asList("a" + row, null);
+      return Arrays.asList(handOut("a" + row), null);
     }
 
     @Override
