@@ -1,5 +1,6 @@
 package dev.fdbe.storage.local;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.support.AtomicUpload;
@@ -8,7 +9,10 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -37,17 +41,17 @@ final class FileUpload extends AtomicUpload {
   private final Path target;
   private final Path temp;
   private final FileChannel channel;
-  private final WriteBehind writeBehind;
-  private final Stream stream = new Stream();
+  private final Stream stream;
 
-  FileUpload(LocalBlobStore store, String key, Path target, Path temp, FileChannel channel) {
+  FileUpload(LocalBlobStore store, String key, Path target, Path temp, Opened opened) {
     super("'" + key + "'");
     this.store = store;
     this.key = key;
     this.target = target;
     this.temp = temp;
-    this.channel = channel;
-    this.writeBehind = new WriteBehind(channel);
+    this.channel = opened.channel();
+    this.stream = opened.block() > 0 ? new DirectStream(new DirectWrites(channel, opened.block()))
+        : new PageCacheStream(new WriteBehind(channel));
   }
 
   @Override
@@ -56,26 +60,37 @@ final class FileUpload extends AtomicUpload {
   }
 
   /**
-   * Flushes, syncs and closes the temporary file, and checks that it holds every byte written. Most
-   * of a large file is synced already ({@link WriteBehind}), so the sync here is short.
+   * Writes what is still buffered, syncs and closes the temporary file, and checks that it holds
+   * every byte written. Most of a large file is on the disk already (written directly, or synced
+   * by {@link WriteBehind}), so the sync here is short.
    */
   @Override
   protected BlobInfo complete() {
     long stored;
     try {
-      stream.flush();
-      writeBehind.await();
+      stream.finish();
       channel.force(true);
       stored = channel.size();
       channel.close();
+    } catch (StoredSizeDiffers e) {
+      throw storedSizeDiffers(e.written, e.stored);
     } catch (IOException e) {
       throw failure(e);
     }
     if (stored != stream.written) {
-      throw new ExportException("cannot commit '" + key + "' to " + store.describe() + ": " + stream.written
-          + " bytes were written but " + stored + " are stored", true);
+      throw storedSizeDiffers(stream.written, stored);
     }
     return new BlobInfo(key, stored);
+  }
+
+  /** Whether the upload writes past the page cache ({@link DirectWrites}). */
+  boolean isDirect() {
+    return stream instanceof DirectStream;
+  }
+
+  private ExportException storedSizeDiffers(long written, long stored) {
+    return new ExportException("cannot commit '" + key + "' to " + store.describe() + ": " + written
+        + " bytes were written but " + stored + " are stored", true);
   }
 
   /** Renames the temporary file to its target. */
@@ -116,10 +131,33 @@ final class FileUpload extends AtomicUpload {
     return store.failure("commit", key, target, cause);
   }
 
-  /** Buffers small writes; counts the bytes it accepted so that commit can check the stored size. */
-  private final class Stream extends OutputStream {
+  /** Counts the bytes it accepted, so that commit can check the stored size. */
+  private abstract class Stream extends OutputStream {
+    long written;
+
+    /** Writes what is still buffered, so that the file holds every byte accepted. */
+    abstract void finish() throws IOException;
+
+    /** A failure of the channel, which says so when it was closed by an abort. */
+    IOException closed(ClosedChannelException e) {
+      return isAborted() ? new IOException("upload of '" + key + "' was aborted", e) : e;
+    }
+
+    /** Finishes nothing: the channel stays open, since the upload owns it. */
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+
+  /** Buffers small writes in 8 KiB and writes through the page cache, synced as it grows. */
+  private final class PageCacheStream extends Stream {
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
-    private long written;
+    private final WriteBehind writeBehind;
+
+    PageCacheStream(WriteBehind writeBehind) {
+      this.writeBehind = writeBehind;
+    }
 
     @Override
     public void write(int b) throws IOException {
@@ -151,10 +189,10 @@ final class FileUpload extends AtomicUpload {
       drain();
     }
 
-    /** Flushes; the channel stays open, since the upload owns it. */
     @Override
-    public void close() throws IOException {
-      flush();
+    void finish() throws IOException {
+      drain();
+      writeBehind.await();
     }
 
     private void drain() throws IOException {
@@ -173,17 +211,117 @@ final class FileUpload extends AtomicUpload {
           channel.write(source);
         }
       } catch (ClosedChannelException e) {
-        if (isAborted()) {
-          throw new IOException("upload of '" + key + "' was aborted", e);
-        }
-        throw e;
+        throw closed(e);
       }
     }
   }
 
-  /** Creates the temporary file, owner-only (0600) from the start where the file system has POSIX permissions. */
-  static FileChannel open(Path temp) throws IOException {
-    return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        OwnerOnly.file(temp));
+  /**
+   * Writes past the page cache in whole buffers ({@link DirectWrites}). A flush waits for the
+   * buffers handed to the file so far; the bytes of a buffer not yet full reach the file when it
+   * fills or at commit, where nothing can read them before.
+   */
+  private final class DirectStream extends Stream {
+    private final DirectWrites writes;
+
+    DirectStream(DirectWrites writes) {
+      this.writes = writes;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      try {
+        writes.write(b);
+      } catch (ClosedChannelException e) {
+        throw closed(e);
+      }
+      written++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, b.length);
+      try {
+        writes.write(b, off, len);
+      } catch (ClosedChannelException e) {
+        throw closed(e);
+      }
+      written += len;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        writes.settle();
+        if (!channel.isOpen()) {
+          throw new ClosedChannelException();
+        }
+      } catch (ClosedChannelException e) {
+        throw closed(e);
+      }
+    }
+
+    @Override
+    void finish() throws IOException {
+      try {
+        long expected = writes.settle();
+        long stored = channel.size();
+        if (stored != expected) {
+          throw new StoredSizeDiffers(expected, stored);
+        }
+        writes.finish(written);
+      } catch (ClosedChannelException e) {
+        throw closed(e);
+      }
+    }
+  }
+
+  /** The file holds other than the bytes written to it so far: changed under the upload. */
+  private static final class StoredSizeDiffers extends IOException {
+    final long written;
+    final long stored;
+
+    StoredSizeDiffers(long written, long stored) {
+      super(written + " bytes were written but " + stored + " are stored");
+      this.written = written;
+      this.stored = stored;
+    }
+  }
+
+  /** The temporary file's channel, and the block size it was opened for direct I/O with, or 0 for none. */
+  record Opened(FileChannel channel, int block) {}
+
+  /**
+   * Creates the temporary file, owner-only (0600) from the start where the file system has POSIX
+   * permissions: for direct I/O with blocks of {@code block} bytes when that is not 0 and the
+   * platform and file system allow it ({@link DirectWrites}), else for writes through the page
+   * cache ({@code block} 0 in the result).
+   */
+  static Opened open(Path temp, int block) throws IOException {
+    if (block > 0) {
+      try {
+        return new Opened(FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            ExtendedOpenOption.DIRECT), OwnerOnly.file(temp)), block);
+      } catch (FileAlreadyExistsException | NoSuchFileException | AccessDeniedException e) {
+        throw e; // as the plain open below would
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.deleteIfExists(temp); // the file system refuses direct I/O; it may have made the file first
+      }
+    }
+    return new Opened(FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        OwnerOnly.file(temp)), 0);
+  }
+
+  /**
+   * The block size for direct writes to files in {@code dir}, or 0 where the file system does not
+   * say or has blocks {@link DirectWrites} cannot use.
+   */
+  static int directBlock(Path dir) {
+    try {
+      long block = Files.getFileStore(dir).getBlockSize();
+      return block <= DirectWrites.BUFFER_BYTES && DirectWrites.accepts((int) block) ? (int) block : 0;
+    } catch (IOException | UnsupportedOperationException e) {
+      return 0;
+    }
   }
 }

@@ -50,8 +50,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writing.</b> An upload writes a hidden temporary file ({@code .<name>.<random>.tmp}) in the
  * target's directory, forces it to disk on commit and renames it over the target atomically, so a
- * reader sees the old object or the new one, never a mix. A process that dies mid-upload leaves a
- * temporary file; it is never listed, and {@link #deleteByPrefix} removes it.
+ * reader sees the old object or the new one, never a mix. Where the file system allows direct I/O,
+ * uploads are written past the page cache in whole 1 MiB buffers (the last padded to whole blocks,
+ * then the file cut to its size), so a large part neither costs the writer the kernel's copy nor
+ * pushes other data out of the cache; elsewhere they go through the page cache, synced as they grow.
+ * A process that dies mid-upload leaves a temporary file; it is never listed, and
+ * {@link #deleteByPrefix} removes it.
  *
  * <p><b>Permissions.</b> Exported data is private to the account the store runs as: where the file
  * system has POSIX permissions, temporary files (and so the objects renamed from them) and the link
@@ -91,11 +95,24 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
   private final Path root;
   private final Path internalDir;
   private final DownloadLinks links;
+  /**
+   * The block size of the root's file system for uploads written past the page cache, or 0 for
+   * uploads through it: where the file system does not allow direct I/O (found at the first
+   * upload that tries), or for tests of that path.
+   */
+  private volatile int directBlock;
 
   private LocalBlobStore(Path root, LocalStorageConfig config) {
     this.root = root;
     this.internalDir = root.resolve(INTERNAL_DIR_NAME);
     this.links = new DownloadLinks(this, config);
+    this.directBlock = FileUpload.directBlock(root);
+  }
+
+  /** Writes every later upload through the page cache; for tests of that path. */
+  LocalBlobStore throughThePageCache() {
+    directBlock = 0;
+    return this;
   }
 
   /**
@@ -151,7 +168,11 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       Path temp = dir.resolve(tempName(name));
       try {
         Files.createDirectories(dir, OwnerOnly.directory(dir));
-        return new FileUpload(this, key, target, temp, FileUpload.open(temp));
+        FileUpload.Opened opened = FileUpload.open(temp, directBlock);
+        if (opened.block() == 0) {
+          directBlock = 0;
+        }
+        return new FileUpload(this, key, target, temp, opened);
       } catch (NoSuchFileException | FileAlreadyExistsException e) {
         // A concurrent delete pruned the directory just made, or the random name was taken.
         if (attempt == MAX_UPLOAD_ATTEMPTS || (e instanceof FileAlreadyExistsException && !Files.isDirectory(dir))) {

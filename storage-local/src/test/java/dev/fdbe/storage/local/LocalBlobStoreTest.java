@@ -108,6 +108,48 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
   }
 
   @Test
+  void everySizeAroundTheBlocksAndBuffersIsStoredExactly() throws IOException {
+    int buffer = DirectWrites.BUFFER_BYTES;
+    for (int size : new int[] {0, 1, 511, 4095, 4096, 4097, buffer - 1, buffer, buffer + 1, 2 * buffer + 4096,
+        3 * buffer + 12_345}) {
+      byte[] data = bytes(size);
+      BlobUpload upload = store.beginUpload("sizes/" + size + ".bin");
+      // in pieces that do not line up with the buffers
+      for (int off = 0; off < size; off += 70_001) {
+        upload.stream().write(data, off, Math.min(70_001, size - off));
+      }
+      assertThat(upload.commit().sizeBytes()).as("size %d", size).isEqualTo(size);
+      assertThat(read(store, "sizes/" + size + ".bin")).as("size %d", size).isEqualTo(data);
+    }
+  }
+
+  @Test
+  void uploadsWritePastThePageCacheWhereTheFileSystemAllowsIt() throws IOException {
+    Path probe = dir.resolve("probe");
+    boolean allowed = FileUpload.directBlock(dir) > 0;
+    if (allowed) {
+      try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+          com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+        assertThat(channel.isOpen()).isTrue();
+      } catch (IOException | UnsupportedOperationException e) {
+        allowed = false;
+      }
+    }
+    FileUpload upload = (FileUpload) store.beginUpload("direct/x.bin");
+    assertThat(upload.isDirect()).as("direct I/O where a file of this directory can be opened for it")
+        .isEqualTo(allowed && directExpected());
+    byte[] data = bytes(5_000);
+    upload.stream().write(data);
+    assertThat(upload.commit().sizeBytes()).isEqualTo(5_000);
+    assertThat(read(store, "direct/x.bin")).isEqualTo(data);
+  }
+
+  /** Whether this store's uploads go past the page cache where they can. */
+  protected boolean directExpected() {
+    return true;
+  }
+
+  @Test
   void smallWritesAreAllStored() throws IOException {
     BlobUpload upload = store.beginUpload("bytes.bin");
     for (int i = 0; i < 20_000; i++) {
@@ -133,7 +175,8 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
   @Test
   void commitFailsWhenTheStoredSizeDiffersFromTheBytesWritten() throws IOException {
     BlobUpload upload = store.beginUpload("short/x.csv");
-    upload.stream().write(bytes(100));
+    // More than two buffers of direct writes, so that some of it is in the file after the flush.
+    upload.stream().write(bytes(2 * DirectWrites.BUFFER_BYTES + 100));
     upload.stream().flush();
     Path temp = root.resolve(filesUnderRoot().get(1));
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -143,7 +186,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     assertThatThrownBy(upload::commit)
         .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("short/x.csv")
-        .hasMessageContaining("100 bytes were written but 10 are stored");
+        .hasMessageContaining(" bytes were written but 10 are stored");
     assertThat(store.stat("short/x.csv")).isEmpty();
     assertThat(filesUnderRoot()).containsExactly("short");
   }

@@ -1,0 +1,16 @@
+package dev.fdbe.storage.local;
+
+import dev.fdbe.spi.BlobStore;
+
+/** Every test of the local store again, with every upload written through the page cache. */
+class LocalBlobStorePageCacheTest extends LocalBlobStoreTest {
+  @Override
+  protected BlobStore newStore() {
+    return ((LocalBlobStore) super.newStore()).throughThePageCache();
+  }
+
+  @Override
+  protected boolean directExpected() {
+    return false;
+  }
+}
