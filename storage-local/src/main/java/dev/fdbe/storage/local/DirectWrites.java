@@ -3,6 +3,7 @@ package dev.fdbe.storage.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /*
  * An upload's bytes written past the page cache, to a file opened for direct I/O (O_DIRECT on
@@ -28,10 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   disk works while the writer does, as the kernel's write-back does for a file in the page cache.
  * - Once settled, the file holds exactly `position` bytes; FileUpload checks that before finish,
  *   so a file changed under the upload fails the commit instead of being written over.
- * - finish writes the last, partial buffer padded with zeros to whole blocks, then truncates the
- *   file to the bytes written.
+ * - finish writes the last, partial buffer padded with zeros to whole blocks (of at least 4 KiB, the
+ *   logical block of most disks), then truncates the file to the bytes written.
+ * - The block size is the root's file system's: a key directory on another file system with larger
+ *   blocks than the root's makes its uploads fail on their first write, not write misaligned.
  * - Buffers go back to the pool only from the writer's thread with no write of them in flight
- *   (finish); an aborted upload's buffers are left to the garbage collector.
+ *   (finish), which then drops them, so a write after finish fails instead of reaching another
+ *   upload's buffer; an aborted upload's buffers are left to the garbage collector. An upload
+ *   takes its second buffer only when its first is full, so a small one holds 1 MiB.
  */
 final class DirectWrites {
   /** The bytes in one buffer: a multiple of every block size this class accepts. */
@@ -50,9 +56,12 @@ final class DirectWrites {
   });
 
   private final FileChannel channel;
-  private final int block;
-  private ByteBuffer filling;
-  private ByteBuffer spare;
+  /** The multiple the last write is padded to: the file system's block, at least 4 KiB. */
+  private final int padding;
+  /** The buffer being filled; null once finished. */
+  private @Nullable ByteBuffer filling;
+  /** The other buffer, once there is one: being written, or free. */
+  private @Nullable ByteBuffer spare;
   private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
   private long position;
 
@@ -63,9 +72,8 @@ final class DirectWrites {
           + BUFFER_BYTES + " bytes, not " + block);
     }
     this.channel = channel;
-    this.block = block;
-    this.filling = take(block);
-    this.spare = take(block);
+    this.padding = Math.max(block, POOL_ALIGNMENT);
+    this.filling = take(padding);
   }
 
   /** Whether direct writes can use a file system's block size. */
@@ -74,19 +82,21 @@ final class DirectWrites {
   }
 
   void write(int b) throws IOException {
-    filling.put((byte) b);
-    if (!filling.hasRemaining()) {
+    ByteBuffer into = filling();
+    into.put((byte) b);
+    if (!into.hasRemaining()) {
       submit();
     }
   }
 
   void write(byte[] b, int off, int len) throws IOException {
     while (len > 0) {
-      int n = Math.min(len, filling.remaining());
-      filling.put(b, off, n);
+      ByteBuffer into = filling();
+      int n = Math.min(len, into.remaining());
+      into.put(b, off, n);
       off += n;
       len -= n;
-      if (!filling.hasRemaining()) {
+      if (!into.hasRemaining()) {
         submit();
       }
     }
@@ -98,6 +108,11 @@ final class DirectWrites {
     return position;
   }
 
+  /** The bytes accepted but not yet handed to the file. */
+  int buffered() {
+    return filling == null ? 0 : filling.position();
+  }
+
   /**
    * Writes the bytes still buffered and leaves the file holding exactly {@code written} bytes, the
    * count of every byte this upload accepted; the buffers go back to the pool. Call once, after
@@ -105,27 +120,40 @@ final class DirectWrites {
    */
   void finish(long written) throws IOException {
     awaitWrite();
-    int tail = filling.position();
+    ByteBuffer last = filling();
+    int tail = last.position();
     if (written != position + tail) {
       throw new IllegalStateException("the upload counted " + written + " bytes but handed over " + (position + tail));
     }
     if (tail > 0) {
-      int padded = (tail + block - 1) & -block;
-      while (filling.position() < padded) {
-        filling.put((byte) 0);
+      int padded = (tail + padding - 1) & -padding;
+      while (last.position() < padded) {
+        last.put((byte) 0);
       }
-      filling.flip();
-      writeFully(channel, filling, position);
+      writeFully(channel, last.flip(), position);
     }
     channel.truncate(written);
-    give(filling);
-    give(spare);
+    // No reference is kept to a buffer given back: a later write must not reach another upload's.
+    ByteBuffer other = spare;
+    filling = null;
+    spare = null;
+    give(last);
+    if (other != null) {
+      give(other);
+    }
+  }
+
+  private ByteBuffer filling() throws IOException {
+    if (filling == null) {
+      throw new ClosedChannelException(); // finished: the buffers belong to other uploads now
+    }
+    return filling;
   }
 
   /** Starts writing the full buffer and goes on in the other once its write, if any, is done. */
   private void submit() throws IOException {
     awaitWrite();
-    ByteBuffer full = filling.flip();
+    ByteBuffer full = filling().flip();
     long at = position;
     position += full.remaining();
     inFlight = CompletableFuture.runAsync(() -> {
@@ -135,7 +163,7 @@ final class DirectWrites {
         throw new UncheckedIOException(e);
       }
     }, WRITES);
-    filling = spare.clear();
+    filling = spare == null ? take(padding) : spare.clear(); // the second buffer only once the first is full
     spare = full;
   }
 

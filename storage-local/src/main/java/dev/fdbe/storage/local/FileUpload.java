@@ -18,6 +18,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * One object being written to a hidden temporary file next to its target, published by an atomic
@@ -34,6 +36,7 @@ import java.util.Set;
  *   write or fsync fail at once.
  */
 final class FileUpload extends AtomicUpload {
+  private static final Logger LOG = LoggerFactory.getLogger(FileUpload.class);
   private static final int BUFFER_BYTES = 8 * 1024;
 
   private final LocalBlobStore store;
@@ -249,11 +252,12 @@ final class FileUpload extends AtomicUpload {
       written += len;
     }
 
+    /** Waits for the writes under way; fails when the upload was aborted with bytes not yet written. */
     @Override
     public void flush() throws IOException {
       try {
         writes.settle();
-        if (!channel.isOpen()) {
+        if (writes.buffered() > 0 && !channel.isOpen()) {
           throw new ClosedChannelException();
         }
       } catch (ClosedChannelException e) {
@@ -264,10 +268,10 @@ final class FileUpload extends AtomicUpload {
     @Override
     void finish() throws IOException {
       try {
-        long expected = writes.settle();
+        long handedOver = writes.settle(); // before the size: a write in flight grows the file
         long stored = channel.size();
-        if (stored != expected) {
-          throw new StoredSizeDiffers(expected, stored);
+        if (stored != handedOver) {
+          throw new StoredSizeDiffers(written, stored);
         }
         writes.finish(written);
       } catch (ClosedChannelException e) {
@@ -305,7 +309,9 @@ final class FileUpload extends AtomicUpload {
       } catch (FileAlreadyExistsException | NoSuchFileException | AccessDeniedException e) {
         throw e; // as the plain open below would
       } catch (IOException | UnsupportedOperationException e) {
-        Files.deleteIfExists(temp); // the file system refuses direct I/O; it may have made the file first
+        // The file system refuses direct I/O; it may have made the file first.
+        LOG.debug("direct I/O refused for {}; writing through the page cache", temp, e);
+        Files.deleteIfExists(temp);
       }
     }
     return new Opened(FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),

@@ -172,7 +172,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
         if (opened.block() == 0) {
           directBlock = 0;
         }
-        return new FileUpload(this, key, target, temp, opened);
+        return upload(key, target, temp, opened);
       } catch (NoSuchFileException | FileAlreadyExistsException e) {
         // A concurrent delete pruned the directory just made, or the random name was taken.
         if (attempt == MAX_UPLOAD_ATTEMPTS || (e instanceof FileAlreadyExistsException && !Files.isDirectory(dir))) {
@@ -181,6 +181,20 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       } catch (IOException e) {
         throw failure("begin an upload of", key, target, e);
       }
+    }
+  }
+
+  /** The upload of a file just opened; closes and deletes it when the upload cannot be made (no memory for its buffer). */
+  private FileUpload upload(String key, Path target, Path temp, FileUpload.Opened opened) throws IOException {
+    try {
+      return new FileUpload(this, key, target, temp, opened);
+    } catch (RuntimeException | Error e) {
+      try (FileChannel channel = opened.channel()) {
+        Files.deleteIfExists(temp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
     }
   }
 

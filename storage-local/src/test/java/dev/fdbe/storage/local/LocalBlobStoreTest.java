@@ -186,9 +186,25 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     assertThatThrownBy(upload::commit)
         .isExactlyInstanceOf(ExportException.class)
         .hasMessageContaining("short/x.csv")
-        .hasMessageContaining(" bytes were written but 10 are stored");
+        .hasMessageContaining((2 * DirectWrites.BUFFER_BYTES + 100) + " bytes were written but 10 are stored");
     assertThat(store.stat("short/x.csv")).isEmpty();
     assertThat(filesUnderRoot()).containsExactly("short");
+  }
+
+  @Test
+  void closingTheStreamAfterCommitIsQuietAndWritingFails() throws IOException {
+    BlobUpload upload = store.beginUpload("after/x.csv");
+    OutputStream out = upload.stream();
+    out.write(bytes(3_000));
+    upload.commit();
+
+    out.flush();
+    out.close();
+    assertThatThrownBy(() -> {
+      out.write(bytes(2 * DirectWrites.BUFFER_BYTES));
+      out.flush();
+    }).isInstanceOf(IOException.class);
+    assertThat(store.stat("after/x.csv")).contains(new BlobInfo("after/x.csv", 3_000));
   }
 
   @Test
