@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 /*
  * An upload's bytes written past the page cache, to a file opened for direct I/O (O_DIRECT on
- * Linux; FileUpload.open decides). Through the page cache the kernel copies every byte into a page
+ * Linux; TempFiles.open decides). Through the page cache the kernel copies every byte into a page
  * it must first find, and a part of hundreds of MB pushes what other programs keep there out of
  * it. On the benchmark machine (a virtual machine whose host takes back the memory the guest
  * frees), `dd` of 937 MB took 1.3-1.6 s of CPU through the page cache and 0.12-0.15 s direct, at

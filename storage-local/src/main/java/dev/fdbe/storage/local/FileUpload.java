@@ -1,6 +1,5 @@
 package dev.fdbe.storage.local;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import dev.fdbe.ExportException;
 import dev.fdbe.spi.BlobInfo;
 import dev.fdbe.spi.support.AtomicUpload;
@@ -9,17 +8,10 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * One object being written to a hidden temporary file next to its target, published by an atomic
@@ -36,7 +28,6 @@ import org.slf4j.LoggerFactory;
  *   write or fsync fail at once.
  */
 final class FileUpload extends AtomicUpload {
-  private static final Logger LOG = LoggerFactory.getLogger(FileUpload.class);
   private static final int BUFFER_BYTES = 8 * 1024;
 
   private final LocalBlobStore store;
@@ -46,7 +37,7 @@ final class FileUpload extends AtomicUpload {
   private final FileChannel channel;
   private final Stream stream;
 
-  FileUpload(LocalBlobStore store, String key, Path target, Path temp, Opened opened) {
+  FileUpload(LocalBlobStore store, String key, Path target, Path temp, TempFiles.Opened opened) {
     super("'" + key + "'");
     this.store = store;
     this.key = key;
@@ -289,45 +280,6 @@ final class FileUpload extends AtomicUpload {
       super(written + " bytes were written but " + stored + " are stored");
       this.written = written;
       this.stored = stored;
-    }
-  }
-
-  /** The temporary file's channel, and the block size it was opened for direct I/O with, or 0 for none. */
-  record Opened(FileChannel channel, int block) {}
-
-  /**
-   * Creates the temporary file, owner-only (0600) from the start where the file system has POSIX
-   * permissions: for direct I/O with blocks of {@code block} bytes when that is not 0 and the
-   * platform and file system allow it ({@link DirectWrites}), else for writes through the page
-   * cache ({@code block} 0 in the result).
-   */
-  static Opened open(Path temp, int block) throws IOException {
-    if (block > 0) {
-      try {
-        return new Opened(FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            ExtendedOpenOption.DIRECT), OwnerOnly.file(temp)), block);
-      } catch (FileAlreadyExistsException | NoSuchFileException | AccessDeniedException e) {
-        throw e; // as the plain open below would
-      } catch (IOException | UnsupportedOperationException e) {
-        // The file system refuses direct I/O; it may have made the file first.
-        LOG.debug("direct I/O refused for {}; writing through the page cache", temp, e);
-        Files.deleteIfExists(temp);
-      }
-    }
-    return new Opened(FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        OwnerOnly.file(temp)), 0);
-  }
-
-  /**
-   * The block size for direct writes to files in {@code dir}, or 0 where the file system does not
-   * say or has blocks {@link DirectWrites} cannot use.
-   */
-  static int directBlock(Path dir) {
-    try {
-      long block = Files.getFileStore(dir).getBlockSize();
-      return block <= DirectWrites.BUFFER_BYTES && DirectWrites.accepts((int) block) ? (int) block : 0;
-    } catch (IOException | UnsupportedOperationException e) {
-      return 0;
     }
   }
 }

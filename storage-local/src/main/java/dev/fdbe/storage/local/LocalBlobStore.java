@@ -50,12 +50,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writing.</b> An upload writes a hidden temporary file ({@code .<name>.<random>.tmp}) in the
  * target's directory, forces it to disk on commit and renames it over the target atomically, so a
- * reader sees the old object or the new one, never a mix. Where the file system allows direct I/O,
- * uploads are written past the page cache in whole 1 MiB buffers (the last padded to whole blocks,
- * then the file cut to its size), so a large part neither costs the writer the kernel's copy nor
- * pushes other data out of the cache; elsewhere they go through the page cache, synced as they grow.
- * A process that dies mid-upload leaves a temporary file; it is never listed, and
- * {@link #deleteByPrefix} removes it.
+ * reader sees the old object or the new one, never a mix; past the page cache (direct I/O) where
+ * the file system allows it. A process that dies mid-upload leaves a temporary file; it is never
+ * listed, and {@link #deleteByPrefix} removes it.
  *
  * <p><b>Permissions.</b> Exported data is private to the account the store runs as: where the file
  * system has POSIX permissions, temporary files (and so the objects renamed from them) and the link
@@ -95,24 +92,14 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
   private final Path root;
   private final Path internalDir;
   private final DownloadLinks links;
-  /**
-   * The block size of the root's file system for uploads written past the page cache, or 0 for
-   * uploads through it: where the file system does not allow direct I/O (found at the first
-   * upload that tries), or for tests of that path.
-   */
-  private volatile int directBlock;
+  /** Package-private for tests of the page cache's path. */
+  final TempFiles tempFiles;
 
   private LocalBlobStore(Path root, LocalStorageConfig config) {
     this.root = root;
+    this.tempFiles = new TempFiles(root);
     this.internalDir = root.resolve(INTERNAL_DIR_NAME);
     this.links = new DownloadLinks(this, config);
-    this.directBlock = FileUpload.directBlock(root);
-  }
-
-  /** Writes every later upload through the page cache; for tests of that path. */
-  LocalBlobStore throughThePageCache() {
-    directBlock = 0;
-    return this;
   }
 
   /**
@@ -168,11 +155,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       Path temp = dir.resolve(tempName(name));
       try {
         Files.createDirectories(dir, OwnerOnly.directory(dir));
-        FileUpload.Opened opened = FileUpload.open(temp, directBlock);
-        if (opened.block() == 0) {
-          directBlock = 0;
-        }
-        return upload(key, target, temp, opened);
+        return tempFiles.begin(this, key, target, temp);
       } catch (NoSuchFileException | FileAlreadyExistsException e) {
         // A concurrent delete pruned the directory just made, or the random name was taken.
         if (attempt == MAX_UPLOAD_ATTEMPTS || (e instanceof FileAlreadyExistsException && !Files.isDirectory(dir))) {
@@ -181,20 +164,6 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       } catch (IOException e) {
         throw failure("begin an upload of", key, target, e);
       }
-    }
-  }
-
-  /** The upload of a file just opened; closes and deletes it when the upload cannot be made (no memory for its buffer). */
-  private FileUpload upload(String key, Path target, Path temp, FileUpload.Opened opened) throws IOException {
-    try {
-      return new FileUpload(this, key, target, temp, opened);
-    } catch (RuntimeException | Error e) {
-      try (FileChannel channel = opened.channel()) {
-        Files.deleteIfExists(temp);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
     }
   }
 

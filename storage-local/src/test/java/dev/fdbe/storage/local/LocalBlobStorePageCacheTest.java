@@ -6,7 +6,9 @@ import dev.fdbe.spi.BlobStore;
 class LocalBlobStorePageCacheTest extends LocalBlobStoreTest {
   @Override
   protected BlobStore newStore() {
-    return ((LocalBlobStore) super.newStore()).throughThePageCache();
+    LocalBlobStore store = (LocalBlobStore) super.newStore();
+    store.tempFiles.throughThePageCache();
+    return store;
   }
 
   @Override

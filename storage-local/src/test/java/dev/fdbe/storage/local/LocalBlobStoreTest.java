@@ -126,7 +126,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
   @Test
   void uploadsWritePastThePageCacheWhereTheFileSystemAllowsIt() throws IOException {
     Path probe = dir.resolve("probe");
-    boolean allowed = FileUpload.directBlock(dir) > 0;
+    boolean allowed = TempFiles.directBlock(dir) > 0;
     if (allowed) {
       try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
           com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
