@@ -352,7 +352,7 @@ final class ColumnChunkWriter {
     }
     pages.closed();
     closed.add(closedPage);
-    if (pages.settlesLater()) {
+    if (pages.compresses()) { // counted uncompressed until settled, whether a thread compressed it or not
       unsettledRawBytes += length;
       unsettledPages++;
     } else {

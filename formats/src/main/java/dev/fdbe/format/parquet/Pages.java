@@ -70,11 +70,6 @@ final class Pages {
     return pool != null;
   }
 
-  /** Whether closed pages count uncompressed until settled ({@link ColumnChunkWriter#settle}), with a pool or not. */
-  boolean settlesLater() {
-    return codec.compressesOnThreads();
-  }
-
   /** {@code input[offset, offset + length)} compressed on this thread, in a new array of its size. */
   byte[] compress(byte[] input, int offset, int length) throws IOException {
     if (pageCodec == null) {

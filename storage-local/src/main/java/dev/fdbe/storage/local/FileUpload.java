@@ -66,8 +66,6 @@ final class FileUpload extends AtomicUpload {
       channel.force(true);
       stored = channel.size();
       channel.close();
-    } catch (StoredSizeDiffers e) {
-      throw storedSizeDiffers(e.written, e.stored);
     } catch (IOException e) {
       throw failure(e);
     }
@@ -262,24 +260,12 @@ final class FileUpload extends AtomicUpload {
         long handedOver = writes.settle(); // before the size: a write in flight grows the file
         long stored = channel.size();
         if (stored != handedOver) {
-          throw new StoredSizeDiffers(written, stored);
+          throw storedSizeDiffers(written, stored); // changed under the upload
         }
         writes.finish(written);
       } catch (ClosedChannelException e) {
         throw closed(e);
       }
-    }
-  }
-
-  /** The file holds other than the bytes written to it so far: changed under the upload. */
-  private static final class StoredSizeDiffers extends IOException {
-    final long written;
-    final long stored;
-
-    StoredSizeDiffers(long written, long stored) {
-      super(written + " bytes were written but " + stored + " are stored");
-      this.written = written;
-      this.stored = stored;
     }
   }
 }
