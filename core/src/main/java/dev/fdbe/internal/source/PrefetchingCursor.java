@@ -31,11 +31,16 @@ import org.jspecify.annotations.Nullable;
  * source's order; a failure of the source arrives after the rows read before it, as the very
  * exception the source threw.
  *
- * <p>The reading thread also runs the fast JSON check on each {@code JSON} value as it copies it
- * ({@link JsonSyntax#certify}) and keeps a certified value as its UTF-8 bytes instead of its text
- * (from the source's own bytes where its cursor has them, as the COPY from PostgreSQL does);
+ * <p>The reading thread also runs the fast JSON check on {@code JSON} values as it copies them
+ * ({@link JsonSyntax#certify}) and keeps a certified value as its UTF-8 bytes instead of its text;
  * the rows hand those bytes to the writer ({@link #certifiedJson}), whose thread then neither checks
  * nor encodes the value. {@link #getString} makes the text again from them, for a writer that asks.
+ * The check goes to whichever thread has time for it: the reading thread checks the values of a
+ * batch it starts while at least half the batches wait for the writer (the writer is the slower),
+ * and otherwise leaves a value given as text to the writer, which checks an uncertified value
+ * itself, so that a source the writer outpaces (H2, whose reads are the export's longest task) is
+ * not slowed further. A value the source gives as UTF-8 bytes (the COPY from PostgreSQL) is always
+ * checked where it is read: as bytes it needs no encoding, and the writer would need its text.
  *
  * <p>{@link #cancel()} makes a waiting {@link #next()} fail within
  * {@value #POLL_MILLIS} ms and cancels the source; {@link #close()} stops the reading thread, which
@@ -64,6 +69,8 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   private final ColumnType[] types;
   private final BlockingQueue<Object> full;
   private final BlockingQueue<Batch> free;
+  /** How many batches must wait for the writer for the reading thread to check JSON text itself. */
+  private final int certifyFrom;
   private final CountDownLatch sourceClosed = new CountDownLatch(1);
   private volatile boolean cancelled;
   private volatile boolean stopped;
@@ -82,6 +89,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
     }
     this.full = new ArrayBlockingQueue<>(batches + 1);
     this.free = new ArrayBlockingQueue<>(batches);
+    this.certifyFrom = Math.max(1, batches / 2);
     for (int i = 0; i < batches; i++) {
       free.add(new Batch(batchRows, types.length));
     }
@@ -134,9 +142,10 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
           continue;
         }
         batch.clear();
+        boolean certify = full.size() >= certifyFrom;
         boolean more;
         try {
-          while ((more = source.next()) && batch.fill(source, types)) {
+          while ((more = source.next()) && batch.fill(source, types, certify)) {
             // fill copies the row and says whether the batch has room for another
           }
         } catch (RuntimeException | Error e) {
@@ -327,8 +336,11 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
       Arrays.fill(objects, 0, size * columns, null);
     }
 
-    /** Copies the source's current row, certifying its JSON values; true while there is room for another. */
-    boolean fill(RecordCursor row, ColumnType[] types) {
+    /**
+     * Copies the source's current row, certifying its JSON values given as bytes, and those given as
+     * text when {@code certifyText}; true while there is room for another.
+     */
+    boolean fill(RecordCursor row, ColumnType[] types, boolean certifyText) {
       int base = size * types.length;
       for (int i = 0; i < types.length; i++) {
         boolean isNull = row.isNull(i);
@@ -344,7 +356,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
             chars += text.length();
           }
           case JSON -> {
-            Object value = certifiedOrText(row, i);
+            Object value = certifiedOrText(row, i, certifyText);
             objects[base + i] = value;
             chars += value instanceof byte[] certified ? certified.length : ((String) value).length();
           }
@@ -366,15 +378,19 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
 
     /**
      * A JSON value as the bytes the check certifies: the source's own when its cursor has them and
-     * they pass ({@link JsonSyntax#certify(byte[])}), else its text's. Its text when neither passes.
+     * they pass ({@link JsonSyntax#certify(byte[])}), else, when {@code certifyText}, its text's. Its
+     * text when none is certified.
      */
-    private static Object certifiedOrText(RecordCursor row, int column) {
+    private static Object certifiedOrText(RecordCursor row, int column, boolean certifyText) {
       byte[] utf8 = row instanceof SourceCursor cursor ? cursor.jsonUtf8(column) : null;
       byte[] certified = utf8 == null ? null : JsonSyntax.certify(utf8);
       if (certified != null) {
         return certified;
       }
       String text = row.getString(column);
+      if (!certifyText) {
+        return text;
+      }
       certified = JsonSyntax.certify(text);
       return certified != null ? certified : text;
     }
