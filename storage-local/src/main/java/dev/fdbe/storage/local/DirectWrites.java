@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * - Two buffers per upload: at most one is being written, on a thread of WRITES, while the writer
  *   fills the other, and the writer waits for that write before it fills that buffer again. So the
  *   disk works while the writer does, as the kernel's write-back does for a file in the page cache.
+ * - reached() counts the bytes of completed writes only, so a sync started for them (FileUpload's
+ *   WriteBehind) covers them.
  * - Once settled, the file holds exactly `position` bytes; FileUpload checks that before finish,
  *   so a file changed under the upload fails the commit instead of being written over.
  * - finish writes the last, partial buffer padded with zeros to whole blocks (of at least 4 KiB, the
@@ -63,7 +65,10 @@ final class DirectWrites {
   /** The other buffer, once there is one: being written, or free. */
   private @Nullable ByteBuffer spare;
   private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+  /** The bytes handed to the file: written, or being written. */
   private long position;
+  /** The bytes the file is known to hold: those of every write that has completed. */
+  private long reached;
 
   /** Direct writes to {@code channel}, opened for direct I/O on a file system of {@code block}-byte blocks. */
   DirectWrites(FileChannel channel, int block) {
@@ -106,6 +111,11 @@ final class DirectWrites {
   long settle() throws IOException {
     awaitWrite();
     return position;
+  }
+
+  /** The bytes whose writes have completed, so that a sync of the file now covers them. */
+  long reached() {
+    return reached;
   }
 
   /** The bytes accepted but not yet handed to the file. */
@@ -170,6 +180,7 @@ final class DirectWrites {
   private void awaitWrite() throws IOException {
     try {
       inFlight.join();
+      reached = position;
     } catch (CompletionException e) {
       if (e.getCause() instanceof UncheckedIOException failed) {
         throw failed.getCause();

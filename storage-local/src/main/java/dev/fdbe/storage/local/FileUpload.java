@@ -45,7 +45,7 @@ final class FileUpload extends AtomicUpload {
     this.temp = temp;
     this.channel = opened.channel();
     this.stream = opened.block() > 0 ? new DirectStream(new DirectWrites(channel, opened.block()))
-        : new PageCacheStream(new WriteBehind(channel));
+        : new PageCacheStream();
   }
 
   @Override
@@ -55,8 +55,8 @@ final class FileUpload extends AtomicUpload {
 
   /**
    * Writes what is still buffered, syncs and closes the temporary file, and checks that it holds
-   * every byte written. Most of a large file is on the disk already (written directly, or synced
-   * by {@link WriteBehind}), so the sync here is short.
+   * every byte written. Most of a large file is synced already ({@link WriteBehind}), so the sync
+   * here is short.
    */
   @Override
   protected BlobInfo complete() {
@@ -78,6 +78,11 @@ final class FileUpload extends AtomicUpload {
   /** Whether the upload writes past the page cache ({@link DirectWrites}). */
   boolean isDirect() {
     return stream instanceof DirectStream;
+  }
+
+  /** How many syncs of the file have started before commit ({@link WriteBehind}). */
+  int syncsStarted() {
+    return stream.writeBehind.started();
   }
 
   private ExportException storedSizeDiffers(long written, long stored) {
@@ -123,8 +128,13 @@ final class FileUpload extends AtomicUpload {
     return store.failure("commit", key, target, cause);
   }
 
-  /** Counts the bytes it accepted, so that commit can check the stored size. */
+  /**
+   * Counts the bytes it accepted, so that commit can check the stored size, and syncs the file as
+   * it grows ({@link WriteBehind}): written past the page cache as well, since a disk or a virtual
+   * machine's host may still cache what was written, and the sync at commit would wait for all of it.
+   */
   private abstract class Stream extends OutputStream {
+    final WriteBehind writeBehind = new WriteBehind(channel);
     long written;
 
     /** Writes what is still buffered, so that the file holds every byte accepted. */
@@ -145,11 +155,6 @@ final class FileUpload extends AtomicUpload {
   /** Buffers small writes in 8 KiB and writes through the page cache, synced as it grows. */
   private final class PageCacheStream extends Stream {
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
-    private final WriteBehind writeBehind;
-
-    PageCacheStream(WriteBehind writeBehind) {
-      this.writeBehind = writeBehind;
-    }
 
     @Override
     public void write(int b) throws IOException {
@@ -228,6 +233,7 @@ final class FileUpload extends AtomicUpload {
         throw closed(e);
       }
       written++;
+      writeBehind.written(writes.reached());
     }
 
     @Override
@@ -239,6 +245,7 @@ final class FileUpload extends AtomicUpload {
         throw closed(e);
       }
       written += len;
+      writeBehind.written(writes.reached());
     }
 
     /** Waits for the writes under way; fails when the upload was aborted with bytes not yet written. */
@@ -263,6 +270,7 @@ final class FileUpload extends AtomicUpload {
           throw storedSizeDiffers(written, stored); // changed under the upload
         }
         writes.finish(written);
+        writeBehind.await();
       } catch (ClosedChannelException e) {
         throw closed(e);
       }

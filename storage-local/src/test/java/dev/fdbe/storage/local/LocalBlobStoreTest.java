@@ -144,6 +144,20 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     assertThat(read(store, "direct/x.bin")).isEqualTo(data);
   }
 
+  @Test
+  void aLargeUploadIsSyncedAsItGrowsSoThatItsCommitWaitsOnlyForTheLastStretch() throws IOException {
+    FileUpload upload = (FileUpload) store.beginUpload("large/x.bin");
+    byte[] chunk = bytes(1 << 20);
+    long chunks = WriteBehind.SYNC_EVERY_BYTES / chunk.length + 2;
+    for (int i = 0; i < chunks; i++) {
+      upload.stream().write(chunk);
+    }
+    assertThat(upload.syncsStarted()).as("syncs started before commit, past %d bytes", WriteBehind.SYNC_EVERY_BYTES)
+        .isPositive();
+    assertThat(upload.commit().sizeBytes()).isEqualTo(chunks * chunk.length);
+    assertThat(Files.size(root.resolve("large/x.bin"))).isEqualTo(chunks * chunk.length);
+  }
+
   /** Whether this store's uploads go past the page cache where they can. */
   protected boolean directExpected() {
     return true;
