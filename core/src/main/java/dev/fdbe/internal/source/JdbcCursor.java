@@ -17,6 +17,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -224,10 +225,10 @@ public final class JdbcCursor extends SourceCursor {
           nulls[i] = rs.wasNull();
         }
         case TIMESTAMP -> {
-          OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+          Instant time = timestamp(column);
           nulls[i] = time == null;
           if (time != null) {
-            longs[i] = Micros.of(time.toInstant());
+            longs[i] = Micros.of(time);
           }
         }
         case STRING_LIST -> {
@@ -246,6 +247,19 @@ public final class JdbcCursor extends SourceCursor {
         default -> throw new IllegalStateException("unhandled column type " + types[i]);
       }
     }
+  }
+
+  /**
+   * A timestamp's instant: on H2 read as one ({@code Instant} from its epoch value, where an
+   * {@code OffsetDateTime} costs a date, a time and two date-times per value), elsewhere through
+   * {@code OffsetDateTime}, the type JDBC 4.2 requires drivers to map {@code TIMESTAMP WITH TIME ZONE} to.
+   */
+  private @Nullable Instant timestamp(int column) throws SQLException {
+    if (dialect == Dialect.H2) {
+      return rs.getObject(column, Instant.class);
+    }
+    OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+    return time == null ? null : time.toInstant();
   }
 
   @Override
