@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * and otherwise leaves a value given as text to the writer, which checks an uncertified value
  * itself, so that a source the writer outpaces (H2, whose reads are the export's longest task) is
  * not slowed further. A value the source gives as UTF-8 bytes (the COPY from PostgreSQL) is always
- * checked where it is read: as bytes it needs no encoding, and the writer would need its text.
+ * checked where it is read, as bytes when they are ASCII (they need no encoding, where the writer
+ * would need a string made from them) and else through its text, as before this rule.
  *
  * <p>{@link #cancel()} makes a waiting {@link #next()} fail within
  * {@value #POLL_MILLIS} ms and cancels the source; {@link #close()} stops the reading thread, which
@@ -378,8 +379,8 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
 
     /**
      * A JSON value as the bytes the check certifies: the source's own when its cursor has them and
-     * they pass ({@link JsonSyntax#certify(byte[])}), else, when {@code certifyText}, its text's. Its
-     * text when none is certified.
+     * they pass ({@link JsonSyntax#certify(byte[])}), else its text's, when the source gave bytes or
+     * {@code certifyText}. Its text when none is certified.
      */
     private static Object certifiedOrText(RecordCursor row, int column, boolean certifyText) {
       byte[] utf8 = row instanceof SourceCursor cursor ? cursor.jsonUtf8(column) : null;
@@ -388,7 +389,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
         return certified;
       }
       String text = row.getString(column);
-      if (!certifyText) {
+      if (utf8 == null && !certifyText) {
         return text;
       }
       certified = JsonSyntax.certify(text);
