@@ -41,6 +41,12 @@ final class UuidCopies {
   static final UuidCopies NONE = new UuidCopies(Map.of(), -1, -1, -1, -1, -1);
 
   private final Map<String, Earliest> earliest;
+  /**
+   * One bit per listed uuid's {@link #fingerprint}, at least 16 bits per uuid: a row whose bit is
+   * clear holds no listed uuid, found without hashing the whole uuid (a uuid decoded from the COPY
+   * is a new string whose hash no one has computed yet).
+   */
+  private final long[] listedBits;
   private final int uuidColumn;
   private final int timeColumn;
   private final int insertedColumn;
@@ -71,6 +77,11 @@ final class UuidCopies {
   private UuidCopies(Map<String, Earliest> earliest, int uuidColumn, int timeColumn, int insertedColumn,
       int eventColumn, long uuids) {
     this.earliest = earliest;
+    this.listedBits = new long[Math.max(1, Integer.highestOneBit(Math.max(1, earliest.size()) * 16 - 1) * 2 / Long.SIZE)];
+    for (String uuid : earliest.keySet()) {
+      int bit = fingerprint(uuid) & (listedBits.length * Long.SIZE - 1);
+      listedBits[bit >>> 6] |= 1L << bit;
+    }
     this.uuids = uuids;
     this.uuidColumn = uuidColumn;
     this.timeColumn = timeColumn;
@@ -223,7 +234,12 @@ final class UuidCopies {
     if (earliest.isEmpty()) {
       return false;
     }
-    Earliest first = earliest.get(strings[uuidColumn]);
+    String uuid = strings[uuidColumn];
+    int bit = fingerprint(uuid) & (listedBits.length * Long.SIZE - 1);
+    if ((listedBits[bit >>> 6] & (1L << bit)) == 0) {
+      return false;
+    }
+    Earliest first = earliest.get(uuid);
     if (first == null) {
       return false;
     }
@@ -235,6 +251,19 @@ final class UuidCopies {
     }
     first.kept = true;
     return false;
+  }
+
+  /**
+   * A hash of a uuid's last eight characters (random in every uuid version, and all of a uuid
+   * shorter than that), in a few operations where the string's own hash reads all 36.
+   */
+  static int fingerprint(String uuid) {
+    int length = uuid.length();
+    long packed = length;
+    for (int i = Math.max(0, length - 8); i < length; i++) {
+      packed = packed << 8 ^ uuid.charAt(i);
+    }
+    return (int) Seen.mix(packed);
   }
 
   /**
@@ -297,7 +326,7 @@ final class UuidCopies {
     }
 
     /** MurmurHash3's finalizer: every bit of the input moves every bit of the output. */
-    private static long mix(long h) {
+    static long mix(long h) {
       h ^= h >>> 33;
       h *= 0xff51afd7ed558ccdL;
       h ^= h >>> 33;

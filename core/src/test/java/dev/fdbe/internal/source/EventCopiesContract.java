@@ -174,6 +174,24 @@ abstract class EventCopiesContract {
   }
 
   @Test
+  void thousandsOfCopiedUuidsAmongThousandsOfSinglesAreEachExportedOnce() throws SQLException {
+    int copied = 3_000;
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      insertCopiedUuids(statement, copied); // uuid n 'first' at n seconds, 'later' an hour after
+    }
+    List<Map<String, Object>> singles = new ArrayList<>();
+    for (int n = copied + 1; n <= 2 * copied; n++) {
+      singles.add(event(n, "single", 2 + (n - copied) / 1000.0));
+    }
+    insert(singles);
+    List<String> rows = exported(query(WHOLE, List.of(), List.of()));
+    assertThat(rows).hasSize(2 * copied);
+    for (int n = 1; n <= 2 * copied; n++) {
+      assertThat(rows.get(n - 1)).isEqualTo(n + (n <= copied ? ":first" : ":single"));
+    }
+  }
+
+  @Test
   void moreCopiedUuidsThanTheCapAreDeduplicatedInTheDatabase() throws SQLException {
     int uuids = UuidCopies.CAP + 1;
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
