@@ -47,6 +47,8 @@ final class UuidCopies {
    * is a new string whose hash no one has computed yet).
    */
   private final long[] listedBits;
+  /** The bits of a fingerprint that pick its bit in {@link #listedBits}. */
+  private final int listedMask;
   private final int uuidColumn;
   private final int timeColumn;
   private final int insertedColumn;
@@ -77,9 +79,12 @@ final class UuidCopies {
   private UuidCopies(Map<String, Earliest> earliest, int uuidColumn, int timeColumn, int insertedColumn,
       int eventColumn, long uuids) {
     this.earliest = earliest;
-    this.listedBits = new long[Math.max(1, Integer.highestOneBit(Math.max(1, earliest.size()) * 16 - 1) * 2 / Long.SIZE)];
+    // A power of two of at least 16 bits per uuid, and at least one word.
+    int bits = Math.max(Long.SIZE, Integer.highestOneBit(Math.max(1, earliest.size()) * 16 - 1) * 2);
+    this.listedBits = new long[bits / Long.SIZE];
+    this.listedMask = bits - 1;
     for (String uuid : earliest.keySet()) {
-      int bit = fingerprint(uuid) & (listedBits.length * Long.SIZE - 1);
+      int bit = fingerprint(uuid) & listedMask;
       listedBits[bit >>> 6] |= 1L << bit;
     }
     this.uuids = uuids;
@@ -235,7 +240,7 @@ final class UuidCopies {
       return false;
     }
     String uuid = strings[uuidColumn];
-    int bit = fingerprint(uuid) & (listedBits.length * Long.SIZE - 1);
+    int bit = fingerprint(uuid) & listedMask;
     if ((listedBits[bit >>> 6] & (1L << bit)) == 0) {
       return false;
     }
