@@ -137,8 +137,17 @@ final class FileUpload extends AtomicUpload {
     final WriteBehind writeBehind = new WriteBehind(channel);
     long written;
 
+    /**
+     * Writes what is still buffered, so that the file holds every byte accepted, and waits for the
+     * sync under way; throws the failure of any sync so far.
+     */
+    final void finish() throws IOException {
+      writeOut();
+      writeBehind.await();
+    }
+
     /** Writes what is still buffered, so that the file holds every byte accepted. */
-    abstract void finish() throws IOException;
+    abstract void writeOut() throws IOException;
 
     /** A failure of the channel, which says so when it was closed by an abort. */
     IOException closed(ClosedChannelException e) {
@@ -187,9 +196,8 @@ final class FileUpload extends AtomicUpload {
     }
 
     @Override
-    void finish() throws IOException {
+    void writeOut() throws IOException {
       drain();
-      writeBehind.await();
     }
 
     private void drain() throws IOException {
@@ -262,7 +270,7 @@ final class FileUpload extends AtomicUpload {
     }
 
     @Override
-    void finish() throws IOException {
+    void writeOut() throws IOException {
       try {
         long handedOver = writes.settle(); // before the size: a write in flight grows the file
         long stored = channel.size();
@@ -270,7 +278,6 @@ final class FileUpload extends AtomicUpload {
           throw storedSizeDiffers(written, stored); // changed under the upload
         }
         writes.finish(written);
-        writeBehind.await();
       } catch (ClosedChannelException e) {
         throw closed(e);
       }
