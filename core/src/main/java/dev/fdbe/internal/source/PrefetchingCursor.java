@@ -7,6 +7,7 @@ import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.spi.RecordCursor;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,8 +45,14 @@ import org.jspecify.annotations.Nullable;
  * checked where it is read, as bytes when they are ASCII (they need no encoding, where the writer
  * would need a string made from them) and else through its text, as before this rule.
  *
- * <p>{@link #cancel()} makes a waiting {@link #next()} fail within
- * {@value #POLL_MILLIS} ms and cancels the source; {@link #close()} stops the reading thread, which
+ * <p>A writer that finds no batch waiting sleeps until an eighth of the batches (4 of 32) wait, the
+ * reading thread has queued its last item (the end or a failure), or {@value #POLL_MILLIS} ms pass,
+ * and then takes whatever waits: woken for every batch, a writer that outpaces its source (every
+ * writer on H2, the text writers on PostgreSQL) slept and woke thousands of times per million rows,
+ * and each wake-up cost the reading thread a system call. A slow source's rows still reach the
+ * writer within {@value #POLL_MILLIS} ms.
+ *
+ * <p>{@link #cancel()} makes a waiting {@link #next()} fail at once and cancels the source; {@link #close()} stops the reading thread, which
  * closes the source, and waits for it. Like every cursor, not thread-safe except {@link #cancel()}.
  */
 public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
@@ -70,6 +78,14 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   private final ColumnType[] types;
   private final BlockingQueue<Object> full;
   private final BlockingQueue<Batch> free;
+  /** How many batches must wait for a sleeping writer to be woken before {@link #POLL_MILLIS} pass. */
+  private final int wakeAt;
+  /** The longest a writer sleeps for batches before it takes whatever waits. */
+  private final long writerSleepNanos;
+  /** The writer's thread while it sleeps for batches, else null. */
+  private volatile @Nullable Thread sleepingWriter;
+  /** Set once the reading thread has queued its last item: the end or a failure. */
+  private volatile boolean lastQueued;
   /** How many batches must wait for the writer for the reading thread to check JSON text itself. */
   private final int certifyFrom;
   private final CountDownLatch sourceClosed = new CountDownLatch(1);
@@ -81,7 +97,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   private boolean closed;
 
   private PrefetchingCursor(RecordCursor source, Runnable beforeSourceStops, Schema schema, int batchRows,
-      int batches) {
+      int batches, Duration writerSleep) {
     this.source = source;
     this.beforeSourceStops = beforeSourceStops;
     this.types = new ColumnType[schema.size()];
@@ -91,6 +107,8 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
     this.full = new ArrayBlockingQueue<>(batches + 1);
     this.free = new ArrayBlockingQueue<>(batches);
     this.certifyFrom = Math.max(1, batches / 2);
+    this.wakeAt = Math.max(1, batches / 8);
+    this.writerSleepNanos = writerSleep.toNanos();
     for (int i = 0; i < batches; i++) {
       free.add(new Batch(batchRows, types.length));
     }
@@ -111,19 +129,27 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
    */
   public static PrefetchingCursor start(RecordCursor source, Runnable beforeSourceStops, Schema schema,
       String threadName) {
-    return start(source, beforeSourceStops, schema, threadName, BATCH_ROWS, BATCHES);
+    return start(source, beforeSourceStops, schema, threadName, BATCH_ROWS, BATCHES,
+        Duration.ofMillis(POLL_MILLIS));
   }
 
   /** {@link #start(RecordCursor, Schema, String)} with the batch size and count given. */
   static PrefetchingCursor start(RecordCursor source, Schema schema, String threadName, int batchRows, int batches) {
-    return start(source, () -> { }, schema, threadName, batchRows, batches);
+    return start(source, schema, threadName, batchRows, batches, Duration.ofMillis(POLL_MILLIS));
+  }
+
+  /** {@link #start(RecordCursor, Schema, String, int, int)}, a writer sleeping at most {@code writerSleep} for batches. */
+  static PrefetchingCursor start(RecordCursor source, Schema schema, String threadName, int batchRows, int batches,
+      Duration writerSleep) {
+    return start(source, () -> { }, schema, threadName, batchRows, batches, writerSleep);
   }
 
   private static PrefetchingCursor start(RecordCursor source, Runnable beforeSourceStops, Schema schema,
-      String threadName, int batchRows, int batches) {
+      String threadName, int batchRows, int batches, Duration writerSleep) {
     Objects.requireNonNull(source, "source");
     try {
-      PrefetchingCursor cursor = new PrefetchingCursor(source, beforeSourceStops, schema, batchRows, batches);
+      PrefetchingCursor cursor = new PrefetchingCursor(source, beforeSourceStops, schema, batchRows, batches,
+          writerSleep);
       Thread reader = new Thread(cursor::read, threadName);
       reader.setDaemon(true);
       reader.start();
@@ -178,10 +204,20 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
     }
   }
 
-  /** Queues an item unless the reader is told to stop first. */
+  /**
+   * Queues an item unless the reader is told to stop first, and wakes a sleeping writer once
+   * {@link #wakeAt} batches wait or the item is the last.
+   */
   private void offer(Object item) throws InterruptedException {
     while (!stopped) {
       if (full.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (!(item instanceof Batch)) {
+          lastQueued = true;
+        }
+        Thread writer = sleepingWriter;
+        if (writer != null && (lastQueued || full.size() >= wakeAt)) {
+          LockSupport.unpark(writer);
+        }
         return;
       }
     }
@@ -212,14 +248,9 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
       if (cancelled) {
         throw new ExportException("reading was cancelled", false);
       }
-      Object item;
-      try {
-        item = full.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ExportException("interrupted while waiting for rows from the source", e, true);
-      }
+      Object item = full.poll();
       if (item == null) {
+        sleepForBatches();
         continue;
       }
       if (item == END) {
@@ -239,9 +270,38 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
     }
   }
 
+  /**
+   * Sleeps until {@link #wakeAt} batches wait, the last item is queued, the cursor is cancelled or
+   * {@link #writerSleepNanos} pass ({@value #POLL_MILLIS} ms). Setting {@link #sleepingWriter} before looking at the queue, as
+   * the reading thread looks at the writer after queueing, means one of the two sees the other.
+   */
+  private void sleepForBatches() {
+    sleepingWriter = Thread.currentThread();
+    try {
+      long deadline = System.nanoTime() + writerSleepNanos;
+      while (!lastQueued && !cancelled && full.size() < wakeAt) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        LockSupport.parkNanos(this, left);
+        if (Thread.currentThread().isInterrupted()) {
+          throw new ExportException("interrupted while waiting for rows from the source",
+              new InterruptedException(), true);
+        }
+      }
+    } finally {
+      sleepingWriter = null;
+    }
+  }
+
   @Override
   public void cancel() {
     cancelled = true;
+    Thread writer = sleepingWriter;
+    if (writer != null) {
+      LockSupport.unpark(writer);
+    }
     source.cancel();
   }
 

@@ -192,6 +192,45 @@ class PrefetchingCursorTest {
     }
   }
 
+  @Test
+  void aSleepingWriterIsWokenByAnEighthOfTheBatchesOrByTheEndNotByEveryBatch() throws Exception {
+    FakeSource source = new FakeSource(45, -1);
+    source.gate = new CountDownLatch(1);
+    source.pauseAfter = 30;
+    int batchRows = 10;
+    // 32 batches: the writer is woken by 4 waiting; it would otherwise sleep a minute, far longer
+    // than any wait below, so that only a wake-up can end its sleep.
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", batchRows, 32,
+        java.time.Duration.ofMinutes(1))) {
+      CountDownLatch firstRow = new CountDownLatch(1);
+      List<Long> rows = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread writer = new Thread(() -> {
+        while (cursor.next()) {
+          rows.add(cursor.getLong(0));
+          firstRow.countDown();
+        }
+      }, "writer-test");
+      writer.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (writer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(writer.getState()).as("the writer sleeps for batches before any is read").isEqualTo(Thread.State.TIMED_WAITING);
+      source.gate.countDown();
+      assertThat(source.paused.await(30, TimeUnit.SECONDS)).isTrue();
+      // Three batches (rows 0-29) wait; the reader is held in the source before the fourth is full.
+      assertThat(firstRow.await(300, TimeUnit.MILLISECONDS)).as("woken by fewer than four batches").isFalse();
+      long resumed = System.nanoTime();
+      source.resume.countDown();
+      assertThat(firstRow.await(30, TimeUnit.SECONDS)).as("woken by the fourth batch").isTrue();
+      writer.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(writer.isAlive()).as("woken by the end, after the last five rows").isFalse();
+      assertThat(System.nanoTime() - resumed).isLessThan(TimeUnit.SECONDS.toNanos(30));
+      assertThat(rows).hasSize(45).isSorted();
+      assertThat(rows.get(44)).isEqualTo(44L);
+    }
+  }
+
   /**
    * Row 0 mod 5 of a mixed source holds a valid document on one line, which the fast check
    * certifies; every seventh value is null.
@@ -230,6 +269,12 @@ class PrefetchingCursorTest {
     final CountDownLatch blocked = new CountDownLatch(1);
     final List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile long blockAfter = -1;
+    /** When set, the first row waits for it to open. */
+    volatile @Nullable CountDownLatch gate;
+    /** The row before which the source pauses (counting {@link #paused} down) until {@link #resume} opens. */
+    volatile long pauseAfter = -1;
+    final CountDownLatch paused = new CountDownLatch(1);
+    final CountDownLatch resume = new CountDownLatch(1);
     /** The length of the text values, or 0 for short ones. */
     volatile int width;
     /**
@@ -256,6 +301,14 @@ class PrefetchingCursorTest {
       if (!threads.contains(Thread.currentThread().getName())) {
         threads.add(Thread.currentThread().getName());
       }
+      CountDownLatch gate = this.gate;
+      if (gate != null && row == -1) {
+        await(gate);
+      }
+      if (pauseAfter >= 0 && row + 1 == pauseAfter) {
+        paused.countDown();
+        await(resume);
+      }
       if (blockAfter >= 0 && row + 1 == blockAfter) {
         blocked.countDown();
         while (!cancelled) {
@@ -272,6 +325,17 @@ class PrefetchingCursorTest {
       row++;
       delivered = row + 1;
       return true;
+    }
+
+    private static void await(CountDownLatch latch) {
+      try {
+        if (!latch.await(60, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the test never opened the source's latch");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
 
     @Override
