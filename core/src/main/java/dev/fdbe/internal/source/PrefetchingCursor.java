@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Memory is bounded: at most {@code batches} batches are read ahead, each of at most
  * {@code batchRows} rows and closed early once its text values hold {@link #BATCH_CHARS}
  * characters (certified JSON values counted in bytes), so the read-ahead holds about
- * {@code batches × BATCH_CHARS} characters of text (8 MiB by default) however wide the rows, plus
+ * {@code batches × BATCH_CHARS} characters of text (16 MiB by default) however wide the rows, plus
  * one row per batch. Batches are reused. Rows arrive in the
  * source's order; a failure of the source arrives after the rows read before it, as the very
  * exception the source threw.
@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * checked where it is read, as bytes when they are ASCII (they need no encoding, where the writer
  * would need a string made from them) and else through its text, as before this rule.
  *
- * <p>A writer that finds no batch waiting sleeps until an eighth of the batches (4 of 32) wait, the
+ * <p>A writer that finds no batch waiting sleeps until an eighth of the batches (8 of 64) wait, the
  * reading thread has queued its last item (the end or a failure), or {@value #POLL_MILLIS} ms pass,
  * and then takes whatever waits: woken for every batch, a writer that outpaces its source (every
  * writer on H2, the text writers on PostgreSQL) slept and woke thousands of times per million rows,
@@ -65,10 +65,10 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   static final int BATCH_CHARS = 256 * 1024;
   /**
    * Batches read ahead: deep enough that the source keeps reading while the writer stalls on a
-   * write or a part commit (a COPY from PostgreSQL otherwise stops with it), bounded by
-   * {@link #BATCH_CHARS} per batch.
+   * write, a part commit or a Parquet row group going out (about 90 ms for 64 MiB, longer than
+   * 32 batches of H2's rows lasted), bounded by {@link #BATCH_CHARS} per batch.
    */
-  public static final int BATCHES = 32;
+  public static final int BATCHES = 64;
   private static final long POLL_MILLIS = 50;
   private static final long CLOSE_WAIT_SECONDS = 30;
   private static final Object END = new Object();
@@ -391,7 +391,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
      * Drops the batch's references to its rows' values once they are read, so that a batch waiting
      * to be filled again keeps none of them alive: a batch lives long, in the old generation, and
      * the values it still pointed to would be copied by every young collection and then promoted
-     * (with 32 batches, about 8 MiB of text at every collection of an export).
+     * (with 32 batches then, about 8 MiB of text at every collection of an export).
      */
     void release() {
       Arrays.fill(objects, 0, size * columns, null);
