@@ -52,8 +52,8 @@ import org.jspecify.annotations.Nullable;
  * and each wake-up cost the reading thread a system call. A slow source's rows still reach the
  * writer within {@value #POLL_MILLIS} ms.
  *
- * <p>{@link #cancel()} makes a waiting {@link #next()} fail at once and cancels the source; {@link #close()} stops the reading thread, which
- * closes the source, and waits for it. Like every cursor, not thread-safe except {@link #cancel()}.
+ * <p>{@link #cancel()} makes a waiting {@link #next()} fail at once and cancels the source;
+ * {@link #close()} stops the reading thread, which closes the source, and waits for it. Like every cursor, not thread-safe except {@link #cancel()}.
  */
 public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   /** Rows per batch, at most. */
@@ -248,6 +248,9 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
       if (cancelled) {
         throw new ExportException("reading was cancelled", false);
       }
+      if (Thread.currentThread().isInterrupted()) {
+        throw interrupted();
+      }
       Object item = full.poll();
       if (item == null) {
         sleepForBatches();
@@ -272,8 +275,11 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
 
   /**
    * Sleeps until {@link #wakeAt} batches wait, the last item is queued, the cursor is cancelled or
-   * {@link #writerSleepNanos} pass ({@value #POLL_MILLIS} ms). Setting {@link #sleepingWriter} before looking at the queue, as
-   * the reading thread looks at the writer after queueing, means one of the two sees the other.
+   * {@link #writerSleepNanos} pass ({@value #POLL_MILLIS} ms). Setting {@link #sleepingWriter}
+   * before looking at the queue, as the reading thread looks at the writer after queueing, means
+   * one of the two sees the other.
+   *
+   * @throws ExportException (retryable) when the writer's thread is interrupted
    */
   private void sleepForBatches() {
     sleepingWriter = Thread.currentThread();
@@ -286,13 +292,18 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
         }
         LockSupport.parkNanos(this, left);
         if (Thread.currentThread().isInterrupted()) {
-          throw new ExportException("interrupted while waiting for rows from the source",
-              new InterruptedException(), true);
+          throw interrupted();
         }
       }
     } finally {
       sleepingWriter = null;
     }
+  }
+
+  /** The failure of a writer interrupted while it takes rows; its thread stays interrupted. */
+  private static ExportException interrupted() {
+    return new ExportException("interrupted while waiting for rows from the source", new InterruptedException(),
+        true);
   }
 
   @Override

@@ -91,6 +91,34 @@ class PrefetchingCursorTest {
   }
 
   @Test
+  void anInterruptedWriterFailsRetryablyAndStaysInterrupted() throws Exception {
+    FakeSource source = new FakeSource(Long.MAX_VALUE, -1);
+    source.blockAfter = 10;
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 100, 2)) {
+      java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread writer = new Thread(() -> {
+        try {
+          while (cursor.next()) {
+            // the ten rows before the source blocks may or may not arrive first
+          }
+        } catch (RuntimeException e) {
+          thrown.set(e);
+          stillInterrupted.set(Thread.currentThread().isInterrupted());
+        }
+      }, "writer-test");
+      writer.start();
+      assertThat(source.blocked.await(30, TimeUnit.SECONDS)).isTrue();
+      writer.interrupt();
+      writer.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(writer.isAlive()).isFalse();
+      assertThat(thrown.get()).isInstanceOf(ExportException.class).hasMessageContaining("interrupted");
+      assertThat(((ExportException) thrown.get()).isRetryable()).isTrue();
+      assertThat(stillInterrupted).isTrue();
+    }
+  }
+
+  @Test
   void closeMidStreamStopsTheReaderAndClosesTheSource() {
     FakeSource source = new FakeSource(1_000_000, -1);
     PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 16, 2);
