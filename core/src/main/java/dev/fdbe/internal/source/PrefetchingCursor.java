@@ -53,7 +53,8 @@ import org.jspecify.annotations.Nullable;
  * writer within {@value #POLL_MILLIS} ms.
  *
  * <p>{@link #cancel()} makes a waiting {@link #next()} fail at once and cancels the source;
- * {@link #close()} stops the reading thread, which closes the source, and waits for it. Like every cursor, not thread-safe except {@link #cancel()}.
+ * {@link #close()} stops the reading thread, which closes the source, and waits for it. Like every
+ * cursor, not thread-safe except {@link #cancel()}.
  */
 public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   /** Rows per batch, at most. */
@@ -138,7 +139,10 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
     return start(source, schema, threadName, batchRows, batches, Duration.ofMillis(POLL_MILLIS));
   }
 
-  /** {@link #start(RecordCursor, Schema, String, int, int)}, a writer sleeping at most {@code writerSleep} for batches. */
+  /**
+   * {@link #start(RecordCursor, Schema, String, int, int)}, with a writer that sleeps at most
+   * {@code writerSleep} for batches.
+   */
   static PrefetchingCursor start(RecordCursor source, Schema schema, String threadName, int batchRows, int batches,
       Duration writerSleep) {
     return start(source, () -> { }, schema, threadName, batchRows, batches, writerSleep);

@@ -10,11 +10,14 @@ import dev.fdbe.ExportException;
 import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.spi.RecordCursor;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -95,8 +98,8 @@ class PrefetchingCursorTest {
     FakeSource source = new FakeSource(Long.MAX_VALUE, -1);
     source.blockAfter = 10;
     try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", 100, 2)) {
-      java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
-      java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      AtomicBoolean stillInterrupted = new AtomicBoolean();
       Thread writer = new Thread(() -> {
         try {
           while (cursor.next()) {
@@ -229,7 +232,7 @@ class PrefetchingCursorTest {
     // 32 batches: the writer is woken by 4 waiting; it would otherwise sleep a minute, far longer
     // than any wait below, so that only a wake-up can end its sleep.
     try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", batchRows, 32,
-        java.time.Duration.ofMinutes(1))) {
+        Duration.ofMinutes(1))) {
       CountDownLatch firstRow = new CountDownLatch(1);
       List<Long> rows = new java.util.concurrent.CopyOnWriteArrayList<>();
       Thread writer = new Thread(() -> {
@@ -243,7 +246,8 @@ class PrefetchingCursorTest {
       while (writer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
-      assertThat(writer.getState()).as("the writer sleeps for batches before any is read").isEqualTo(Thread.State.TIMED_WAITING);
+      assertThat(writer.getState()).as("the writer sleeps for batches before any is read")
+          .isEqualTo(Thread.State.TIMED_WAITING);
       source.gate.countDown();
       assertThat(source.paused.await(30, TimeUnit.SECONDS)).isTrue();
       // Three batches (rows 0-29) wait; the reader is held in the source before the fourth is full.
