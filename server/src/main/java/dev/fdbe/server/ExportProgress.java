@@ -24,9 +24,11 @@ final class ExportProgress implements AutoCloseable {
   private static final int REDRAW_MILLIS = 200;
 
   private final @Nullable ProgressBar bar;
+  private final @Nullable LineEndingConsumer consumer;
 
-  private ExportProgress(@Nullable ProgressBar bar) {
+  private ExportProgress(@Nullable ProgressBar bar, @Nullable LineEndingConsumer consumer) {
     this.bar = bar;
+    this.consumer = consumer;
   }
 
   /** A bar on standard output when it is a terminal; otherwise one that shows nothing. */
@@ -39,19 +41,20 @@ final class ExportProgress implements AutoCloseable {
    * when {@code width} is 0.
    */
   static ExportProgress drawingOn(PrintStream out, int width) {
+    LineEndingConsumer consumer = new LineEndingConsumer(out, width);
     return new ExportProgress(new ProgressBarBuilder()
         .setTaskName("Exporting")
         .setInitialMax(-1)
         .setStyle(ProgressBarStyle.ASCII)
         .setUnit(" records", 1)
         .setUpdateIntervalMillis(REDRAW_MILLIS)
-        .setConsumer(width > 0 ? new ConsoleProgressBarConsumer(out, width) : new ConsoleProgressBarConsumer(out))
-        .build());
+        .setConsumer(consumer)
+        .build(), consumer);
   }
 
   /** Shows nothing. */
   static ExportProgress none() {
-    return new ExportProgress(null);
+    return new ExportProgress(null, null);
   }
 
   /**
@@ -82,11 +85,33 @@ final class ExportProgress implements AutoCloseable {
     bar.stepTo(run.recordsCompleted());
   }
 
-  /** Draws the bar a last time and ends its line. */
+  /**
+   * Draws the bar a last time and ends its line. The bar's library ends the line only if its redraw
+   * thread drew the bar once before (progressbar 0.10.2): a run that ends before that first redraw
+   * would leave the next output on the bar's line, so the line is ended here then.
+   */
   @Override
   public void close() {
-    if (bar != null) {
+    if (bar != null && consumer != null) {
       bar.close();
+      if (!consumer.closed) {
+        consumer.close();
+      }
+    }
+  }
+
+  /** The console consumer, which knows whether it was closed (its line ended). */
+  private static final class LineEndingConsumer extends ConsoleProgressBarConsumer {
+    private volatile boolean closed;
+
+    LineEndingConsumer(PrintStream out, int width) {
+      super(out, width > 0 ? width : -1); // -1: as wide as the terminal, as ConsoleProgressBarConsumer(out) is
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      super.close();
     }
   }
 }

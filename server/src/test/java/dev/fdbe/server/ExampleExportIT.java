@@ -78,4 +78,35 @@ class ExampleExportIT {
     assertThat(drawn).startsWith("\r").contains("Exporting").contains("100%").contains("1234/1234 records")
         .endsWith(System.lineSeparator());
   }
+
+  @Test
+  void theBarEndsItsLineEvenWhenTheRunEndsBeforeItsFirstRedraw() throws Exception {
+    // The bar library redraws every bar on one shared thread. Hold that thread in another bar's
+    // first draw, so that ours is closed before it was ever drawn.
+    java.util.concurrent.CountDownLatch drawing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    me.tongfei.progressbar.ProgressBar holder = new me.tongfei.progressbar.ProgressBarBuilder()
+        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), 80) {
+          @Override
+          public void accept(String rendered) {
+            drawing.countDown();
+            try {
+              release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        }).build();
+    assertThat(drawing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ExportProgress progress = ExportProgress.drawingOn(new PrintStream(bytes, true, StandardCharsets.UTF_8), 120);
+    Thread closing = new Thread(progress::close, "closing-test");
+    closing.start();
+    release.countDown();
+    closing.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
+    assertThat(closing.isAlive()).isFalse();
+    holder.close();
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("Exporting").endsWith(System.lineSeparator());
+  }
 }
