@@ -209,6 +209,18 @@ class BenchmarksTest {
   }
 
   @Test
+  void theJsonCheckBenchmarkHasBothSidesDecideEveryDocumentValid() throws IOException {
+    JsonCheckBenchmark benchmark = new JsonCheckBenchmark();
+    benchmark.makeDocuments();
+    for (int i = 0; i < JsonCheckBenchmark.DOCUMENTS; i++) { // every document once, on each side
+      assertThat(dev.fdbe.internal.json.JsonSyntax.check(benchmark.document(i))).as("decided without Jackson")
+          .isEqualTo(dev.fdbe.internal.json.JsonSyntax.VALID);
+      assertThat(benchmark.fdbe()).isTrue();
+      assertThat(benchmark.jackson()).isTrue();
+    }
+  }
+
+  @Test
   void theLimitsCompressOrCopyTheSerializedRows() throws IOException {
     long raw = FormatThroughput.serialize(FileFormat.JSON_LINES, Compression.NONE, ROWS).length;
     CodecLimit copy = limit(FileFormat.JSON_LINES, Compression.NONE);

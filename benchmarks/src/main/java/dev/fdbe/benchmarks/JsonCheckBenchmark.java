@@ -1,0 +1,85 @@
+package dev.fdbe.benchmarks;
+
+import com.fasterxml.jackson.core.JsonParser;
+import dev.fdbe.format.Json;
+import dev.fdbe.schema.Row;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Whether our own JSON check pays: documents per second that {@link Json#isValid(String, byte[])}
+ * decides ({@code fdbe}; every JSON value of every export passes through it, and for these documents
+ * its own single pass decides without Jackson, which {@code BenchmarksTest} checks) against what
+ * deciding the same with Jackson's byte parser alone costs ({@code jackson}: one parser per document,
+ * its tokens read to the end, children skipped), over the {@code properties} values of {@link
+ * EventRows} (300 to 800 bytes of short keys and values), their UTF-8 bytes made beforehand, so that
+ * only the check is timed.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar JsonCheckBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class JsonCheckBenchmark {
+  static final int DOCUMENTS = 4096;
+  private static final int PROPERTIES = EventRows.SCHEMA.indexOf("properties");
+
+  private String[] texts;
+  private byte[][] documents;
+  private int next;
+
+  @Setup(Level.Trial)
+  public void makeDocuments() {
+    List<Row> rows = EventRows.generate(DOCUMENTS, 42);
+    texts = new String[DOCUMENTS];
+    documents = new byte[DOCUMENTS][];
+    for (int i = 0; i < DOCUMENTS; i++) {
+      texts[i] = rows.get(i).getString(PROPERTIES);
+      documents[i] = texts[i].getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The UTF-8 bytes of a document of the benchmark. */
+  byte[] document(int index) {
+    return documents[index];
+  }
+
+  /** One document checked as the writers check it; the answer returned so that it is not optimized away. */
+  @Benchmark
+  public boolean fdbe() {
+    int index = next;
+    next = (next + 1) & (DOCUMENTS - 1);
+    return Json.isValid(texts[index], documents[index]);
+  }
+
+  /** One document read to its end by Jackson's parser of bytes, as the check would need without ours. */
+  @Benchmark
+  public boolean jackson() throws IOException {
+    byte[] document = documents[next];
+    next = (next + 1) & (DOCUMENTS - 1);
+    try (JsonParser parser = Json.FACTORY.createParser(document)) {
+      if (parser.nextToken() == null) {
+        return false;
+      }
+      parser.skipChildren();
+      return parser.nextToken() == null;
+    }
+  }
+
+}
