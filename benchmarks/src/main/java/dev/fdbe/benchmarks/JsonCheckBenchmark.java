@@ -37,6 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class JsonCheckBenchmark {
+  /** A power of two, so that the next document's index wraps with a mask. */
   static final int DOCUMENTS = 4096;
   private static final int PROPERTIES = EventRows.SCHEMA.indexOf("properties");
 
@@ -63,17 +64,14 @@ public class JsonCheckBenchmark {
   /** One document checked as the writers check it; the answer returned so that it is not optimized away. */
   @Benchmark
   public boolean fdbe() {
-    int index = next;
-    next = (next + 1) & (DOCUMENTS - 1);
+    int index = nextIndex();
     return Json.isValid(texts[index], documents[index]);
   }
 
   /** One document read to its end by Jackson's parser of bytes, as the check would need without ours. */
   @Benchmark
   public boolean jackson() throws IOException {
-    byte[] document = documents[next];
-    next = (next + 1) & (DOCUMENTS - 1);
-    try (JsonParser parser = Json.FACTORY.createParser(document)) {
+    try (JsonParser parser = Json.FACTORY.createParser(documents[nextIndex()])) {
       if (parser.nextToken() == null) {
         return false;
       }
@@ -82,4 +80,9 @@ public class JsonCheckBenchmark {
     }
   }
 
+  private int nextIndex() {
+    int index = next;
+    next = (index + 1) & (DOCUMENTS - 1);
+    return index;
+  }
 }
