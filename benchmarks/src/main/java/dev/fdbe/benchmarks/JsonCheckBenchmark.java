@@ -6,18 +6,9 @@ import dev.fdbe.schema.Row;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Whether our own JSON check pays: documents per second that {@link Json#isValid(String, byte[])}
@@ -26,17 +17,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * deciding the same with Jackson's byte parser alone costs ({@code jackson}: one parser per document,
  * its tokens read to the end, children skipped), over the {@code properties} values of {@link
  * EventRows} (300 to 800 bytes of short keys and values), their UTF-8 bytes made beforehand, so that
- * only the check is timed.
+ * only the check is timed. One document per invocation, with the writer benchmarks' JMH settings.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar JsonCheckBenchmark}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class JsonCheckBenchmark {
+public class JsonCheckBenchmark extends WriterBenchmark {
   /** A power of two, so that the next document's index wraps with a mask. */
   static final int DOCUMENTS = 4096;
   private static final int PROPERTIES = EventRows.SCHEMA.indexOf("properties");

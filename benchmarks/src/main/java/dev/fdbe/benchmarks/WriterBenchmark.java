@@ -12,10 +12,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The JMH settings every writer benchmark of the suite shares ({@link FormatThroughput}, its peers
- * and {@link CodecLimit}), declared once: JMH's annotations are inherited. One benchmark-wide state,
- * rows/s (each invocation writes {@value #ROWS} rows and says so with
- * {@code @OperationsPerInvocation}), one fork with a fixed 1 GiB heap, 3 × 2 s warm-up and 5 × 2 s
- * measurement when run by hand; {@link Suite} passes shorter iterations of its own.
+ * and {@link CodecLimit}), and {@link JsonCheckBenchmark}, which times a step of the writers' path,
+ * declared once: JMH's annotations are inherited. One benchmark-wide state, rows/s (each invocation
+ * of a writer benchmark writes {@value #ROWS} rows and says so with {@code @OperationsPerInvocation}),
+ * one fork with a fixed 1 GiB heap, 3 × 2 s warm-up and 5 × 2 s measurement when run by hand;
+ * {@link Suite} passes shorter iterations of its own.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
