@@ -7,6 +7,7 @@ import dev.fdbe.Compression;
 import dev.fdbe.FileFormat;
 import dev.fdbe.format.ExportFiles;
 import dev.fdbe.format.parquet.ParquetFormat;
+import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.schema.Row;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -213,8 +214,7 @@ class BenchmarksTest {
     JsonCheckBenchmark benchmark = new JsonCheckBenchmark();
     benchmark.makeDocuments();
     for (int i = 0; i < JsonCheckBenchmark.DOCUMENTS; i++) { // every document once, on each side
-      assertThat(dev.fdbe.internal.json.JsonSyntax.check(benchmark.document(i))).as("decided without Jackson")
-          .isEqualTo(dev.fdbe.internal.json.JsonSyntax.VALID);
+      assertThat(JsonSyntax.check(benchmark.document(i))).as("decided without Jackson").isEqualTo(JsonSyntax.VALID);
       assertThat(benchmark.fdbe()).isTrue();
       assertThat(benchmark.jackson()).isTrue();
     }

@@ -23,12 +23,13 @@ final class ExportProgress implements AutoCloseable {
   /** How often the bar redraws. */
   private static final int REDRAW_MILLIS = 200;
 
-  private final @Nullable ProgressBar bar;
-  private final @Nullable LineEndingConsumer consumer;
+  /** The bar and the consumer it draws on; null when nothing is shown. */
+  private final @Nullable Drawing drawing;
 
-  private ExportProgress(@Nullable ProgressBar bar, @Nullable LineEndingConsumer consumer) {
-    this.bar = bar;
-    this.consumer = consumer;
+  private record Drawing(ProgressBar bar, LineEndingConsumer consumer) {}
+
+  private ExportProgress(@Nullable Drawing drawing) {
+    this.drawing = drawing;
   }
 
   /** A bar on standard output when it is a terminal; otherwise one that shows nothing. */
@@ -42,19 +43,19 @@ final class ExportProgress implements AutoCloseable {
    */
   static ExportProgress drawingOn(PrintStream out, int width) {
     LineEndingConsumer consumer = new LineEndingConsumer(out, width);
-    return new ExportProgress(new ProgressBarBuilder()
+    return new ExportProgress(new Drawing(new ProgressBarBuilder()
         .setTaskName("Exporting")
         .setInitialMax(-1)
         .setStyle(ProgressBarStyle.ASCII)
         .setUnit(" records", 1)
         .setUpdateIntervalMillis(REDRAW_MILLIS)
         .setConsumer(consumer)
-        .build(), consumer);
+        .build(), consumer));
   }
 
   /** Shows nothing. */
   static ExportProgress none() {
-    return new ExportProgress(null, null);
+    return new ExportProgress(null);
   }
 
   /**
@@ -76,9 +77,10 @@ final class ExportProgress implements AutoCloseable {
 
   /** Moves the bar to the run's progress. */
   void show(RunSnapshot run) {
-    if (bar == null) {
+    if (drawing == null) {
       return;
     }
+    ProgressBar bar = drawing.bar();
     Long total = run.recordsTotal();
     // Rows that arrived after the count can take the records past the total; the bar then grows with them.
     bar.maxHint(total == null ? -1 : Math.max(total, run.recordsCompleted()));
@@ -92,10 +94,10 @@ final class ExportProgress implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (bar != null && consumer != null) {
-      bar.close();
-      if (!consumer.closed) {
-        consumer.close();
+    if (drawing != null) {
+      drawing.bar().close();
+      if (!drawing.consumer().closed) {
+        drawing.consumer().close();
       }
     }
   }

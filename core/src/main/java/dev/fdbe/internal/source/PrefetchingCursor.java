@@ -252,8 +252,9 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
       if (cancelled) {
         throw new ExportException("reading was cancelled", false);
       }
-      if (Thread.currentThread().isInterrupted()) {
-        throw interrupted();
+      if (Thread.currentThread().isInterrupted()) { // the thread stays interrupted
+        throw new ExportException("interrupted while waiting for rows from the source", new InterruptedException(),
+            true);
       }
       Object item = full.poll();
       if (item == null) {
@@ -281,9 +282,8 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
    * Sleeps until {@link #wakeAt} batches wait, the last item is queued, the cursor is cancelled or
    * {@link #writerSleepNanos} pass ({@value #POLL_MILLIS} ms). Setting {@link #sleepingWriter}
    * before looking at the queue, as the reading thread looks at the writer after queueing, means
-   * one of the two sees the other.
-   *
-   * @throws ExportException (retryable) when the writer's thread is interrupted
+   * one of the two sees the other. Returns at once when the writer's thread is interrupted, for
+   * {@link #next()} to fail.
    */
   private void sleepForBatches() {
     sleepingWriter = Thread.currentThread();
@@ -296,18 +296,12 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
         }
         LockSupport.parkNanos(this, left);
         if (Thread.currentThread().isInterrupted()) {
-          throw interrupted();
+          return;
         }
       }
     } finally {
       sleepingWriter = null;
     }
-  }
-
-  /** The failure of a writer interrupted while it takes rows; its thread stays interrupted. */
-  private static ExportException interrupted() {
-    return new ExportException("interrupted while waiting for rows from the source", new InterruptedException(),
-        true);
   }
 
   @Override
