@@ -151,6 +151,40 @@ class JsonSyntaxTest {
   }
 
   @Test
+  void tellsEveryAsciiByteInsideAStringAtEveryPlaceOfAWordBesideAnyNeighbour() {
+    // A word's quote, backslash or control is found by one mask (the quote turned into 0x20 by an
+    // XOR with 0x02, then one test below 0x21) and its first lane taken as the stop: every byte
+    // value, at every place of two words, after neighbours near the mask's bounds, must stop there
+    // exactly when Jackson would.
+    List<String> neighbours = List.of("a", " ", "!", "#", "[", "]", "\u007f", "\u0080", "\u00a2", "\u00dc", "\u07ff",
+        "\uffff", "\ud83d\ude00");
+    for (String neighbour : neighbours) {
+      for (int before = 0; before < 16; before++) {
+        String prefix = neighbour.repeat(before);
+        for (char c = 0; c < 0x80; c++) {
+          String json = "[\"" + prefix + c + "a".repeat(9) + "\",1]";
+          boolean plain = c >= 0x20 && c != '"' && c != '\\';
+          assertThat(JsonSyntax.check(utf8(json))).as("byte %02x after %s", (int) c, prefix)
+              .isEqualTo(plain ? JsonSyntax.VALID : JsonSyntax.UNSURE);
+          assertThat(jackson(json)).as("byte %02x after %s", (int) c, prefix).isEqualTo(plain);
+        }
+      }
+    }
+  }
+
+  @Test
+  void readsLiteralsWholeAndNothingShortOfThem() {
+    for (String json : List.of("true", "false", "null", "[true,false,null]", "{\"a\":false}", " null ")) {
+      assertThat(JsonSyntax.check(utf8(json))).as(json).isEqualTo(JsonSyntax.VALID);
+    }
+    for (String json : List.of("t", "tru", "trUe", "truex", "f", "fals", "falsE", "fAlse", "falsey", "n", "nul",
+        "nulL", "[tru]", "[fals]", "[nul]", "{\"a\":fals}", "[true", "nulll")) {
+      assertThat(JsonSyntax.check(utf8(json))).as(json).isEqualTo(JsonSyntax.UNSURE);
+      assertThat(jackson(json)).as(json).isFalse();
+    }
+  }
+
+  @Test
   void leavesWhatJacksonLimitsToJackson() {
     String nested = "{\"a\":[".repeat(32) + "1" + "]}".repeat(32);
     assertThat(JsonSyntax.check(utf8(nested))).as("64 levels").isEqualTo(JsonSyntax.VALID);

@@ -1,5 +1,8 @@
 package dev.fdbe.internal.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
@@ -31,8 +34,13 @@ public final class JsonSyntax {
   private static final int FAIL = -1;
   /** Bytes that stand for themselves inside a string: all but the quote, the backslash and controls. */
   private static final boolean[] PLAIN = new boolean[256];
-  private static final long QUOTES = Swar.broadcast('"');
+  private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long TWOS = Swar.broadcast(0x02);
   private static final long BACKSLASHES = Swar.broadcast('\\');
+  /** {@code true}, {@code null} and {@code alse} (of {@code false}) as four bytes read by {@link #INTS}. */
+  private static final int TRUE = word4("true");
+  private static final int NULL = word4("null");
+  private static final int ALSE = word4("alse");
 
   static {
     for (int c = 0x20; c < 256; c++) {
@@ -162,6 +170,9 @@ public final class JsonSyntax {
     if (after == FAIL || after - p > MAX_TOKEN) {
       return FAIL;
     }
+    if (after < end - 1 && b[after] == ':' && b[after + 1] > ' ') {
+      return after + 1; // the usual case: no whitespace around the colon
+    }
     p = skipWhitespace(b, after, end, oneLine);
     if (p >= end || b[p] != ':') {
       return FAIL;
@@ -173,39 +184,37 @@ public final class JsonSyntax {
   private static int scalar(byte[] b, int p, int end) {
     return switch (b[p]) {
       case '"' -> string(b, p, end);
-      case 't' -> literal(b, p, end, "true");
-      case 'f' -> literal(b, p, end, "false");
-      case 'n' -> literal(b, p, end, "null");
+      case 't' -> end - p >= 4 && (int) INTS.get(b, p) == TRUE ? p + 4 : FAIL;
+      case 'f' -> end - p >= 5 && (int) INTS.get(b, p + 1) == ALSE ? p + 5 : FAIL;
+      case 'n' -> end - p >= 4 && (int) INTS.get(b, p) == NULL ? p + 4 : FAIL;
       case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' -> number(b, p, end);
       default -> FAIL;
     };
   }
 
-  private static int literal(byte[] b, int p, int end, String word) {
-    int length = word.length();
-    if (end - p < length) {
-      return FAIL;
-    }
-    for (int i = 0; i < length; i++) {
-      if (b[p + i] != word.charAt(i)) {
-        return FAIL;
-      }
-    }
-    return p + length;
+  /** The four bytes of an ASCII word as {@link #INTS} reads them from an array. */
+  private static int word4(String word) {
+    return (int) INTS.get(word.getBytes(StandardCharsets.US_ASCII), 0);
   }
 
   /** The position after the string whose opening quote is at {@code p}. */
   private static int string(byte[] b, int p, int end) {
     p++;
     while (true) {
-      while (p <= end - Swar.WIDTH && isPlain(Swar.word(b, p))) {
-        p += Swar.WIDTH;
-      }
-      while (p < end && PLAIN[b[p] & 0xff]) {
-        p++;
-      }
-      if (p >= end) {
-        return FAIL;
+      if (p <= end - Swar.WIDTH) {
+        long special = specialLanes(Swar.word(b, p));
+        if (special == 0) {
+          p += Swar.WIDTH;
+          continue;
+        }
+        p += Swar.firstLane(special);
+      } else {
+        while (p < end && PLAIN[b[p] & 0xff]) {
+          p++;
+        }
+        if (p >= end) {
+          return FAIL;
+        }
       }
       byte c = b[p++];
       if (c == '"') {
@@ -227,9 +236,13 @@ public final class JsonSyntax {
     }
   }
 
-  /** Whether all eight bytes of the word are {@link #PLAIN}. */
-  private static boolean isPlain(long word) {
-    return !Swar.hasByteBelow(word, 0x20) && !Swar.hasByte(word, QUOTES) && !Swar.hasByte(word, BACKSLASHES);
+  /**
+   * The lane mask ({@link Swar}) of the word's bytes that are not {@link #PLAIN}: quotes, backslashes
+   * and controls. XOR with 0x02 turns the quote (0x22) into 0x20 and keeps the controls below 0x20,
+   * so one test below 0x21 finds both.
+   */
+  private static long specialLanes(long word) {
+    return Swar.lanesBelow(word ^ TWOS, 0x21) | Swar.lanesEqual(word, BACKSLASHES);
   }
 
   private static boolean hex(byte c) {

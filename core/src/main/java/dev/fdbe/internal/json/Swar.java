@@ -6,9 +6,10 @@ import java.nio.ByteOrder;
 
 /**
  * Tests on eight bytes at once ("SIMD within a register") for the byte scans of JSON text (the
- * check here, the text writers' escaping): a word is read from a byte array and asked whether any
- * of its bytes is a given byte or below a bound. The answers are exact for the question "any?";
- * which byte matched is left to a byte loop.
+ * check here, the text writers' escaping): a word is read from a byte array and asked which of its
+ * bytes is a given byte or below a bound. A lane mask marks each such byte by its high bit; its
+ * lowest mark is always exact, and marks above it may be false (a borrow from the lane below), so a
+ * mask answers "any?" and "which first?" ({@link #firstLane}), nothing else.
  */
 public final class Swar {
   /** The bytes a word holds. */
@@ -32,8 +33,27 @@ public final class Swar {
 
   /** Whether any byte of the word equals the byte that {@code pattern} is a {@link #broadcast} of. */
   public static boolean hasByte(long word, long pattern) {
+    return lanesEqual(word, pattern) != 0;
+  }
+
+  /** The lane mask of the bytes equal to the byte that {@code pattern} is a {@link #broadcast} of. */
+  public static long lanesEqual(long word, long pattern) {
     long v = word ^ pattern;
-    return ((v - ONES) & ~v & HIGHS) != 0;
+    return (v - ONES) & ~v & HIGHS;
+  }
+
+  /**
+   * The lane mask of the bytes that, read unsigned, are below {@code bound} (at most 128). Below the
+   * first such byte no lane borrows, and a byte at or above the bound subtracts to a high bit only
+   * when its own is set, which {@code ~word} clears: so the lowest mark is exact.
+   */
+  public static long lanesBelow(long word, int bound) {
+    return (word - ONES * bound) & ~word & HIGHS;
+  }
+
+  /** The place (0 to 7, from the word's first byte) of the lowest mark of a lane mask that is not 0. */
+  public static int firstLane(long lanes) {
+    return Long.numberOfTrailingZeros(lanes) >>> 3;
   }
 
   /** Whether every byte of the array is below 128. */
@@ -47,10 +67,5 @@ public final class Swar {
       high |= bytes[i];
     }
     return (high & HIGHS) == 0;
-  }
-
-  /** Whether any byte of the word, read unsigned, is below {@code bound} (at most 128). */
-  public static boolean hasByteBelow(long word, int bound) {
-    return ((word - ONES * bound) & ~word & HIGHS) != 0;
   }
 }
