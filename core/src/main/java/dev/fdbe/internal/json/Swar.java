@@ -6,8 +6,9 @@ import java.nio.ByteOrder;
 
 /**
  * Tests on eight bytes at once ("SIMD within a register") for the byte scans of JSON text (the
- * check here, the text writers' escaping): a word is read from a byte array and asked which of its
- * bytes is a given byte or below a bound. A lane mask marks each such byte by its high bit; its
+ * check, and {@link Utf8}'s search for the {@code ?} of a lone surrogate): a word is read from a byte
+ * array, little-endian so that its lowest lane is its first byte, and asked which of its bytes is a
+ * given byte or below a bound. A lane mask marks each such byte by its high bit; its
  * lowest mark is always exact, and marks above it may be false (a borrow from the lane below), so a
  * mask answers "any?" and "which first?" ({@link #firstLane}), nothing else.
  */
