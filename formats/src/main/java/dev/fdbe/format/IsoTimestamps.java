@@ -8,6 +8,10 @@ import java.time.format.DateTimeParseException;
  * Timestamps as ISO-8601 UTC text with exactly six fractional digits and a {@code Z}, e.g.
  * {@code 2026-11-20T12:34:56.123456Z}, the form CSV and JSON Lines files hold. Formatting
  * writes into a caller's buffer without allocating.
+ *
+ * <p>A writer's {@link RowBuffer} holds an instance, which formats the same way and remembers the
+ * date of the last day it wrote: rows in time order write it again and again, and working a date out
+ * of a day number is the dearer half of a timestamp.
  */
 public final class IsoTimestamps {
   /** The length of a formatted timestamp in years 0000 to 9999. */
@@ -19,6 +23,40 @@ public final class IsoTimestamps {
 
   /** The most bytes {@link #format(long, byte[], int)} writes, for any {@code long}. */
   public static final int MAX_LENGTH = 40;
+
+  /** {@code yyyy-mm-dd}. */
+  private static final int DATE_LENGTH = 10;
+  /** The two ASCII digits of each number from 0 to 99, one after the other. */
+  private static final byte[] PAIRS = new byte[200];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      PAIRS[2 * i] = (byte) ('0' + i / 10);
+      PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    }
+  }
+
+  /** The day (since 1970-01-01) whose date {@link #date} holds; none before the first write. */
+  private long day = Long.MIN_VALUE;
+  private final byte[] date = new byte[DATE_LENGTH];
+
+  /** A formatter that remembers the last day's date; for one thread at a time. */
+  IsoTimestamps() {}
+
+  /** Writes the timestamp as {@link #format(long, byte[], int)} does, and returns its length. */
+  int write(long micros, byte[] buffer, int at) {
+    if (micros < MIN_MICROS || micros > MAX_MICROS) {
+      return format(micros, buffer, at);
+    }
+    long days = Math.floorDiv(micros, MICROS_PER_DAY);
+    if (days != day) {
+      writeDate(days, date, 0);
+      day = days;
+    }
+    System.arraycopy(date, 0, buffer, at, DATE_LENGTH);
+    writeTime(Math.floorMod(micros, MICROS_PER_DAY), buffer, at);
+    return LENGTH;
+  }
 
   /**
    * Writes the timestamp as ASCII bytes into {@code buffer} from index {@code at}.
@@ -34,35 +72,8 @@ public final class IsoTimestamps {
       }
       return text.length();
     }
-    long days = Math.floorDiv(micros, MICROS_PER_DAY);
-    long microsOfDay = Math.floorMod(micros, MICROS_PER_DAY);
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    long z = days + 719_468;
-    long era = Math.floorDiv(z, 146_097);
-    long doe = z - era * 146_097;
-    long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-    int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
-
-    int secondOfDay = (int) (microsOfDay / 1_000_000);
-    int fraction = (int) (microsOfDay % 1_000_000);
-    digits(buffer, at, year, 4);
-    buffer[at + 4] = '-';
-    twoDigits(buffer, at + 5, month);
-    buffer[at + 7] = '-';
-    twoDigits(buffer, at + 8, day);
-    buffer[at + 10] = 'T';
-    twoDigits(buffer, at + 11, secondOfDay / 3600);
-    buffer[at + 13] = ':';
-    twoDigits(buffer, at + 14, (secondOfDay / 60) % 60);
-    buffer[at + 16] = ':';
-    twoDigits(buffer, at + 17, secondOfDay % 60);
-    buffer[at + 19] = '.';
-    digits(buffer, at + 20, fraction, 6);
-    buffer[at + 26] = 'Z';
+    writeDate(Math.floorDiv(micros, MICROS_PER_DAY), buffer, at);
+    writeTime(Math.floorMod(micros, MICROS_PER_DAY), buffer, at);
     return LENGTH;
   }
 
@@ -95,17 +106,48 @@ public final class IsoTimestamps {
     return base + "." + fraction + "Z";
   }
 
-  private static void digits(byte[] buffer, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      buffer[i] = (byte) ('0' + value % 10);
-      value /= 10;
-    }
+  /** Writes {@code yyyy-mm-dd} of a day since 1970-01-01 in years 0000 to 9999 from {@code at}. */
+  private static void writeDate(long days, byte[] buffer, int at) {
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long doe = z - era * 146_097;
+    long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+    twoDigits(buffer, at, year / 100);
+    twoDigits(buffer, at + 2, year % 100);
+    buffer[at + 4] = '-';
+    twoDigits(buffer, at + 5, month);
+    buffer[at + 7] = '-';
+    twoDigits(buffer, at + 8, day);
+  }
+
+  /** Writes {@code Thh:mm:ss.ffffffZ} after the date that starts at {@code at}. */
+  private static void writeTime(long microsOfDay, byte[] buffer, int at) {
+    int secondOfDay = (int) (microsOfDay / 1_000_000);
+    int fraction = (int) (microsOfDay % 1_000_000);
+    buffer[at + 10] = 'T';
+    twoDigits(buffer, at + 11, secondOfDay / 3600);
+    buffer[at + 13] = ':';
+    twoDigits(buffer, at + 14, (secondOfDay / 60) % 60);
+    buffer[at + 16] = ':';
+    twoDigits(buffer, at + 17, secondOfDay % 60);
+    buffer[at + 19] = '.';
+    int high = fraction / 10_000;
+    int low = fraction - high * 10_000;
+    twoDigits(buffer, at + 20, high);
+    twoDigits(buffer, at + 22, low / 100);
+    twoDigits(buffer, at + 24, low % 100);
+    buffer[at + 26] = 'Z';
   }
 
   private static void twoDigits(byte[] buffer, int at, int value) {
-    buffer[at] = (byte) ('0' + value / 10);
-    buffer[at + 1] = (byte) ('0' + value % 10);
+    buffer[at] = PAIRS[2 * value];
+    buffer[at + 1] = PAIRS[2 * value + 1];
   }
 
-  private IsoTimestamps() {}
 }

@@ -105,12 +105,9 @@ public final class JsonBytes {
 
   /** Writes a timestamp as a JSON string, as {@link IsoTimestamps} formats it. */
   public static void writeTimestamp(RowBuffer into, long micros) {
-    byte[] out = into.reserve(IsoTimestamps.MAX_LENGTH + 2);
-    int at = into.size();
-    out[at] = '"';
-    int length = IsoTimestamps.format(micros, out, at + 1);
-    out[at + 1 + length] = '"';
-    into.advance(length + 2);
+    into.write('"');
+    into.writeTimestamp(micros);
+    into.write('"');
   }
 
   /**

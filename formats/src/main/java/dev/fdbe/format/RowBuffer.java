@@ -17,6 +17,7 @@ public final class RowBuffer extends OutputStream {
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
 
+  private final IsoTimestamps timestamps = new IsoTimestamps();
   private byte[] bytes = new byte[4096];
   private int size;
 
@@ -40,6 +41,12 @@ public final class RowBuffer extends OutputStream {
     for (int i = 0; i < digits.length(); i++) {
       bytes[size++] = (byte) digits.charAt(i);
     }
+  }
+
+  /** Writes a timestamp as {@link IsoTimestamps#format(long, byte[], int)} spells it. */
+  public void writeTimestamp(long micros) {
+    ensure(IsoTimestamps.MAX_LENGTH);
+    size += timestamps.write(micros, bytes, size);
   }
 
   /** Writes {@code true} or {@code false}. */

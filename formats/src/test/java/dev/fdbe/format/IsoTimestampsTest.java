@@ -3,6 +3,7 @@ package dev.fdbe.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +37,31 @@ class IsoTimestampsTest {
       String text = IsoTimestamps.format(micros);
       assertThat(text).hasSize(IsoTimestamps.LENGTH);
       assertThat(Instant.parse(text)).as(text).isEqualTo(instant);
+    }
+  }
+
+  @Test
+  void anInstanceThatRemembersTheDayWritesWhatFormatWrites() {
+    // Runs of one day, jumps between days, the edges of a day, and years beyond four digits between
+    // them: each timestamp must come out as the stateless format spells it.
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long day = 86_400_000_000L;
+    long[] fixed = {0, -1, day - 1, day, -day, 951_782_400_000_000L, 951_782_400_000_000L - 1,
+        -62_167_219_200_000_000L, 253_402_300_799_999_999L, 253_402_300_800_000_000L, Long.MIN_VALUE,
+        Long.MAX_VALUE, 1_795_435_200_123_456L};
+    IsoTimestamps timestamps = new IsoTimestamps();
+    byte[] written = new byte[IsoTimestamps.MAX_LENGTH + 3];
+    long micros = 1_795_435_200_000_000L;
+    for (int i = 0; i < 200_000; i++) {
+      micros = switch (random.nextInt(8)) {
+        case 0 -> fixed[random.nextInt(fixed.length)];
+        case 1 -> random.nextLong(-62_167_219_200_000_000L, 253_402_300_800_000_000L);
+        default -> micros + random.nextLong(-day / 2, day / 2);
+      };
+      int at = random.nextInt(3);
+      int length = timestamps.write(micros, written, at);
+      assertThat(new String(written, at, length, StandardCharsets.US_ASCII)).as("%d", micros)
+          .isEqualTo(IsoTimestamps.format(micros));
     }
   }
 

@@ -3,7 +3,6 @@ package dev.fdbe.format.csv;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fdbe.Compression;
 import dev.fdbe.schema.Schema;
-import dev.fdbe.format.IsoTimestamps;
 import dev.fdbe.format.Json;
 import dev.fdbe.internal.json.CertifiedJson;
 import dev.fdbe.format.RowBuffer;
@@ -56,10 +55,7 @@ final class CsvWriter extends TextRecordWriter {
         case STRING -> writeField(into, utf8(row.getString(i)));
         case INT64 -> into.writeLong(row.getLong(i));
         case BOOLEAN -> into.writeBoolean(row.getBoolean(i));
-        case TIMESTAMP -> {
-          byte[] out = into.reserve(IsoTimestamps.MAX_LENGTH);
-          into.advance(IsoTimestamps.format(row.getTimestampMicros(i), out, into.size()));
-        }
+        case TIMESTAMP -> into.writeTimestamp(row.getTimestampMicros(i));
         case JSON -> writeField(into, jsonText(row, i));
         case STRING_LIST -> writeField(into, utf8(listText(row.getStringList(i))));
         default -> throw new IllegalStateException("unhandled column type " + type(i));
