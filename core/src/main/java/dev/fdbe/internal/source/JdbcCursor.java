@@ -12,6 +12,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -57,6 +59,12 @@ public final class JdbcCursor extends SourceCursor {
   private final int fetchSize;
   private ResultSet rs;
   private final ColumnType[] types;
+  /**
+   * Per column, whether its text is read as a {@link UUID} and written by the JDK: H2's {@code UUID}
+   * columns, whose own {@code getString} builds the text digit by digit and cost the reading thread,
+   * an export's slowest, about a fortieth of its time.
+   */
+  private boolean[] uuids;
   private final boolean restoreAutoCommit;
   /** The isolation level to give the connection back with, or {@link #KEEP_ISOLATION}. */
   private final int restoreIsolation;
@@ -168,7 +176,15 @@ public final class JdbcCursor extends SourceCursor {
     if (cancelled) {
       throw new SQLException("reading was cancelled"); // a cancel that came between two statements
     }
-    return statement.executeQuery();
+    ResultSet result = statement.executeQuery();
+    uuids = new boolean[types.length];
+    if (dialect == Dialect.H2) {
+      ResultSetMetaData columns = result.getMetaData();
+      for (int i = 0; i < types.length; i++) {
+        uuids[i] = types[i] == ColumnType.STRING && "UUID".equalsIgnoreCase(columns.getColumnTypeName(i + 1));
+      }
+    }
+    return result;
   }
 
   @Override
@@ -213,7 +229,12 @@ public final class JdbcCursor extends SourceCursor {
       int column = i + 1;
       switch (types[i]) {
         case STRING, JSON -> {
-          strings[i] = rs.getString(column);
+          if (uuids[i]) {
+            UUID uuid = rs.getObject(column, UUID.class);
+            strings[i] = uuid == null ? null : uuid.toString();
+          } else {
+            strings[i] = rs.getString(column);
+          }
           nulls[i] = strings[i] == null;
         }
         case INT64 -> {
