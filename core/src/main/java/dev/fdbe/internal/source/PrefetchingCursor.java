@@ -38,10 +38,11 @@ import org.jspecify.annotations.Nullable;
  * the rows hand those bytes to the writer ({@link #certifiedJson}), whose thread then neither checks
  * nor encodes the value. {@link #getString} makes the text again from them, for a writer that asks.
  * The check goes to whichever thread has time for it: the reading thread checks the values of a
- * batch it starts while at least half the batches wait for the writer (the writer is the slower),
- * and otherwise leaves a value given as text to the writer, which checks an uncertified value
- * itself, so that a source the writer outpaces (H2, whose reads are the export's longest task) is
- * not slowed further. A value the source gives as UTF-8 bytes (the COPY from PostgreSQL) is always
+ * batch it starts while at least half the batches wait for the writer and the writer has not found
+ * the queue empty for {@value #CERTIFY_AFTER_MILLIS} ms (the writer is the slower), and otherwise
+ * leaves a value given as text to the writer, which checks an uncertified value itself, so that a
+ * source the writer outpaces (H2, whose reads are the export's longest task) is not slowed further,
+ * not even while the writer stalls on a Parquet row group and the batches pile up for a moment. A value the source gives as UTF-8 bytes (the COPY from PostgreSQL) is always
  * checked where it is read, as bytes when they are ASCII (they need no encoding, where the writer
  * would need a string made from them) and else through its text, as before this rule.
  *
@@ -71,6 +72,8 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
    */
   public static final int BATCHES = 64;
   private static final long POLL_MILLIS = 50;
+  /** How long the writer must have found batches waiting for the reading thread to check JSON text itself. */
+  private static final long CERTIFY_AFTER_MILLIS = 500;
   private static final long CLOSE_WAIT_SECONDS = 30;
   private static final Object END = new Object();
 
@@ -89,6 +92,14 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   private volatile boolean lastQueued;
   /** How many batches must wait for the writer for the reading thread to check JSON text itself. */
   private final int certifyFrom;
+  /**
+   * When the writer last found no batch waiting ({@link System#nanoTime()}): a writer that did so
+   * within {@link #certifyAfterNanos} outpaces the source, and the batches waiting are a stall of
+   * its own (a Parquet row group going out), not a sign that the reading thread has time to spare.
+   */
+  private volatile long writerStarvedAt;
+  /** How long ago the writer must last have found no batch waiting for the reading thread to check JSON text. */
+  private final long certifyAfterNanos;
   private final CountDownLatch sourceClosed = new CountDownLatch(1);
   private volatile boolean cancelled;
   private volatile boolean stopped;
@@ -98,7 +109,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   private boolean closed;
 
   private PrefetchingCursor(RecordCursor source, Runnable beforeSourceStops, Schema schema, int batchRows,
-      int batches, Duration writerSleep) {
+      int batches, Duration writerSleep, Duration certifyAfter) {
     this.source = source;
     this.beforeSourceStops = beforeSourceStops;
     this.types = new ColumnType[schema.size()];
@@ -110,6 +121,8 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
     this.certifyFrom = Math.max(1, batches / 2);
     this.wakeAt = Math.max(1, batches / 8);
     this.writerSleepNanos = writerSleep.toNanos();
+    this.certifyAfterNanos = certifyAfter.toNanos();
+    this.writerStarvedAt = System.nanoTime() - certifyAfterNanos;
     for (int i = 0; i < batches; i++) {
       free.add(new Batch(batchRows, types.length));
     }
@@ -131,7 +144,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   public static PrefetchingCursor start(RecordCursor source, Runnable beforeSourceStops, Schema schema,
       String threadName) {
     return start(source, beforeSourceStops, schema, threadName, BATCH_ROWS, BATCHES,
-        Duration.ofMillis(POLL_MILLIS));
+        Duration.ofMillis(POLL_MILLIS), Duration.ofMillis(CERTIFY_AFTER_MILLIS));
   }
 
   /** {@link #start(RecordCursor, Schema, String)} with the batch size and count given. */
@@ -145,15 +158,24 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
    */
   static PrefetchingCursor start(RecordCursor source, Schema schema, String threadName, int batchRows, int batches,
       Duration writerSleep) {
-    return start(source, () -> { }, schema, threadName, batchRows, batches, writerSleep);
+    return start(source, schema, threadName, batchRows, batches, writerSleep, Duration.ofMillis(CERTIFY_AFTER_MILLIS));
+  }
+
+  /**
+   * {@link #start(RecordCursor, Schema, String, int, int, Duration)}, with the reading thread checking
+   * JSON text only once the writer has found batches waiting for {@code certifyAfter}.
+   */
+  static PrefetchingCursor start(RecordCursor source, Schema schema, String threadName, int batchRows, int batches,
+      Duration writerSleep, Duration certifyAfter) {
+    return start(source, () -> { }, schema, threadName, batchRows, batches, writerSleep, certifyAfter);
   }
 
   private static PrefetchingCursor start(RecordCursor source, Runnable beforeSourceStops, Schema schema,
-      String threadName, int batchRows, int batches, Duration writerSleep) {
+      String threadName, int batchRows, int batches, Duration writerSleep, Duration certifyAfter) {
     Objects.requireNonNull(source, "source");
     try {
       PrefetchingCursor cursor = new PrefetchingCursor(source, beforeSourceStops, schema, batchRows, batches,
-          writerSleep);
+          writerSleep, certifyAfter);
       Thread reader = new Thread(cursor::read, threadName);
       reader.setDaemon(true);
       reader.start();
@@ -173,7 +195,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
           continue;
         }
         batch.clear();
-        boolean certify = full.size() >= certifyFrom;
+        boolean certify = full.size() >= certifyFrom && System.nanoTime() - writerStarvedAt > certifyAfterNanos;
         boolean more;
         try {
           while ((more = source.next()) && batch.fill(source, types, certify)) {
@@ -286,6 +308,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
    * {@link #next()} to fail.
    */
   private void sleepForBatches() {
+    writerStarvedAt = System.nanoTime();
     sleepingWriter = Thread.currentThread();
     try {
       long deadline = System.nanoTime() + writerSleepNanos;

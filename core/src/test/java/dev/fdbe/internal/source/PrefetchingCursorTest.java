@@ -224,6 +224,45 @@ class PrefetchingCursorTest {
   }
 
   @Test
+  void aWriterThatFoundNoRowsLatelyKeepsTheJsonCheckEvenWhileBatchesPileUp() throws Exception {
+    FakeSource source = new FakeSource(3_000, -1);
+    source.mixedJson = true;
+    source.gate = new CountDownLatch(1);
+    int batchRows = 5;
+    // A minute: far longer than the test, so that the writer's wait below counts for all of it.
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(source, SCHEMA, "reader-test", batchRows, 4,
+        Duration.ofMillis(1), Duration.ofMinutes(1))) {
+      AtomicBoolean gotRow = new AtomicBoolean();
+      Thread writer = new Thread(() -> gotRow.set(cursor.next()), "writer-test");
+      writer.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (writer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(writer.getState()).as("the writer waits for rows before any is read")
+          .isEqualTo(Thread.State.TIMED_WAITING);
+      source.gate.countDown();
+      writer.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(writer.isAlive()).as("the writer has row 0").isFalse();
+      assertThat(gotRow).isTrue();
+      // The writer holds row 0's batch and takes nothing more: the reader fills the other three, the
+      // last of them started with two waiting, which alone would have it check that batch's JSON.
+      while (source.delivered < 4 * batchRows && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(source.delivered).as("rows the reader took before it ran out of batches").isEqualTo(4 * batchRows);
+      long certified = 0;
+      for (long row = 0; row < 4 * batchRows; row++) {
+        assertThat(row == 0 || cursor.next()).isTrue();
+        String text = row % 7 == 0 ? null : mixedJson(row);
+        certified += cursor.certifiedJson(5) == null ? 0 : 1;
+        assertThat(cursor.isNull(5) ? null : cursor.getString(5)).as("row %d", row).isEqualTo(text);
+      }
+      assertThat(certified).as("JSON values the reading thread checked").isZero();
+    }
+  }
+
+  @Test
   void aSleepingWriterIsWokenByAnEighthOfTheBatchesOrByTheEndNotByEveryBatch() throws Exception {
     FakeSource source = new FakeSource(45, -1);
     source.gate = new CountDownLatch(1);
