@@ -42,9 +42,10 @@ import org.jspecify.annotations.Nullable;
  * the queue empty for {@value #CERTIFY_AFTER_MILLIS} ms (the writer is the slower), and otherwise
  * leaves a value given as text to the writer, which checks an uncertified value itself, so that a
  * source the writer outpaces (H2, whose reads are the export's longest task) is not slowed further,
- * not even while the writer stalls on a Parquet row group and the batches pile up for a moment. A value the source gives as UTF-8 bytes (the COPY from PostgreSQL) is always
- * checked where it is read, as bytes when they are ASCII (they need no encoding, where the writer
- * would need a string made from them) and else through its text, as before this rule.
+ * not even while the writer stalls on a Parquet row group and the batches pile up for a moment. A
+ * value the source gives as UTF-8 bytes (the COPY from PostgreSQL) is always checked where it is
+ * read, as bytes when they are ASCII (they need no encoding, where the writer would need a string
+ * made from them) and else through its text, as before this rule.
  *
  * <p>A writer that finds no batch waiting sleeps until an eighth of the batches (8 of 64) wait, the
  * reading thread has queued its last item (the end or a failure), or {@value #POLL_MILLIS} ms pass,
@@ -72,7 +73,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
    */
   public static final int BATCHES = 64;
   private static final long POLL_MILLIS = 50;
-  /** How long the writer must have found batches waiting for the reading thread to check JSON text itself. */
+  /** How long ago the writer must last have found no batch waiting for the reading thread to check JSON text. */
   private static final long CERTIFY_AFTER_MILLIS = 500;
   private static final long CLOSE_WAIT_SECONDS = 30;
   private static final Object END = new Object();
