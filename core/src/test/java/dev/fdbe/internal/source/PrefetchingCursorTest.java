@@ -235,18 +235,14 @@ class PrefetchingCursorTest {
       AtomicBoolean gotRow = new AtomicBoolean();
       Thread writer = new Thread(() -> gotRow.set(cursor.next()), "writer-test");
       writer.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (writer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
-        Thread.sleep(1);
-      }
-      assertThat(writer.getState()).as("the writer waits for rows before any is read")
-          .isEqualTo(Thread.State.TIMED_WAITING);
+      awaitSleeping(writer);
       source.gate.countDown();
       writer.join(TimeUnit.SECONDS.toMillis(30));
       assertThat(writer.isAlive()).as("the writer has row 0").isFalse();
       assertThat(gotRow).isTrue();
       // The writer holds row 0's batch and takes nothing more: the reader fills the other three, the
       // last of them started with two waiting, which alone would have it check that batch's JSON.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (source.delivered < 4 * batchRows && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
@@ -281,12 +277,7 @@ class PrefetchingCursorTest {
         }
       }, "writer-test");
       writer.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (writer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      assertThat(writer.getState()).as("the writer sleeps for batches before any is read")
-          .isEqualTo(Thread.State.TIMED_WAITING);
+      awaitSleeping(writer);
       source.gate.countDown();
       assertThat(source.paused.await(30, TimeUnit.SECONDS)).isTrue();
       // Three batches (rows 0-29) wait; the reader is held in the source before the fourth is full.
@@ -300,6 +291,16 @@ class PrefetchingCursorTest {
       assertThat(rows).hasSize(45).isSorted();
       assertThat(rows.get(44)).isEqualTo(44L);
     }
+  }
+
+  /** Waits up to 30 s for the writer to sleep for batches, as it does while none is read. */
+  private static void awaitSleeping(Thread writer) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (writer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(writer.getState()).as("the writer sleeps for batches before any is read")
+        .isEqualTo(Thread.State.TIMED_WAITING);
   }
 
   /**
