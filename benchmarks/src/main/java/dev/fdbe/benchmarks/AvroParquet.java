@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Setup;
  * The page layout is set here on parquet-java's builder as fdbe's writer sets it (no dictionary, no
  * bloom filter, statistics and column index truncated to {@value #TRUNCATE_BYTES} bytes and none
  * for JSON columns, page size checked after every row, page checksums, Parquet 1.0 pages), with
- * {@code pageSizeBytes} pages and row groups of 64 MiB. The default page size, {@value #PAGE_BYTES}
+ * {@code pageSizeBytes} pages and row groups of 32 MiB. The default page size, {@value #PAGE_BYTES}
  * bytes, is the one fdbe's writer uses for parts without a limit, as {@link FormatThroughput} writes
  * them ({@code maxSizeMb=0}), so that only the record path differs: the two files have the same
  * row groups, pages, codecs, encodings and statistics (the test checks their footers). Smaller
@@ -44,8 +44,8 @@ import org.openjdk.jmh.annotations.Setup;
 public class AvroParquet extends WriterBenchmark {
   /** The peer's default page size: fdbe's writer's for parts without a limit (and parquet-java's default). */
   static final int PAGE_BYTES = 1024 * 1024;
-  /** The row group size of fdbe's writer: at most 64 MiB buffered. */
-  static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
+  /** The row group size of fdbe's writer: at most 32 MiB buffered. */
+  static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
   /** The length fdbe's writer truncates string statistics and column index entries to. */
   static final int TRUNCATE_BYTES = 64;
 

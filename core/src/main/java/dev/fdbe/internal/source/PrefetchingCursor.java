@@ -68,8 +68,9 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
   static final int BATCH_CHARS = 256 * 1024;
   /**
    * Batches read ahead: deep enough that the source keeps reading while the writer stalls on a
-   * write, a part commit or a Parquet row group going out (about 90 ms for 64 MiB, longer than
-   * 32 batches of H2's rows lasted), bounded by {@link #BATCH_CHARS} per batch.
+   * write, a part commit or a Parquet row group going out (row groups of 64 MiB took about 90 ms,
+   * longer than 32 batches of H2's rows lasted; they are 32 MiB now), bounded by
+   * {@link #BATCH_CHARS} per batch.
    */
   public static final int BATCHES = 64;
   private static final long POLL_MILLIS = 50;

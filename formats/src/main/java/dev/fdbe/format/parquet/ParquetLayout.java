@@ -18,8 +18,8 @@ record ParquetLayout(int pageSizeBytes, long rowGroupBytes) {
   static final int MIN_PAGE_BYTES = 8 * 1024;
   /** Parquet's customary page size, for parts without a limit. */
   static final int MAX_PAGE_BYTES = 1024 * 1024;
-  /** Row groups of at most 64 MiB buffered per writer. */
-  static final long MAX_ROW_GROUP_BYTES = 64L * 1024 * 1024;
+  /** Row groups of at most 32 MiB buffered per writer. */
+  static final long MAX_ROW_GROUP_BYTES = 32L * 1024 * 1024;
 
   ParquetLayout {
     if (pageSizeBytes < 1) {
