@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,29 +26,34 @@ import org.jspecify.annotations.Nullable;
  * - Every write is of whole blocks, from a block-aligned direct buffer, at a block-aligned
  *   position: a buffer holds BUFFER_BYTES, a multiple of the block size, and before finish only
  *   full buffers are written.
- * - Two buffers per upload: at most one is being written, on a thread of WRITES, while the writer
- *   fills the other, and the writer waits for that write before it fills that buffer again. So the
- *   disk works while the writer does, as the kernel's write-back does for a file in the page cache.
- * - reached() counts the bytes of completed writes only, so a sync started for them (FileUpload's
- *   WriteBehind) covers them.
+ * - Up to BUFFERS buffers per upload: up to BUFFERS - 1 full ones are being written, each on a
+ *   thread of WRITES at its own position, while the writer fills another; the writer waits for the
+ *   oldest write only when all the others are taken. So the disk works while the writer does, as
+ *   the kernel's write-back does for a file in the page cache, and a burst (a Parquet row group
+ *   going out) is not held up by the wake-up of one write thread per buffer.
+ * - reached() counts the bytes of a prefix of completed writes only (the writes are awaited
+ *   oldest first), so a sync started for them (FileUpload's WriteBehind) covers them.
  * - Once settled, the file holds exactly `position` bytes; FileUpload checks that before finish,
  *   so a file changed under the upload fails the commit instead of being written over.
  * - finish writes the last, partial buffer padded with zeros to whole blocks (of at least 4 KiB, the
  *   logical block of most disks), then truncates the file to the bytes written.
  * - The block size is the root's file system's: a key directory on another file system with larger
  *   blocks than the root's makes its uploads fail on their first write, not write misaligned.
- * - Buffers go back to the pool only from the writer's thread with no write of them in flight
- *   (finish), which then drops them, so a write after finish fails instead of reaching another
+ * - Buffers go back to the pool only from the writer's thread once their write is done and the
+ *   upload has dropped them (settle, finish), so a write after finish fails instead of reaching another
  *   upload's buffer; an aborted upload's buffers are left to the garbage collector. An upload
- *   takes its second buffer only when its first is full, so a small one holds 1 MiB.
+ *   takes another buffer only when the ones it has are full or being written, so a small one holds
+ *   1 MiB.
  */
 final class DirectWrites {
   /** The bytes in one buffer: a multiple of every block size this class accepts. */
   static final int BUFFER_BYTES = 1 << 20;
   /** Alignment of pooled buffers; a file system with larger blocks gets buffers of its own. */
   private static final int POOL_ALIGNMENT = 4096;
-  /** Buffers kept for the next uploads: enough for four at once (8 MiB of native memory). */
-  private static final int POOLED = 8;
+  /** Buffers an upload fills or writes at once, at most. */
+  static final int BUFFERS = 4;
+  /** Buffers kept for the next uploads: enough for four at once (16 MiB of native memory). */
+  private static final int POOLED = 4 * BUFFERS;
 
   private static final ConcurrentLinkedQueue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
   private static final AtomicInteger POOL_SIZE = new AtomicInteger();
@@ -62,9 +68,8 @@ final class DirectWrites {
   private final int padding;
   /** The buffer being filled; null once finished. */
   private @Nullable ByteBuffer filling;
-  /** The other buffer, once there is one: being written, or free. */
-  private @Nullable ByteBuffer spare;
-  private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+  /** The writes under way, oldest first. */
+  private final ArrayDeque<Write> inFlight = new ArrayDeque<>();
   /** The bytes handed to the file: written, or being written. */
   private long position;
   /** The bytes the file is known to hold: those of every write that has completed. */
@@ -107,9 +112,9 @@ final class DirectWrites {
     }
   }
 
-  /** Waits for the write in flight, if any; returns the bytes the file holds now. */
+  /** Waits for the writes under way, if any; returns the bytes the file holds now. */
   long settle() throws IOException {
-    awaitWrite();
+    awaitWrites();
     return position;
   }
 
@@ -129,7 +134,7 @@ final class DirectWrites {
    * {@link #settle()}.
    */
   void finish(long written) throws IOException {
-    awaitWrite();
+    awaitWrites();
     ByteBuffer last = filling();
     int tail = last.position();
     if (written != position + tail) {
@@ -144,13 +149,8 @@ final class DirectWrites {
     }
     channel.truncate(written);
     // No reference is kept to a buffer given back: a later write must not reach another upload's.
-    ByteBuffer other = spare;
     filling = null;
-    spare = null;
     give(last);
-    if (other != null) {
-      give(other);
-    }
   }
 
   private ByteBuffer filling() throws IOException {
@@ -160,34 +160,62 @@ final class DirectWrites {
     return filling;
   }
 
-  /** Starts writing the full buffer and goes on in the other once its write, if any, is done. */
+  /**
+   * Starts writing the full buffer and goes on in a free one: that of a write done (the oldest
+   * ones are taken back as they are done, a failure thrown here), else a new one while fewer than
+   * {@link #BUFFERS} are taken, else the oldest write's once it is done.
+   */
   private void submit() throws IOException {
-    awaitWrite();
     ByteBuffer full = filling().flip();
     long at = position;
     position += full.remaining();
-    inFlight = CompletableFuture.runAsync(() -> {
+    CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
       try {
         writeFully(channel, full, at);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }, WRITES);
-    filling = spare == null ? take(padding) : spare.clear(); // the second buffer only once the first is full
-    spare = full;
+    inFlight.addLast(new Write(full, position, done));
+    ByteBuffer free = null;
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done().isDone()) {
+      ByteBuffer written = awaitOldest();
+      if (free == null) {
+        free = written;
+      } else {
+        give(written);
+      }
+    }
+    if (free == null) {
+      free = inFlight.size() == BUFFERS ? awaitOldest() : take(padding);
+    }
+    filling = free.clear();
   }
 
-  private void awaitWrite() throws IOException {
+  private void awaitWrites() throws IOException {
+    while (!inFlight.isEmpty()) {
+      give(awaitOldest());
+    }
+  }
+
+  /** Waits for the oldest write under way; returns its buffer, free again. */
+  private ByteBuffer awaitOldest() throws IOException {
+    Write oldest = inFlight.peekFirst();
     try {
-      inFlight.join();
-      reached = position;
+      oldest.done().join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof UncheckedIOException failed) {
         throw failed.getCause();
       }
       throw e;
     }
+    inFlight.removeFirst();
+    reached = oldest.end();
+    return oldest.buffer();
   }
+
+  /** One buffer being written, and the upload's size once it is. */
+  private record Write(ByteBuffer buffer, long end, CompletableFuture<Void> done) {}
 
   private static void writeFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
     while (buffer.hasRemaining()) {
