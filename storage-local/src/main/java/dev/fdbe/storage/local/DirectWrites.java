@@ -27,12 +27,16 @@ import org.jspecify.annotations.Nullable;
  *   position: a buffer holds BUFFER_BYTES, a multiple of the block size, and before finish only
  *   full buffers are written.
  * - Up to BUFFERS buffers per upload: up to BUFFERS - 1 full ones are being written, each on a
- *   thread of WRITES at its own position, while the writer fills another; the writer waits for the
- *   oldest write only when all the others are taken. So the disk works while the writer does, as
- *   the kernel's write-back does for a file in the page cache, and a burst (a Parquet row group
- *   going out) is not held up by the wake-up of one write thread per buffer.
- * - reached() counts the bytes of a prefix of completed writes only (the writes are awaited
+ *   thread of WRITES at its own position, while the writer fills another; with that one full and
+ *   all the others taken, the writer waits for the oldest write before it starts the next. So the
+ *   disk works while the writer does, as the kernel's write-back does for a file in the page
+ *   cache, and a burst (a Parquet row group going out) is not held up by the wake-up of one write
+ *   thread per buffer.
+ * - reached() counts the bytes of a prefix of completed writes only (the writes are taken back
  *   oldest first), so a sync started for them (FileUpload's WriteBehind) covers them.
+ * - A failed write is thrown when the writer takes it back (at a later submit once it is done or
+ *   all buffers are taken, at settle, at finish), and again at every such call after, as it stays
+ *   the oldest; the buffer being filled is left as it was.
  * - Once settled, the file holds exactly `position` bytes; FileUpload checks that before finish,
  *   so a file changed under the upload fails the commit instead of being written over.
  * - finish writes the last, partial buffer padded with zeros to whole blocks (of at least 4 KiB, the
@@ -40,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  * - The block size is the root's file system's: a key directory on another file system with larger
  *   blocks than the root's makes its uploads fail on their first write, not write misaligned.
  * - Buffers go back to the pool only from the writer's thread once their write is done and the
- *   upload has dropped them (settle, finish), so a write after finish fails instead of reaching another
- *   upload's buffer; an aborted upload's buffers are left to the garbage collector. An upload
+ *   upload has dropped them (settle, finish), so a write after finish fails instead of reaching
+ *   another upload's buffer; an aborted upload's buffers are left to the garbage collector. An upload
  *   takes another buffer only when the ones it has are full or being written, so a small one holds
  *   1 MiB.
  */
@@ -161,11 +165,24 @@ final class DirectWrites {
   }
 
   /**
-   * Starts writing the full buffer and goes on in a free one: that of a write done (the oldest
-   * ones are taken back as they are done, a failure thrown here), else a new one while fewer than
-   * {@link #BUFFERS} are taken, else the oldest write's once it is done.
+   * Starts writing the full buffer and goes on in a free one: that of a write done (writes are
+   * taken back oldest first as they are done, a failure thrown here before the full buffer is
+   * touched), else a new one while fewer than {@link #BUFFERS} are taken, else the oldest write's,
+   * waited for.
    */
   private void submit() throws IOException {
+    ByteBuffer free = null;
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done().isDone()) {
+      ByteBuffer written = awaitOldest();
+      if (free == null) {
+        free = written;
+      } else {
+        give(written);
+      }
+    }
+    if (free == null && inFlight.size() == BUFFERS - 1) {
+      free = awaitOldest(); // every other buffer is being written
+    }
     ByteBuffer full = filling().flip();
     long at = position;
     position += full.remaining();
@@ -177,19 +194,7 @@ final class DirectWrites {
       }
     }, WRITES);
     inFlight.addLast(new Write(full, position, done));
-    ByteBuffer free = null;
-    while (!inFlight.isEmpty() && inFlight.peekFirst().done().isDone()) {
-      ByteBuffer written = awaitOldest();
-      if (free == null) {
-        free = written;
-      } else {
-        give(written);
-      }
-    }
-    if (free == null) {
-      free = inFlight.size() == BUFFERS ? awaitOldest() : take(padding);
-    }
-    filling = free.clear();
+    filling = free == null ? take(padding) : free.clear();
   }
 
   private void awaitWrites() throws IOException {
