@@ -76,7 +76,7 @@ final class DirectWrites {
   private final ArrayDeque<Write> inFlight = new ArrayDeque<>();
   /** The bytes handed to the file: written, or being written. */
   private long position;
-  /** The bytes the file is known to hold: those of every write that has completed. */
+  /** The bytes the file is known to hold: those of the writes taken back, all done, oldest first. */
   private long reached;
 
   /** Direct writes to {@code channel}, opened for direct I/O on a file system of {@code block}-byte blocks. */
@@ -122,7 +122,10 @@ final class DirectWrites {
     return position;
   }
 
-  /** The bytes whose writes have completed, so that a sync of the file now covers them. */
+  /**
+   * The bytes of a prefix of completed writes (a later write that completed first is not counted
+   * until those before it are), so that a sync of the file now covers them.
+   */
   long reached() {
     return reached;
   }
