@@ -91,29 +91,52 @@ abstract class EventCopiesContract {
     RecordSources.insertReferenceRows(dataSource, TEAM, Model.EVENTS, rows);
   }
 
-  /** The rows of the query as {@code n:event}, after checking every cursor read the same and counted what it read. */
+  /**
+   * The rows of the query as {@code n:event}, after checking every cursor read the same and counted
+   * what it read, whether it counted before reading, after, or on another thread while it read (the
+   * list of copies then runs on whichever thread asks first, and the other waits for it).
+   */
   private List<String> exported(SourceQuery query) throws SQLException {
     List<String> first = null;
-    for (RecordCursor cursor : cursors(dataSource, dataSource, query)) {
-      try (cursor) {
-        List<String> rows = readCounted(cursor);
-        if (first == null) {
-          first = rows;
-        } else {
-          assertThat(rows).as("rows of %s", cursor).containsExactlyElementsOf(first);
+    ExecutorService counting = Executors.newSingleThreadExecutor();
+    try {
+      for (CountedWhen when : CountedWhen.values()) {
+        for (RecordCursor cursor : cursors(dataSource, dataSource, query)) {
+          try (cursor) {
+            List<String> rows = readCounted(cursor, when, counting);
+            if (first == null) {
+              first = rows;
+            } else {
+              assertThat(rows).as("rows of %s counted %s", cursor, when).containsExactlyElementsOf(first);
+            }
+          }
         }
       }
+    } finally {
+      counting.shutdownNow();
     }
     return first;
   }
 
-  private static List<String> readCounted(RecordCursor cursor) {
-    long counted = cursor.count().orElseThrow();
+  private enum CountedWhen { BEFORE_READING, AFTER_READING, WHILE_READING }
+
+  private static List<String> readCounted(RecordCursor cursor, CountedWhen when, ExecutorService counting) {
+    Future<OptionalLong> count = when == CountedWhen.WHILE_READING ? counting.submit(cursor::count) : null;
+    long counted = when == CountedWhen.BEFORE_READING ? cursor.count().orElseThrow() : -1;
     List<String> rows = new ArrayList<>();
     while (cursor.next()) {
       rows.add(Long.parseLong(cursor.getString(0).substring(24)) + ":" + cursor.getString(1));
     }
-    assertThat(counted).as("count of %s", rows).isEqualTo(rows.size());
+    if (when == CountedWhen.AFTER_READING) {
+      counted = cursor.count().orElseThrow();
+    } else if (count != null) {
+      try {
+        counted = count.get(60, TimeUnit.SECONDS).orElseThrow();
+      } catch (Exception e) {
+        throw new AssertionError("the count beside the read failed", e);
+      }
+    }
+    assertThat(counted).as("count of %s, counted %s", rows, when).isEqualTo(rows.size());
     return rows;
   }
 
