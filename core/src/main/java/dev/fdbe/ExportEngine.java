@@ -84,6 +84,13 @@ public final class ExportEngine implements AutoCloseable {
   public static final int DEFAULT_WORKERS = 4;
   /** The most slices a run is cut into; with a short slice length, slices are lengthened to this count. */
   public static final int MAX_SLICES = 1000;
+  /** How often {@link #awaitTerminal} reads a run that this engine does not execute. */
+  private static final Duration AWAIT_POLL = Duration.ofMillis(50);
+  /**
+   * How often {@link #awaitTerminal} reads a run that this engine executes, whose end it learns
+   * from the workers: only in case it is missed.
+   */
+  private static final Duration AWAIT_WHILE_HERE = Duration.ofSeconds(1);
 
   private final EngineSettings settings;
   private final RunStore store;
@@ -311,10 +318,12 @@ public final class ExportEngine implements AutoCloseable {
   }
 
   /**
-   * Waits until the run reaches a terminal status or the timeout passes, polling the run store.
-   * When this engine's workers execute the run (or a slice of it), it also waits until they have
-   * finished with it, so that the run's last log line (written just after the terminal status) is
-   * there when this returns.
+   * Waits until the run reaches a terminal status or the timeout passes. While this engine's workers
+   * execute the run (or a slice of it), the run ends with them, so this waits for them to finish and
+   * reads the run store only once a second meanwhile; otherwise it reads the run store every 50 ms,
+   * and sooner when this engine claims a run. When the workers here execute the run, it also waits
+   * until they have finished with it, so that the run's last log line (written just after the
+   * terminal status) is there when this returns.
    *
    * @return the run when it ended, or as it was when the timeout passed
    * @throws PermissionDeniedException without {@link Scope#READ}
@@ -323,12 +332,16 @@ public final class ExportEngine implements AutoCloseable {
   public RunSnapshot awaitTerminal(Caller caller, RunId id, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
+      long since = workers.changes();
       RunSnapshot run = retrieve(caller, id);
-      if ((run.status().isTerminal() && !finishingHere(id)) || System.nanoTime() >= deadline) {
+      boolean here = finishingHere(id);
+      long left = deadline - System.nanoTime();
+      if ((run.status().isTerminal() && !here) || left <= 0) {
         return run;
       }
+      Duration wait = here ? AWAIT_WHILE_HERE : AWAIT_POLL;
       try {
-        Thread.sleep(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        workers.awaitChange(since, wait.compareTo(Duration.ofNanos(left)) < 0 ? wait : Duration.ofNanos(left));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return retrieve(caller, id);

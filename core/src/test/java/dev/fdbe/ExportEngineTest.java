@@ -3,8 +3,13 @@ package dev.fdbe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fdbe.internal.source.InMemoryRecordSource;
 import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.RecordCursor;
+import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.RunStore;
+import dev.fdbe.spi.SourceQuery;
+import dev.fdbe.testing.ForwardingCursor;
 import dev.fdbe.testing.LinesFormat;
 import dev.fdbe.testing.MutableClock;
 import java.io.IOException;
@@ -15,11 +20,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.fdbe.internal.source.InMemoryRecordSource;
 
 /** The facade's rules, on in-memory stores with a hand-moved clock. */
 class ExportEngineTest {
@@ -100,6 +108,66 @@ class ExportEngineTest {
 
       assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
       assertThat(slow.logs(ALL, id, LogQuery.NEWEST).items().get(0).message()).startsWith("Export completed");
+    }
+  }
+
+  @Test
+  void awaitTerminalWaitsForTheWorkersHereInsteadOfPollingTheRunStore() throws Exception {
+    // The reader holds its first row until the test lets it go; meanwhile a caller awaits the run.
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger finds = new AtomicInteger();
+    RunStore counted = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
+        new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("find")) {
+            finds.incrementAndGet();
+          }
+          try {
+            return method.invoke(runStore, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    RecordSource holding = new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        return new ForwardingCursor(source.open(query)) {
+          @Override
+          public boolean next() {
+            held.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return super.next();
+          }
+        };
+      }
+
+      @Override
+      public String describe() {
+        return "held in-memory source";
+      }
+    };
+    source.add(TEAM, Model.EVENTS, event("$pageview", DAY_START));
+    try (ExportEngine here = ExportEngine.builder().runStore(counted).recordSource(holding).blobStore(blobStore)
+        .formats(List.of(new LinesFormat())).clock(clock).pollInterval(Duration.ofMillis(20)).build()) {
+      RunId id = here.create(ALL, day());
+      here.start();
+      assertThat(held.await(60, TimeUnit.SECONDS)).as("the run started here").isTrue();
+      CompletableFuture<RunSnapshot> awaited =
+          CompletableFuture.supplyAsync(() -> here.awaitTerminal(ALL, id, Duration.ofSeconds(60)));
+      Thread.sleep(1_500);
+      int whileHeld = finds.get();
+      release.countDown();
+
+      RunSnapshot run = awaited.get(60, TimeUnit.SECONDS);
+
+      assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+      // Polling every 50 ms would have read the run about 30 times in 1.5 s; waiting for the worker
+      // reads it when the wait starts and once a second after.
+      assertThat(whileHeld).as("reads of the run store while the worker held the run").isBetween(1, 3);
     }
   }
 

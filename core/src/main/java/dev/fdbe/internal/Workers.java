@@ -49,6 +49,10 @@ public final class Workers {
   private final StorageCleaner cleaner;
   private final EngineMetrics metrics;
   private final Map<RunId, ActiveRun> active = new ConcurrentHashMap<>();
+  /** Guards {@link #changes} and is notified when it grows. */
+  private final Object changed = new Object();
+  /** How often the runs executing here changed (one claimed, one finished), for {@link #awaitChange}. */
+  private long changes;
   private final Object lifecycle = new Object();
   private ScheduledExecutorService poller;
   private ScheduledExecutorService maintenance;
@@ -101,6 +105,37 @@ public final class Workers {
       } catch (java.util.concurrent.RejectedExecutionException ignored) {
         // Shutting down: nothing more is claimed.
       }
+    }
+  }
+
+  /** A mark of the runs executing here, to pass to {@link #awaitChange}. */
+  public long changes() {
+    synchronized (changed) {
+      return changes;
+    }
+  }
+
+  /**
+   * Waits until a run is claimed here or finishes here after {@code since} was taken from
+   * {@link #changes()}, or the timeout passes; returns at once when that already happened.
+   */
+  public void awaitChange(long since, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (changed) {
+      while (changes == since) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(changed, left);
+      }
+    }
+  }
+
+  private void changed() {
+    synchronized (changed) {
+      changes++;
+      changed.notifyAll();
     }
   }
 
@@ -252,11 +287,13 @@ public final class Workers {
                 + "whose lease expired at " + candidate.leaseExpiresAt() + "; starting again from the beginning");
           }
           active.put(candidate.id(), run);
+          changed();
           free--;
           try {
             pool.execute(() -> execute(run));
           } catch (java.util.concurrent.RejectedExecutionException e) {
             active.remove(candidate.id());
+            changed();
             store.release(lease.get(), now);
           }
         }
@@ -273,6 +310,7 @@ public final class Workers {
       LOG.error("run {} failed unexpectedly; its lease will lapse and another attempt will start", run.run().id(), t);
     } finally {
       active.remove(run.run().id());
+      changed();
     }
     wakeUp();
   }
