@@ -221,7 +221,6 @@ public final class PostgresWholeExport {
         .recordSource(RecordSources.jdbc(dataSource))
         .blobStore(BlobStores.fromUri(files.toUri()))
         .workers(1)
-        .pollInterval(Duration.ofMillis(20))
         .maxIntervalLength(SPAN)
         .build()) {
       engine.start();

@@ -192,7 +192,6 @@ public final class WholeExport {
           .recordSource(RecordSources.jdbc(recorder.dataSource()))
           .blobStore(BlobStores.fromUri(Files.createDirectories(files).toUri()))
           .workers(1)
-          .pollInterval(Duration.ofMillis(20))
           .maxIntervalLength(Duration.ofDays(7))
           .build()) {
         engine.start();
