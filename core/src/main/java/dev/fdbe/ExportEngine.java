@@ -319,11 +319,11 @@ public final class ExportEngine implements AutoCloseable {
 
   /**
    * Waits until the run reaches a terminal status or the timeout passes. While this engine's workers
-   * execute the run (or a slice of it), the run ends with them, so this waits for them to finish and
-   * reads the run store only once a second meanwhile; otherwise it reads the run store every 50 ms,
-   * and sooner when this engine claims a run. When the workers here execute the run, it also waits
-   * until they have finished with it, so that the run's last log line (written just after the
-   * terminal status) is there when this returns.
+   * execute the run, the run ends with them, so this waits for them to finish and reads the run
+   * store only once a second meanwhile; otherwise (a run executed elsewhere, or cut into slices) it
+   * reads the run store every 50 ms, and sooner when this engine claims a run. When the workers here
+   * execute the run or one of its slices, it also waits until they have finished with it, so that
+   * the run's last log line (written just after the terminal status) is there when this returns.
    *
    * @return the run when it ended, or as it was when the timeout passed
    * @throws PermissionDeniedException without {@link Scope#READ}
@@ -334,9 +334,11 @@ public final class ExportEngine implements AutoCloseable {
     while (true) {
       long since = workers.changes();
       RunSnapshot run = retrieve(caller, id);
-      boolean here = finishingHere(id);
+      boolean terminal = run.status().isTerminal();
+      // Slices are looked up only once the run has ended; until then a run sliced here is read every 50 ms.
+      boolean here = terminal ? finishingHere(id) : workers.activeRuns().contains(id);
       long left = deadline - System.nanoTime();
-      if ((run.status().isTerminal() && !here) || left <= 0) {
+      if ((terminal && !here) || left <= 0) {
         return run;
       }
       Duration wait = here ? AWAIT_WHILE_HERE : AWAIT_POLL;
