@@ -84,13 +84,6 @@ public final class ExportEngine implements AutoCloseable {
   public static final int DEFAULT_WORKERS = 4;
   /** The most slices a run is cut into; with a short slice length, slices are lengthened to this count. */
   public static final int MAX_SLICES = 1000;
-  /** How often {@link #awaitTerminal} reads a run that this engine does not execute. */
-  private static final Duration AWAIT_POLL = Duration.ofMillis(50);
-  /**
-   * How often {@link #awaitTerminal} reads a run that this engine executes, whose end it learns
-   * from the workers: only in case it is missed.
-   */
-  private static final Duration AWAIT_WHILE_HERE = Duration.ofSeconds(1);
 
   private final EngineSettings settings;
   private final RunStore store;
@@ -334,28 +327,16 @@ public final class ExportEngine implements AutoCloseable {
     while (true) {
       long since = workers.changes();
       RunSnapshot run = retrieve(caller, id);
-      boolean terminal = run.status().isTerminal();
-      // Slices are looked up only once the run has ended; until then a run sliced here is read every 50 ms.
-      boolean here = terminal ? finishingHere(id) : workers.activeRuns().contains(id);
-      long left = deadline - System.nanoTime();
-      if ((terminal && !here) || left <= 0) {
+      if ((run.status().isTerminal() && !workers.finishing(id)) || System.nanoTime() >= deadline) {
         return run;
       }
-      Duration wait = here ? AWAIT_WHILE_HERE : AWAIT_POLL;
       try {
-        workers.awaitChange(since, wait.compareTo(Duration.ofNanos(left)) < 0 ? wait : Duration.ofNanos(left));
+        workers.awaitChange(since, id, deadline);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return retrieve(caller, id);
       }
     }
-  }
-
-  /** Whether this engine's workers still execute the run or one of its slices. */
-  private boolean finishingHere(RunId id) {
-    List<RunId> here = workers.activeRuns();
-    return !here.isEmpty()
-        && (here.contains(id) || store.slices(id).stream().anyMatch(slice -> here.contains(slice.id())));
   }
 
   /** The runs this engine's workers execute right now. */

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Workers {
   private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
+  private static final long AWAIT_WHILE_HERE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long AWAIT_ELSEWHERE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final EngineSettings settings;
   private final RunStore store;
@@ -116,20 +118,30 @@ public final class Workers {
   }
 
   /**
-   * Waits until a run is claimed here or finishes here after {@code since} was taken from
-   * {@link #changes()}, or the timeout passes; returns at once when that already happened.
+   * Waits between two reads of a run that someone awaits: until a run is claimed or finishes here
+   * after {@code since} was taken from {@link #changes()}, or at most a second while these workers
+   * execute the run (its end is theirs; the second in case it is missed) and 50 ms otherwise, and
+   * never past {@code deadline} (of {@link System#nanoTime()}); at once when a change came already.
    */
-  public void awaitChange(long since, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  public void awaitChange(long since, RunId id, long deadline) throws InterruptedException {
+    long wait = active.containsKey(id) ? AWAIT_WHILE_HERE_NANOS : AWAIT_ELSEWHERE_NANOS;
+    long until = Math.min(deadline, System.nanoTime() + wait);
     synchronized (changed) {
       while (changes == since) {
-        long left = deadline - System.nanoTime();
+        long left = until - System.nanoTime();
         if (left <= 0) {
           return;
         }
         TimeUnit.NANOSECONDS.timedWait(changed, left);
       }
     }
+  }
+
+  /** Whether these workers still execute the run or one of its slices (which the run store knows). */
+  public boolean finishing(RunId id) {
+    List<RunId> here = activeRuns();
+    return !here.isEmpty()
+        && (here.contains(id) || store.slices(id).stream().anyMatch(slice -> here.contains(slice.id())));
   }
 
   private void changed() {
