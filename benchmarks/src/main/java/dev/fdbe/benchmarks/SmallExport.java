@@ -41,12 +41,13 @@ import org.jspecify.annotations.Nullable;
  * interval) exported whole through the in-process engine (one worker, local storage, the default poll
  * interval as {@link WholeExport}: a create wakes the worker at once), timed from {@code create} to
  * the run being {@code Completed} (its {@code finishedAt}) and to {@code awaitTerminal} returning,
- * after a few unmeasured exports that warm the JIT. The median of the repetitions and its range, and where the time goes, each
- * phase's median: create → claimed ({@code startedAt}), claimed → first row (read by the source),
- * claimed → counted (the count runs beside the read on its own thread, so this overlaps the phases
- * after it; it ends early when every row was read first), first row → source done (the source has given its last row; reading and writing
- * overlap), source done → Completed (the last rows written, the part stored, the run completed),
- * Completed → seen by the caller ({@code awaitTerminal} waits for the worker). The source is wrapped
+ * after a few unmeasured exports that warm the JIT. The median of the repetitions and its range,
+ * and where the time goes, each phase's median: create → claimed ({@code startedAt}), claimed →
+ * first row (read by the source), claimed → counted (the count runs beside the read on its own
+ * thread, so this overlaps the phases after it; it ends early when every row was read first), first
+ * row → source done (the source has given its last row; reading and writing overlap), source done →
+ * Completed (the last rows written, the part stored, the run completed), Completed → seen by the
+ * caller ({@code awaitTerminal} waits for the worker). The source is wrapped
  * in a cursor that notes when counting ends and when the first and last rows come (three clock reads
  * an export); the run's times come from its snapshot.
  *
