@@ -33,7 +33,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -187,6 +186,8 @@ public final class WholeExport {
       // The exports' source records what it runs on its connection; the plain read replays that.
       CapturedQuery.Recorder recorder = CapturedQuery.recording(dataSource);
       Map<String, List<Measurement>> rounds = new LinkedHashMap<>();
+      CapturedQuery.Session session = null;
+      CapturedQuery.Prepared select = null;
       try (ExportEngine engine = ExportEngine.builder()
           .runStore(RunStores.jdbc(dataSource))
           .recordSource(RecordSources.jdbc(recorder.dataSource()))
@@ -195,50 +196,52 @@ public final class WholeExport {
           .maxIntervalLength(Duration.ofDays(7))
           .build()) {
         engine.start();
-        Replay replay = new Replay();
         for (int round = 0; round < repetitions; round++) {
-          List<Step> lines = new ArrayList<>();
-          for (FileFormat format : formats) {
-            String name = "export " + format.wireName();
-            lines.add(() -> {
-              rounds.computeIfAbsent(name, key -> new ArrayList<>()).add(heap.measure(name, rows,
-                  () -> export(engine, rows, format, compression)));
-              deleteContents(files);
-              replay.check(name, recorder.take());
-            });
-          }
           // The exports come first, in a turn that moves on by one each round: the export right after
           // the round before's plain read was about 3% slower than the one after it, so no format
           // always takes that place. The first round keeps the given order.
-          Collections.rotate(lines, -round);
-          lines.add(() -> rounds.computeIfAbsent(READ, key -> new ArrayList<>()).add(heap.measure(READ, rows, () -> {
+          for (int i = 0; i < formats.size(); i++) {
+            FileFormat format = formats.get((i + round) % formats.size());
+            String name = "export " + format.wireName();
+            rounds.computeIfAbsent(name, key -> new ArrayList<>()).add(heap.measure(name, rows,
+                () -> export(engine, rows, format, compression)));
+            deleteContents(files);
+            // The read's connection, and a count's beside it where the list of copies does not count.
+            List<CapturedQuery.Session> reads = recorder.take().stream()
+                .filter(taken -> taken.reads(EventRows.COLUMNS)).toList();
+            check(reads.size() == 1, name + " read its rows on " + reads.size() + " connections of the source, not one");
+            CapturedQuery.Prepared ran = reads.get(0).select(EventRows.COLUMNS);
+            if (select == null) {
+              session = reads.get(0);
+              select = ran;
+            } else {
+              check(ran.describe().equals(select.describe()), name + " ran " + ran.describe() + ", not "
+                  + select.describe() + " as the export before it");
+            }
+          }
+          rounds.computeIfAbsent(READ, key -> new ArrayList<>()).add(heap.measure(READ, rows, () -> {
             long read = read(dataSource);
             check(read == rows, "the source read " + read + " rows, not " + rows);
             return 0L;
-          })));
-          lines.add(() -> rounds.computeIfAbsent(COUNT, key -> new ArrayList<>()).add(heap.measure(COUNT, rows, () -> {
+          }));
+          rounds.computeIfAbsent(COUNT, key -> new ArrayList<>()).add(heap.measure(COUNT, rows, () -> {
             long counted = count(dataSource);
             check(counted == rows, "the source counted " + counted + " rows, not " + rows);
             return 0L;
-          })));
-          boolean first = round == 0;
-          lines.add(() -> {
-            if (replay.session == null) {
-              return; // no format given: there is no export to read alike
-            }
-            if (first) {
-              System.err.println("the plain read replays the source's session but its count: "
-                  + replay.session.summary());
-            }
-            rounds.computeIfAbsent(PLAIN, key -> new ArrayList<>()).add(heap.measure(PLAIN, rows, () -> {
-              long read = CapturedQuery.replay(dataSource, replay.session, replay.select);
-              check(read == rows, "the plain read read " + read + " rows, not " + rows);
-              return 0L;
-            }));
-          });
-          for (Step line : lines) {
-            line.run();
+          }));
+          CapturedQuery.Session replayed = session;
+          CapturedQuery.Prepared replayedSelect = select;
+          if (replayed == null) {
+            continue; // no format given: there is no export to read alike
           }
+          if (round == 0) {
+            System.err.println("the plain read replays the source's session but its count: " + replayed.summary());
+          }
+          rounds.computeIfAbsent(PLAIN, key -> new ArrayList<>()).add(heap.measure(PLAIN, rows, () -> {
+            long read = CapturedQuery.replay(dataSource, replayed, replayedSelect);
+            check(read == rows, "the plain read read " + read + " rows, not " + rows);
+            return 0L;
+          }));
         }
       }
       for (String line : List.of(READ, COUNT, PLAIN)) {
@@ -392,32 +395,6 @@ public final class WholeExport {
   /** Something measured; returns the bytes it wrote. */
   interface Work {
     long run() throws Exception;
-  }
-
-  /** One line of a round. */
-  private interface Step {
-    void run() throws IOException, SQLException, InterruptedException;
-  }
-
-  /** The session and select the first export ran, which the plain read replays; every export must run the same. */
-  private static final class Replay {
-    CapturedQuery.@Nullable Session session;
-    CapturedQuery.@Nullable Prepared select;
-
-    /** Checks what an export ran on the source; the first export's session and select are kept. */
-    void check(String name, List<CapturedQuery.Session> taken) {
-      // The read's connection, and a count's beside it where the list of copies does not count.
-      List<CapturedQuery.Session> reads = taken.stream().filter(session -> session.reads(EventRows.COLUMNS)).toList();
-      WholeExport.check(reads.size() == 1, name + " read its rows on " + reads.size() + " connections of the source, not one");
-      CapturedQuery.Prepared ran = reads.get(0).select(EventRows.COLUMNS);
-      if (select == null) {
-        session = reads.get(0);
-        select = ran;
-      } else {
-        WholeExport.check(ran.describe().equals(select.describe()), name + " ran " + ran.describe() + ", not "
-            + select.describe() + " as the export before it");
-      }
-    }
   }
 
   /**
