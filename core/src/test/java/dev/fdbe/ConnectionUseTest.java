@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.SourceQuery;
+import dev.fdbe.testing.ConnectionSource;
 import dev.fdbe.testing.LinesFormat;
 import dev.fdbe.testing.TestDatabases;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import dev.fdbe.internal.source.InMemoryRecordSource;
@@ -33,7 +32,7 @@ class ConnectionUseTest {
   private static final Instant DAY = Instant.parse("2026-11-20T00:00:00Z");
 
   /** A data source that counts the connections open at this moment and at most. */
-  private static final class CountingDataSource implements DataSource {
+  private static final class CountingDataSource extends ConnectionSource {
     private final DataSource delegate;
     final AtomicInteger open = new AtomicInteger();
     final AtomicInteger most = new AtomicInteger();
@@ -58,46 +57,6 @@ class ConnectionUseTest {
               throw e.getCause();
             }
           });
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      throw new SQLException("not used");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-      return delegate.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-      delegate.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      delegate.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return delegate.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return delegate.isWrapperFor(iface);
     }
   }
 

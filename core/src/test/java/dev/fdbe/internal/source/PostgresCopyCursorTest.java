@@ -13,8 +13,8 @@ import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.RecordSource;
 import dev.fdbe.spi.SourceQuery;
+import dev.fdbe.testing.ConnectionSource;
 import dev.fdbe.testing.TestDatabases;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -36,7 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -540,47 +539,12 @@ class PostgresCopyCursorTest {
     }
   }
 
-  private abstract static class DelegatingDataSource implements DataSource {
+  /** A data source whose connections come from another's. */
+  private abstract static class DelegatingDataSource extends ConnectionSource {
     final DataSource delegate;
 
     DelegatingDataSource(DataSource delegate) {
       this.delegate = delegate;
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
     }
   }
 }
