@@ -1,6 +1,9 @@
 package dev.fdbe;
 
+import static dev.fdbe.internal.SettingChecks.LONGEST;
+import static dev.fdbe.internal.SettingChecks.atLeast;
 import static dev.fdbe.internal.SettingChecks.atLeastOne;
+import static dev.fdbe.internal.SettingChecks.notNegative;
 import static dev.fdbe.internal.SettingChecks.once;
 import static dev.fdbe.internal.SettingChecks.positive;
 import static dev.fdbe.internal.SettingChecks.required;
@@ -120,7 +123,8 @@ public final class ExportEngine implements AutoCloseable {
   /**
    * Shuts down gracefully: stops claiming runs, lets running exports finish for up to the
    * configured grace period, then stops the rest and releases them so that another engine (or this
-   * one, restarted) takes them over from the start. Nothing is lost. Idempotent.
+   * one, restarted) takes them over from the start. Nothing is lost. An interrupt of the closing
+   * thread ends the grace period at once; the thread stays interrupted. Idempotent.
    */
   @Override
   public void close() {
@@ -318,12 +322,14 @@ public final class ExportEngine implements AutoCloseable {
    * execute the run or one of its slices, it also waits until they have finished with it, so that
    * the run's last log line (written just after the terminal status) is there when this returns.
    *
+   * @param timeout how long to wait at most; one beyond 100 years waits 100 years
    * @return the run when it ended, or as it was when the timeout passed
    * @throws PermissionDeniedException without {@link Scope#READ}
    * @throws NotFoundException when no run of the caller's team has the id
    */
   public RunSnapshot awaitTerminal(Caller caller, RunId id, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Objects.requireNonNull(timeout, "timeout");
+    long deadline = System.nanoTime() + (timeout.compareTo(LONGEST) > 0 ? LONGEST : timeout).toNanos();
     while (true) {
       long since = workers.changes();
       RunSnapshot run = retrieve(caller, id);
@@ -358,7 +364,9 @@ public final class ExportEngine implements AutoCloseable {
 
   /**
    * Builds an {@link ExportEngine}. Each option may be set once; setting it again is an
-   * {@link IllegalStateException} naming the earlier value. Setters reject bad values at once.
+   * {@link IllegalStateException} naming the earlier value. Setters reject bad values at once, with an
+   * {@link IllegalArgumentException} naming the option: among them any duration longer than 100
+   * years, from which a deadline or expiry could not be computed.
    * {@link #build()} connects nothing and starts nothing.
    */
   public static final class Builder {
@@ -462,9 +470,9 @@ public final class ExportEngine implements AutoCloseable {
       return this;
     }
 
-    /** How often the engine claims runs and checks running ones for cancellation; default 500 ms. */
+    /** How often the engine claims runs and checks running ones for cancellation; default 500 ms, at least 1 ms. */
     public Builder pollInterval(Duration value) {
-      pollInterval = once(pollInterval, positive("pollInterval", value), "pollInterval");
+      pollInterval = once(pollInterval, atLeast("pollInterval", value, Duration.ofMillis(1), "1 ms"), "pollInterval");
       return this;
     }
 
@@ -477,8 +485,8 @@ public final class ExportEngine implements AutoCloseable {
      * {@link RunStatus#FAILED_RETRYABLE}. Default {@value #DEFAULT_MAX_ATTEMPTS} attempts, from 1 s up
      * to 30 s; {@code retries(1, Duration.ZERO, Duration.ZERO)} never retries.
      *
-     * @throws IllegalArgumentException when {@code maxAttempts} is below 1, a backoff is negative, or
-     *     {@code maxBackoff} is shorter than {@code initialBackoff}
+     * @throws IllegalArgumentException when {@code maxAttempts} is below 1, a backoff is negative or
+     *     longer than 100 years, or {@code maxBackoff} is shorter than {@code initialBackoff}
      */
     public Builder retries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
       retryPolicy = once(retryPolicy, new RetryPolicy(maxAttempts, initialBackoff, maxBackoff), "retries");
@@ -497,19 +505,16 @@ public final class ExportEngine implements AutoCloseable {
       return this;
     }
 
-    /** How often expired files and leftovers of failed attempts are deleted; default 1 minute. */
+    /** How often expired files and leftovers of failed attempts are deleted; default 1 minute, at least 1 ms. */
     public Builder maintenanceInterval(Duration value) {
-      maintenanceInterval = once(maintenanceInterval, positive("maintenanceInterval", value), "maintenanceInterval");
+      maintenanceInterval = once(maintenanceInterval,
+          atLeast("maintenanceInterval", value, Duration.ofMillis(1), "1 ms"), "maintenanceInterval");
       return this;
     }
 
     /** How long {@link ExportEngine#close()} waits for running exports; default 30 s. */
     public Builder shutdownGrace(Duration value) {
-      Objects.requireNonNull(value, "shutdownGrace");
-      if (value.isNegative()) {
-        throw new IllegalArgumentException("shutdownGrace must not be negative, got " + value);
-      }
-      shutdownGrace = once(shutdownGrace, value, "shutdownGrace");
+      shutdownGrace = once(shutdownGrace, notNegative("shutdownGrace", value), "shutdownGrace");
       return this;
     }
 
@@ -535,11 +540,7 @@ public final class ExportEngine implements AutoCloseable {
      * event whose uuid an earlier slice exported is not exported again.
      */
     public Builder sliceLength(Duration value) {
-      Objects.requireNonNull(value, "sliceLength");
-      if (value.compareTo(Duration.ofMinutes(1)) < 0) {
-        throw new IllegalArgumentException("sliceLength must be at least 1 minute, got " + value);
-      }
-      sliceLength = once(sliceLength, value, "sliceLength");
+      sliceLength = once(sliceLength, atLeast("sliceLength", value, Duration.ofMinutes(1), "1 minute"), "sliceLength");
       return this;
     }
 

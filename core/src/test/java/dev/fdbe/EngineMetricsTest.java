@@ -121,4 +121,19 @@ class EngineMetricsTest {
     assertThat(registry.find("fdbe.runs.active").tag("instance", instance).meters()).isEmpty();
     assertThat(registry.find("fdbe.runs.completed").tag("instance", instance).meters()).isEmpty();
   }
+
+  @Test
+  void anEngineNeverStartedPublishesNothingAndARestartedOnePublishesAgain() {
+    String idle = "metrics-idle-" + UUID.randomUUID();
+    ExportEngine unstarted = ExportEngine.builder().runStore(RunStores.inMemory()).blobStore(BlobStores.inMemory())
+        .recordSource(rows).formats(List.of(new LinesFormat())).instanceName(idle).build();
+    assertThat(registry.find("fdbe.runs.active").tag("instance", idle).meters()).isEmpty();
+    unstarted.close();
+    assertThat(registry.find("fdbe.runs.active").tag("instance", idle).meters()).isEmpty();
+
+    engine.close();
+    assertThat(registry.find("fdbe.runs.active").tag("instance", instance).meters()).isEmpty();
+    engine.start();
+    assertThat(active()).isZero();
+  }
 }

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -512,5 +513,84 @@ class ExportEngineTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("three poll intervals");
     assertThatThrownBy(() -> ExportEngine.builder().instanceName(" "))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void builderRefusesDurationsFromWhichNoDeadlineCanBeComputed() {
+    Duration forever = ChronoUnit.FOREVER.getDuration();
+    Duration century = Duration.ofDays(36_500);
+    List<java.util.function.Function<Duration, ExportEngine.Builder>> options = List.of(
+        d -> ExportEngine.builder().timeLimit(d), d -> ExportEngine.builder().leaseDuration(d),
+        d -> ExportEngine.builder().pollInterval(d), d -> ExportEngine.builder().fileRetention(d),
+        d -> ExportEngine.builder().linkLifetime(d), d -> ExportEngine.builder().maintenanceInterval(d),
+        d -> ExportEngine.builder().shutdownGrace(d), d -> ExportEngine.builder().maxIntervalLength(d),
+        d -> ExportEngine.builder().sliceLength(d), d -> ExportEngine.builder().retries(3, Duration.ZERO, d));
+    for (var option : options) {
+      assertThatThrownBy(() -> option.apply(forever))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be at most 100 years");
+      assertThatThrownBy(() -> option.apply(century.plusNanos(1))).isInstanceOf(IllegalArgumentException.class);
+      assertThat(option.apply(century)).isNotNull();
+    }
+    assertThatThrownBy(() -> ExportEngine.builder().pollInterval(Duration.ofNanos(999_999)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("pollInterval must be at least 1 ms, got PT0.000999999S");
+    assertThatThrownBy(() -> ExportEngine.builder().maintenanceInterval(Duration.ofNanos(500_000)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maintenanceInterval must be at least 1 ms");
+    assertThatThrownBy(() -> ExportEngine.builder().sliceLength(Duration.ofSeconds(59)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("sliceLength must be at least 1 minute, got PT59S");
+    assertThatThrownBy(() -> ExportEngine.builder().shutdownGrace(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("shutdownGrace must not be negative, got PT-1S");
+  }
+
+  @Test
+  void awaitingForeverWaitsForTheEnd() {
+    source.add(TEAM, Model.EVENTS, event("e", DAY_START));
+    RunId id = engine.create(ALL, day());
+    engine.start();
+
+    assertThat(engine.awaitTerminal(ALL, id, ChronoUnit.FOREVER.getDuration()).status()).isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void anInterruptEndsTheGracePeriodOfCloseAndStaysSet() throws Exception {
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RecordSource blocking = new RecordSource() {
+      @Override
+      public RecordCursor open(SourceQuery query) {
+        reading.countDown();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new ExportException("stopped", true);
+      }
+
+      @Override
+      public String describe() {
+        return "a source that waits";
+      }
+    };
+    ExportEngine patient = ExportEngine.builder().runStore(RunStores.inMemory()).recordSource(blocking)
+        .blobStore(BlobStores.inMemory()).formats(List.of(new LinesFormat())).pollInterval(Duration.ofMillis(20))
+        .shutdownGrace(Duration.ofHours(1)).build();
+    try {
+      patient.create(ALL, day());
+      patient.start();
+      assertThat(reading.await(60, TimeUnit.SECONDS)).isTrue();
+
+      CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(() -> {
+        Thread.currentThread().interrupt();
+        patient.close();
+        return Thread.interrupted();
+      });
+
+      // Without the interrupt, close would wait the hour's grace for the run.
+      assertThat(closed.get(60, TimeUnit.SECONDS)).as("still interrupted after close").isTrue();
+      assertThat(patient.isStarted()).isFalse();
+    } finally {
+      release.countDown();
+      patient.close();
+    }
   }
 }

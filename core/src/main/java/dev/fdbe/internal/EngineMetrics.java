@@ -19,7 +19,10 @@ interface EngineMetrics {
 
   void stopped(StopReason reason);
 
-  /** Removes this engine's meters, so a closed engine's gauge does not linger in the registry. */
+  /** Publishes the gauge of executing runs, when the engine starts; idempotent. */
+  void open();
+
+  /** Removes this engine's meters, so a closed engine's gauge does not linger in the registry; idempotent. */
   void close();
 
   /** Metrics for an engine of the given instance name, whose executing runs {@code active} counts. */
@@ -48,6 +51,9 @@ interface EngineMetrics {
 
     @Override
     public void stopped(StopReason reason) {}
+
+    @Override
+    public void open() {}
 
     @Override
     public void close() {}

@@ -21,10 +21,16 @@ import java.util.function.Supplier;
 final class MicrometerMetrics implements EngineMetrics {
   private final MeterRegistry registry = Metrics.globalRegistry;
   private final String instance;
+  private final Supplier<Integer> active;
   private final Set<Meter.Id> registered = ConcurrentHashMap.newKeySet();
 
   MicrometerMetrics(String instance, Supplier<Integer> active) {
     this.instance = instance;
+    this.active = active;
+  }
+
+  @Override
+  public void open() {
     // A strong reference: the engine owns the supplier, and the gauge goes when the engine closes.
     registered.add(Gauge.builder("fdbe.runs.active", active, Supplier::get)
         .description("runs this engine executes now")

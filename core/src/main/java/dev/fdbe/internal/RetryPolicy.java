@@ -36,6 +36,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
       throw new IllegalArgumentException(
           "maxBackoff " + maxBackoff + " is shorter than initialBackoff " + initialBackoff);
     }
+    SettingChecks.notNegative("maxBackoff", maxBackoff);
   }
 
   /** A policy that never retries: the first transient error ends the run. */

@@ -31,11 +31,46 @@ public final class SettingChecks {
     }
   }
 
-  /** The duration, checked to be positive; an IllegalArgumentException names the option otherwise. */
+  /**
+   * The longest duration any option takes: 100 years. Longer ones are refused when set, because the
+   * deadlines and expiries computed from them ({@code Instant.plus}, {@code Duration.toNanos}) would
+   * overflow long after the option was accepted.
+   */
+  public static final Duration LONGEST = Duration.ofDays(36_500);
+
+  /** The duration, checked to be positive and at most {@link #LONGEST}. */
   public static Duration positive(String name, Duration value) {
     Objects.requireNonNull(value, name);
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return atMostLongest(name, value);
+  }
+
+  /** The duration, checked to be zero or positive and at most {@link #LONGEST}. */
+  public static Duration notNegative(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, got " + value);
+    }
+    return atMostLongest(name, value);
+  }
+
+  /**
+   * The duration, checked to be at least {@code least} (named in the message as {@code leastInWords},
+   * such as "1 ms") and at most {@link #LONGEST}.
+   */
+  public static Duration atLeast(String name, Duration value, Duration least, String leastInWords) {
+    Objects.requireNonNull(value, name);
+    if (value.compareTo(least) < 0) {
+      throw new IllegalArgumentException(name + " must be at least " + leastInWords + ", got " + value);
+    }
+    return atMostLongest(name, value);
+  }
+
+  private static Duration atMostLongest(String name, Duration value) {
+    if (value.compareTo(LONGEST) > 0) {
+      throw new IllegalArgumentException(name + " must be at most 100 years (" + LONGEST + "), got " + value);
     }
     return value;
   }

@@ -77,6 +77,7 @@ public final class Workers {
       if (pool != null) {
         return;
       }
+      metrics.open();
       pool = Executors.newFixedThreadPool(settings.workers(), threads("fdbe-worker"));
       poller = Executors.newSingleThreadScheduledExecutor(threads("fdbe-poller"));
       maintenance = Executors.newSingleThreadScheduledExecutor(threads("fdbe-maintenance"));
@@ -166,19 +167,22 @@ public final class Workers {
 
   /**
    * Stops claiming, waits up to the grace period for running exports to finish, then stops the rest
-   * and releases their leases so another engine takes them over. Idempotent.
+   * and releases their leases so another engine takes them over; an interrupt of the calling thread
+   * ends the grace period at once (and stays set). Idempotent.
    */
   public void shutdown(Duration grace) {
     ExecutorService p;
     synchronized (lifecycle) {
       if (pool == null) {
+        metrics.close(); // built but never started, or closed before
         return;
       }
       accepting = false;
       p = pool;
     }
     long deadline = System.nanoTime() + grace.toNanos();
-    while (!active.isEmpty() && System.nanoTime() < deadline) {
+    // An interrupt ends the grace period: the runs are stopped at once.
+    while (!active.isEmpty() && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
       sleep(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
     }
     for (ActiveRun run : active.values()) {
@@ -192,6 +196,8 @@ public final class Workers {
         p.shutdownNow();
       }
     } catch (InterruptedException e) {
+      LOG.warn("interrupted while the workers stopped; runs {} keep their leases until they expire", active.keySet());
+      p.shutdownNow();
       Thread.currentThread().interrupt();
     }
     synchronized (lifecycle) {
