@@ -91,14 +91,13 @@ public record ExportRequest(
     return new Builder(model, new TimeRange(start, end));
   }
 
-  /** A builder holding this request's values. */
+  /**
+   * A builder holding this request's values as its defaults: setting an option replaces the copied
+   * value (once, as in any builder).
+   */
   @CheckReturnValue
   public Builder toBuilder() {
-    Builder builder = new Builder(model, dataInterval);
-    builder.file = file;
-    builder.include = include;
-    builder.exclude = exclude;
-    return builder;
+    return new Builder(model, dataInterval, file, include, exclude);
   }
 
   /**
@@ -108,13 +107,24 @@ public record ExportRequest(
   public static final class Builder {
     private final Model model;
     private final TimeRange dataInterval;
+    private final FileConfig copiedFile;
+    private final List<String> copiedInclude;
+    private final List<String> copiedExclude;
     private @Nullable FileConfig file;
     private @Nullable List<String> include;
     private @Nullable List<String> exclude;
 
     private Builder(Model model, TimeRange dataInterval) {
+      this(model, dataInterval, FileConfig.DEFAULT, List.of(), List.of());
+    }
+
+    private Builder(Model model, TimeRange dataInterval, FileConfig copiedFile, List<String> copiedInclude,
+        List<String> copiedExclude) {
       this.model = Objects.requireNonNull(model, "model");
       this.dataInterval = Objects.requireNonNull(dataInterval, "dataInterval");
+      this.copiedFile = copiedFile;
+      this.copiedInclude = copiedInclude;
+      this.copiedExclude = copiedExclude;
     }
 
     /** The file config; default {@link FileConfig#DEFAULT} (Parquet, no compression, one file). */
@@ -156,9 +166,9 @@ public record ExportRequest(
     public ExportRequest build() {
       return new ExportRequest(
           model,
-          file == null ? FileConfig.DEFAULT : file,
-          include == null ? List.of() : include,
-          exclude == null ? List.of() : exclude,
+          file == null ? copiedFile : file,
+          include == null ? copiedInclude : include,
+          exclude == null ? copiedExclude : exclude,
           dataInterval);
     }
   }

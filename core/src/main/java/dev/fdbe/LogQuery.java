@@ -122,7 +122,10 @@ public record LogQuery(
       return this;
     }
 
-    /** Only entries whose message contains this text, ignoring case. Blank text filters nothing. */
+    /**
+     * Only entries whose message contains this text, ignoring case. Empty text filters nothing; any
+     * other, spaces included, is searched for as it is.
+     */
     public Builder search(String value) {
       Objects.requireNonNull(value, "search");
       search = value.isEmpty() ? null : value;

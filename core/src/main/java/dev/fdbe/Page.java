@@ -27,13 +27,13 @@ public record Page<T>(long count, long offset, int limit, List<T> items) {
     }
   }
 
-  /** Whether items follow this page. */
+  /** Whether a page of items follows this one; never with a limit of 0, whose pages hold nothing. */
   public boolean hasNext() {
     return offset + items.size() < count && limit > 0;
   }
 
-  /** Whether items precede this page. */
+  /** Whether a page of items precedes this one; never with a limit of 0, whose pages hold nothing. */
   public boolean hasPrevious() {
-    return offset > 0 && count > 0;
+    return offset > 0 && count > 0 && limit > 0;
   }
 }

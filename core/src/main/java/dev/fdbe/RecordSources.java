@@ -8,8 +8,10 @@ import dev.fdbe.internal.source.ReferenceTables;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.spi.RecordSource;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -97,6 +99,8 @@ public final class RecordSources {
     private final DataSource dataSource;
     private final Map<Model, String> tables = new EnumMap<>(Model.class);
     private final Map<Model, String> timeColumns = new EnumMap<>(Model.class);
+    private final Set<Model> tablesSet = EnumSet.noneOf(Model.class);
+    private final Set<Model> timeColumnsSet = EnumSet.noneOf(Model.class);
     private boolean fetchSizeSet;
     private int fetchSize = DEFAULT_FETCH_SIZE;
 
@@ -113,6 +117,7 @@ public final class RecordSources {
      * default the model's name.
      *
      * @throws IllegalArgumentException naming the table when it is not a plain identifier
+     * @throws IllegalStateException when the model's table was already set
      */
     @CanIgnoreReturnValue
     public JdbcBuilder table(Model model, String table) {
@@ -122,6 +127,9 @@ public final class RecordSources {
         throw new IllegalArgumentException(
             "table must be a plain SQL identifier, optionally schema-qualified, got '" + table + "'");
       }
+      if (!tablesSet.add(model)) {
+        throw new IllegalStateException("table of " + model.wireName() + " was already set to '" + tables.get(model) + "'");
+      }
       tables.put(model, table);
       return this;
     }
@@ -130,6 +138,7 @@ public final class RecordSources {
      * The timestamp column a run's interval applies to; default {@link Model#defaultTimeColumn()}.
      *
      * @throws IllegalArgumentException when the column is not one of the model's timestamp columns
+     * @throws IllegalStateException when the model's time column was already set
      */
     @CanIgnoreReturnValue
     public JdbcBuilder timeColumn(Model model, String column) {
@@ -139,6 +148,10 @@ public final class RecordSources {
       if (index < 0 || model.schema().column(index).type() != ColumnType.TIMESTAMP) {
         throw new IllegalArgumentException("time column of " + model + " must be one of its timestamp columns, got '"
             + column + "'");
+      }
+      if (!timeColumnsSet.add(model)) {
+        throw new IllegalStateException(
+            "time column of " + model.wireName() + " was already set to '" + timeColumns.get(model) + "'");
       }
       timeColumns.put(model, column);
       return this;

@@ -33,6 +33,22 @@ class ExportRequestTest {
   }
 
   @Test
+  void aCopiedRequestsValuesCanBeReplacedOnce() {
+    ExportRequest request = ExportRequest.builder(Model.EVENTS, DAY)
+        .file(FileConfig.of(FileFormat.CSV)).include(List.of("$pageview")).build();
+
+    ExportRequest changed = request.toBuilder().file(FileConfig.of(FileFormat.JSON_LINES)).exclude(List.of("$ping"))
+        .build();
+
+    assertThat(changed.file()).isEqualTo(FileConfig.of(FileFormat.JSON_LINES));
+    assertThat(changed.include()).containsExactly("$pageview");
+    assertThat(changed.exclude()).containsExactly("$ping");
+    assertThat(request.toBuilder().include(List.of()).build().include()).isEmpty();
+    assertThatThrownBy(() -> request.toBuilder().include(List.of("a")).include(List.of("b")))
+        .isInstanceOf(IllegalStateException.class).hasMessage("include was already set to [a]");
+  }
+
+  @Test
   void instantsMakeTheSameRangeAsTimeRange() {
     Instant start = Instant.parse("2026-11-20T00:00:00.000000500Z");
     assertThat(ExportRequest.builder(Model.EVENTS, start, DAY.end()).build().dataInterval())
