@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The compression of a run's output. {@link #NONE} is {@code null} on the wire. Parquet applies the
@@ -24,26 +25,26 @@ public enum Compression {
   /** Snappy (framed for JSON Lines and CSV). */
   SNAPPY("snappy", "sz");
 
-  private final String wireName;
-  private final String extension;
+  private final @Nullable String wireName;
+  private final @Nullable String extension;
 
-  Compression(String wireName, String extension) {
+  Compression(@Nullable String wireName, @Nullable String extension) {
     this.wireName = wireName;
     this.extension = extension;
   }
 
   /** The spelling used by the HTTP API, e.g. {@code "zstd"}; {@code null} for {@link #NONE}. */
-  public String wireName() {
+  public @Nullable String wireName() {
     return wireName;
   }
 
   /** The extension a compressed stream adds to the file name, e.g. {@code "zst"}; null for NONE. */
-  public String extension() {
+  public @Nullable String extension() {
     return extension;
   }
 
   /** The compression with the given wire name; {@code null} means {@link #NONE}. */
-  public static Optional<Compression> fromWireName(String wireName) {
+  public static Optional<Compression> fromWireName(@Nullable String wireName) {
     if (wireName == null) {
       return Optional.of(NONE);
     }

@@ -1,7 +1,8 @@
 package dev.fdbe.schema;
 
-import java.util.List;
 import dev.fdbe.spi.RecordCursor;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The current row of a {@link RecordCursor}, read by column index in the model's
@@ -29,5 +30,5 @@ public interface Row {
   long getTimestampMicros(int column);
 
   /** A {@code STRING_LIST} value; its elements may be null. */
-  List<String> getStringList(int column);
+  List<@Nullable String> getStringList(int column);
 }

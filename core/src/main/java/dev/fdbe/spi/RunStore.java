@@ -67,9 +67,10 @@ public interface RunStore {
    * Moves a {@code Starting} or {@code Running} run to {@code to} (cancel, terminate), whoever
    * holds its lease, and sets {@code finishedAt}. Stopping a sliced run stops its slices with it.
    *
+   * @param error the run's error as users read it, or null for none (a cancel gives none)
    * @return whether the run was changed; false when it was already terminal or does not exist
    */
-  boolean stop(RunId id, RunStatus to, String error, Instant now);
+  boolean stop(RunId id, RunStatus to, @Nullable String error, Instant now);
 
   /**
    * Runs an engine may claim now: {@code Starting} ones, and {@code Running} ones whose lease

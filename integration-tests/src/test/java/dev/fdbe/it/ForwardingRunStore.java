@@ -21,6 +21,7 @@ import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Forwards every call to another run store; tests override the calls they interfere with. */
 class ForwardingRunStore implements RunStore {
@@ -61,7 +62,7 @@ class ForwardingRunStore implements RunStore {
   }
 
   @Override
-  public boolean stop(RunId id, RunStatus to, String error, Instant now) {
+  public boolean stop(RunId id, RunStatus to, @Nullable String error, Instant now) {
     return delegate.stop(id, to, error, now);
   }
 

@@ -189,7 +189,7 @@ public final class InMemoryRunStore implements RunStore {
   }
 
   @Override
-  public boolean stop(RunId id, RunStatus to, String error, Instant now) {
+  public boolean stop(RunId id, RunStatus to, @Nullable String error, Instant now) {
     synchronized (lock) {
       RunRecord run = runs.get(id);
       if (run == null || !Transitions.isActive(run.status())) {

@@ -9,6 +9,7 @@ import dev.fdbe.spi.Lease;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How runs end: stopped by anyone while active, or completed or failed by the attempt holding the
@@ -21,7 +22,7 @@ final class JdbcOutcomes {
     this.db = db;
   }
 
-  boolean stop(RunId id, RunStatus to, String error, Instant now) {
+  boolean stop(RunId id, RunStatus to, @Nullable String error, Instant now) {
     return db.transaction("stop run " + id, connection -> {
       int updated = Database.update(connection, StoreSql.STOP_ACTIVE_RUN, to.wireName(), Database.text(error),
           Micros.of(now), id.value());

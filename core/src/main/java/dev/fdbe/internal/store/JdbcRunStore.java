@@ -118,7 +118,7 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public boolean stop(RunId id, RunStatus to, String error, Instant now) {
+  public boolean stop(RunId id, RunStatus to, @Nullable String error, Instant now) {
     return outcomes.stop(id, to, error, now);
   }
 
