@@ -23,20 +23,35 @@ import java.util.Objects;
  */
 public final class ExportFiles {
   /**
-   * A reader of one exported file. The reader closes {@code in} when it is closed.
+   * A reader of one exported file. The reader closes {@code in} when it is closed; when this throws,
+   * {@code in} is closed already.
    *
    * @throws dev.fdbe.ExportException when the file is not of the format or does not hold the schema's
    *     columns
+   * @throws IOException when reading fails, or the file does not start as {@code compression}'s streams
+   *     do (a compressed stream damaged further on fails a later {@link RowReader#next})
    */
   public static RowReader open(InputStream in, FileFormat format, Compression compression, Schema schema)
       throws IOException {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(schema, "schema");
-    return switch (format) {
-      case JSON_LINES -> new JsonLinesReader(StreamCodec.of(compression).decompress(in), schema);
-      case CSV -> new CsvReader(StreamCodec.of(compression).decompress(in), schema);
-      case PARQUET -> parquet(in, schema);
-    };
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(compression, "compression");
+    if (format == FileFormat.PARQUET) {
+      return parquet(in, schema);
+    }
+    InputStream text = in;
+    try {
+      text = StreamCodec.of(compression).decompress(in);
+      return format == FileFormat.CSV ? new CsvReader(text, schema) : new JsonLinesReader(text, schema);
+    } catch (IOException | RuntimeException e) {
+      try {
+        text.close(); // closes in
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /** Reads a Parquet file from a stream: Parquet needs random access, so it is spooled to a temporary file. */
@@ -66,7 +81,13 @@ public final class ExportFiles {
     }
   }
 
-  /** Every row of one exported file. Closes {@code in}. */
+  /**
+   * Every row of one exported file. Closes {@code in}, also when this throws.
+   *
+   * @throws dev.fdbe.ExportException when the file is not of the format or does not hold the schema's
+   *     columns
+   * @throws IOException when reading fails or the file is not compressed with {@code compression}
+   */
   public static List<Map<String, Object>> readAll(InputStream in, FileFormat format, Compression compression,
       Schema schema) throws IOException {
     List<Map<String, Object>> rows = new ArrayList<>();
