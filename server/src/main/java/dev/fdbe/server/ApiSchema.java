@@ -88,7 +88,7 @@ final class ApiSchema {
     double yamlQuality = 0;
     for (String header : accept) {
       for (String range : header.split(",")) {
-        String[] parts = range.split(";");
+        String[] parts = range.split(";", -1); // at least one part, even of ";"
         String type = parts[0].strip().toLowerCase(Locale.ROOT);
         double quality = quality(parts);
         if (JSON_TYPES.contains(type)) {

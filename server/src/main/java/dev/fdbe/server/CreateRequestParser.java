@@ -1,7 +1,9 @@
 package dev.fdbe.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.fdbe.Compression;
 import dev.fdbe.ExportRequest;
 import dev.fdbe.FileConfig;
@@ -26,17 +28,27 @@ final class CreateRequestParser {
   private static final List<String> FIELDS =
       List.of("model", "file", "include", "exclude", "data_interval_start", "data_interval_end");
   private static final Set<String> FILE_FIELDS = Set.of("format", "compression", "max_size_mb");
+  /**
+   * Reads numbers with a fraction or exponent as they are written ({@code BigDecimal}), not rounded
+   * to a double: 1.0000000000000001 MiB is not a whole number, and 1e-999 is not 0.
+   */
+  private static final ObjectReader READER =
+      JsonBodies.MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   static ExportRequest parse(byte[] body) {
     JsonNode root;
     try {
-      root = JsonBodies.MAPPER.readTree(body);
+      root = READER.readTree(body);
     } catch (JsonProcessingException e) {
       String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*", "");
       throw ApiError.invalid(null, "Malformed JSON" + (e.getLocation() == null ? "" : " at line "
           + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ": " + reason);
     } catch (IOException e) {
       throw ApiError.invalid(null, "the request body cannot be read: " + e.getMessage());
+    } catch (NumberFormatException e) {
+      // An exponent no BigDecimal holds, such as 1e-999999999999.
+      throw ApiError.invalid(null, "Malformed JSON: a number is out of range ("
+          + WireParser.shown(String.valueOf(e.getMessage())) + ")");
     }
     if (root == null || root.isMissingNode()) {
       throw ApiError.invalid(null, "the request body is empty; send a JSON object with 'model', "
@@ -120,10 +132,6 @@ final class CreateRequestParser {
     long maxSizeMb = 0;
     JsonNode sizeNode = node.get("max_size_mb");
     if (sizeNode != null && !sizeNode.isNull()) {
-      if (sizeNode.isFloatingPointNumber() && !Double.isFinite(sizeNode.doubleValue())) {
-        // 1e400 reads as an infinite double, which has no decimal value to test below.
-        throw ApiError.invalid("file", "'file.max_size_mb' is out of range: " + sizeNode.asText());
-      }
       if (!sizeNode.isIntegralNumber() && !(sizeNode.isNumber() && sizeNode.decimalValue().stripTrailingZeros().scale() <= 0)) {
         throw ApiError.invalid("file", "'file.max_size_mb' must be null or a whole number of MiB, not " + kind(sizeNode));
       }

@@ -22,7 +22,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -32,7 +31,6 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.jspecify.annotations.Nullable;
@@ -119,16 +117,24 @@ final class HttpApi extends Handler.Abstract {
       }
       dispatch(request, response, callback, match);
     } catch (Throwable failure) {
-      ApiError error = ErrorMapping.toApiError(failure);
-      if (error.status() == 401) {
-        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-      }
-      if (error.retryAfterSeconds() > 0) {
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, error.retryAfterSeconds());
-      }
-      write(response, callback, error.status(), JsonBodies.error(error));
+      fail(response, callback, failure);
     }
     return true;
+  }
+
+  /** Answers with the error a failure maps to, and the headers that go with its status. */
+  private static void fail(Response response, Callback callback, Throwable failure) {
+    ApiError error = ErrorMapping.toApiError(failure);
+    if (error.status() == 401) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+    }
+    if (error.retryAfterSeconds() > 0) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, error.retryAfterSeconds());
+    }
+    if (error.allow() != null) {
+      response.getHeaders().put(HttpHeader.ALLOW, error.allow());
+    }
+    write(response, callback, error.status(), JsonBodies.error(error));
   }
 
   private void dispatch(Request request, Response response, Callback callback, Matcher match) throws IOException {
@@ -141,7 +147,7 @@ final class HttpApi extends Handler.Abstract {
       switch (method) {
         case "GET" -> list(request, response, callback, caller(request, team));
         case "POST" -> create(request, response, callback, caller(request, team));
-        default -> throw notAllowed(method, "GET, POST");
+        default -> throw ApiError.notAllowed(method, "GET, POST");
       }
       return;
     }
@@ -215,12 +221,14 @@ final class HttpApi extends Handler.Abstract {
     callback.succeeded();
   }
 
-  private void create(Request request, Response response, Callback callback, Caller caller) throws IOException {
+  private void create(Request request, Response response, Callback callback, Caller caller) {
     caller.require(dev.fdbe.Scope.WRITE);
-    ExportRequest export = CreateRequestParser.parse(body(request));
-    RunId created = engine.create(caller, export);
-    request.setAttribute(HttpMetrics.CREATED, export); // counted by model and format
-    write(response, callback, 202, JsonBodies.created(created));
+    BodyReader.read(request, maxBodyBytes, body -> {
+      ExportRequest export = CreateRequestParser.parse(body);
+      RunId created = engine.create(caller, export);
+      request.setAttribute(HttpMetrics.CREATED, export); // counted by model and format
+      write(response, callback, 202, JsonBodies.created(created));
+    }, failure -> fail(response, callback, failure));
   }
 
   private void list(Request request, Response response, Callback callback, Caller caller) {
@@ -305,7 +313,8 @@ final class HttpApi extends Handler.Abstract {
       throw new ApiError(401, "authentication_error", "authentication_failed", "Invalid admin token.", null);
     }
     requireMethod(request.getMethod(), "POST");
-    write(response, callback, 200, keyAdmin.handle(command, body(request)));
+    BodyReader.read(request, maxBodyBytes, body -> write(response, callback, 200, keyAdmin.handle(command, body)),
+        failure -> fail(response, callback, failure));
   }
 
   // ---------------------------------------------------------------- authentication
@@ -358,77 +367,16 @@ final class HttpApi extends Handler.Abstract {
 
   private static void requireMethod(String method, String allowed) {
     if (!method.equals(allowed)) {
-      throw notAllowed(method, allowed);
+      throw ApiError.notAllowed(method, allowed);
     }
   }
 
-  private static ApiError notAllowed(String method, String allowed) {
-    return new ApiError(405, "invalid_request", "method_not_allowed",
-        "Method \"" + WireParser.shown(method) + "\" not allowed here; use " + allowed + ".", null);
-  }
-
-  /**
-   * The whole request body, at most {@code maxBodyBytes}. A larger body is refused with a 400, and
-   * {@link UnreadBodies} reads and drops the rest; the body is read from Jetty's chunks directly, not
-   * through an input stream, whose closing would fail the rest.
-   */
-  private byte[] body(Request request) throws IOException {
-    long declared = request.getLength();
-    if (declared > maxBodyBytes) {
-      throw ApiError.invalid(null, "the request body is " + declared + " bytes; at most " + maxBodyBytes + " are accepted");
-    }
-    byte[] body = new byte[declared >= 0 ? (int) declared : 8192];
-    int length = 0;
-    while (true) {
-      Content.Chunk chunk = request.read();
-      if (chunk == null) {
-        awaitMore(request);
-        continue;
-      }
-      if (Content.Chunk.isFailure(chunk)) {
-        throw unreadable();
-      }
-      int size = chunk.remaining();
-      if (length + (long) size > maxBodyBytes) {
-        chunk.release();
-        throw ApiError.invalid(null, "the request body is larger than " + maxBodyBytes + " bytes");
-      }
-      if (length + size > body.length) {
-        body = Arrays.copyOf(body, (int) Math.min(maxBodyBytes, Math.max(2L * body.length, length + size)));
-      }
-      chunk.getByteBuffer().get(body, length, size);
-      length += size;
-      boolean last = chunk.isLast();
-      chunk.release();
-      if (last) {
-        return length == body.length ? body : Arrays.copyOf(body, length);
-      }
-    }
-  }
-
-  private static void awaitMore(Request request) {
-    try (Blocker.Runnable more = Blocker.runnable()) {
-      request.demand(more);
-      more.block();
-    } catch (IOException e) {
-      throw unreadable();
-    }
-  }
-
-  /**
-   * The client did not deliver the body: it went away, ended it early, or was too slow and
-   * ClientLimits closed its connection. Its failure, not the server's: no incident in the log.
-   */
-  private static ApiError unreadable() {
-    return ApiError.invalid(null, "the request body could not be read whole");
-  }
-
-  /** The query parameters; a malformed query string is the client's error. */
+  /** The query parameters; a malformed query string is the client's error, naming the parameter. */
   private static Fields query(Request request) {
     try {
       return Request.extractQueryParameters(request);
     } catch (RuntimeException e) {
-      throw ApiError.invalid(null, "Bad request: malformed query string (" + e.getMessage() + ")");
+      throw WireParser.malformedQuery(request.getHttpURI().getQuery());
     }
   }
 

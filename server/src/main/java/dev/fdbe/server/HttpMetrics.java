@@ -202,9 +202,7 @@ final class HttpMetrics extends Handler.Wrapper {
   private void scrape(Request request, Response response, Callback callback) {
     if (!request.getMethod().equals("GET")) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET");
-      HttpApi.write(response, callback, 405, JsonBodies.error(new ApiError(405, "invalid_request",
-          "method_not_allowed", "Method \"" + WireParser.shown(request.getMethod()) + "\" not allowed here; use GET.",
-          null)));
+      HttpApi.write(response, callback, 405, JsonBodies.error(ApiError.notAllowed(request.getMethod(), "GET")));
       return;
     }
     byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);

@@ -14,6 +14,8 @@ import java.time.ZoneOffset;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.UrlEncoded;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -179,6 +181,45 @@ final class WireParser {
     } catch (DateTimeException e) {
       throw ApiError.invalid(field, "'" + field + "' must be an ISO-8601 date-time, and '" + shown(text)
           + "' is not a real one (months 01-12, days of the month, hours 00-23, offsets up to ±18:00)");
+    }
+  }
+
+  /**
+   * The 400 for a query string whose percent-escapes do not decode (a {@code %} without two hex
+   * digits, or bytes that are not UTF-8), naming the first parameter at fault: decoded with the same
+   * decoder as the whole query, one {@code name=value} part at a time.
+   */
+  static ApiError malformedQuery(@Nullable String rawQuery) {
+    for (String part : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+      int equals = part.indexOf('=');
+      String rawName = equals < 0 ? part : part.substring(0, equals);
+      if (decodes(part)) {
+        continue;
+      }
+      String why = " (each '%' takes two hex digits, and the bytes they make must be UTF-8)";
+      if (!decodes(rawName)) {
+        return ApiError.invalid(null, "the query parameter name '" + shown(rawName) + "' is not percent-encoded UTF-8"
+            + why);
+      }
+      Fields name = new Fields();
+      UrlEncoded.decodeUtf8To(rawName, name);
+      if (name.getNames().isEmpty()) {
+        return ApiError.invalid(null, "a query parameter without a name has a value that is not percent-encoded UTF-8"
+            + why);
+      }
+      String field = name.getNames().iterator().next();
+      return ApiError.invalid(field, "'" + shown(field) + "' is not percent-encoded UTF-8: '"
+          + shown(part.substring(equals + 1)) + "'" + why);
+    }
+    return ApiError.invalid(null, "the query string is not percent-encoded UTF-8");
+  }
+
+  private static boolean decodes(String query) {
+    try {
+      UrlEncoded.decodeUtf8To(query, new Fields());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

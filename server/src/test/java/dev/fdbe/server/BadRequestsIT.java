@@ -122,6 +122,12 @@ class BadRequestsIT {
     cases.add(field("enormous max_size_mb", "file", "{\"max_size_mb\": 99999999999999999999999}", "out of range"));
     cases.add(field("infinite max_size_mb", "file", "{\"max_size_mb\": 1e400}", "'file.max_size_mb' is out of range"));
     cases.add(field("minus infinite max_size_mb", "file", "{\"max_size_mb\": -1e400}", "is out of range"));
+    cases.add(field("max_size_mb a hair above 1", "file", "{\"max_size_mb\": 1.0000000000000001}",
+        "'file.max_size_mb' must be null or a whole number"));
+    cases.add(field("max_size_mb with an exponent no number holds", "file", "{\"max_size_mb\": 1e-999999999999}",
+        "Malformed JSON: a number is out of range"));
+    cases.add(field("max_size_mb a hair above 0", "file", "{\"max_size_mb\": 0." + "0".repeat(900) + "1}",
+        "'file.max_size_mb' must be null or a whole number"));
     cases.add(field("max_size_mb above 1 TiB", "file", "{\"max_size_mb\": 2000000}", "at most 1048576"));
     cases.add(field("unknown file field", "file", "{\"extra\": 1}", "Unknown field 'file.extra'"));
     cases.add(field("include as a string", "include", "\"$pageview\"", "'include' must be a list"));
@@ -246,7 +252,8 @@ class BadRequestsIT {
         + completed + "/logs/") + "?search=%ZZ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + server.key
         + "\r\nConnection: close\r\n\r\n");
     assertThat(status.apply(badEncoding)).contains("400");
-    assertThat(badEncoding).contains("\"type\"").contains("Bad request");
+    assertThat(badEncoding).contains("\"type\"").contains("\"attr\":\"search\"")
+        .contains("'search' is not percent-encoded UTF-8: '%ZZ'");
 
     String bearerWithoutKey = raw(port, "GET " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer\r\n"
         + "Connection: close\r\n\r\n");

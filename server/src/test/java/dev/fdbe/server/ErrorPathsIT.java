@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,5 +216,19 @@ class ErrorPathsIT {
     HttpResponse<String> method = server.send(HttpRequest.newBuilder(server.uri(RUNS))
         .header("Authorization", "Bearer " + server.key).DELETE().build());
     assertError(method, 405, "invalid_request", "method_not_allowed", "Method \"DELETE\" not allowed here; use GET, POST.");
+    assertThat(method.headers().firstValue("Allow")).hasValue("GET, POST");
+    HttpResponse<String> schema = server.send(HttpRequest.newBuilder(server.uri("/api/schema/"))
+        .PUT(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(schema.statusCode()).isEqualTo(405);
+    assertThat(schema.headers().firstValue("Allow")).hasValue("GET");
+  }
+
+  @Test
+  void emptyMediaRangesInAcceptAreSkipped() {
+    for (String accept : List.of(";", ";;", ",", "application/json,;")) {
+      HttpResponse<String> schema = server.send(HttpRequest.newBuilder(server.uri("/api/schema/"))
+          .header("Accept", accept).build());
+      assertThat(schema.statusCode()).as("Accept: %s", accept).isEqualTo(200);
+    }
   }
 }

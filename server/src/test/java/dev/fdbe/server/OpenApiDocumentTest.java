@@ -161,6 +161,8 @@ class OpenApiDocumentTest {
   @Test
   void acceptChoosesJsonOnlyWhenItPrefersIt() {
     assertThat(ApiSchema.prefersJson(List.of())).isFalse();
+    assertThat(ApiSchema.prefersJson(List.of(";"))).isFalse(); // empty media ranges are skipped, not a 500
+    assertThat(ApiSchema.prefersJson(List.of(";;", "application/json,;"))).isTrue();
     assertThat(ApiSchema.prefersJson(List.of("*/*"))).isFalse();
     assertThat(ApiSchema.prefersJson(List.of("application/json"))).isTrue();
     assertThat(ApiSchema.prefersJson(List.of("Application/JSON; charset=utf-8"))).isTrue();

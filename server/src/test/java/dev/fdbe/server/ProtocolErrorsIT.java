@@ -58,6 +58,30 @@ class ProtocolErrorsIT {
   }
 
   @Test
+  void aBodyInACodingTheServerDoesNotDecodeIsRefusedNotMisread() throws Exception {
+    Instant[] day = TestServer.yesterday();
+    String json = "{\"model\": \"events\", \"data_interval_start\": \"" + day[0] + "\", \"data_interval_end\": \""
+        + day[1] + "\"}";
+    String head = "POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + server.key
+        + "\r\nContent-Type: application/json\r\nConnection: close\r\n";
+    String chunked = Integer.toHexString(json.length()) + "\r\n" + json + "\r\n0\r\n\r\n";
+    InetAddress local = InetAddress.getByName("127.0.0.1");
+
+    RawHttp.Response gzip = RawHttp.send(server.base, local,
+        head + "Content-Encoding: gzip\r\nContent-Length: " + json.length() + "\r\n\r\n" + json);
+    RawHttp.Response transfer = RawHttp.send(server.base, local,
+        head + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunked);
+    RawHttp.Response identity = RawHttp.send(server.base, local,
+        head + "Content-Encoding: identity\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked);
+
+    assertThat(gzip.status()).as(gzip.body()).isEqualTo(400);
+    assertThat(json(gzip).get("detail").asText()).contains("uncompressed, not with Content-Encoding 'gzip'");
+    assertThat(transfer.status()).as(transfer.body()).isEqualTo(400);
+    assertThat(json(transfer).get("detail").asText()).contains("not with Transfer-Encoding 'gzip'");
+    assertThat(identity.status()).as(identity.body()).isEqualTo(202);
+  }
+
+  @Test
   void logTimesBeyondTheStoreAreA400NotAnOverflow() throws Exception {
     String id = server.create("projects", "events", "{\"format\": \"CSV\"}");
     for (String query : new String[] {"?before=-999999999-01-01T00:00:00Z", "?after=%2B294248-01-01T00:00:00Z",

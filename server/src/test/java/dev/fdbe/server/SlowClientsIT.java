@@ -161,6 +161,42 @@ class SlowClientsIT {
     }
   }
 
+  /**
+   * A create whose body stalls after its first bytes holds its connection but no request thread:
+   * more of them than the server has threads, each invited by the API to send its body (the
+   * {@code 100 Continue} comes only once the API reads it), still leave another client answered.
+   */
+  @Test
+  void stalledBodiesHoldNoRequestThread() throws Exception {
+    int stalled = FdbeServer.MAX_THREADS + 16;
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < stalled; i++) {
+        Socket socket = new Socket();
+        held.add(socket);
+        socket.bind(new InetSocketAddress(address(i % 2 == 0 ? "127.0.0.7" : "127.0.0.8"), 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", patient.base.getPort()), 10_000);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(("POST " + RUNS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + patient.key
+            + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\nExpect: 100-continue\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        try {
+          assertThat(head(socket.getInputStream())).startsWith("HTTP/1.1 100");
+        } catch (SocketTimeoutException e) {
+          throw new AssertionError("request " + (i + 1) + " was never invited to send its body: the stalled bodies"
+              + " before it hold every request thread", e);
+        }
+        socket.getOutputStream().write("{\"model\":".getBytes(StandardCharsets.US_ASCII));
+      }
+      Instant asked = Instant.now();
+      assertThat(RawHttp.get(patient.base, address("127.0.0.9"), RUNS, "Authorization: Bearer " + patient.key).status())
+          .isEqualTo(200);
+      assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(10));
+    } finally {
+      closeAll(held);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "the request line byte by byte |                                                | G",
@@ -286,8 +322,8 @@ class SlowClientsIT {
     return closed;
   }
 
-  /** One response on a kept-alive connection: its status line, headers and {@code Content-Length} body. */
-  private static String readResponse(InputStream in) throws IOException {
+  /** The status line and headers of the next response, through the blank line. */
+  private static String head(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
       int b = in.read();
@@ -295,7 +331,12 @@ class SlowClientsIT {
       head.write(b);
       assertThat(head.size()).as("response headers").isLessThan(64 * 1024);
     }
-    String text = head.toString(StandardCharsets.ISO_8859_1);
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /** One response on a kept-alive connection: its status line, headers and {@code Content-Length} body. */
+  private static String readResponse(InputStream in) throws IOException {
+    String text = head(in);
     int length = 0;
     for (String line : text.split("\r\n")) {
       if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {

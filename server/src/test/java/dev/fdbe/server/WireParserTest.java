@@ -124,4 +124,27 @@ class WireParserTest {
     assertThatThrownBy(() -> WireParser.checkText("search", "\ud800")).isInstanceOf(ApiError.class)
         .hasMessageContaining("surrogate");
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "limit=%C0%80|limit|'limit' is not percent-encoded UTF-8: '%C0%80'",
+      "limit=1&offset=%ZZ|offset|'offset' is not percent-encoded UTF-8: '%ZZ'",
+      "search=%ED%A0%80&limit=1|search|'search' is not percent-encoded UTF-8: '%ED%A0%80'",
+      "l%69mit=%FF|limit|'limit' is not percent-encoded UTF-8: '%FF'",
+  })
+  void aQueryThatDoesNotDecodeNamesItsParameter(String query, String attr, String detail) {
+    ApiError error = WireParser.malformedQuery(query);
+
+    assertThat(error.status()).isEqualTo(400);
+    assertThat(error.attr()).isEqualTo(attr);
+    assertThat(error.getMessage()).startsWith(detail).contains("two hex digits");
+  }
+
+  @Test
+  void aQueryWhoseNameDoesNotDecodeSaysSo() {
+    assertThat(WireParser.malformedQuery("a=1&%FF=2").getMessage())
+        .startsWith("the query parameter name '%FF' is not percent-encoded UTF-8");
+    assertThat(WireParser.malformedQuery("=%FF").getMessage())
+        .startsWith("a query parameter without a name has a value that is not percent-encoded UTF-8");
+  }
 }
