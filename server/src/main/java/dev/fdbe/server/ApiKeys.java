@@ -77,15 +77,26 @@ final class ApiKeys implements KeyAdmin {
   }
 
   /**
+   * Checks a key an operator chose ({@code FDBE_API_KEY}): at least 16 printable ASCII characters
+   * without spaces, so that it is long enough to be safe and travels in a header unchanged.
+   *
+   * @throws IllegalArgumentException saying so otherwise
+   */
+  static String checkChosenSecret(String secret) {
+    if (secret.length() < 16 || !secret.chars().allMatch(c -> c > 32 && c < 127)) {
+      throw new IllegalArgumentException("an API key must be at least 16 printable ASCII characters without spaces");
+    }
+    return secret;
+  }
+
+  /**
    * Registers a key chosen by an operator (e.g. {@code FDBE_API_KEY}); if the same key is already
    * registered and not revoked, its teams and scopes are replaced.
    *
    * @throws IllegalArgumentException when the key is too short to be safe
    */
   ApiKey register(String secret, Set<TeamId> teams, Set<Scope> scopes, String label) {
-    if (secret.length() < 16 || !secret.chars().allMatch(c -> c > 32 && c < 127)) {
-      throw new IllegalArgumentException("an API key must be at least 16 printable ASCII characters without spaces");
-    }
+    checkChosenSecret(secret);
     checkFits(teams, label);
     Optional<ApiKey> existing = authenticate(secret);
     if (existing.isPresent()) {

@@ -5,12 +5,16 @@ import dev.fdbe.BlobStores;
 import dev.fdbe.ExportEngine;
 import dev.fdbe.RunStores;
 import dev.fdbe.spi.BlobStore;
+import dev.fdbe.spi.BlobStoreProvider;
 import dev.fdbe.spi.RunStore;
 import dev.fdbe.storage.local.LocalBlobStore;
+import dev.fdbe.storage.local.LocalBlobStoreProvider;
 import dev.fdbe.storage.local.LocalStorageConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -59,13 +63,32 @@ final class EmbeddedDefaults implements AutoCloseable {
             LocalBlobStore.create(LocalStorageConfig.builder(storageRoot).linkBaseUrl(linkBaseUrl).build());
         this.blobStore = localStore;
       } else {
-        this.blobStore = BlobStores.fromUri(storage);
+        this.blobStore = BlobStores.fromUri(linkedHere(storage, linkBaseUrl));
         this.localStore = blobStore instanceof LocalBlobStore local ? local : null;
       }
     } catch (RuntimeException e) {
       database.close();
       throw e;
     }
+  }
+
+  /**
+   * A {@code file:} location without a link base of its own, given this server's: its files are
+   * served here, so their links must lead here ({@code --public-url}), not to the local store's
+   * default of {@code http://127.0.0.1:8000}. Any other location is returned as it is.
+   */
+  static URI linkedHere(URI storage, URI linkBaseUrl) {
+    if (!"file".equalsIgnoreCase(storage.getScheme())
+        || BlobStoreProvider.parameters(storage.getRawQuery()).containsKey(LocalBlobStoreProvider.LINK_BASE_URL_PARAMETER)) {
+      return storage;
+    }
+    return withLinkBaseUrl(storage, linkBaseUrl);
+  }
+
+  /** The {@code file:} location with the link base URL added as its parameter. */
+  static URI withLinkBaseUrl(URI storage, URI linkBaseUrl) {
+    return URI.create(storage + (storage.getRawQuery() == null ? "?" : "&")
+        + LocalBlobStoreProvider.LINK_BASE_URL_PARAMETER + "=" + URLEncoder.encode(linkBaseUrl.toString(), StandardCharsets.UTF_8));
   }
 
   /** An engine builder on these defaults. */

@@ -8,8 +8,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,6 +113,16 @@ public final class Main {
       throw new Options.UsageException("FDBE_API_KEY_TEAMS: " + e.getMessage());
     }
     String apiKey = env.get("FDBE_API_KEY");
+    if (apiKey != null && apiKey.isBlank()) {
+      apiKey = null; // an empty variable counts as unset, as for every option's
+    }
+    if (apiKey != null) {
+      try {
+        ApiKeys.checkChosenSecret(apiKey);
+      } catch (IllegalArgumentException e) {
+        throw new Options.UsageException("FDBE_API_KEY: " + e.getMessage());
+      }
+    }
     String storageText = options.get("storage", null);
     URI storage = null;
     if (storageText != null && !storageText.isBlank()) {
@@ -138,7 +146,7 @@ public final class Main {
     return new ServerApp.Settings(Path.of(options.get("data-dir", "fdbe-data")), host, port, publicUrl, linkBaseUrl,
         options.getInt("demo-rows", 100_000, 0, 100_000_000), workers,
         Duration.ofSeconds(options.getInt("shutdown-grace", 30, 0, 86_400)),
-        apiKey == null || apiKey.isBlank() ? null : apiKey, teams, storage, databaseUrl, maxConnections,
+        apiKey, teams, storage, databaseUrl, maxConnections,
         databaseEnv(env), options.getInt("auth-failures-per-minute", AuthThrottle.DEFAULT_LIMIT_PER_MINUTE, 0,
         1_000_000),
         Duration.ofSeconds(options.getInt("request-deadline", (int) FdbeServer.DEFAULT_REQUEST_DEADLINE.toSeconds(),
@@ -205,9 +213,7 @@ public final class Main {
       throw new Options.UsageException(linkSource + " and the " + LocalBlobStoreProvider.LINK_BASE_URL_PARAMETER
           + " parameter of " + options.source("storage") + " both set the link base URL; give one of them");
     }
-    return URI.create(storage + (storage.getRawQuery() == null ? "?" : "&")
-        + LocalBlobStoreProvider.LINK_BASE_URL_PARAMETER + "="
-        + URLEncoder.encode(linkBaseUrl.toString(), StandardCharsets.UTF_8));
+    return EmbeddedDefaults.withLinkBaseUrl(storage, linkBaseUrl);
   }
 
   /** Whether every address the host name stands for is a loopback address. */

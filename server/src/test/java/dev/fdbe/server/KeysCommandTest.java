@@ -1,6 +1,7 @@
 package dev.fdbe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fdbe.Scope;
 import dev.fdbe.TeamId;
@@ -122,6 +123,9 @@ class KeysCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("no blob store handles 'ftp://x/y'");
     assertThat(run("--port", "99999")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("'--port' must be between 0 and 65535");
+    assertThatThrownBy(() -> settings(Map.of("FDBE_API_KEY", "short key")))
+        .isInstanceOf(Options.UsageException.class)
+        .hasMessage("FDBE_API_KEY: an API key must be at least 16 printable ASCII characters without spaces");
   }
 
   @Test

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fdbe.spi.BlobStoreProvider;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --link-base-url}: where the links of local storage point, for local storage only. */
 class LinkBaseUrlTest {
@@ -64,5 +68,24 @@ class LinkBaseUrlTest {
     assertThatThrownBy(() -> settings("--storage", "file:///srv/fdbe?linkBaseUrl=https%3A%2F%2Fa.example.com",
         "--link-base-url", "https://b.example.com")).isInstanceOf(Options.UsageException.class)
         .hasMessageContaining("give one of them");
+  }
+
+  @Test
+  void aFileStorageWithoutALinkBaseOfItsOwnGetsTheServersSoThatItsLinksLeadHere(@TempDir Path directory) {
+    URI here = URI.create("https://exports.example.com/fdbe/local-downloads");
+    URI shared = directory.resolve("shared").toUri();
+    assertThat(BlobStoreProvider.parameters(EmbeddedDefaults.linkedHere(shared, here).getRawQuery()))
+        .isEqualTo(Map.of("linkBaseUrl", here.toString()));
+    URI own = URI.create("file:///srv/fdbe?linkBaseUrl=https%3A%2F%2Fa.example.com");
+    assertThat(EmbeddedDefaults.linkedHere(own, here)).isEqualTo(own);
+    URI s3 = URI.create("s3://bucket/prefix?region=eu-west-1");
+    assertThat(EmbeddedDefaults.linkedHere(s3, here)).isEqualTo(s3);
+
+    Path dataDir = directory.resolve("data");
+    try (EmbeddedDefaults defaults = new EmbeddedDefaults(dataDir, here, shared, ServerDatabase.embedded(dataDir))) {
+      assertThat(defaults.localStore).isNotNull();
+      assertThat(defaults.localStore.signedLink("1/x.jsonl", "x.jsonl", Instant.now().plusSeconds(60)).toString())
+          .startsWith(here + "/1/x.jsonl?");
+    }
   }
 }
