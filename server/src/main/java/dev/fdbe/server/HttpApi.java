@@ -347,9 +347,10 @@ final class HttpApi extends Handler.Abstract {
           "Authentication credentials were not provided.", null);
     }
     Matcher bearer = BEARER.matcher(header.strip());
-    if (!bearer.matches()) {
+    // Two keys would leave it to chance which one is used: neither is.
+    if (!bearer.matches() || request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION).size() > 1) {
       throw new ApiError(401, "authentication_error", "not_authenticated",
-          "Malformed Authorization header: use 'Authorization: Bearer <personal API key>'", null);
+          "Malformed Authorization header: send one, 'Authorization: Bearer <personal API key>'", null);
     }
     ApiKey key = keys.authenticate(bearer.group(1)).orElse(null);
     if (key == null) {

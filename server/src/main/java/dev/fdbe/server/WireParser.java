@@ -40,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class WireParser {
   private static final Pattern DECIMAL = Pattern.compile("0|[1-9][0-9]*");
+  /** A time followed by a space and an offset without its sign: a {@code +} a query string read as a space. */
+  private static final Pattern SIGNLESS_OFFSET = Pattern.compile(".*[0-9] [0-9]{2}:[0-9]{2}");
   private static final Pattern DATE_TIME = Pattern.compile("([0-9]{4})-([0-9]{2})-([0-9]{2})"
       + "(?:[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\\.([0-9]{1,9}))?(Z|z|[+-][0-9]{2}:[0-9]{2})?)?");
   static final String DATE_TIME_FORMS = "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS[.fraction] followed by Z, ±HH:MM or"
@@ -161,8 +163,10 @@ final class WireParser {
   static Instant dateTime(String field, String text) {
     Matcher match = DATE_TIME.matcher(text);
     if (!match.matches()) {
+      boolean lostPlus = SIGNLESS_OFFSET.matcher(text).matches();
       throw ApiError.invalid(field, "'" + field + "' must be an ISO-8601 date-time: " + DATE_TIME_FORMS + "; got '"
-          + shown(text) + "'");
+          + shown(text) + "'" + (lostPlus ? " (an offset needs its sign, and in a query string a '+' is read as a"
+          + " space: send it as %2B)" : ""));
     }
     int year = Integer.parseInt(match.group(1));
     if (year < 1) {

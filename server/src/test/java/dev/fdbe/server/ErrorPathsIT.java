@@ -88,7 +88,11 @@ class ErrorPathsIT {
     HttpResponse<String> malformed = server.send(HttpRequest.newBuilder(server.uri(RUNS))
         .header("Authorization", "Basic dXNlcjpwYXNz").GET().build());
     assertError(malformed, 401, "authentication_error", "not_authenticated",
-        "Malformed Authorization header: use 'Authorization: Bearer <personal API key>'");
+        "Malformed Authorization header: send one, 'Authorization: Bearer <personal API key>'");
+    HttpResponse<String> twice = server.send(HttpRequest.newBuilder(server.uri(RUNS))
+        .header("Authorization", "Bearer " + server.key).header("Authorization", "Bearer " + server.key).GET().build());
+    assertError(twice, 401, "authentication_error", "not_authenticated",
+        "Malformed Authorization header: send one, 'Authorization: Bearer <personal API key>'");
     assertError(server.get(RUNS, "fdbe_this_key_does_not_exist_at_all"), 401, "authentication_error",
         "authentication_failed", "Invalid personal API key.");
   }

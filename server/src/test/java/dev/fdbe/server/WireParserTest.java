@@ -147,4 +147,12 @@ class WireParserTest {
     assertThat(WireParser.malformedQuery("=%FF").getMessage())
         .startsWith("a query parameter without a name has a value that is not percent-encoded UTF-8");
   }
+
+  @Test
+  void anOffsetWhosePlusAQueryStringTurnedIntoASpaceIsExplained() {
+    assertThatThrownBy(() -> WireParser.dateTime("before", "2026-11-20T10:00:00 02:00"))
+        .isInstanceOf(ApiError.class).hasMessageContaining("send it as %2B");
+    assertThatThrownBy(() -> WireParser.dateTime("before", "2026-11-20T10:00"))
+        .isInstanceOf(ApiError.class).hasMessageNotContaining("%2B");
+  }
 }
