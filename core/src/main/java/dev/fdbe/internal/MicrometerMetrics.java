@@ -6,9 +6,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +22,9 @@ final class MicrometerMetrics implements EngineMetrics {
   private final MeterRegistry registry = Metrics.globalRegistry;
   private final String instance;
   private final Supplier<Integer> active;
-  private final Set<Meter.Id> registered = ConcurrentHashMap.newKeySet();
+  private final Set<Meter.Id> registered = new HashSet<>(); // guarded by this
+  /** Between open and close: meters are registered then, and never after close until opened again. */
+  private boolean open;
 
   MicrometerMetrics(String instance, Supplier<Integer> active) {
     this.instance = instance;
@@ -30,7 +32,11 @@ final class MicrometerMetrics implements EngineMetrics {
   }
 
   @Override
-  public void open() {
+  public synchronized void open() {
+    if (open) {
+      return;
+    }
+    open = true;
     // A strong reference: the engine owns the supplier, and the gauge goes when the engine closes.
     registered.add(Gauge.builder("fdbe.runs.active", active, Supplier::get)
         .description("runs this engine executes now")
@@ -40,43 +46,48 @@ final class MicrometerMetrics implements EngineMetrics {
         .getId());
   }
 
-  private Counter counter(String name, String description, String... tags) {
+  /** Counts one on the counter, unless the engine is closed (a run stopping after close counts nowhere). */
+  private synchronized void increment(String name, String description, String... tags) {
+    if (!open) {
+      return;
+    }
     Counter counter = Counter.builder(name).description(description).tag("instance", instance).tags(tags)
         .register(registry);
     registered.add(counter.getId());
-    return counter;
+    counter.increment();
   }
 
   @Override
   public void claimed(boolean takeover) {
-    counter("fdbe.runs.claimed", "runs claimed by this engine, takeovers of lapsed leases included",
-        "takeover", Boolean.toString(takeover)).increment();
+    increment("fdbe.runs.claimed", "runs claimed by this engine, takeovers of lapsed leases included",
+        "takeover", Boolean.toString(takeover));
   }
 
   @Override
   public void completed() {
-    counter("fdbe.runs.completed", "runs (or slices) this engine completed").increment();
+    increment("fdbe.runs.completed", "runs (or slices) this engine completed");
   }
 
   @Override
   public void failed(RunStatus status) {
-    counter("fdbe.runs.failed", "runs (or slices) this engine ended with a failure", "status", status.name().toLowerCase(Locale.ROOT))
-        .increment();
+    increment("fdbe.runs.failed", "runs (or slices) this engine ended with a failure", "status",
+        status.name().toLowerCase(Locale.ROOT));
   }
 
   @Override
   public void retried() {
-    counter("fdbe.runs.retried", "new attempts after a transient failure").increment();
+    increment("fdbe.runs.retried", "new attempts after a transient failure");
   }
 
   @Override
   public void stopped(StopReason reason) {
-    counter("fdbe.runs.stopped", "attempts stopped before they finished", "reason",
-        reason.name().toLowerCase(Locale.ROOT)).increment();
+    increment("fdbe.runs.stopped", "attempts stopped before they finished", "reason",
+        reason.name().toLowerCase(Locale.ROOT));
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    open = false;
     registered.forEach(registry::remove);
     registered.clear();
   }

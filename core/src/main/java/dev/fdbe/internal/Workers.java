@@ -42,6 +42,10 @@ public final class Workers {
   private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
   private static final long AWAIT_WHILE_HERE_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long AWAIT_ELSEWHERE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  /** How long stopped runs have to hand over (release their leases) before their threads are interrupted. */
+  private static final long HAND_OVER_SECONDS = 30;
+  /** The same after the closing thread was interrupted, which asks for a quick end. */
+  private static final long HAND_OVER_AFTER_INTERRUPT_SECONDS = 5;
 
   private final EngineSettings settings;
   private final RunStore store;
@@ -168,7 +172,8 @@ public final class Workers {
   /**
    * Stops claiming, waits up to the grace period for running exports to finish, then stops the rest
    * and releases their leases so another engine takes them over; an interrupt of the calling thread
-   * ends the grace period at once (and stays set). Idempotent.
+   * ends the grace period at once, leaves the runs {@value #HAND_OVER_AFTER_INTERRUPT_SECONDS} s to
+   * hand over instead of {@value #HAND_OVER_SECONDS}, and stays set. Idempotent.
    */
   public void shutdown(Duration grace) {
     ExecutorService p;
@@ -181,31 +186,37 @@ public final class Workers {
       p = pool;
     }
     long deadline = System.nanoTime() + grace.toNanos();
-    // An interrupt ends the grace period: the runs are stopped at once.
     while (!active.isEmpty() && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
       sleep(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
     }
+    // An interrupt ends the grace period; the runs still get a short while to hand over (release
+    // their leases) before their threads are interrupted, and the interrupt is put back at the end.
+    boolean interrupted = Thread.interrupted();
     for (ActiveRun run : active.values()) {
       run.requestStop(StopReason.SHUTDOWN);
     }
     p.shutdown();
+    long handOver = interrupted ? HAND_OVER_AFTER_INTERRUPT_SECONDS : HAND_OVER_SECONDS;
     try {
-      if (!p.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.warn("workers did not stop within 30 s after shutdown; runs {} keep their leases until they expire",
-            active.keySet());
+      if (!p.awaitTermination(handOver, TimeUnit.SECONDS)) {
+        LOG.warn("workers did not stop within {} s after shutdown; runs {} keep their leases until they expire",
+            handOver, active.keySet());
         p.shutdownNow();
       }
     } catch (InterruptedException e) {
+      interrupted = true;
       LOG.warn("interrupted while the workers stopped; runs {} keep their leases until they expire", active.keySet());
       p.shutdownNow();
-      Thread.currentThread().interrupt();
     }
     synchronized (lifecycle) {
       poller.shutdownNow();
       maintenance.shutdownNow();
       pool = null;
+      metrics.close();
     }
-    metrics.close();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---------------------------------------------------------------- poller

@@ -34,19 +34,19 @@ public final class ExportFiles {
   public static RowReader open(InputStream in, FileFormat format, Compression compression, Schema schema)
       throws IOException {
     Objects.requireNonNull(in, "in");
-    Objects.requireNonNull(schema, "schema");
-    Objects.requireNonNull(format, "format");
-    Objects.requireNonNull(compression, "compression");
-    if (format == FileFormat.PARQUET) {
-      return parquet(in, schema);
-    }
-    InputStream text = in;
+    InputStream owned = in;
     try {
-      text = StreamCodec.of(compression).decompress(in);
-      return format == FileFormat.CSV ? new CsvReader(text, schema) : new JsonLinesReader(text, schema);
+      Objects.requireNonNull(format, "format");
+      Objects.requireNonNull(compression, "compression");
+      Objects.requireNonNull(schema, "schema");
+      if (format == FileFormat.PARQUET) {
+        return parquet(in, schema);
+      }
+      owned = StreamCodec.of(compression).decompress(in);
+      return format == FileFormat.CSV ? new CsvReader(owned, schema) : new JsonLinesReader(owned, schema);
     } catch (IOException | RuntimeException e) {
       try {
-        text.close(); // closes in
+        owned.close(); // closes in
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }

@@ -25,6 +25,8 @@ final class BodyReader implements Runnable {
     void accept(byte[] body) throws Exception;
   }
 
+  private static final int INITIAL_BYTES = 8192;
+
   private final Request request;
   private final long maxBytes;
   private final Handler then;
@@ -37,11 +39,14 @@ final class BodyReader implements Runnable {
     this.maxBytes = maxBytes;
     this.then = then;
     this.failed = failed;
-    this.body = new byte[declared >= 0 ? (int) declared : 8192];
+    // Grown as bytes arrive, never sized by what the client declares: a thousand stalled bodies
+    // declaring 1 MiB each would otherwise pin a gibibyte.
+    this.body = new byte[(int) Math.min(INITIAL_BYTES, declared >= 0 ? declared : INITIAL_BYTES)];
   }
 
   /**
-   * Starts reading the body; {@code then} or {@code failed} is called later or at once.
+   * Starts reading the body; {@code then} or {@code failed} is called later or at once. {@code failed}
+   * must not throw.
    *
    * @throws ApiError when the body is refused before a byte is read: it declares more than
    *     {@code maxBytes}, or comes compressed or in a transfer coding other than chunked
@@ -81,7 +86,7 @@ final class BodyReader implements Runnable {
     byte[] whole;
     try {
       whole = readArrived();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error too: on Jetty's thread it would leave the request unanswered
       failed.accept(e);
       return;
     }

@@ -78,9 +78,15 @@ final class EmbeddedDefaults implements AutoCloseable {
    * default of {@code http://127.0.0.1:8000}. Any other location is returned as it is.
    */
   static URI linkedHere(URI storage, URI linkBaseUrl) {
-    if (!"file".equalsIgnoreCase(storage.getScheme())
-        || BlobStoreProvider.parameters(storage.getRawQuery()).containsKey(LocalBlobStoreProvider.LINK_BASE_URL_PARAMETER)) {
+    if (!"file".equalsIgnoreCase(storage.getScheme())) {
       return storage;
+    }
+    try {
+      if (BlobStoreProvider.parameters(storage.getRawQuery()).containsKey(LocalBlobStoreProvider.LINK_BASE_URL_PARAMETER)) {
+        return storage;
+      }
+    } catch (IllegalArgumentException malformed) {
+      return storage; // the local store refuses it, naming the location
     }
     return withLinkBaseUrl(storage, linkBaseUrl);
   }

@@ -122,19 +122,27 @@ final class HttpApi extends Handler.Abstract {
     return true;
   }
 
-  /** Answers with the error a failure maps to, and the headers that go with its status. */
+  /**
+   * Answers with the error a failure maps to, and the headers that go with its status. Never throws:
+   * if even that fails, the callback fails and Jetty ends the exchange.
+   */
   private static void fail(Response response, Callback callback, Throwable failure) {
-    ApiError error = ErrorMapping.toApiError(failure);
-    if (error.status() == 401) {
-      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+    try {
+      ApiError error = ErrorMapping.toApiError(failure);
+      if (error.status() == 401) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+      }
+      if (error.retryAfterSeconds() > 0) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, error.retryAfterSeconds());
+      }
+      if (error.allow() != null) {
+        response.getHeaders().put(HttpHeader.ALLOW, error.allow());
+      }
+      write(response, callback, error.status(), JsonBodies.error(error));
+    } catch (Throwable unanswerable) {
+      unanswerable.addSuppressed(failure);
+      callback.failed(unanswerable);
     }
-    if (error.retryAfterSeconds() > 0) {
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, error.retryAfterSeconds());
-    }
-    if (error.allow() != null) {
-      response.getHeaders().put(HttpHeader.ALLOW, error.allow());
-    }
-    write(response, callback, error.status(), JsonBodies.error(error));
   }
 
   private void dispatch(Request request, Response response, Callback callback, Matcher match) throws IOException {
