@@ -42,6 +42,8 @@ class BlobStoreProviderTest {
         {"a=b c", "'b c' has a character that must be percent-encoded: ' '"},
         {"a=b=c", "'b=c' has a character that must be percent-encoded: '='"},
         {"a=%FF", "'%FF' does not decode to UTF-8 text"},
+        {"a=%\u0664\u0661", "'%\u0664\u0661' has a '%' not followed by two hex digits"}, // Arabic-Indic digits
+        {"a=%\uff14\uff11", "'%\uff14\uff11' has a '%' not followed by two hex digits"}, // full-width digits
     };
     for (String[] c : cases) {
       assertThatThrownBy(() -> BlobStoreProvider.parameters(c[0])).as(c[0])

@@ -59,8 +59,8 @@ public final class StrictQuery {
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c == '%') {
-        int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-        int low = high < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
+        int high = i + 2 < raw.length() ? hexDigit(raw.charAt(i + 1)) : -1;
+        int low = high < 0 ? -1 : hexDigit(raw.charAt(i + 2));
         if (low < 0) {
           throw new IllegalArgumentException("'" + raw + "' has a '%' not followed by two hex digits");
         }
@@ -84,6 +84,11 @@ public final class StrictQuery {
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("'" + raw + "' does not decode to UTF-8 text", e);
     }
+  }
+
+  /** The value of an ASCII hex digit, or -1 (Character.digit would also take other scripts' digits). */
+  private static int hexDigit(char c) {
+    return c < 128 ? Character.digit(c, 16) : -1;
   }
 
   /**

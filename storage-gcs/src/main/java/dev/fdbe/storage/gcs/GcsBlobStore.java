@@ -542,8 +542,17 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
     if (code >= 400) {
       return false;
     }
-    // No HTTP status: the request did not complete (connection reset, timeout), unless the client
-    // itself knows better.
+    // No HTTP status from the service: getting an access token failed (its endpoint's answer
+    // decides), or the request did not complete (connection reset, timeout).
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof com.google.auth.Retryable auth) {
+        return auth.isRetryable(); // a revoked or deleted key (400 invalid_grant) never heals
+      }
+      if (cause instanceof com.google.api.client.http.HttpResponseException http) {
+        int status = http.getStatusCode();
+        return status == 408 || status == 429 || status >= 500;
+      }
+    }
     return e.isRetryable() || e.getCause() instanceof IOException || code == 0;
   }
 

@@ -428,7 +428,9 @@ public final class GcsStorageConfig {
       if (!scheme.equals("http") && !scheme.equals("https")) {
         problem = "it must be an absolute http or https URI";
       } else if (uri.isOpaque() || uri.getHost() == null) {
-        problem = "it has no host";
+        // java.net.URI leaves the host null when the name is not a valid one, e.g. with a '_'
+        problem = uri.getRawAuthority() == null || uri.isOpaque() ? "it has no host"
+            : "'" + uri.getRawAuthority() + "' is not a valid host name (letters, digits, '-' and '.', no '_')";
       } else if (uri.getRawUserInfo() != null) {
         problem = "it must not carry user info";
       } else if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {

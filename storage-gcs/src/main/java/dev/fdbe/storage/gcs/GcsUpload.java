@@ -125,15 +125,21 @@ final class GcsUpload extends AtomicUpload {
     return null;
   }
 
-  /** After a failed finalization: deletes the object if it holds exactly the bytes written. */
+  /**
+   * After a failed finalization or a failed read of the object: deletes the object if it holds
+   * exactly the bytes written, and by name when it cannot even be read (a key that may create
+   * objects but not read them): the name is this attempt's alone, so whatever is there is ours.
+   */
   private void deleteIfOurs() {
+    Blob blob;
     try {
-      Blob blob = store.storage().get(BlobId.of(store.bucket(), name));
-      if (blob != null && blob.getSize() != null && mismatch(blob) == null) {
-        delete(blob.getGeneration());
-      }
+      blob = store.storage().get(BlobId.of(store.bucket(), name));
     } catch (RuntimeException e) {
-      // Best effort: the engine deletes the attempt's prefix after a failure anyway.
+      delete(null);
+      return;
+    }
+    if (blob != null && blob.getSize() != null && mismatch(blob) == null) {
+      delete(blob.getGeneration());
     }
   }
 

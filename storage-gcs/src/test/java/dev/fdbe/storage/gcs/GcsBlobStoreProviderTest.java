@@ -73,6 +73,7 @@ class GcsBlobStoreProviderTest {
         {"gs://b-1/p?projectId=", "'projectId' is empty"},
         {"gs://b-1/p?projectId", "is not name=value"},
         {"gs://b-1/p?endpoint=ftp://h", "invalid endpoint 'ftp://h'"},
+        {"gs://b-1/p?endpoint=http://gcs_emulator:4443", "'gcs_emulator:4443' is not a valid host name"},
         {"gs://b-1/p?=x", "query part '=x' has no name"},
         {"gs://b-1/p?projectId=caf\u00e9", "has a character that must be percent-encoded: '\u00e9'"},
         {"gs://b-1/p?projectId=a=b", "has a character that must be percent-encoded: '='"},
@@ -135,5 +136,25 @@ class GcsBlobStoreProviderTest {
         .hasMessageContaining(missing.toString())
         .hasMessageContaining("gs://my-exports")
         .satisfies(e -> assertThat(((ExportException) e).isRetryable()).isFalse());
+  }
+
+  @Test
+  void aKeyItsTokenEndpointRefusesIsANonRetryableError() throws Exception {
+    try (GcsStub gcs = GcsStub.start()) {
+      Path key = Files.writeString(dir.resolve("revoked.json"), SigningKeys.keyFileJson(gcs.tokenUri().toString()));
+      BlobStore store = BlobStores.fromUri(URI.create("gs://" + GcsStub.BUCKET + "/fdbe?credentialsFile=" + key
+          + "&endpoint=" + gcs.endpoint() + "&projectId=" + GcsStub.PROJECT));
+      gcs.fail(GcsStub.Call.TOKEN, 400, "{\"error\": \"invalid_grant\", \"error_description\": \"Invalid JWT\"}", 50);
+
+      assertThatThrownBy(() -> put(store, "1/run/a.csv"))
+          .isExactlyInstanceOf(ExportException.class)
+          .satisfies(e -> assertThat(((ExportException) e).isRetryable()).as("a revoked key never heals").isFalse());
+    }
+  }
+
+  private static void put(BlobStore store, String key) throws java.io.IOException {
+    BlobUpload upload = store.beginUpload(key);
+    upload.stream().write(new byte[10]);
+    upload.commit();
   }
 }

@@ -222,6 +222,19 @@ class GcsBlobStoreTest extends BlobStoreContractTest {
   }
 
   @Test
+  void anObjectThatCannotBeReadAfterItsUploadIsDeletedSoThatAFailedCommitLeavesNothing() throws IOException {
+    // A key that may create objects but not read them (the Object Creator role).
+    gcs.fail(GcsStub.Call.GET_OBJECT, 403, "caller does not have storage.objects.get access", 20);
+    BlobUpload upload = store.beginUpload("creator/x.csv");
+    upload.stream().write(bytes(5000));
+
+    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class)
+        .hasMessageContaining("gs://fdbe-test-bucket/exports/test/creator/x.csv");
+    assertThat(gcs.finalizedUploads()).containsExactly("exports/test/creator/x.csv");
+    assertThat(gcs.objectNames()).isEmpty();
+  }
+
+  @Test
   void anMd5MismatchDeletesTheObjectAndIsRetryable() throws IOException {
     gcs.misreportMd5();
     BlobUpload upload = store.beginUpload("md5/x.csv");

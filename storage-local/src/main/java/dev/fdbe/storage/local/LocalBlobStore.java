@@ -534,6 +534,10 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       return new ExportException("cannot " + action + " '" + key + "' in " + describe() + ": '" + keyOf(object)
           + "' is an object, not a directory", e, false);
     }
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      return new ExportException("cannot " + action + " '" + key + "' in " + describe() + ": '" + key
+          + "' holds other objects (as a prefix), so it cannot be an object itself", e, false);
+    }
     if (e instanceof NoSuchFileException && !Files.isDirectory(root)) {
       LOG.warn("the local storage root {} is missing or not a directory", root);
       return new ExportException("cannot " + action + " '" + key + "': the root of " + describe()

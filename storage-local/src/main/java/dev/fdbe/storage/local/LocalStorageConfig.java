@@ -178,7 +178,9 @@ public final class LocalStorageConfig {
       if (!scheme.equals("http") && !scheme.equals("https")) {
         problem = "it must be an absolute http or https URL";
       } else if (url.isOpaque() || url.getHost() == null) {
-        problem = "it has no host";
+        // java.net.URI leaves the host null when the name is not a valid one, e.g. with a '_'
+        problem = url.getRawAuthority() == null || url.isOpaque() ? "it has no host"
+            : "'" + url.getRawAuthority() + "' is not a valid host name (letters, digits, '-' and '.', no '_')";
       } else if (url.getRawUserInfo() != null) {
         problem = "it must not carry user info";
       } else if (url.getRawQuery() != null) {

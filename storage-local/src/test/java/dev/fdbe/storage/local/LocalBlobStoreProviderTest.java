@@ -78,6 +78,7 @@ class LocalBlobStoreProviderTest {
         new String[] {base + "?other=1", "unknown query parameter 'other'; known: linkBaseUrl"},
         new String[] {base + "?linkBaseUrl=http%3A%2F%2Fa&linkBaseUrl=http%3A%2F%2Fb", "repeated"},
         new String[] {base + "?linkBaseUrl=ftp%3A%2F%2Fh%2Fx", "invalid linkBaseUrl 'ftp://h/x'"},
+        new String[] {base + "?linkBaseUrl=http%3A%2F%2Ffiles_1%2Fx", "'files_1' is not a valid host name"},
         new String[] {base + "?linkBaseUrl=http%3A%2F%2Fh%2F%25zz", "is not a URI"},
         new String[] {base + "?linkBaseUrl", "is not name=value"},
         new String[] {"s3://bucket/x", "the scheme must be 'file'"});

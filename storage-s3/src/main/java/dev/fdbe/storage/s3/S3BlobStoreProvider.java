@@ -164,8 +164,11 @@ public final class S3BlobStoreProvider implements BlobStoreProvider {
   }
 
   private static long parseLong(String name, String value) {
-    if (!value.matches("[0-9]{1,9}")) {
+    if (!value.matches("[0-9]+")) {
       throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
+    }
+    if (value.length() > 9) {
+      throw new IllegalArgumentException(name + " is out of range, got '" + value + "'");
     }
     return Long.parseLong(value);
   }

@@ -338,7 +338,9 @@ public final class S3StorageConfig {
       if (!scheme.equals("http") && !scheme.equals("https")) {
         problem = "it must be an absolute http or https URL";
       } else if (value.isOpaque() || value.getHost() == null) {
-        problem = "it has no host";
+        // java.net.URI leaves the host null when the name is not a valid one, e.g. with a '_'
+        problem = value.getRawAuthority() == null || value.isOpaque() ? "it has no host"
+            : "'" + value.getRawAuthority() + "' is not a valid host name (letters, digits, '-' and '.', no '_')";
       } else if (value.getRawUserInfo() != null) {
         problem = "it must not carry user info";
       } else if (value.getRawQuery() != null || value.getRawFragment() != null) {

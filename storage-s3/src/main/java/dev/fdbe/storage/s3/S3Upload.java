@@ -306,9 +306,22 @@ final class S3Upload implements BlobUpload {
     try {
       bucket.partPool().execute(() -> upload(upload, part));
     } catch (RejectedExecutionException e) {
-      partEnded(part, null, new ExportException("cannot upload part " + part.number() + " of "
-          + bucket.location(objectName) + ": the store was closed", e, false));
+      ExportException closed = new ExportException("cannot upload part " + part.number() + " of "
+          + bucket.location(objectName) + ": the store was closed", e, false);
+      partEnded(part, null, closed);
+      if (isCommitting()) {
+        throw closed; // the last part, sent by commit: its failure is the commit's
+      }
       checkWritable();
+    }
+  }
+
+  private boolean isCommitting() {
+    lock.lock();
+    try {
+      return state == State.COMMITTING;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -415,13 +428,16 @@ final class S3Upload implements BlobUpload {
 
   // ------------------------------------------------------------------ committing
 
+  /**
+   * Writes the object and checks what was stored. From the request that creates the object on, a
+   * failure deletes it again (quietly; the key is this attempt's alone), so that a failed commit
+   * leaves nothing visible even when the object was written and only the check after it failed.
+   */
   private BlobInfo complete() {
     PartBuffer last = current;
     current = null;
     String id = uploadId();
-    if (id == null) {
-      bucket.putObject(objectName, last);
-    } else {
+    if (id != null) {
       try {
         if (last != null && last.size() > 0) {
           send(last);
@@ -430,25 +446,33 @@ final class S3Upload implements BlobUpload {
         throw new ExportException("cannot upload the last part of " + bucket.location(objectName) + ": " + e, e,
             true);
       }
-      List<CompletedPart> parts = awaitParts();
-      bucket.completeMultipartUpload(objectName, id, parts);
-      lock.lock();
-      try {
-        uploadClosed = true;
-      } finally {
-        lock.unlock();
+    }
+    List<CompletedPart> parts = id == null ? List.of() : awaitParts();
+    try {
+      if (id == null) {
+        bucket.putObject(objectName, last);
+      } else {
+        bucket.completeMultipartUpload(objectName, id, parts);
+        lock.lock();
+        try {
+          uploadClosed = true;
+        } finally {
+          lock.unlock();
+        }
+        closeInJournal(id);
       }
-      closeInJournal(id);
-    }
-    HeadObjectResponse head = bucket.head(objectName).orElseThrow(() -> new ExportException("cannot commit "
-        + bucket.location(objectName) + ": the object is missing right after it was written", true));
-    long stored = head.contentLength() == null ? -1 : head.contentLength();
-    if (stored != written) {
+      HeadObjectResponse head = bucket.head(objectName).orElseThrow(() -> new ExportException("cannot commit "
+          + bucket.location(objectName) + ": the object is missing right after it was written", true));
+      long stored = head.contentLength() == null ? -1 : head.contentLength();
+      if (stored != written) {
+        throw new ExportException("cannot commit " + bucket.location(objectName) + ": " + written
+            + " bytes were written but " + stored + " are stored; the object was deleted", true);
+      }
+      return new BlobInfo(key, stored, Expiration.parse(head.expiration()));
+    } catch (RuntimeException e) {
       bucket.deleteObjectQuietly(objectName);
-      throw new ExportException("cannot commit " + bucket.location(objectName) + ": " + written
-          + " bytes were written but " + stored + " are stored; the object was deleted", true);
+      throw e;
     }
-    return new BlobInfo(key, stored, Expiration.parse(head.expiration()));
   }
 
   /** Waits until every part sent has been uploaded; returns them in part order. */

@@ -32,6 +32,7 @@ final class FaultyBackend extends ForwardingBlobStore {
   private volatile IntPredicate failUploadPart = call -> false;
   private volatile CountDownLatch hold;
   private volatile long sizeOffset;
+  private volatile boolean denyHeads;
 
   FaultyBackend(BlobStore delegate) {
     super(delegate);
@@ -56,8 +57,18 @@ final class FaultyBackend extends ForwardingBlobStore {
     sizeOffset = offset;
   }
 
+  /** From now on, HeadObject is refused with 403 AccessDenied, as for a key that may put but not read. */
+  void denyHeads() {
+    denyHeads = true;
+  }
+
   @Override
   public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+    if (denyHeads) {
+      throw (S3Exception) S3Exception.builder().statusCode(403).message("injected denial")
+          .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").errorMessage("Access Denied").build())
+          .build();
+    }
     HeadObjectResponse response = super.blobMetadata(request);
     long offset = sizeOffset;
     return offset == 0 ? response : response.toBuilder().contentLength(response.contentLength() + offset).build();
@@ -65,6 +76,7 @@ final class FaultyBackend extends ForwardingBlobStore {
 
   void reset() {
     sizeOffset = 0;
+    denyHeads = false;
     failUploadPart = call -> false;
     uploadPartCalls.set(0);
     failedUploadParts.set(0);

@@ -65,6 +65,8 @@ class S3BlobStoreProviderTest {
         new String[] {"s3://bucket?sse=kms", "unknown server-side encryption 'kms'"},
         new String[] {"s3://bucket?kmsKeyId=k", "needs serverSideEncryption SSE_KMS"},
         new String[] {"s3://bucket?endpoint=ftp://h", "invalid endpoint 'ftp://h'"},
+        new String[] {"s3://bucket?endpoint=http://minio_1:9000", "'minio_1:9000' is not a valid host name"},
+        new String[] {"s3://bucket?partSizeMb=9999999999", "partSizeMb is out of range, got '9999999999'"},
         new String[] {"s3://bucket?profile=a&region=eu-west-1&profile=b", "repeated"});
     for (String[] c : cases) {
       URI location = URI.create(c[0]);

@@ -321,6 +321,31 @@ class S3BlobStoreTest {
   }
 
   @Test
+  void anObjectWhoseCheckAfterTheWriteFailsIsDeletedSoThatAFailedCommitLeavesNothing() throws IOException {
+    // One PutObject; the backend refuses to describe objects, as S3 does to a key that may put but not read.
+    // (A multipart upload cannot be shown this way: the stub's own completion and abort describe objects too.)
+    BlobUpload upload = store.beginUpload("1/r/attempt-1/unread.csv", UploadJournal.NONE);
+    writeInSmallPieces(upload.stream(), data(100, 11));
+    server.backend.denyHeads();
+
+    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class)
+        .hasMessageContaining("s3://" + bucket + "/1/r/attempt-1/unread.csv");
+    server.backend.reset();
+    assertThat(server.objects(bucket)).isEmpty();
+  }
+
+  @Test
+  void aCommitAfterTheStoreClosedFailsWithTheStoresReasonNotAnIllegalState() throws IOException {
+    BlobUpload upload = store.beginUpload("1/r/attempt-1/late.csv", UploadJournal.NONE);
+    writeInSmallPieces(upload.stream(), data(PART + 100, 12)); // one part sent, the rest waits for commit
+    store.close();
+
+    assertThatThrownBy(upload::commit).isExactlyInstanceOf(ExportException.class)
+        .hasMessageContaining("the store was closed");
+    assertThat(server.objects(bucket)).isEmpty();
+  }
+
+  @Test
   void abortUploadOfAnUploadThatIsGoneDoesNothing() {
     store.abortUpload("1/r/attempt-1/x.csv", "no-such-upload");
 
