@@ -20,9 +20,14 @@ import java.util.List;
  * when it is one complete, valid JSON document, and written as a string otherwise.
  */
 public final class Json {
-  /** Thread-safe; generators and parsers it creates are not. String values may be of any length. */
+  /**
+   * Thread-safe; generators and parsers it creates are not. Strings and object keys may be of any
+   * length; numbers hold at most 1,000 characters and documents nest at most 1,000 levels deep
+   * (Jackson's defaults).
+   */
   public static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE)
+          .maxNameLength(Integer.MAX_VALUE).build())
       .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
       .build();
 
@@ -69,25 +74,58 @@ public final class Json {
   }
 
   /**
-   * Writes a valid JSON document as a nested value. The document's own text is copied as is when it
-   * holds no line break, else it is re-serialized so that the output stays on one line.
+   * Writes a valid JSON document as a nested value, its own text on one line ({@link #oneLine}).
+   * The text must encode exactly ({@code Utf8.encodesExactly}): a lone surrogate cannot be written raw.
    */
   public static void writeEmbedded(JsonGenerator generator, String validJson) throws IOException {
-    if (validJson.indexOf('\n') < 0 && validJson.indexOf('\r') < 0) {
-      generator.writeRawValue(validJson.strip());
-      return;
-    }
-    try (JsonParser parser = FACTORY.createParser(validJson)) {
-      parser.nextToken();
-      generator.copyCurrentStructure(parser);
-    }
+    generator.writeRawValue(validJson.indexOf('\n') < 0 && validJson.indexOf('\r') < 0 ? validJson.strip()
+        : oneLine(validJson));
   }
 
-  /** The compact JSON text of the value the parser is at (its current token and children). */
+  /**
+   * A valid JSON document's text on one line: the white space between its tokens removed, every
+   * other character kept as written (a number's digits and exponent, a string's escapes). Valid JSON
+   * holds no raw line break or tab inside a string, so only the white space between tokens goes.
+   */
+  public static String oneLine(String validJson) {
+    StringBuilder line = new StringBuilder(validJson.length());
+    boolean inString = false;
+    for (int i = 0; i < validJson.length(); i++) {
+      char c = validJson.charAt(i);
+      if (inString) {
+        line.append(c);
+        if (c == '\\') {
+          line.append(validJson.charAt(++i)); // the escaped character, a quote perhaps
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+        line.append(c);
+      } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        line.append(c);
+      }
+    }
+    return line.toString();
+  }
+
+  /**
+   * The compact JSON text of the value the parser is at (its current token and children), numbers
+   * exactly as their values ({@code 1e400} as {@code 1E+400}, never rounded to a double).
+   */
   public static String compactValue(JsonParser parser) throws IOException {
     StringWriter text = new StringWriter();
     try (JsonGenerator generator = FACTORY.createGenerator(text)) {
-      generator.copyCurrentStructure(parser);
+      int depth = 0;
+      JsonToken token = parser.currentToken();
+      while (true) {
+        generator.copyCurrentEventExact(parser);
+        depth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
+        if (depth == 0) {
+          break;
+        }
+        token = parser.nextToken();
+      }
     }
     return text.toString();
   }

@@ -13,8 +13,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
-import java.util.StringJoiner;
 
 /**
  * Writes RFC 4180 CSV. Values are encoded to UTF-8 first and then copied with quotes doubled: a
@@ -35,11 +35,15 @@ final class CsvWriter extends TextRecordWriter {
 
   CsvWriter(OutputStream out, Schema schema, Compression compression, WriterContext context) throws IOException {
     super(out, schema, compression, context);
-    StringJoiner header = new StringJoiner(",", "", "\r\n");
+    RowBuffer header = new RowBuffer(); // names quoted as fields are: a custom schema's may need it
     for (int i = 0; i < columns(); i++) {
-      header.add(name(i));
+      if (i > 0) {
+        header.write(',');
+      }
+      writeField(header, name(i).getBytes(StandardCharsets.UTF_8));
     }
-    writePreamble(header.toString().getBytes(StandardCharsets.UTF_8));
+    header.write(CRLF, 0, CRLF.length);
+    writePreamble(Arrays.copyOf(header.array(), header.size()));
   }
 
   @Override
@@ -73,7 +77,7 @@ final class CsvWriter extends TextRecordWriter {
     String text = row.getString(column);
     byte[] utf8 = utf8(text);
     if (Json.isValid(text, utf8)) {
-      return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? utf8 : utf8(Json.compact(text));
+      return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? utf8 : utf8(Json.oneLine(text));
     }
     warnInvalidJson(column, text);
     return utf8(Json.quote(text));

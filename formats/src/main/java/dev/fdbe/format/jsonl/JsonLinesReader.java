@@ -1,6 +1,7 @@
 package dev.fdbe.format.jsonl;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.fdbe.schema.Column;
@@ -19,12 +20,21 @@ import java.util.Map;
 
 /** Reads JSON Lines written by {@link JsonLinesFormat}, checking every row against the schema. */
 public final class JsonLinesReader implements RowReader {
+  /**
+   * {@link Json#FACTORY} one level deeper: a row is an object around its values, so a JSON value as
+   * deep as the writers accept is one level deeper in its line.
+   */
+  private static final JsonFactory ROWS = Json.FACTORY.rebuild()
+      .streamReadConstraints(Json.FACTORY.streamReadConstraints().rebuild()
+          .maxNestingDepth(Json.FACTORY.streamReadConstraints().getMaxNestingDepth() + 1).build())
+      .build();
+
   private final JsonParser parser;
   private final Schema schema;
   private long line;
 
   public JsonLinesReader(InputStream in, Schema schema) throws IOException {
-    this.parser = Json.FACTORY.createParser(in);
+    this.parser = ROWS.createParser(in);
     this.schema = schema;
   }
 
@@ -61,7 +71,7 @@ public final class JsonLinesReader implements RowReader {
         throw new ExportException("row " + line + " lacks columns " + missing);
       }
       return row;
-    } catch (JsonParseException e) {
+    } catch (JsonProcessingException e) { // malformed, or beyond the parser's limits
       throw new ExportException("row " + (line + 1) + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
   }

@@ -11,6 +11,7 @@ import dev.fdbe.format.JsonBytes;
 import dev.fdbe.format.RowBuffer;
 import dev.fdbe.format.TextRecordWriter;
 import dev.fdbe.internal.json.CertifiedJson;
+import dev.fdbe.internal.json.Utf8;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.io.IOException;
@@ -104,7 +105,8 @@ final class JsonLinesWriter extends TextRecordWriter {
     if (JsonBytes.writeCheckedDocument(into, text, utf8)) {
       return;
     }
-    if (Json.isValid(text, utf8)) {
+    // A lone surrogate cannot be written raw (Jackson refuses it): such a text goes as a string.
+    if (Json.isValid(text, utf8) && Utf8.encodesExactly(text, utf8)) {
       Json.writeEmbedded(generator, text);
     } else {
       generator.writeString(text);

@@ -60,6 +60,36 @@ class CsvFormatTest {
   }
 
   @Test
+  void headerNamesAreQuotedAsFieldsAre() throws IOException {
+    Schema odd = new Schema(List.of(dev.fdbe.schema.Column.optional("a,b", dev.fdbe.schema.ColumnType.STRING),
+        dev.fdbe.schema.Column.optional("q\"x", dev.fdbe.schema.ColumnType.STRING),
+        dev.fdbe.schema.Column.optional("z", dev.fdbe.schema.ColumnType.STRING)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RecordWriter writer = new CsvFormat().open(out, odd, Compression.NONE, (key, message) -> { });
+    writer.finish();
+    byte[] bytes = out.toByteArray();
+
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("\"a,b\",\"q\"\"x\",z\r\n");
+    assertThat(ExportFiles.readAll(new ByteArrayInputStream(bytes), FileFormat.CSV, Compression.NONE, odd)).isEmpty();
+  }
+
+  @Test
+  void multiLineJsonKeepsEveryNumberAsWritten() throws IOException {
+    Map<String, Object> row = new HashMap<>();
+    row.put("uuid", "00000000-0000-0000-0000-000000000001");
+    row.put("event", "e");
+    row.put("timestamp", Instant.EPOCH);
+    row.put("properties", "{\n \"a\": 1e400,\r\n \"b\": 0.1000000000000000000000000001 }");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RecordWriter writer = new CsvFormat().open(out, Model.EVENTS.schema(), Compression.NONE, (key, message) -> { });
+    writer.stage(TestRows.row(Model.EVENTS.schema(), row));
+    writer.commit();
+    writer.finish();
+
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"{\"\"a\"\":1e400,\"\"b\"\":0.1000000000000000000000000001}\"");
+  }
+
+  @Test
   void isFoundWithServiceLoader() {
     assertThat(ServiceLoader.load(FormatProvider.class)).anyMatch(p -> p instanceof CsvFormat);
   }

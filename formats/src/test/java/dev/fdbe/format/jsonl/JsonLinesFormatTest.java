@@ -121,6 +121,41 @@ class JsonLinesFormatTest {
   }
 
   @Test
+  void multiLineJsonKeepsEveryNumberAsWritten() throws IOException {
+    String pretty = "{\n \"a\": 1e400, \"b\": 0.1000000000000000000000000001, \"g\": 1E+2,\n \"h\": 2.5e-400, \"d\": -0,"
+        + " \"s\": \"two  spaces\\n\"}";
+    String text = new String(write(EVENTS, List.of(event("00000000-0000-0000-0000-000000000001", "e", pretty,
+        Instant.EPOCH))), StandardCharsets.UTF_8);
+
+    assertThat(text).contains("\"properties\":{\"a\":1e400,\"b\":0.1000000000000000000000000001,\"g\":1E+2,"
+        + "\"h\":2.5e-400,\"d\":-0,\"s\":\"two  spaces\\n\"}");
+    assertThat(read(EVENTS, text.getBytes(StandardCharsets.UTF_8)).get(0).get("properties"))
+        .as("read back exactly, not rounded to doubles")
+        .isEqualTo("{\"a\":1E+400,\"b\":0.1000000000000000000000000001,\"g\":1E+2,\"h\":2.5E-400,\"d\":0,"
+            + "\"s\":\"two  spaces\\n\"}");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void aJsonValueWithALoneSurrogateIsWrittenAsAStringNotAFailedExport() throws IOException {
+    String text = new String(write(EVENTS, List.of(event("00000000-0000-0000-0000-000000000001", "e", "\"a\uD800\"",
+        Instant.EPOCH), event("00000000-0000-0000-0000-000000000002", "e", "{\"k\uDC00\": 1}", Instant.EPOCH))),
+        StandardCharsets.UTF_8);
+
+    assertThat(text.lines()).hasSize(2);
+    assertThat(warnings).hasSize(1).allMatch(w -> w.contains("properties"));
+  }
+
+  @Test
+  void aValueNestedAsDeepAsTheWritersAcceptIsReadBack() throws IOException {
+    String deep = "[".repeat(1000) + "]".repeat(1000);
+    byte[] bytes = write(EVENTS, List.of(event("00000000-0000-0000-0000-000000000001", "e", deep, Instant.EPOCH)));
+
+    assertThat(read(EVENTS, bytes).get(0).get("properties")).isEqualTo(deep);
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
   void integersAndListsRoundTrip() throws IOException {
     Map<String, Object> session = new HashMap<>();
     session.put("session_id", "s1");
