@@ -113,6 +113,43 @@ class ExportEngineTest {
   }
 
   @Test
+  void aCompletedRunKeepsItsFilesWhenCleaningUpAfterItFailsOrTheCompletionsReplyIsLost() throws Exception {
+    // First store: marking the run cleaned fails once. Second: the completion lands, but its caller
+    // sees a failure (a reply lost on the way back).
+    for (String failing : List.of("markCleaned", "complete")) {
+      AtomicInteger failures = new AtomicInteger();
+      RunStore flaky = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
+          new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
+            Object result;
+            try {
+              result = method.invoke(runStore, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+            if (method.getName().equals(failing) && failures.getAndIncrement() == 0) {
+              throw new ExportException("the run store went away", true);
+            }
+            return result;
+          });
+      source.add(TEAM, Model.EVENTS, event("$pageview", DAY_START));
+      try (ExportEngine exporting = ExportEngine.builder().runStore(flaky).recordSource(source).blobStore(blobStore)
+          .formats(List.of(new LinesFormat())).clock(clock).pollInterval(Duration.ofMillis(20))
+          .retries(3, Duration.ofMillis(1), Duration.ofMillis(5)).build()) {
+        RunId id = exporting.create(ALL, day());
+        exporting.start();
+        RunSnapshot run = exporting.awaitTerminal(ALL, id, Duration.ofSeconds(60));
+
+        assertThat(failures.get()).as(failing).isPositive();
+        assertThat(run.status()).as(failing).isEqualTo(RunStatus.COMPLETED);
+        assertThat(run.files()).as(failing).isNotEmpty();
+        try (InputStream in = exporting.openFile(ALL, id, 0)) {
+          assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as(failing).isNotBlank();
+        }
+      }
+    }
+  }
+
+  @Test
   void awaitTerminalWaitsForTheWorkersHereInsteadOfPollingTheRunStore() throws Exception {
     // The reader holds its first row until the test lets it go; meanwhile a caller awaits the run.
     CountDownLatch held = new CountDownLatch(1);

@@ -201,17 +201,72 @@ final class AttemptRunner {
       files.add(new FileRecord(FileId.random(), run.id(), part.index(), part.key(), part.fileName(), part.sizeBytes(),
           part.records(), part.sha256(), expires, null));
     }
-    if (!store.complete(lease, files, now)) {
+    if (!committed(lease, files, now)) {
       throw new AttemptStoppedException(StopReason.LEASE_LOST);
     }
     metrics.completed();
     long records = parts.stream().mapToLong(PartRecord::records).sum();
     long bytes = parts.stream().mapToLong(PartRecord::sizeBytes).sum();
-    log.log(run, lease.attemptId(), LogLevel.INFO, "Export completed: " + records + " records in "
-        + files.size() + (files.size() == 1 ? " file (" : " files (") + bytes + " bytes)"
-        + (files.isEmpty() ? "; no rows matched the interval and filters" : ""));
-    cleaner.deleteAttemptsBefore(run.team(), run.id(), lease.epoch());
-    store.markCleaned(run.id());
+    try {
+      log.log(run, lease.attemptId(), LogLevel.INFO, "Export completed: " + records + " records in "
+          + files.size() + (files.size() == 1 ? " file (" : " files (") + bytes + " bytes)"
+          + (files.isEmpty() ? "; no rows matched the interval and filters" : ""));
+      cleaner.deleteAttemptsBefore(run.team(), run.id(), lease.epoch());
+      store.markCleaned(run.id());
+    } catch (RuntimeException e) {
+      // The run is Completed with its files: a failure now must not reach retryOrEnd, whose discard
+      // would delete them. Earlier attempts' leftovers stay for maintenance, which cleans completed
+      // runs not marked cleaned.
+      LOG.warn("run {} completed, but cleaning up after it failed; maintenance tries again", run.id(), e);
+    }
+  }
+
+  /**
+   * Completes the run in the store: true when it is Completed under this lease, false when the lease
+   * was lost. When the store fails, the run is read again, as the commit may have landed before the
+   * failure (a lost reply); if that cannot be told, the failure keeps this attempt's files.
+   */
+  private boolean committed(Lease lease, List<FileRecord> files, Instant now) {
+    try {
+      return store.complete(lease, files, now);
+    } catch (RuntimeException failure) {
+      Optional<RunRecord> after;
+      try {
+        after = store.find(lease.runId());
+      } catch (RuntimeException unreadable) {
+        failure.addSuppressed(unreadable);
+        throw new CompletionUnknown(failure);
+      }
+      if (after.isPresent() && after.get().status() == RunStatus.COMPLETED && after.get().leaseEpoch() == lease.epoch()) {
+        return true;
+      }
+      throw failure;
+    }
+  }
+
+  /**
+   * The store failed while completing the run and could not be read after it: the run may be
+   * Completed with this attempt's files, so they are not discarded (maintenance deletes them if not).
+   */
+  private static final class CompletionUnknown extends dev.fdbe.ExportException {
+    private static final long serialVersionUID = 1L;
+
+    CompletionUnknown(RuntimeException cause) {
+      super(Failures.describe(cause), cause, Failures.isRetryable(cause));
+    }
+  }
+
+  /** Who terminated the run: the operator, or the failure of another slice of its sliced run. */
+  private String terminatedBy(RunRecord run) {
+    try {
+      Optional<RunRecord> now = store.find(run.id());
+      if (now.isPresent() && Transitions.SIBLING_FAILED.equals(now.get().error())) {
+        return "stopped because " + Transitions.SIBLING_FAILED;
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("run {}: cannot read why it was terminated", run.id(), e);
+    }
+    return "terminated by the operator";
   }
 
   /** After a failure: true when a new attempt should start, false when the run ended. */
@@ -223,7 +278,9 @@ final class AttemptRunner {
     // Users read the failure's description; operators get the exception as it was thrown.
     LOG.warn("run {} attempt {} failed{}", run.id(), lease.attemptNumber(),
         retryable ? " with a transient error" : "", failure);
-    discard(lease);
+    if (!(failure instanceof CompletionUnknown)) {
+      discard(lease);
+    }
     if (!retryable) {
       end(active, RunStatus.FAILED, cause);
       return false;
@@ -287,7 +344,7 @@ final class AttemptRunner {
     switch (reason) {
       case CANCELLED, TERMINATED -> {
         int deleted = cleanUpRun(run);
-        String who = reason == StopReason.CANCELLED ? "cancelled by the user" : "terminated by the operator";
+        String who = reason == StopReason.CANCELLED ? "cancelled by the user" : terminatedBy(run);
         log.log(run, lease.attemptId(), LogLevel.INFO, "Export " + who + "; stopped writing and deleted "
             + deleted + (deleted == 1 ? " file" : " files") + " already written");
       }

@@ -32,6 +32,8 @@ public final class Transitions {
    * run in it over once its lease expired; writes under a lease require it.
    */
   public static final RunStatus LEASED = RUNNING;
+  /** The error of a slice that another slice's failure terminated (its sliced run failed). */
+  public static final String SIBLING_FAILED = "another slice of the export failed";
 
   private static final Map<RunStatus, Set<RunStatus>> ALLOWED = new EnumMap<>(RunStatus.class);
 

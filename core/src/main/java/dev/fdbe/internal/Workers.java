@@ -249,6 +249,10 @@ public final class Workers {
         continue; // finished or moved to a new attempt while we read
       }
       RunRecord record = records.get(entry.getKey());
+      if (record != null && record.leaseEpoch() > lease.epoch()
+          && settings.instanceName().equals(record.leaseOwner())) {
+        continue; // this engine's own next attempt, read before its worker took the new lease
+      }
       Optional<StopReason> stop = stopReasonOf(record, lease, run, now);
       if (stop.isPresent()) {
         run.requestStop(stop.get());

@@ -402,7 +402,7 @@ public final class InMemoryRunStore implements RunStore {
         put(parent, Change.of(parent).status(status, "slice " + (run.sliceIndex() + 1) + " of " + parent.sliceCount()
             + " (" + run.request().dataInterval().start() + " to " + run.request().dataInterval().end() + "): " + error,
             now));
-        stopSlices(parent.id(), run.id(), RunStatus.TERMINATED, "another slice of the export failed", now);
+        stopSlices(parent.id(), run.id(), RunStatus.TERMINATED, Transitions.SIBLING_FAILED, now);
       }
       return true;
     }

@@ -78,6 +78,6 @@ final class JdbcSlices {
         + " of " + rs.getInt(2) + " (" + Micros.toInstant(rs.getLong(3)) + " to " + Micros.toInstant(rs.getLong(4))
         + "): ", slice.value()).get(0);
     Database.update(connection, StoreSql.STOP_ACTIVE_RUN, status.wireName(), describe + error, Micros.of(now), parent);
-    stopSlices(connection, new RunId(parent), slice, RunStatus.TERMINATED, "another slice of the export failed", now);
+    stopSlices(connection, new RunId(parent), slice, RunStatus.TERMINATED, Transitions.SIBLING_FAILED, now);
   }
 }
