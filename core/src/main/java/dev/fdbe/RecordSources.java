@@ -22,7 +22,8 @@ import javax.sql.DataSource;
  * {@code sessions}, each with the columns of its model's {@link Model#schema() schema} and a
  * {@code team_id} — from an H2 or PostgreSQL database. A run selects its team's rows whose time
  * column lies in the interval; events with the same {@code uuid} are exported once (the earliest by
- * {@code timestamp}, then {@code _inserted_at}, then event name), which needs an index on
+ * the time column, {@code timestamp} unless {@link JdbcBuilder#timeColumn} says otherwise, then
+ * {@code _inserted_at}, then event name), which needs an index on
  * {@code (team_id, uuid)} to be fast ({@link #createReferenceTables} makes it). Rows stream through
  * a cursor; the whole result is never in memory.
  *

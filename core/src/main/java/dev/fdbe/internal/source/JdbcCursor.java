@@ -120,6 +120,9 @@ public final class JdbcCursor extends SourceCursor {
       if (ownTransaction) {
         // PostgreSQL streams with a fetch size only inside a transaction; the list and the select share it.
         connection.setAutoCommit(false);
+        if (dialect == Dialect.POSTGRESQL) {
+          utc(connection, true);
+        }
       }
       statement = prepare(connection, sql.select(), sql.params(), fetchSize);
       // H2's select that deduplicates in the database keeps exact copies, adjacent, for the cursor to skip.
@@ -249,7 +252,7 @@ public final class JdbcCursor extends SourceCursor {
           Instant time = timestamp(column);
           nulls[i] = time == null;
           if (time != null) {
-            longs[i] = Micros.of(time);
+            longs[i] = micros(time, i);
           }
         }
         case STRING_LIST -> {
@@ -259,6 +262,10 @@ public final class JdbcCursor extends SourceCursor {
             Object[] elements = (Object[]) array.getArray();
             List<String> list = new ArrayList<>(elements.length);
             for (Object element : elements) {
+              if (element instanceof Object[]) {
+                throw new ExportException("column " + schema.column(i).name() + " of table " + table
+                    + " holds an array of more than one dimension, which cannot be exported", false);
+              }
               list.add(element == null ? null : element.toString());
             }
             lists[i] = Collections.unmodifiableList(list);
@@ -267,6 +274,29 @@ public final class JdbcCursor extends SourceCursor {
         }
         default -> throw new IllegalStateException("unhandled column type " + types[i]);
       }
+    }
+  }
+
+  /**
+   * Makes PostgreSQL compare and read timestamps in UTC, as the cursor reads them: a {@code timestamp}
+   * column without time zone meets the interval's {@code timestamptz} bounds in the session's time
+   * zone, which pgjdbc sets to the JVM's, so a JVM in New York would select other rows than one in
+   * London. {@code local}: for the transaction only (undone when it ends), else for the session
+   * until {@code RESET TIME ZONE}.
+   */
+  static void utc(Connection connection, boolean local) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(local ? "SET LOCAL TIME ZONE 'UTC'" : "SET TIME ZONE 'UTC'");
+    }
+  }
+
+  /** Microseconds since the epoch; a timestamp beyond what they hold (PostgreSQL's infinity among them) is refused. */
+  private long micros(Instant time, int i) {
+    try {
+      return Micros.of(time);
+    } catch (ArithmeticException e) {
+      throw new ExportException("column " + schema.column(i).name() + " of table " + table + " holds a timestamp"
+          + " beyond year 294,000 (an infinite one, perhaps), which cannot be exported", false);
     }
   }
 

@@ -131,6 +131,7 @@ final class PostgresCopyCursor extends SourceCursor {
     }
     if (autoCommit) {
       connection.setAutoCommit(false); // the COPY reads in a transaction of its own, as JdbcCursor does
+      JdbcCursor.utc(connection, true);
     }
     return new PostgresCopyCursor(connection, countConnections, base, sql, copy(select),
         distinct == null ? null : copy(distinct), table, fetchSize, schema, kinds, autoCommit);
@@ -272,7 +273,11 @@ final class PostgresCopyCursor extends SourceCursor {
       throw JdbcCursor.sourceFailure(started ? "reading rows of table " + table + " failed"
           : "cannot query the table " + table, e);
     } catch (RuntimeException e) {
-      stopped();
+      // A value the cursor refuses (an infinite timestamp, a 2-D array) leaves the COPY running:
+      // it stays cancellable, so that close() does not read the rest of the interval first.
+      if (copy == null || !copy.isActive()) {
+        stopped();
+      }
       throw e;
     }
   }
@@ -403,7 +408,12 @@ final class PostgresCopyCursor extends SourceCursor {
           throw new ExportException("column " + schema.column(column).name() + " of table " + table
               + " holds an infinite timestamp, which cannot be exported", false);
         }
-        longs[column] = micros + POSTGRES_EPOCH_MICROS;
+        try {
+          longs[column] = Math.addExact(micros, POSTGRES_EPOCH_MICROS);
+        } catch (ArithmeticException e) {
+          throw new ExportException("column " + schema.column(column).name() + " of table " + table
+              + " holds a timestamp beyond year 294,000, which cannot be exported", false);
+        }
       }
       case TEXT_ARRAY -> lists[column] = textArray(column, b, at, length);
       default -> throw new IllegalStateException("unhandled column kind " + kinds[column]);

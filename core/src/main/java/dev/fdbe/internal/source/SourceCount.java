@@ -27,12 +27,15 @@ final class SourceCount {
   private final SourceSql sql;
   private final String table;
   private final int fetchSize;
+  /** On PostgreSQL the count compares in UTC, as the cursor does ({@link JdbcCursor#utc}). */
+  private final boolean utc;
   private volatile @Nullable PreparedStatement running;
   private volatile boolean stopped;
 
   SourceCount(DataSource connections, Dialect dialect, SourceSql sql, String table, int fetchSize) {
     this.connections = connections;
     this.lazy = dialect == Dialect.H2 && sql.countsKeys();
+    this.utc = dialect == Dialect.POSTGRESQL;
     this.sql = sql;
     this.table = table;
     this.fetchSize = fetchSize;
@@ -50,6 +53,10 @@ final class SourceCount {
     try (Connection connection = connections.getConnection()) {
       if (lazy) {
         lazy(connection, true);
+      }
+      boolean utcSession = utc && connection.getAutoCommit(); // else for the transaction only
+      if (utc) {
+        JdbcCursor.utc(connection, !utcSession);
       }
       try (PreparedStatement statement = connection.prepareStatement(sql.count(), ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY)) {
@@ -69,6 +76,11 @@ final class SourceCount {
         running = null;
         if (lazy) {
           lazy(connection, false); // pooled H2 connections keep their session's settings
+        }
+        if (utcSession) {
+          try (Statement reset = connection.createStatement()) {
+            reset.execute("RESET TIME ZONE"); // pooled connections keep their session's settings
+          }
         }
       }
     } catch (SQLException e) {

@@ -71,8 +71,13 @@ final class UuidCopies {
     /** The row of a list's result set: time, {@code _inserted_at} and event in columns 2 to 4. */
     static Earliest of(ResultSet row) throws SQLException {
       OffsetDateTime inserted = row.getObject(3, OffsetDateTime.class);
-      return new Earliest(Micros.of(row.getObject(2, OffsetDateTime.class).toInstant()),
-          inserted == null ? null : Micros.of(inserted.toInstant()), row.getString(4));
+      try {
+        return new Earliest(Micros.of(row.getObject(2, OffsetDateTime.class).toInstant()),
+            inserted == null ? null : Micros.of(inserted.toInstant()), row.getString(4));
+      } catch (ArithmeticException e) {
+        throw new dev.fdbe.ExportException("event " + row.getString(1) + ", stored more than once, holds a timestamp"
+            + " beyond what can be exported (microseconds since 1970 in 64 bits), infinity perhaps", false);
+      }
     }
   }
 

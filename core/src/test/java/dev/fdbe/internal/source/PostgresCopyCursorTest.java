@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.fdbe.ExportException;
 import dev.fdbe.Model;
 import dev.fdbe.RecordSources;
+import dev.fdbe.internal.Micros;
 import dev.fdbe.TeamId;
 import dev.fdbe.TimeRange;
 import dev.fdbe.schema.Schema;
@@ -31,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -273,6 +275,55 @@ class PostgresCopyCursorTest {
         List.of()))) {
       assertThat(cursor).as("a timestamp without time zone is read by the result set").isInstanceOf(JdbcCursor.class);
       assertThat(cursor.next()).isTrue();
+    }
+  }
+
+  /**
+   * A {@code timestamp} column without time zone is compared with the interval and read in UTC, as
+   * the values are exported, whatever the JVM's time zone (which pgjdbc gives the session).
+   */
+  @Test
+  void aTimestampWithoutTimeZoneIsComparedAndReadInUtcWhateverTheJvmsZone() throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE events ALTER COLUMN timestamp TYPE timestamp");
+      statement.execute("INSERT INTO events (team_id, uuid, event, timestamp) VALUES (" + TEAM.value()
+          + ", '00000000-0000-0000-0000-000000000001', 'before', '2026-11-19 20:00'), (" + TEAM.value()
+          + ", '00000000-0000-0000-0000-000000000002', 'inside', '2026-11-20 22:00')");
+    }
+    TimeZone jvm = TimeZone.getDefault();
+    TimeZone.setDefault(TimeZone.getTimeZone("America/New_York"));
+    Schema events = Model.EVENTS.schema();
+    try (RecordCursor cursor = source(dataSource).open(new SourceQuery(TEAM, Model.EVENTS, WHOLE, List.of(),
+        List.of()))) {
+      List<List<Object>> rows = readAll(cursor, events);
+
+      assertThat(rows).hasSize(1);
+      assertThat(rows.get(0).get(events.indexOf("event"))).isEqualTo("inside");
+      assertThat(rows.get(0).get(events.indexOf("timestamp")))
+          .isEqualTo("t" + Micros.of(Instant.parse("2026-11-20T22:00:00Z")));
+    } finally {
+      TimeZone.setDefault(jvm);
+    }
+  }
+
+  /** Values no export can hold are refused naming their column, on both paths, not overflowed or garbled. */
+  @Test
+  void anInfiniteTimestampOrATwoDimensionalArrayIsRefusedNamingItsColumn() throws SQLException {
+    insertRows(20);
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("UPDATE persons SET created_at = 'infinity' WHERE team_id = " + TEAM.value());
+      statement.execute("UPDATE sessions SET urls = '{{a,b},{c,d}}' WHERE team_id = " + TEAM.value());
+    }
+    for (DataSource from : List.of(dataSource, new HidingDataSource(dataSource))) {
+      try (RecordCursor cursor = source(from).open(new SourceQuery(TEAM, Model.PERSONS, WHOLE, List.of(), List.of()))) {
+        assertThatThrownBy(() -> readAll(cursor, Model.PERSONS.schema())).isInstanceOf(ExportException.class)
+            .hasMessageContaining("column created_at").hasMessageContaining("infinit");
+      }
+      try (RecordCursor cursor = source(from).open(new SourceQuery(TEAM, Model.SESSIONS, WHOLE, List.of(),
+          List.of()))) {
+        assertThatThrownBy(() -> readAll(cursor, Model.SESSIONS.schema())).isInstanceOf(ExportException.class)
+            .hasMessageContaining("column urls");
+      }
     }
   }
 
