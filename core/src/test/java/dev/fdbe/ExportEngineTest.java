@@ -115,18 +115,24 @@ class ExportEngineTest {
   @Test
   void aCompletedRunKeepsItsFilesWhenCleaningUpAfterItFailsOrTheCompletionsReplyIsLost() throws Exception {
     // First store: marking the run cleaned fails once. Second: the completion lands, but its caller
-    // sees a failure (a reply lost on the way back).
-    for (String failing : List.of("markCleaned", "complete")) {
+    // sees a failure (a reply lost on the way back). Third: the same, and reading the run right after
+    // fails too, so the engine cannot tell whether the run completed.
+    for (String failing : List.of("markCleaned", "complete", "complete find")) {
       AtomicInteger failures = new AtomicInteger();
+      java.util.concurrent.atomic.AtomicBoolean failFind = new java.util.concurrent.atomic.AtomicBoolean();
       RunStore flaky = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
           new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
+            if (method.getName().equals("find") && failFind.getAndSet(false)) {
+              throw new ExportException("the run store went away again", true);
+            }
             Object result;
             try {
               result = method.invoke(runStore, args);
             } catch (java.lang.reflect.InvocationTargetException e) {
               throw e.getCause();
             }
-            if (method.getName().equals(failing) && failures.getAndIncrement() == 0) {
+            if (failing.startsWith(method.getName()) && failures.getAndIncrement() == 0) {
+              failFind.set(failing.endsWith("find"));
               throw new ExportException("the run store went away", true);
             }
             return result;

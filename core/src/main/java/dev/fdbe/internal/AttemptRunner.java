@@ -230,23 +230,25 @@ final class AttemptRunner {
     try {
       return store.complete(lease, files, now);
     } catch (RuntimeException failure) {
-      Optional<RunRecord> after;
       try {
-        after = store.find(lease.runId());
+        Optional<RunRecord> after = store.find(lease.runId());
+        if (after.isPresent() && after.get().status() == RunStatus.COMPLETED
+            && after.get().leaseEpoch() == lease.epoch()) {
+          return true;
+        }
       } catch (RuntimeException unreadable) {
         failure.addSuppressed(unreadable);
-        throw new CompletionUnknown(failure);
       }
-      if (after.isPresent() && after.get().status() == RunStatus.COMPLETED && after.get().leaseEpoch() == lease.epoch()) {
-        return true;
-      }
-      throw failure;
+      // Not Completed yet, as far as can be seen: the commit may still land (a reply lost while a
+      // replica confirms it), so this attempt's files are kept until a retry or the end proves otherwise.
+      throw new CompletionUnknown(failure);
     }
   }
 
   /**
-   * The store failed while completing the run and could not be read after it: the run may be
-   * Completed with this attempt's files, so they are not discarded (maintenance deletes them if not).
+   * The store failed while completing the run: the run may be, or become, Completed with this
+   * attempt's files, so they are not discarded now ({@link #discard} checks again later, and
+   * maintenance deletes the leftovers of a run that completed with another attempt or failed).
    */
   private static final class CompletionUnknown extends dev.fdbe.ExportException {
     private static final long serialVersionUID = 1L;
@@ -360,9 +362,10 @@ final class AttemptRunner {
         }
       }
       case LEASE_LOST -> {
-        discard(lease);
-        log.log(run, lease.attemptId(), LogLevel.WARNING, "Attempt " + lease.attemptNumber()
-            + " lost its lease (another engine took the run over); its files were discarded");
+        if (!discard(lease)) { // else the run completed with this attempt's files: nothing was lost
+          log.log(run, lease.attemptId(), LogLevel.WARNING, "Attempt " + lease.attemptNumber()
+              + " lost its lease (another engine took the run over); its files were discarded");
+        }
       }
       case SHUTDOWN -> {
         discard(lease);
@@ -391,10 +394,18 @@ final class AttemptRunner {
     return StopReason.LEASE_LOST;
   }
 
-  /** Deletes the objects of one attempt. */
-  private void discard(Lease lease) {
+  /**
+   * Deletes the objects of one attempt, unless its run is Completed with them (a completion whose
+   * reply was lost); returns true in that case, when they are kept. A run that cannot be read keeps
+   * them too, for the maintenance sweep, which deletes what no completed attempt owns.
+   */
+  private boolean discard(Lease lease) {
     try {
       RunRecord run = store.find(lease.runId()).orElse(null);
+      if (run != null && run.status() == RunStatus.COMPLETED && run.leaseEpoch() == lease.epoch()) {
+        LOG.warn("run {} completed with the files of attempt {} after all; they are kept", run.id(), lease.epoch());
+        return true;
+      }
       if (run != null) {
         cleaner.deleteAttempt(run.team(), run.id(), lease.epoch());
       }
@@ -402,6 +413,7 @@ final class AttemptRunner {
       LOG.warn("cannot delete the files of attempt {} of run {}; the maintenance sweep will", lease.epoch(),
           lease.runId(), e);
     }
+    return false;
   }
 
   /** Deletes every object of a run that ended without files; returns how many there were. */

@@ -131,7 +131,13 @@ final class PostgresCopyCursor extends SourceCursor {
     }
     if (autoCommit) {
       connection.setAutoCommit(false); // the COPY reads in a transaction of its own, as JdbcCursor does
-      JdbcCursor.utc(connection, true);
+      try {
+        JdbcCursor.utc(connection, true);
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback(); // lent back in auto-commit mode; the caller closes it
+        connection.setAutoCommit(true);
+        throw e;
+      }
     }
     return new PostgresCopyCursor(connection, countConnections, base, sql, copy(select),
         distinct == null ? null : copy(distinct), table, fetchSize, schema, kinds, autoCommit);

@@ -54,9 +54,12 @@ final class SourceCount {
       if (lazy) {
         lazy(connection, true);
       }
-      boolean utcSession = utc && connection.getAutoCommit(); // else for the transaction only
-      if (utc) {
-        JdbcCursor.utc(connection, !utcSession);
+      // In a transaction of its own, as the cursor reads (a connection lent in a transaction is left
+      // as it is, as the cursor leaves it): the time zone is set for that transaction only.
+      boolean ownTransaction = utc && connection.getAutoCommit();
+      if (ownTransaction) {
+        connection.setAutoCommit(false);
+        JdbcCursor.utc(connection, true);
       }
       try (PreparedStatement statement = connection.prepareStatement(sql.count(), ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY)) {
@@ -77,10 +80,9 @@ final class SourceCount {
         if (lazy) {
           lazy(connection, false); // pooled H2 connections keep their session's settings
         }
-        if (utcSession) {
-          try (Statement reset = connection.createStatement()) {
-            reset.execute("RESET TIME ZONE"); // pooled connections keep their session's settings
-          }
+        if (ownTransaction) {
+          connection.rollback(); // read only; ends the time zone setting with the transaction
+          connection.setAutoCommit(true);
         }
       }
     } catch (SQLException e) {
