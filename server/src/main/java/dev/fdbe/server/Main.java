@@ -31,10 +31,24 @@ public final class Main {
   /** How long a {@code keys} command waits for a server that holds the data directory to start serving. */
   static final Duration KEYS_WAIT_FOR_SERVER = Duration.ofSeconds(120);
 
+  static final String H2_OBJECT_CACHE = "h2.objectCache";
+
   public static void main(String[] args) {
+    tuneH2();
     int code = run(Arrays.asList(args), System.out, System.err, System.getenv());
     if (code != 0) {
       System.exit(code);
+    }
+  }
+
+  /**
+   * Turns H2's object cache off unless the operator chose ({@code -Dh2.objectCache=...}), before H2
+   * loads: the cache hashes every string H2 reads to share equal ones, which cost an export of the
+   * embedded database about a sixth of its time (docs/benchmarks.md, "H2's object cache").
+   */
+  static void tuneH2() {
+    if (System.getProperty(H2_OBJECT_CACHE) == null) {
+      System.setProperty(H2_OBJECT_CACHE, "false");
     }
   }
 

@@ -112,4 +112,24 @@ class CommandLineTest {
         "--scopes", "*"))).as("FDBE_TEAM is not read").isEqualTo(2);
     assertThat(errors()).contains("option '--team' is required");
   }
+
+  @Test
+  void h2sObjectCacheIsTurnedOffUnlessTheOperatorChose() {
+    String before = System.getProperty(Main.H2_OBJECT_CACHE);
+    try {
+      System.clearProperty(Main.H2_OBJECT_CACHE);
+      Main.tuneH2();
+      assertThat(System.getProperty(Main.H2_OBJECT_CACHE)).isEqualTo("false");
+
+      System.setProperty(Main.H2_OBJECT_CACHE, "true");
+      Main.tuneH2();
+      assertThat(System.getProperty(Main.H2_OBJECT_CACHE)).isEqualTo("true");
+    } finally {
+      if (before == null) {
+        System.clearProperty(Main.H2_OBJECT_CACHE);
+      } else {
+        System.setProperty(Main.H2_OBJECT_CACHE, before);
+      }
+    }
+  }
 }
