@@ -121,7 +121,7 @@ public final class JdbcCursor extends SourceCursor {
         // PostgreSQL streams with a fetch size only inside a transaction; the list and the select share it.
         connection.setAutoCommit(false);
         if (dialect == Dialect.POSTGRESQL) {
-          utc(connection, true);
+          utc(connection);
         }
       }
       statement = prepare(connection, sql.select(), sql.params(), fetchSize);
@@ -278,15 +278,29 @@ public final class JdbcCursor extends SourceCursor {
   }
 
   /**
-   * Makes PostgreSQL compare and read timestamps in UTC, as the cursor reads them: a {@code timestamp}
-   * column without time zone meets the interval's {@code timestamptz} bounds in the session's time
-   * zone, which pgjdbc sets to the JVM's, so a JVM in New York would select other rows than one in
-   * London. {@code local}: for the transaction only (undone when it ends), else for the session
-   * until {@code RESET TIME ZONE}.
+   * Makes PostgreSQL compare and read timestamps in UTC for the current transaction, as the cursor
+   * reads them: a {@code timestamp} column without time zone meets the interval's {@code timestamptz}
+   * bounds in the session's time zone, which pgjdbc sets to the JVM's, so a JVM in New York would
+   * select other rows than one in London. Undone when the transaction ends.
    */
-  static void utc(Connection connection, boolean local) throws SQLException {
+  static void utc(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      statement.execute(local ? "SET LOCAL TIME ZONE 'UTC'" : "SET TIME ZONE 'UTC'");
+      statement.execute("SET LOCAL TIME ZONE 'UTC'");
+    }
+  }
+
+  /**
+   * Begins a transaction of the reader's own on a PostgreSQL connection lent in auto-commit mode,
+   * in UTC ({@link #utc}); if that fails, the connection is back in auto-commit mode.
+   */
+  static void beginInUtc(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      utc(connection);
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      connection.setAutoCommit(true);
+      throw e;
     }
   }
 

@@ -130,14 +130,7 @@ final class PostgresCopyCursor extends SourceCursor {
       return null;
     }
     if (autoCommit) {
-      connection.setAutoCommit(false); // the COPY reads in a transaction of its own, as JdbcCursor does
-      try {
-        JdbcCursor.utc(connection, true);
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback(); // lent back in auto-commit mode; the caller closes it
-        connection.setAutoCommit(true);
-        throw e;
-      }
+      JdbcCursor.beginInUtc(connection); // the COPY reads in a transaction of its own, as JdbcCursor does
     }
     return new PostgresCopyCursor(connection, countConnections, base, sql, copy(select),
         distinct == null ? null : copy(distinct), table, fetchSize, schema, kinds, autoCommit);

@@ -58,8 +58,7 @@ final class SourceCount {
       // as it is, as the cursor leaves it): the time zone is set for that transaction only.
       boolean ownTransaction = utc && connection.getAutoCommit();
       if (ownTransaction) {
-        connection.setAutoCommit(false);
-        JdbcCursor.utc(connection, true);
+        JdbcCursor.beginInUtc(connection);
       }
       try (PreparedStatement statement = connection.prepareStatement(sql.count(), ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY)) {

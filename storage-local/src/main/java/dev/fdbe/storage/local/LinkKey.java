@@ -75,7 +75,7 @@ final class LinkKey {
       return new LinkKey(secret);
     } catch (IOException e) {
       LOG.warn("cannot read or create the link signing key {}", file, e);
-      throw LocalBlobStore.ioFailure("cannot read or create the link signing key of local storage ("
+      throw FileSystemFailures.of("cannot read or create the link signing key of local storage ("
           + LocalBlobStore.KEY_FILE_NAME + " under its root)", e);
     }
   }

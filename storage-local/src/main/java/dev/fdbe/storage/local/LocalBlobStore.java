@@ -9,17 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
@@ -119,7 +113,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       root = config.root().toRealPath();
     } catch (IOException e) {
       LOG.warn("cannot create the local storage root {}", config.root(), e);
-      throw ioFailure("cannot create the root directory of " + DESCRIPTION, e);
+      throw FileSystemFailures.of("cannot create the root directory of " + DESCRIPTION, e);
     }
     return new LocalBlobStore(root, config);
   }
@@ -543,44 +537,7 @@ public final class LocalBlobStore implements BlobStore, DownloadLinkSigner {
       return new ExportException("cannot " + action + " '" + key + "': the root of " + describe()
           + " is missing or not a directory", e, false);
     }
-    return ioFailure("cannot " + action + " '" + key + "' in " + describe(), e);
-  }
-
-  /**
-   * A file system failure, retryable unless trying again cannot help: access denied, a missing
-   * file or a file where a directory is needed, an unsupported operation. The message says what
-   * went wrong without the files the exception names; the exception is the cause.
-   */
-  static ExportException ioFailure(String context, IOException e) {
-    boolean permanent = e instanceof AccessDeniedException
-        || e instanceof NoSuchFileException
-        || e instanceof NotDirectoryException
-        || e instanceof FileAlreadyExistsException
-        || e instanceof DirectoryNotEmptyException
-        || e instanceof AtomicMoveNotSupportedException
-        || e instanceof FileSystemLoopException;
-    return new ExportException(context + ": " + reason(e), e, !permanent);
-  }
-
-  private static String reason(IOException e) {
-    if (!(e instanceof FileSystemException f)) {
-      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-    String what;
-    if (e instanceof AccessDeniedException) {
-      what = "access denied";
-    } else if (e instanceof NoSuchFileException) {
-      what = "no such file or directory";
-    } else if (e instanceof FileAlreadyExistsException) {
-      what = "exists and is not a directory";
-    } else if (e instanceof DirectoryNotEmptyException) {
-      what = "a directory that is not empty is in the way";
-    } else if (e instanceof AtomicMoveNotSupportedException) {
-      what = "the file system cannot rename atomically";
-    } else {
-      what = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
-    }
-    return what;
+    return FileSystemFailures.of("cannot " + action + " '" + key + "' in " + describe(), e);
   }
 
   /** Walks on when an entry vanishes meanwhile: another process may be deleting under the same root. */

@@ -214,7 +214,7 @@ public final class LocalDownloadHandler {
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      throw LocalBlobStore.ioFailure("cannot read '" + download.key() + "' in " + LocalBlobStore.DESCRIPTION, e);
+      throw FileSystemFailures.of("cannot read '" + download.key() + "' in " + LocalBlobStore.DESCRIPTION, e);
     }
   }
 
@@ -224,7 +224,7 @@ public final class LocalDownloadHandler {
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      throw LocalBlobStore.ioFailure("cannot open '" + download.key() + "' in " + LocalBlobStore.DESCRIPTION, e);
+      throw FileSystemFailures.of("cannot open '" + download.key() + "' in " + LocalBlobStore.DESCRIPTION, e);
     }
   }
 
@@ -241,7 +241,7 @@ public final class LocalDownloadHandler {
           && now.size() == before.size()
           && channel.size() == before.size();
     } catch (IOException e) {
-      throw LocalBlobStore.ioFailure("cannot read '" + download.key() + "' in " + LocalBlobStore.DESCRIPTION, e);
+      throw FileSystemFailures.of("cannot read '" + download.key() + "' in " + LocalBlobStore.DESCRIPTION, e);
     }
   }
 

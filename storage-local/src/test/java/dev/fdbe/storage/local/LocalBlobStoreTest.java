@@ -442,15 +442,15 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
   @Test
   void fileSystemFailuresAreMappedByWhetherRetryingCanHelp() {
-    ExportException denied = LocalBlobStore.ioFailure("cannot open 'k'", new AccessDeniedException("/r/k"));
+    ExportException denied = FileSystemFailures.of("cannot open 'k'", new AccessDeniedException("/r/k"));
     assertThat(denied.isRetryable()).isFalse();
     assertThat(denied).hasMessage("cannot open 'k': access denied");
 
-    ExportException missing = LocalBlobStore.ioFailure("cannot open 'k'", new NoSuchFileException("/r/k"));
+    ExportException missing = FileSystemFailures.of("cannot open 'k'", new NoSuchFileException("/r/k"));
     assertThat(missing.isRetryable()).isFalse();
     assertThat(missing).hasMessage("cannot open 'k': no such file or directory");
 
-    ExportException transientFailure = LocalBlobStore.ioFailure("cannot open 'k'", new IOException("i/o error"));
+    ExportException transientFailure = FileSystemFailures.of("cannot open 'k'", new IOException("i/o error"));
     assertThat(transientFailure.isRetryable()).isTrue();
     assertThat(transientFailure).hasMessage("cannot open 'k': i/o error").hasCauseInstanceOf(IOException.class);
   }
@@ -481,7 +481,7 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
     assertThatThrownBy(() -> store.beginUpload("m/file/y.csv")).isExactlyInstanceOf(ExportException.class)
         .hasMessage("cannot begin an upload of 'm/file/y.csv' in local storage: 'm/file' is an object, not a "
             + "directory");
-    ExportException fileSystem = LocalBlobStore.ioFailure("cannot open 'k' in local storage",
+    ExportException fileSystem = FileSystemFailures.of("cannot open 'k' in local storage",
         new FileSystemException(root.resolve("k").toString(), root.resolve("l").toString(), "Is a directory"));
     assertThat(fileSystem).hasMessage("cannot open 'k' in local storage: Is a directory");
   }
