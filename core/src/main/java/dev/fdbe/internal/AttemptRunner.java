@@ -231,9 +231,7 @@ final class AttemptRunner {
       return store.complete(lease, files, now);
     } catch (RuntimeException failure) {
       try {
-        Optional<RunRecord> after = store.find(lease.runId());
-        if (after.isPresent() && after.get().status() == RunStatus.COMPLETED
-            && after.get().leaseEpoch() == lease.epoch()) {
+        if (completedWith(store.find(lease.runId()).orElse(null), lease)) {
           return true;
         }
       } catch (RuntimeException unreadable) {
@@ -243,6 +241,11 @@ final class AttemptRunner {
       // replica confirms it), so this attempt's files are kept until a retry or the end proves otherwise.
       throw new CompletionUnknown(failure);
     }
+  }
+
+  /** Whether the run is Completed by the attempt of this lease. */
+  private static boolean completedWith(@Nullable RunRecord run, Lease lease) {
+    return run != null && run.status() == RunStatus.COMPLETED && run.leaseEpoch() == lease.epoch();
   }
 
   /**
@@ -402,7 +405,7 @@ final class AttemptRunner {
   private boolean discard(Lease lease) {
     try {
       RunRecord run = store.find(lease.runId()).orElse(null);
-      if (run != null && run.status() == RunStatus.COMPLETED && run.leaseEpoch() == lease.epoch()) {
+      if (completedWith(run, lease)) {
         LOG.warn("run {} completed with the files of attempt {} after all; they are kept", run.id(), lease.epoch());
         return true;
       }

@@ -249,10 +249,6 @@ public final class Workers {
         continue; // finished or moved to a new attempt while we read
       }
       RunRecord record = records.get(entry.getKey());
-      if (record != null && record.leaseEpoch() > lease.epoch()
-          && settings.instanceName().equals(record.leaseOwner())) {
-        continue; // this engine's own next attempt, read before its worker took the new lease
-      }
       Optional<StopReason> stop = stopReasonOf(record, lease, run, now);
       if (stop.isPresent()) {
         run.requestStop(stop.get());
@@ -270,7 +266,10 @@ public final class Workers {
     }
   }
 
-  private static Optional<StopReason> stopReasonOf(RunRecord record, Lease lease, ActiveRun run, Instant now) {
+  private Optional<StopReason> stopReasonOf(RunRecord record, Lease lease, ActiveRun run, Instant now) {
+    if (record != null && record.leaseEpoch() > lease.epoch() && settings.instanceName().equals(record.leaseOwner())) {
+      return Optional.empty(); // this engine's own next attempt, read before its worker took the new lease
+    }
     if (record == null || record.leaseEpoch() > lease.epoch()) {
       return Optional.of(StopReason.LEASE_LOST);
     }

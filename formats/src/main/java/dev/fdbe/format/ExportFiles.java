@@ -43,7 +43,11 @@ public final class ExportFiles {
         return parquet(in, schema);
       }
       owned = StreamCodec.of(compression).decompress(in);
-      return format == FileFormat.CSV ? new CsvReader(owned, schema) : new JsonLinesReader(owned, schema);
+      return switch (format) {
+        case CSV -> new CsvReader(owned, schema);
+        case JSON_LINES -> new JsonLinesReader(owned, schema);
+        case PARQUET -> throw new IllegalStateException("read above");
+      };
     } catch (IOException | RuntimeException e) {
       try {
         owned.close(); // closes in

@@ -78,16 +78,18 @@ public final class Json {
    * The text must encode exactly ({@code Utf8.encodesExactly}): a lone surrogate cannot be written raw.
    */
   public static void writeEmbedded(JsonGenerator generator, String validJson) throws IOException {
-    generator.writeRawValue(validJson.indexOf('\n') < 0 && validJson.indexOf('\r') < 0 ? validJson.strip()
-        : oneLine(validJson));
+    generator.writeRawValue(oneLine(validJson));
   }
 
   /**
-   * A valid JSON document's text on one line: the white space between its tokens removed, every
-   * other character kept as written (a number's digits and exponent, a string's escapes). Valid JSON
+   * A valid JSON document's text on one line: a text on one line already loses only the white space
+   * around it, any other the white space between its tokens, every other character kept as written (a number's digits and exponent, a string's escapes). Valid JSON
    * holds no raw line break or tab inside a string, so only the white space between tokens goes.
    */
   public static String oneLine(String validJson) {
+    if (validJson.indexOf('\n') < 0 && validJson.indexOf('\r') < 0) {
+      return validJson.strip(); // on one line already: only the white space around it goes
+    }
     StringBuilder line = new StringBuilder(validJson.length());
     boolean inString = false;
     for (int i = 0; i < validJson.length(); i++) {

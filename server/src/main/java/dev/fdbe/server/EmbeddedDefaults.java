@@ -73,9 +73,10 @@ final class EmbeddedDefaults implements AutoCloseable {
   }
 
   /**
-   * A {@code file:} location without a link base of its own, given this server's: its files are
-   * served here, so their links must lead here ({@code --public-url}), not to the local store's
-   * default of {@code http://127.0.0.1:8000}. Any other location is returned as it is.
+   * A {@code file:} location without a link base of its own, given this server's ({@code
+   * --link-base-url}, else {@code <public-url>/fdbe/local-downloads}): its files are served here, so
+   * their links must lead here, not to the local store's default of {@code http://127.0.0.1:8000}.
+   * Any other location is returned as it is.
    */
   static URI linkedHere(URI storage, URI linkBaseUrl) {
     if (!"file".equalsIgnoreCase(storage.getScheme())) {

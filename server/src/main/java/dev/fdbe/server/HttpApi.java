@@ -126,7 +126,7 @@ final class HttpApi extends Handler.Abstract {
    * Answers with the error a failure maps to, and the headers that go with its status. Never throws:
    * if even that fails, the callback fails and Jetty ends the exchange.
    */
-  private static void fail(Response response, Callback callback, Throwable failure) {
+  static void fail(Response response, Callback callback, Throwable failure) {
     try {
       ApiError error = ErrorMapping.toApiError(failure);
       if (error.status() == 401) {
@@ -309,8 +309,7 @@ final class HttpApi extends Handler.Abstract {
   }
 
   /** The {@code keys} commands' requests: from this machine, with the admin token, else 404 or 401. */
-  private void administerKeys(Request request, Response response, Callback callback, String command)
-      throws IOException {
+  private void administerKeys(Request request, Response response, Callback callback, String command) {
     if (!KeyAdminEndpoint.isLocal(remoteAddress(request))) {
       throw ApiError.notFound("No API endpoint at " + WireParser.shown(Request.getPathInContext(request)));
     }

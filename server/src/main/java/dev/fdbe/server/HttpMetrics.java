@@ -201,8 +201,7 @@ final class HttpMetrics extends Handler.Wrapper {
 
   private void scrape(Request request, Response response, Callback callback) {
     if (!request.getMethod().equals("GET")) {
-      response.getHeaders().put(HttpHeader.ALLOW, "GET");
-      HttpApi.write(response, callback, 405, JsonBodies.error(ApiError.notAllowed(request.getMethod(), "GET")));
+      HttpApi.fail(response, callback, ApiError.notAllowed(request.getMethod(), "GET"));
       return;
     }
     byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);

@@ -44,7 +44,7 @@ public final class Main {
   /**
    * Turns H2's object cache off unless the operator chose ({@code -Dh2.objectCache=...}), before H2
    * loads: the cache hashes every string H2 reads to share equal ones, which cost an export of the
-   * embedded database about a sixth of its time (docs/benchmarks.md, "H2's object cache").
+   * embedded database about a fifth of its time (docs/benchmarks.md, "H2's object cache").
    */
   static void tuneH2() {
     if (System.getProperty(H2_OBJECT_CACHE) == null) {

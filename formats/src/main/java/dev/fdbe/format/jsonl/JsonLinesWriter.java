@@ -106,7 +106,7 @@ final class JsonLinesWriter extends TextRecordWriter {
       return;
     }
     // A lone surrogate cannot be written raw (Jackson refuses it): such a text goes as a string.
-    if (Json.isValid(text, utf8) && Utf8.encodesExactly(text, utf8)) {
+    if (Utf8.encodesExactly(text, utf8) && Json.isValid(text, utf8)) {
       Json.writeEmbedded(generator, text);
     } else {
       generator.writeString(text);

@@ -536,7 +536,7 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
    */
   static boolean isRetryable(BaseServiceException e) {
     int code = e.getCode();
-    if (code == 408 || code == 429 || code >= 500) {
+    if (retryableStatus(code)) {
       return true;
     }
     if (code >= 400) {
@@ -549,11 +549,15 @@ public final class GcsBlobStore implements BlobStore, DownloadLinkSigner {
         return auth.isRetryable(); // a revoked or deleted key (400 invalid_grant) never heals
       }
       if (cause instanceof com.google.api.client.http.HttpResponseException http) {
-        int status = http.getStatusCode();
-        return status == 408 || status == 429 || status >= 500;
+        return retryableStatus(http.getStatusCode());
       }
     }
     return e.isRetryable() || e.getCause() instanceof IOException || code == 0;
+  }
+
+  /** Timeouts, throttling and server errors: statuses a later try may not meet. */
+  private static boolean retryableStatus(int status) {
+    return status == 408 || status == 429 || status >= 500;
   }
 
   static boolean isNotFound(RuntimeException e) {
