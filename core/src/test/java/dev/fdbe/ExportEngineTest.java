@@ -77,6 +77,30 @@ class ExportEngineTest {
     return jsonLines(DAY_START, DAY_END).build();
   }
 
+  /** What a test does around each call of the run store; {@code call} makes the call itself. */
+  @FunctionalInterface
+  interface Around {
+    Object call(java.lang.reflect.Method method, Object[] args, Call call) throws Throwable;
+  }
+
+  /** The run store's call, throwing what the store threw. */
+  @FunctionalInterface
+  interface Call {
+    Object call() throws Throwable;
+  }
+
+  /** The test's run store with {@code around} wrapped about each of its calls. */
+  private RunStore around(Around around) {
+    return (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
+        new Class<?>[] {RunStore.class}, (proxy, method, args) -> around.call(method, args, () -> {
+          try {
+            return method.invoke(runStore, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        }));
+  }
+
   private RunSnapshot runToEnd(RunId id) {
     engine.start();
     RunSnapshot run = engine.awaitTerminal(ALL, id, Duration.ofSeconds(60));
@@ -88,17 +112,12 @@ class ExportEngineTest {
   void awaitTerminalReturnsOnlyOnceTheRunsLastLogLineIsWritten() {
     // A run store that is slow to store the completion line: the worker commits Completed, then
     // takes 300 ms to write that line.
-    RunStore slowToLog = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
-        new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("appendLog") && String.valueOf(args[3]).startsWith("Export completed")) {
-            Thread.sleep(300);
-          }
-          try {
-            return method.invoke(runStore, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    RunStore slowToLog = around((method, args, call) -> {
+      if (method.getName().equals("appendLog") && String.valueOf(args[3]).startsWith("Export completed")) {
+        Thread.sleep(300);
+      }
+      return call.call();
+    });
     source.add(TEAM, Model.EVENTS, event("$pageview", DAY_START));
     try (ExportEngine slow = ExportEngine.builder().runStore(slowToLog).recordSource(source).blobStore(blobStore)
         .formats(List.of(new LinesFormat())).clock(clock).pollInterval(Duration.ofMillis(20)).build()) {
@@ -120,23 +139,17 @@ class ExportEngineTest {
     for (String failing : List.of("markCleaned", "complete", "complete find")) {
       AtomicInteger failures = new AtomicInteger();
       java.util.concurrent.atomic.AtomicBoolean failFind = new java.util.concurrent.atomic.AtomicBoolean();
-      RunStore flaky = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
-          new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
-            if (method.getName().equals("find") && failFind.getAndSet(false)) {
-              throw new ExportException("the run store went away again", true);
-            }
-            Object result;
-            try {
-              result = method.invoke(runStore, args);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-              throw e.getCause();
-            }
-            if (failing.startsWith(method.getName()) && failures.getAndIncrement() == 0) {
-              failFind.set(failing.endsWith("find"));
-              throw new ExportException("the run store went away", true);
-            }
-            return result;
-          });
+      RunStore flaky = around((method, args, call) -> {
+        if (method.getName().equals("find") && failFind.getAndSet(false)) {
+          throw new ExportException("the run store went away again", true);
+        }
+        Object result = call.call();
+        if (failing.startsWith(method.getName()) && failures.getAndIncrement() == 0) {
+          failFind.set(failing.endsWith("find"));
+          throw new ExportException("the run store went away", true);
+        }
+        return result;
+      });
       source.add(TEAM, Model.EVENTS, event("$pageview", DAY_START));
       try (ExportEngine exporting = ExportEngine.builder().runStore(flaky).recordSource(source).blobStore(blobStore)
           .formats(List.of(new LinesFormat())).clock(clock).pollInterval(Duration.ofMillis(20))
@@ -161,17 +174,12 @@ class ExportEngineTest {
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger finds = new AtomicInteger();
-    RunStore counted = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
-        new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("find")) {
-            finds.incrementAndGet();
-          }
-          try {
-            return method.invoke(runStore, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    RunStore counted = around((method, args, call) -> {
+      if (method.getName().equals("find")) {
+        finds.incrementAndGet();
+      }
+      return call.call();
+    });
     RecordSource holding = new RecordSource() {
       @Override
       public RecordCursor open(SourceQuery query) {
