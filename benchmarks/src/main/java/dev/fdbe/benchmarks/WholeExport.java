@@ -107,6 +107,7 @@ public final class WholeExport {
     Path data = Path.of("benchmarks", "target", "whole-export");
     Path out = null;
     List<Integer> repetitions = new ArrayList<>(List.of(1));
+    int slices = 1;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -117,9 +118,10 @@ public final class WholeExport {
         case "--out" -> out = Path.of(required(args[i], value));
         case "--repetitions" -> repetitions = Stream.of(required(args[i], value).split(",")).map(Integer::parseInt)
             .toList();
+        case "--slices" -> slices = Integer.parseInt(required(args[i], value));
         default -> throw new IllegalArgumentException("unknown option '" + args[i]
             + "'; options: --rows N[,N...] --repetitions N[,N...] --formats PARQUET,CSV,JSON_LINES"
-            + " --compression NONE|ZSTD|... --data DIR --out FILE");
+            + " --compression NONE|ZSTD|... --slices N --data DIR --out FILE");
       }
       i++;
     }
@@ -134,11 +136,11 @@ public final class WholeExport {
     ArrayNode results = json.createArrayNode();
     // One unmeasured pass over a small database, so that every measured one runs compiled code.
     System.err.printf("warming up on %,d rows%n", WARM_UP_ROWS);
-    run(data, WARM_UP_ROWS, formats, compression);
+    run(data, WARM_UP_ROWS, formats, compression, 1, slices);
     for (int i = 0; i < rowCounts.size(); i++) {
       long rows = rowCounts.get(i);
       int times = repetitions.get(repetitions.size() == 1 ? 0 : i);
-      for (Measurement measurement : run(data, rows, formats, compression, times)) {
+      for (Measurement measurement : run(data, rows, formats, compression, times, slices)) {
         ObjectNode node = json.valueToTree(measurement);
         results.add(node);
         System.out.println(json.writeValueAsString(node));
@@ -162,17 +164,28 @@ public final class WholeExport {
     return run(data, rows, formats, compression, 1);
   }
 
+  /** {@link #run(Path, long, List, Compression, int, int)} with runs not sliced. */
+  public static List<Measurement> run(Path data, long rows, List<FileFormat> formats, Compression compression,
+      int repetitions) throws IOException, SQLException, InterruptedException {
+    return run(data, rows, formats, compression, repetitions, 1);
+  }
+
   /**
    * Seeds (or reuses) the database of {@code rows} events, then {@code repetitions} rounds of: each
    * format's export, the read through the source, the count, the plain read of the select the
    * exports ran. One measurement per line; a repeated line has the median of its repetitions. Every
    * line alternates with the others, so that none is always the first after the database opens, and
    * the exports take turns at coming first, right after the round before's plain read.
+   *
+   * @param slices above 1, each export is cut into that many slices of equal length, exported by as
+   *     many workers at once (the engine's {@code sliceLength}); its lines are named with the count.
+   *     The plain read then replays the select of an unsliced export run once, unmeasured, first.
    */
   public static List<Measurement> run(Path data, long rows, List<FileFormat> formats, Compression compression,
-      int repetitions) throws IOException, SQLException, InterruptedException {
-    if (repetitions < 1) {
-      throw new IllegalArgumentException("repetitions must be at least 1, got " + repetitions);
+      int repetitions, int slices) throws IOException, SQLException, InterruptedException {
+    if (repetitions < 1 || slices < 1) {
+      throw new IllegalArgumentException("repetitions and slices must be at least 1, got " + repetitions + " and "
+          + slices);
     }
     Path directory = Files.createDirectories(data.resolve(rows + "-rows"));
     // Closed when the pool lets go of its last connection, so the next measurement opens it afresh.
@@ -188,28 +201,33 @@ public final class WholeExport {
       Map<String, List<Measurement>> rounds = new LinkedHashMap<>();
       CapturedQuery.Session session = null;
       CapturedQuery.Prepared select = null;
-      try (ExportEngine engine = ExportEngine.builder()
-          .runStore(RunStores.jdbc(dataSource))
-          .recordSource(RecordSources.jdbc(recorder.dataSource()))
-          .blobStore(BlobStores.fromUri(Files.createDirectories(files).toUri()))
-          .workers(1)
-          .maxIntervalLength(Duration.ofDays(7))
-          .build()) {
-        engine.start();
+      if (slices > 1 && !formats.isEmpty()) {
+        try (ExportEngine unsliced = engine(dataSource, recorder, files, 1)) {
+          export(unsliced, rows, formats.get(0), compression);
+        }
+        deleteContents(files);
+        session = recorder.take().stream().filter(taken -> taken.reads(EventRows.COLUMNS)).findFirst().orElseThrow();
+        select = session.select(EventRows.COLUMNS);
+      }
+      try (ExportEngine engine = engine(dataSource, recorder, files, slices)) {
         for (int round = 0; round < repetitions; round++) {
           // The exports come first, in a turn that moves on by one each round: the export right after
           // the round before's plain read was about 3% slower than the one after it, so no format
           // always takes that place. The first round keeps the given order.
           for (int i = 0; i < formats.size(); i++) {
             FileFormat format = formats.get((i + round) % formats.size());
-            String name = "export " + format.wireName();
+            String name = "export " + format.wireName() + (slices > 1 ? " (" + slices + " slices)" : "");
             rounds.computeIfAbsent(name, key -> new ArrayList<>()).add(heap.measure(name, rows,
                 () -> export(engine, rows, format, compression)));
             deleteContents(files);
             // The read's connection, and a count's beside it where the list of copies does not count.
             List<CapturedQuery.Session> reads = recorder.take().stream()
                 .filter(taken -> taken.reads(EventRows.COLUMNS)).toList();
-            check(reads.size() == 1, name + " read its rows on " + reads.size() + " connections of the source, not one");
+            check(reads.size() == slices, name + " read its rows on " + reads.size()
+                + " connections of the source, not " + slices);
+            if (slices > 1) {
+              continue; // each slice reads its own interval; the plain read replays the unsliced export's select
+            }
             CapturedQuery.Prepared ran = reads.get(0).select(EventRows.COLUMNS);
             if (select == null) {
               session = reads.get(0);
@@ -259,6 +277,23 @@ public final class WholeExport {
         pool.dispose();
       }
     }
+  }
+
+  /** A started engine over the database with {@code slices} workers, cutting each run into that many slices. */
+  private static ExportEngine engine(DataSource dataSource, CapturedQuery.Recorder recorder, Path files, int slices)
+      throws IOException {
+    ExportEngine.Builder builder = ExportEngine.builder()
+        .runStore(RunStores.jdbc(dataSource))
+        .recordSource(RecordSources.jdbc(recorder.dataSource()))
+        .blobStore(BlobStores.fromUri(Files.createDirectories(files).toUri()))
+        .workers(slices)
+        .maxIntervalLength(Duration.ofDays(7));
+    if (slices > 1) {
+      builder.sliceLength(SPAN.plus(Duration.ofMinutes(1)).dividedBy(slices));
+    }
+    ExportEngine engine = builder.build();
+    engine.start();
+    return engine;
   }
 
   /** One export of the whole interval, checked; returns the bytes it stored. */

@@ -57,6 +57,17 @@ class WholeExportTest {
   }
 
   @Test
+  void slicedExportsAreNamedByTheirSlicesAndExportEveryRowOnce() throws Exception {
+    // The export's own checks: completed, every row written and counted once, read on one connection per slice.
+    List<WholeExport.Measurement> lines = WholeExport.run(directory, 2_000, List.of(FileFormat.CSV), Compression.NONE,
+        2, 3);
+
+    assertThat(lines).extracting(WholeExport.Measurement::name).containsExactly("H2 read (source limit)",
+        "H2 count (records_total)", "H2 plain read (same query)", "export CSV (3 slices)");
+    assertThat(lines.get(3).bytes()).isGreaterThan(2_000L * 300);
+  }
+
+  @Test
   void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
     assertThat(WholeExport.median(new double[] {5, 1, 3})).isEqualTo(3);
     assertThat(WholeExport.median(new double[] {4, 1, 3, 10})).isEqualTo(3.5);
