@@ -6,6 +6,8 @@ import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.SourceQuery;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -40,6 +42,15 @@ import org.jspecify.annotations.Nullable;
  */
 record SourceSql(String select, List<Object> params, String count, List<Object> countParams, boolean countsKeys,
     @Nullable Copies copies) {
+  /**
+   * How many times its own interval the earlier slices of a later slice may span for the slice, on
+   * H2, to list their uuids ({@link Copies#earlierParams}) instead of looking each of its rows up in
+   * them: streaming a uuid from the covering index costs about a microsecond, a lookup per row about
+   * a dozen, and without the list each row is looked up twice, by the select and by the count
+   * (docs/benchmarks.md, "Later slices on H2"). Eight leaves room for slices of uneven density.
+   */
+  static final int EARLIER_SLICES_LISTED = 8;
+
   SourceSql {
     params = List.copyOf(params);
     countParams = List.copyOf(countParams);
@@ -78,29 +89,47 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
    * that keeps each uuid's earliest row by an anti-join per row (the export's select until the list
    * replaced it), which costs a lookup of every row's uuid.
    *
-   * <p>Either way the list counts: without event filters or earlier slices the number of distinct
-   * uuids is exactly the rows the cursor returns ({@code counts}), so the cursor's count needs no
-   * statement of its own: the second query over the interval that {@link SourceSql#count} would run
-   * beside the read, deduplicating every uuid again, is not run.
+   * <p>Either way the list counts: without event filters or earlier slices (on H2, earlier slices
+   * it does not list) the number of distinct uuids is exactly the rows the cursor returns
+   * ({@code counts}), so the cursor's count needs no statement of its own: the second query over
+   * the interval that {@link SourceSql#count} would run beside the read, deduplicating every uuid
+   * again, is not run.
+   *
+   * <p>On H2 a later slice of a run lists the earlier slices' uuids too, with {@code list} over their
+   * interval ({@code earlierParams}): a uuid of the slice that the filter may have seen there is
+   * looked up from the run's start, and when its earliest row lies in an earlier slice, which exported
+   * it, the slice skips all its rows. Its select is then the slice's plain ordered read and the list
+   * counts, as for a whole run. Where the earlier slices span more than
+   * {@link SourceSql#EARLIER_SLICES_LISTED} times the slice, streaming them would cost more than it
+   * saves, and the select looks each row up in them instead, as on PostgreSQL.
    *
    * @param list on PostgreSQL, the copied uuids with their earliest rows (uuid, time,
    *     {@code _inserted_at}, event, null), and one row of four nulls and the interval's number of
-   *     distinct uuids; on H2, the uuid of every row of the interval
-   * @param listParams the parameters of {@code list}
+   *     distinct uuids; on H2, the uuid of every row of an interval, with the parameters team, start, end
+   * @param listParams the parameters of {@code list} over the query's interval
+   * @param earlierParams on H2, for a later slice that lists the earlier slices' uuids, the parameters
+   *     of {@code list} over their interval (from the run's start to the slice's); otherwise null
    * @param lookup on H2, the rows of the interval (uuid, time, {@code _inserted_at}, event) with one
-   *     uuid, earliest first, with the parameters team, uuid, and the interval's start and end; null
-   *     on PostgreSQL
+   *     uuid, earliest first, with the parameters team, uuid, {@link #lookupFrom()} and the
+   *     interval's end; null on PostgreSQL
    * @param distinct the select that deduplicates in the database
    * @param distinctParams the parameters of {@code distinct}
    * @param timeColumn the events' time column
    * @param counts whether the list's number of distinct uuids is the count of the rows the cursor
-   *     returns: true unless the query filters events or is a later slice of its run
+   *     returns: true unless the query filters events or is a later slice of its run that the list
+   *     does not cover
    */
-  record Copies(String list, List<Object> listParams, @Nullable String lookup, String distinct,
-      List<Object> distinctParams, String timeColumn, boolean counts) {
+  record Copies(String list, List<Object> listParams, @Nullable List<Object> earlierParams, @Nullable String lookup,
+      String distinct, List<Object> distinctParams, String timeColumn, boolean counts) {
     Copies {
       listParams = List.copyOf(listParams);
+      earlierParams = earlierParams == null ? null : List.copyOf(earlierParams);
       distinctParams = List.copyOf(distinctParams);
+    }
+
+    /** Where {@link #lookup} starts looking: the earlier slices' start when it lists them, else the interval's. */
+    Object lookupFrom() {
+      return earlierParams == null ? listParams.get(1) : earlierParams.get(1);
     }
   }
 
@@ -131,18 +160,31 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
     }
     String select = "SELECT " + columns + " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params)
         + afterEarlierSlices(query, table, timeColumn, params) + eventFilters(query, params) + order;
-    boolean counts = query.include().isEmpty() && query.exclude().isEmpty() && !query.followsEarlierSlices();
+    boolean filtered = !query.include().isEmpty() || !query.exclude().isEmpty();
+    boolean counts = !filtered && !query.followsEarlierSlices();
     if (dialect == Dialect.H2) {
       List<Object> antiJoinParams = new ArrayList<>();
       String antiJoin = eventsFrom(query, table, timeColumn, antiJoinParams);
-      List<Object> listParams = new ArrayList<>();
-      String list = "SELECT e.uuid FROM " + table + " e WHERE " + interval("e", timeColumn, query, listParams);
+      String count = "SELECT e.uuid" + antiJoin + order;
+      String distinct = "SELECT " + columns + antiJoin + order;
+      String uuids = "SELECT e.uuid FROM " + table + " e WHERE e.team_id = ? AND e." + timeColumn + " >= ? AND e."
+          + timeColumn + " < ?";
       String lookup = "SELECT e.uuid, e." + timeColumn + ", e._inserted_at, e.event FROM " + table
           + " e WHERE e.team_id = ? AND e.uuid = ? AND e." + timeColumn + " >= ? AND e." + timeColumn + " < ?"
           + " ORDER BY e." + timeColumn + ", e._inserted_at NULLS LAST, e.event";
-      Copies copies = new Copies(list, listParams, lookup, "SELECT " + columns + antiJoin + order, antiJoinParams,
-          timeColumn, counts);
-      return new SourceSql(select, params, "SELECT e.uuid" + antiJoin + order, antiJoinParams, true, copies);
+      if (query.followsEarlierSlices() && !listsEarlierSlices(query)) {
+        Copies copies = new Copies(uuids, interval(query), null, lookup, distinct, antiJoinParams, timeColumn, false);
+        return new SourceSql(select, params, count, antiJoinParams, true, copies);
+      }
+      // The list of copies covers the earlier slices too: the select is the slice's plain ordered read.
+      List<Object> sliceParams = new ArrayList<>();
+      String slice = "SELECT " + columns + " FROM " + table + " e WHERE "
+          + interval("e", timeColumn, query, sliceParams) + eventFilters(query, sliceParams) + order;
+      List<Object> earlier = query.followsEarlierSlices()
+          ? List.of(query.team().value(), utc(query.seenFrom()), utc(query.interval().start())) : null;
+      Copies copies = new Copies(uuids, interval(query), earlier, lookup, distinct, antiJoinParams, timeColumn,
+          !filtered);
+      return new SourceSql(slice, sliceParams, count, antiJoinParams, true, copies);
     }
     String earliest = " ORDER BY e.uuid, e." + timeColumn + ", e._inserted_at, e.event) e WHERE TRUE";
     List<Object> ignored = new ArrayList<>();
@@ -181,7 +223,7 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
         + " >= ? AND e." + timeColumn + " < ?) IS TRUE AND e.uuid = ANY(ARRAY(SELECT c.uuid FROM copied c"
         + " WHERE c.whole = 0 LIMIT " + (UuidCopies.CAP + 1) + "))"
         + " ORDER BY e.uuid, e." + timeColumn + ", e._inserted_at, e.event)";
-    return new Copies(list, params, null, distinct, distinctParams, timeColumn, counts);
+    return new Copies(list, params, null, null, distinct, distinctParams, timeColumn, counts);
   }
 
   private static String columns(Schema schema, String alias) {
@@ -190,6 +232,25 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
       sql.append(i == 0 ? "" : ", ").append(alias).append('.').append(schema.column(i).name());
     }
     return sql.toString();
+  }
+
+  /**
+   * Whether a later slice on H2 lists the uuids of the earlier slices rather than looking each of its
+   * rows up in them: when they span at most {@link #EARLIER_SLICES_LISTED} times its own interval.
+   */
+  private static boolean listsEarlierSlices(SourceQuery query) {
+    Duration earlier = Duration.between(query.seenFrom(), query.interval().start());
+    Duration own = Duration.between(query.interval().start(), query.interval().end());
+    return earlier.compareTo(own.multipliedBy(EARLIER_SLICES_LISTED)) <= 0;
+  }
+
+  /** The parameters of a statement over the query's interval: team, start, end. */
+  private static List<Object> interval(SourceQuery query) {
+    return List.of(query.team().value(), utc(query.interval().start()), utc(query.interval().end()));
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 
   private static String interval(String alias, String timeColumn, SourceQuery query, List<Object> params) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -167,35 +168,33 @@ final class UuidCopies {
   }
 
   /**
-   * The list on H2: streams the interval's uuids through a Bloom filter ({@link Seen}), then looks
-   * up the rows of each it may have seen before, earliest first.
+   * The list on H2: streams the interval's uuids through a Bloom filter ({@link Seen}), and for a
+   * later slice that lists them the earlier slices' uuids past it, then looks up the rows of each
+   * uuid it may have seen before, earliest first. A uuid is listed when the cursor skips some of its
+   * rows: all of them when its earliest row lies in an earlier slice, all but that one otherwise.
    */
   private static @Nullable UuidCopies scan(Connection connection, SourceSql.Copies copies, Schema schema,
       Consumer<Statement> running, BooleanSupplier stopped) throws SQLException {
     Seen seen = new Seen();
     Set<UUID> maybeSeen = new HashSet<>();
-    long rows = 0;
-    try (PreparedStatement list = listStatement(connection, copies, running)) {
-      try (ResultSet uuids = list.executeQuery()) {
-        while (uuids.next()) {
-          if ((++rows & 0xfff) == 0 && stopped.getAsBoolean()) {
-            throw new SQLException("reading was cancelled");
-          }
-          UUID uuid = uuids.getObject(1, UUID.class);
-          if (!seen.add(uuid) && maybeSeen.add(uuid) && maybeSeen.size() > MAX_LOOKUPS) {
-            return null;
-          }
-        }
-      }
+    long rows = stream(connection, copies, copies.listParams(), running, stopped,
+        uuid -> seen.add(uuid) || !maybeSeen.add(uuid) || maybeSeen.size() <= MAX_LOOKUPS);
+    if (rows < 0) {
+      return null;
+    }
+    if (copies.earlierParams() != null && rows > 0 && stream(connection, copies, copies.earlierParams(), running,
+        stopped, uuid -> !seen.mayContain(uuid) || !maybeSeen.add(uuid) || maybeSeen.size() <= MAX_LOOKUPS) < 0) {
+      return null;
     }
     Map<String, Earliest> earliest = new HashMap<>();
-    long copied = 0;
+    long skipped = 0;
     if (!maybeSeen.isEmpty()) {
       List<Object> interval = copies.listParams(); // team, start, end
+      long start = Micros.of(((OffsetDateTime) interval.get(1)).toInstant());
       try (PreparedStatement lookup = connection.prepareStatement(copies.lookup())) {
         running.accept(lookup);
         lookup.setObject(1, interval.get(0));
-        lookup.setObject(3, interval.get(1));
+        lookup.setObject(3, copies.lookupFrom());
         lookup.setObject(4, interval.get(2));
         for (UUID uuid : maybeSeen) {
           if (stopped.getAsBoolean()) {
@@ -208,22 +207,49 @@ final class UuidCopies {
             }
             String key = found.getString(1);
             Earliest first = Earliest.of(found);
-            long more = 0;
+            long inInterval = first.time >= start ? 1 : 0;
             while (found.next()) {
-              more++;
+              inInterval += Micros.of(found.getObject(2, OffsetDateTime.class).toInstant()) >= start ? 1 : 0;
             }
-            if (more > 0) {
+            long skips = first.time >= start ? inInterval - 1 : inInterval;
+            if (skips > 0) {
               if (earliest.size() == CAP) {
                 return null;
               }
               earliest.put(key, first);
-              copied += more;
+              skipped += skips;
             }
           }
         }
       }
     }
-    return listed(earliest, schema, copies, rows - copied);
+    return listed(earliest, schema, copies, rows - skipped);
+  }
+
+  /**
+   * Streams the uuids of {@code list} over an interval ({@code params}: team, start, end) to
+   * {@code each}; returns how many, or -1 as soon as {@code each} returns false.
+   */
+  private static long stream(Connection connection, SourceSql.Copies copies, List<Object> params,
+      Consumer<Statement> running, BooleanSupplier stopped, Predicate<UUID> each) throws SQLException {
+    long rows = 0;
+    try (PreparedStatement list = connection.prepareStatement(copies.list())) {
+      running.accept(list);
+      for (int i = 0; i < params.size(); i++) {
+        list.setObject(i + 1, params.get(i));
+      }
+      try (ResultSet uuids = list.executeQuery()) {
+        while (uuids.next()) {
+          if ((++rows & 0xfff) == 0 && stopped.getAsBoolean()) {
+            throw new SQLException("reading was cancelled");
+          }
+          if (!each.test(uuids.getObject(1, UUID.class))) {
+            return -1;
+          }
+        }
+      }
+    }
+    return rows;
   }
 
   /**
@@ -322,6 +348,17 @@ final class UuidCopies {
         inLayer = 0;
       }
       return added;
+    }
+
+    /** Whether the uuid may have been added; false for certain when it was not. */
+    boolean mayContain(UUID uuid) {
+      long hash = mix(uuid.getMostSignificantBits() ^ mix(uuid.getLeastSignificantBits()));
+      for (int i = 0; i <= layer; i++) {
+        if (contains(layers[i], (int) hash, (int) (hash >>> 32) | 1)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static boolean contains(long[] bits, int first, int step) {

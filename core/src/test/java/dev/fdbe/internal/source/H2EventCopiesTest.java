@@ -47,6 +47,11 @@ class H2EventCopiesTest extends EventCopiesContract {
   }
 
   @Override
+  boolean listsEarlierSlices() {
+    return true;
+  }
+
+  @Override
   void insertCopiedUuids(Statement statement, int uuids) throws SQLException {
     statement.execute("INSERT INTO events (team_id, uuid, event, timestamp, _inserted_at)"
         + " SELECT " + TEAM.value() + ","
