@@ -62,8 +62,9 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
    * earliest by those, in that order; a null {@code _inserted_at} after any other), at most
    * {@link UuidCopies#CAP} of them. The cursor then reads {@link SourceSql#select}, the plain ordered
    * read, and of a listed uuid keeps only the first row equal to the earliest; the select's event
-   * filters and earlier-slice check drop rows before the cursor sees them, so a uuid whose earliest
-   * row is filtered out is exported not at all, as when deduplicating first. When the interval holds
+   * filters (and, where the list does not cover the earlier slices, its earlier-slice check) drop
+   * rows before the cursor sees them, so a uuid whose earliest row is filtered out is exported not
+   * at all, as when deduplicating first. When the interval holds
    * more copied uuids than the list can hold, the cursor reads {@code distinct} instead, which
    * returns the same rows.
    *
@@ -158,10 +159,7 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
       String from = " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params);
       return new SourceSql("SELECT " + columns + from + order, params, "SELECT COUNT(*)" + from, params, false, null);
     }
-    String select = "SELECT " + columns + " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params)
-        + afterEarlierSlices(query, table, timeColumn, params) + eventFilters(query, params) + order;
     boolean filtered = !query.include().isEmpty() || !query.exclude().isEmpty();
-    boolean counts = !filtered && !query.followsEarlierSlices();
     if (dialect == Dialect.H2) {
       List<Object> antiJoinParams = new ArrayList<>();
       String antiJoin = eventsFrom(query, table, timeColumn, antiJoinParams);
@@ -173,19 +171,19 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
           + " e WHERE e.team_id = ? AND e.uuid = ? AND e." + timeColumn + " >= ? AND e." + timeColumn + " < ?"
           + " ORDER BY e." + timeColumn + ", e._inserted_at NULLS LAST, e.event";
       if (query.followsEarlierSlices() && !listsEarlierSlices(query)) {
+        String select = plainSelect(query, table, timeColumn, columns, order, params, true);
         Copies copies = new Copies(uuids, interval(query), null, lookup, distinct, antiJoinParams, timeColumn, false);
         return new SourceSql(select, params, count, antiJoinParams, true, copies);
       }
-      // The list of copies covers the earlier slices too: the select is the slice's plain ordered read.
-      List<Object> sliceParams = new ArrayList<>();
-      String slice = "SELECT " + columns + " FROM " + table + " e WHERE "
-          + interval("e", timeColumn, query, sliceParams) + eventFilters(query, sliceParams) + order;
+      // The list of copies covers any earlier slices too: the select is the plain ordered read.
+      String select = plainSelect(query, table, timeColumn, columns, order, params, false);
       List<Object> earlier = query.followsEarlierSlices()
           ? List.of(query.team().value(), utc(query.seenFrom()), utc(query.interval().start())) : null;
       Copies copies = new Copies(uuids, interval(query), earlier, lookup, distinct, antiJoinParams, timeColumn,
           !filtered);
-      return new SourceSql(slice, sliceParams, count, antiJoinParams, true, copies);
+      return new SourceSql(select, params, count, antiJoinParams, true, copies);
     }
+    String select = plainSelect(query, table, timeColumn, columns, order, params, true);
     String earliest = " ORDER BY e.uuid, e." + timeColumn + ", e._inserted_at, e.event) e WHERE TRUE";
     List<Object> ignored = new ArrayList<>();
     String distinct = "SELECT " + columns + " FROM (SELECT DISTINCT ON (e.uuid) " + columns + ", e.team_id FROM "
@@ -196,7 +194,7 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
         + " e WHERE " + interval("e", timeColumn, query, ignored) + earliest
         + afterEarlierSlices(query, table, timeColumn, ignored) + eventFilters(query, ignored);
     return new SourceSql(select, params, count, params, false,
-        postgresCopies(query, table, timeColumn, distinct, params, counts));
+        postgresCopies(query, table, timeColumn, distinct, params, !filtered && !query.followsEarlierSlices()));
   }
 
   /**
@@ -235,6 +233,17 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
   }
 
   /**
+   * The plain ordered read of the query's events, with its event filters and, when
+   * {@code checksEarlierSlices}, the check of each row against the earlier slices of its run.
+   */
+  private static String plainSelect(SourceQuery query, String table, String timeColumn, String columns, String order,
+      List<Object> params, boolean checksEarlierSlices) {
+    return "SELECT " + columns + " FROM " + table + " e WHERE " + interval("e", timeColumn, query, params)
+        + (checksEarlierSlices ? afterEarlierSlices(query, table, timeColumn, params) : "")
+        + eventFilters(query, params) + order;
+  }
+
+  /**
    * Whether a later slice on H2 lists the uuids of the earlier slices rather than looking each of its
    * rows up in them: when they span at most {@link #EARLIER_SLICES_LISTED} times its own interval.
    */
@@ -255,8 +264,8 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
 
   private static String interval(String alias, String timeColumn, SourceQuery query, List<Object> params) {
     params.add(query.team().value());
-    params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
-    params.add(OffsetDateTime.ofInstant(query.interval().end(), ZoneOffset.UTC));
+    params.add(utc(query.interval().start()));
+    params.add(utc(query.interval().end()));
     return alias + ".team_id = ? AND " + alias + "." + timeColumn + " >= ? AND " + alias + "." + timeColumn + " < ?";
   }
 
@@ -283,7 +292,7 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
     StringBuilder sql = new StringBuilder();
     sql.append(" FROM ").append(table).append(" e WHERE ").append(interval("e", timeColumn, query, params));
     // Earlier slices of the same run count as earlier rows: their events were exported there.
-    Object start = OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC);
+    Object start = utc(query.seenFrom());
     Object end = params.get(params.size() - 1);
     // Earlier: by time, then _inserted_at (a null after any other), then event, as the list orders them.
     sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" d WHERE d.team_id = e.team_id")
@@ -305,8 +314,8 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
     if (!query.followsEarlierSlices()) {
       return "";
     }
-    params.add(OffsetDateTime.ofInstant(query.seenFrom(), ZoneOffset.UTC));
-    params.add(OffsetDateTime.ofInstant(query.interval().start(), ZoneOffset.UTC));
+    params.add(utc(query.seenFrom()));
+    params.add(utc(query.interval().start()));
     return " AND NOT EXISTS (SELECT 1 FROM " + table + " d WHERE d.team_id = e.team_id AND d.uuid = e.uuid AND d."
         + timeColumn + " >= ? AND d." + timeColumn + " < ?)";
   }

@@ -21,10 +21,11 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The events of an interval whose uuid occurs more than once there, each with its earliest row (by
- * time, {@code _inserted_at}, then event; see {@link SourceSql.Copies}): a cursor reading the plain
- * ordered select keeps, of a listed uuid, the first row equal to the earliest and skips the others.
- * A uuid not listed occurs once and is always kept. At most {@link #CAP} uuids are held, so the
+ * The events of an interval whose uuid occurs more than once there, or (on H2, for a later slice of
+ * a run) also in an earlier slice, each with its earliest row (by time, {@code _inserted_at}, then
+ * event; see {@link SourceSql.Copies}): a cursor reading the plain ordered select keeps, of a listed
+ * uuid, the first row equal to the earliest and skips the others, all of them when the earliest lies
+ * in an earlier slice. A uuid not listed occurs once and is always kept. At most {@link #CAP} uuids are held, so the
  * memory stays bounded whatever the interval; beyond that {@link #read} returns null and the cursor
  * reads the select that deduplicates in the database.
  */
@@ -71,10 +72,15 @@ final class UuidCopies {
 
     /** The row of a list's result set: time, {@code _inserted_at} and event in columns 2 to 4. */
     static Earliest of(ResultSet row) throws SQLException {
-      OffsetDateTime inserted = row.getObject(3, OffsetDateTime.class);
+      Long inserted = micros(row, 3);
+      return new Earliest(Objects.requireNonNull(micros(row, 2)), inserted, row.getString(4));
+    }
+
+    /** A timestamp column of a list's row (uuid in column 1) in microseconds since 1970; null for null. */
+    static @Nullable Long micros(ResultSet row, int column) throws SQLException {
+      OffsetDateTime time = row.getObject(column, OffsetDateTime.class);
       try {
-        return new Earliest(Micros.of(row.getObject(2, OffsetDateTime.class).toInstant()),
-            inserted == null ? null : Micros.of(inserted.toInstant()), row.getString(4));
+        return time == null ? null : Micros.of(time.toInstant());
       } catch (ArithmeticException e) {
         throw new dev.fdbe.ExportException("event " + row.getString(1) + ", stored more than once, holds a timestamp"
             + " beyond what can be exported (microseconds since 1970 in 64 bits), infinity perhaps", false);
@@ -125,7 +131,7 @@ final class UuidCopies {
     }
     Map<String, Earliest> earliest = new HashMap<>();
     long uuids = -1;
-    try (PreparedStatement list = listStatement(connection, copies, running)) {
+    try (PreparedStatement list = listStatement(connection, copies, copies.listParams(), running)) {
       try (ResultSet rows = list.executeQuery()) {
         while (rows.next()) {
           long number = rows.getLong(5);
@@ -143,13 +149,12 @@ final class UuidCopies {
     return listed(earliest, schema, copies, uuids);
   }
 
-  /** The list's statement, prepared with its parameters bound and made known to a cancel ({@code running}). */
-  private static PreparedStatement listStatement(Connection connection, SourceSql.Copies copies,
+  /** The list's statement, prepared with {@code params} bound and made known to a cancel ({@code running}). */
+  private static PreparedStatement listStatement(Connection connection, SourceSql.Copies copies, List<Object> params,
       Consumer<Statement> running) throws SQLException {
     PreparedStatement list = connection.prepareStatement(copies.list());
     try {
       running.accept(list);
-      List<Object> params = copies.listParams();
       for (int i = 0; i < params.size(); i++) {
         list.setObject(i + 1, params.get(i));
       }
@@ -209,7 +214,7 @@ final class UuidCopies {
             Earliest first = Earliest.of(found);
             long inInterval = first.time >= start ? 1 : 0;
             while (found.next()) {
-              inInterval += Micros.of(found.getObject(2, OffsetDateTime.class).toInstant()) >= start ? 1 : 0;
+              inInterval += Objects.requireNonNull(Earliest.micros(found, 2)) >= start ? 1 : 0;
             }
             long skips = first.time >= start ? inInterval - 1 : inInterval;
             if (skips > 0) {
@@ -233,11 +238,7 @@ final class UuidCopies {
   private static long stream(Connection connection, SourceSql.Copies copies, List<Object> params,
       Consumer<Statement> running, BooleanSupplier stopped, Predicate<UUID> each) throws SQLException {
     long rows = 0;
-    try (PreparedStatement list = connection.prepareStatement(copies.list())) {
-      running.accept(list);
-      for (int i = 0; i < params.size(); i++) {
-        list.setObject(i + 1, params.get(i));
-      }
+    try (PreparedStatement list = listStatement(connection, copies, params, running)) {
       try (ResultSet uuids = list.executeQuery()) {
         while (uuids.next()) {
           if ((++rows & 0xfff) == 0 && stopped.getAsBoolean()) {
@@ -253,9 +254,9 @@ final class UuidCopies {
   }
 
   /**
-   * How many distinct uuids the interval holds, which is the count of the rows the cursor returns
-   * when the query neither filters events nor follows earlier slices ({@link SourceSql.Copies#counts()});
-   * -1 when not known.
+   * How many rows of the interval the cursor keeps, one per uuid not exported by an earlier slice:
+   * the count of the rows it returns when the query does not filter events
+   * ({@link SourceSql.Copies#counts()}); -1 when not known.
    */
   long uuids() {
     return uuids;

@@ -276,6 +276,23 @@ abstract class EventCopiesContract {
         (uuids + 3) + ":first");
     assertThat(exported(query(WHOLE, List.of("later"), List.of()))).isEmpty();
   }
+  @Test
+  void aLaterSliceWithMoreCopiedUuidsThanTheCapIsDeduplicatedInTheDatabase() throws SQLException {
+    int uuids = UuidCopies.CAP + 1;
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      insertCopiedUuids(statement, uuids); // uuid n 'first' at n seconds into the day, 'later' an hour after
+    }
+    // Uuids of the slice that an earlier slice, the day before, exported: one with its copy inside the slice.
+    insert(List.of(event(uuids + 1, "the day before", -5), event(uuids + 1, "again", 23),
+        event(uuids + 2, "single", 23.5), event(7, "the day before", -1)));
+    SourceQuery slice = new SourceQuery(TEAM, Model.EVENTS, WHOLE, List.of(), List.of(), DAY.minus(Duration.ofDays(1)));
+    List<String> rows = exported(slice);
+    assertThat(rows).hasSize(uuids);
+    assertThat(rows.subList(0, 6)).containsExactly("1:first", "2:first", "3:first", "4:first", "5:first", "6:first");
+    assertThat(rows).doesNotContain("7:first", (uuids + 1) + ":again").contains((uuids + 2) + ":single")
+        .noneMatch(row -> row.endsWith(":later"));
+  }
+
   /** A data source that refuses every connection: a count that needs a connection of its own fails. */
   private static DataSource noCountConnections() {
     return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
