@@ -64,9 +64,8 @@ record SourceSql(String select, List<Object> params, String count, List<Object> 
    * read, and of a listed uuid keeps only the first row equal to the earliest; the select's event
    * filters (and, where the list does not cover the earlier slices, its earlier-slice check) drop
    * rows before the cursor sees them, so a uuid whose earliest row is filtered out is exported not
-   * at all, as when deduplicating first. When the interval holds
-   * more copied uuids than the list can hold, the cursor reads {@code distinct} instead, which
-   * returns the same rows.
+   * at all, as when deduplicating first. When the interval holds more copied uuids than the list can
+   * hold, the cursor reads {@code distinct} instead, which returns the same rows.
    *
    * <p>On PostgreSQL {@code list} is one statement (below). {@code DISTINCT ON} sorts the interval's
    * whole rows by uuid, then again into time order: 3.1 times the plain ordered read of a million

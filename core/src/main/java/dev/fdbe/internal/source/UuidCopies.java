@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * a run) also in an earlier slice, each with its earliest row (by time, {@code _inserted_at}, then
  * event; see {@link SourceSql.Copies}): a cursor reading the plain ordered select keeps, of a listed
  * uuid, the first row equal to the earliest and skips the others, all of them when the earliest lies
- * in an earlier slice. A uuid not listed occurs once and is always kept. At most {@link #CAP} uuids are held, so the
- * memory stays bounded whatever the interval; beyond that {@link #read} returns null and the cursor
- * reads the select that deduplicates in the database.
+ * in an earlier slice. A uuid not listed occurs once and is always kept. At most {@link #CAP} uuids
+ * are held, so the memory stays bounded whatever the interval; beyond that {@link #read} returns
+ * null and the cursor reads the select that deduplicates in the database.
  */
 final class UuidCopies {
   /** How many copied uuids a cursor holds, about 200 bytes each. */
