@@ -325,7 +325,7 @@ final class UuidCopies {
 
     /** Adds the uuid; false when it may have been added before. */
     boolean add(UUID uuid) {
-      long hash = mix(uuid.getMostSignificantBits() ^ mix(uuid.getLeastSignificantBits()));
+      long hash = hash(uuid);
       int first = (int) hash;
       int step = (int) (hash >>> 32) | 1;
       for (int i = 0; i < layer; i++) {
@@ -353,13 +353,20 @@ final class UuidCopies {
 
     /** Whether the uuid may have been added; false for certain when it was not. */
     boolean mayContain(UUID uuid) {
-      long hash = mix(uuid.getMostSignificantBits() ^ mix(uuid.getLeastSignificantBits()));
+      long hash = hash(uuid);
+      int first = (int) hash;
+      int step = (int) (hash >>> 32) | 1;
       for (int i = 0; i <= layer; i++) {
-        if (contains(layers[i], (int) hash, (int) (hash >>> 32) | 1)) {
+        if (contains(layers[i], first, step)) {
           return true;
         }
       }
       return false;
+    }
+
+    /** The uuid's hash, whose halves give the first bit and the step of its bits in a layer. */
+    private static long hash(UUID uuid) {
+      return mix(uuid.getMostSignificantBits() ^ mix(uuid.getLeastSignificantBits()));
     }
 
     private static boolean contains(long[] bits, int first, int step) {
