@@ -2,6 +2,7 @@ package dev.fdbe.format;
 
 import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.internal.json.Utf8;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON written straight into a {@link RowBuffer} as UTF-8 bytes, for the values the text writers
@@ -53,6 +54,20 @@ public final class JsonBytes {
    * caller leaves the string to the generator.
    */
   public static boolean writeString(RowBuffer into, String text, byte[] utf8) {
+    return writeString(into, utf8, text);
+  }
+
+  /**
+   * {@link #writeString(RowBuffer, String, byte[])} for bytes known to be exactly their text's
+   * encoding ({@link dev.fdbe.internal.json.Utf8Row#stringUtf8}): false, with nothing written, only
+   * when the text holds a character outside the Basic Multilingual Plane.
+   */
+  public static boolean writeExactString(RowBuffer into, byte[] utf8) {
+    return writeString(into, utf8, null);
+  }
+
+  /** Writes the string; {@code text} is null when the bytes are known to be its exact encoding. */
+  private static boolean writeString(RowBuffer into, byte[] utf8, @Nullable String text) {
     int length = utf8.length;
     int first = 0;
     while (first < length && ESCAPES[utf8[first] & 0xff] == 0) {
@@ -67,7 +82,7 @@ public final class JsonBytes {
       into.advance(length + 2);
       return true;
     }
-    if (!Utf8.encodesExactlyFrom(text, utf8, first)) {
+    if (text != null && !Utf8.encodesExactlyFrom(text, utf8, first)) {
       return false;
     }
     for (int i = first; i < length; i++) {

@@ -52,7 +52,7 @@ public final class JsonSyntax {
 
   /**
    * The UTF-8 bytes of a JSON column's value that the writers may copy as they are, or null: what
-   * the engine's reading thread hands the writers ({@link CertifiedJson}). Bytes are returned when
+   * the engine's reading thread hands the writers ({@link Utf8Row}). Bytes are returned when
    * the check finds the text one valid document on one line (no CR or LF, which a valid document can
    * only hold as whitespace between tokens) and they are exactly its encoding
    * ({@link Utf8#encodesExactly}). Otherwise the writer decides from the text, as for any value.

@@ -1,6 +1,7 @@
 package dev.fdbe.internal.source;
 
 import dev.fdbe.ExportException;
+import dev.fdbe.internal.json.Swar;
 import dev.fdbe.internal.store.Dialect;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
@@ -12,9 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +21,6 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;
 import org.postgresql.core.BaseConnection;
-import org.postgresql.core.Utils;
 
 /**
  * Streams a model's rows from a PostgreSQL reference table through
@@ -40,14 +37,15 @@ import org.postgresql.core.Utils;
  * {@link JdbcCursor}. This class refers to pgjdbc and is loaded only when pgjdbc is present
  * ({@link JdbcRecordSource}).
  *
- * <p>COPY takes no bind parameters, so the select's parameters are written into it as literals:
- * numbers as themselves, timestamps as {@code '…'::timestamptz}, strings escaped by pgjdbc.
+ * <p>COPY takes no bind parameters, so the select's parameters are written into it as literals
+ * ({@link CopyLiterals}). Text and JSON values are kept as the bytes the server sent where that is
+ * exact (ASCII text, every JSON value): the reading thread checks JSON as bytes, and the writers
+ * copy ASCII strings without encoding them again ({@link SourceCursor#utf8}).
  */
 final class PostgresCopyCursor extends SourceCursor {
   private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
   /** Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01. */
   private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
-  private static final DateTimeFormatter LITERAL_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY = new byte[0];
 
@@ -114,12 +112,12 @@ final class PostgresCopyCursor extends SourceCursor {
     }
     boolean autoCommit = connection.getAutoCommit();
     SourceSql sql = SourceSql.of(Dialect.POSTGRESQL, query, table, timeColumn).forTransaction(connection, autoCommit);
-    String select = withLiterals(sql.select(), sql.params(), base.getStandardConformingStrings());
+    String select = CopyLiterals.withLiterals(sql.select(), sql.params(), base.getStandardConformingStrings());
     if (select == null) {
       return null;
     }
-    String distinct = sql.copies() == null ? null
-        : withLiterals(sql.copies().distinct(), sql.copies().distinctParams(), base.getStandardConformingStrings());
+    String distinct = sql.copies() == null ? null : CopyLiterals.withLiterals(sql.copies().distinct(),
+        sql.copies().distinctParams(), base.getStandardConformingStrings());
     Schema schema = query.model().schema();
     Kind[] kinds;
     try (PreparedStatement describe = connection.prepareStatement(select)) {
@@ -149,67 +147,6 @@ final class PostgresCopyCursor extends SourceCursor {
     } catch (SQLException | RuntimeException e) {
       return null; // a wrapper that cannot say what it wraps: the plain JDBC path reads it
     }
-  }
-
-  /**
-   * The select with each {@code ?} outside quotes replaced by its parameter as a literal; null when
-   * a parameter has a type without a literal form here.
-   */
-  static @Nullable String withLiterals(String select, List<Object> params, boolean standardConformingStrings)
-      throws SQLException {
-    StringBuilder out = new StringBuilder(select.length() + 32 * params.size());
-    int next = 0;
-    char quote = 0;
-    for (int i = 0; i < select.length(); i++) {
-      char c = select.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '?') {
-        if (next == params.size()) {
-          throw new IllegalStateException("the select has more placeholders than its " + params.size() + " parameters");
-        }
-        if (!literal(out, params.get(next++), standardConformingStrings)) {
-          return null;
-        }
-        continue;
-      }
-      out.append(c);
-    }
-    if (next != params.size()) {
-      throw new IllegalStateException("the select has " + next + " placeholders for " + params.size() + " parameters");
-    }
-    return out.toString();
-  }
-
-  private static boolean literal(StringBuilder out, Object value, boolean standardConformingStrings)
-      throws SQLException {
-    if (value instanceof Long || value instanceof Integer) {
-      out.append(value);
-      return true;
-    }
-    if (value instanceof OffsetDateTime time) {
-      int year = time.withOffsetSameInstant(ZoneOffset.UTC).getYear();
-      if (year < 1 || year > 9999) {
-        return false; // outside what a literal here spells; the bound parameter of JdbcCursor carries it
-      }
-      out.append('\'').append(LITERAL_TIME.format(time.withOffsetSameInstant(ZoneOffset.UTC))).append("'::timestamptz");
-      return true;
-    }
-    if (value instanceof String text) {
-      if (text.indexOf('\0') >= 0) {
-        throw new ExportException("the event name '" + text.replace("\0", "\\0")
-            + "' holds a NUL character, which PostgreSQL text cannot hold", false);
-      }
-      out.append(standardConformingStrings ? "'" : "E'");
-      Utils.escapeLiteral(out, text, standardConformingStrings);
-      out.append('\'');
-      return true;
-    }
-    return false;
   }
 
   /** How each column is decoded, or null when one's PostgreSQL type is not decoded here. */
@@ -347,7 +284,7 @@ final class PostgresCopyCursor extends SourceCursor {
       if (length == -1) {
         nulls[i] = true;
         strings[i] = null;
-        jsonUtf8[i] = null;
+        utf8[i] = null;
         lists[i] = null;
         continue;
       }
@@ -366,18 +303,18 @@ final class PostgresCopyCursor extends SourceCursor {
     byte[] b = buffer;
     int at = position;
     switch (kinds[column]) {
-      case TEXT -> strings[column] = new String(b, at, length, StandardCharsets.UTF_8);
+      case TEXT -> text(column, b, at, length);
       case JSONB -> {
         jsonbVersion(column, b, at, length);
         strings[column] = new String(b, at + 1, length - 1, StandardCharsets.UTF_8);
       }
       case JSON_UTF8 -> {
-        jsonUtf8[column] = Arrays.copyOfRange(b, at, at + length);
+        utf8[column] = Arrays.copyOfRange(b, at, at + length);
         strings[column] = null;
       }
       case JSONB_UTF8 -> {
         jsonbVersion(column, b, at, length);
-        jsonUtf8[column] = Arrays.copyOfRange(b, at + 1, at + length);
+        utf8[column] = Arrays.copyOfRange(b, at + 1, at + length);
         strings[column] = null;
       }
       case UUID -> {
@@ -417,6 +354,17 @@ final class PostgresCopyCursor extends SourceCursor {
       case TEXT_ARRAY -> lists[column] = textArray(column, b, at, length);
       default -> throw new IllegalStateException("unhandled column kind " + kinds[column]);
     }
+  }
+
+  /**
+   * A text value: kept as its bytes when they are ASCII, so exactly its text's encoding, for the
+   * writers to copy as they are; else decoded to its text.
+   */
+  private void text(int column, byte[] b, int at, int length) {
+    byte[] bytes = Arrays.copyOfRange(b, at, at + length);
+    boolean ascii = Swar.isAscii(bytes);
+    utf8[column] = ascii ? bytes : null;
+    strings[column] = ascii ? null : new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** A jsonb value's binary form is a version byte, 1, then the text. */

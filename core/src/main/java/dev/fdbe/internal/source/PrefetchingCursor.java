@@ -3,7 +3,7 @@ package dev.fdbe.internal.source;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.ExportException;
-import dev.fdbe.internal.json.CertifiedJson;
+import dev.fdbe.internal.json.Utf8Row;
 import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.spi.RecordCursor;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Memory is bounded: at most {@code batches} batches are read ahead, each of at most
  * {@code batchRows} rows and closed early once its text values hold {@link #BATCH_CHARS}
- * characters (certified JSON values counted in bytes), so the read-ahead holds about
+ * characters (values held as bytes counted in bytes), so the read-ahead holds about
  * {@code batches × BATCH_CHARS} characters of text (16 MiB by default) however wide the rows, plus
  * one row per batch. Batches are reused. Rows arrive in the
  * source's order; a failure of the source arrives after the rows read before it, as the very
@@ -45,7 +45,8 @@ import org.jspecify.annotations.Nullable;
  * not even while the writer stalls on a Parquet row group and the batches pile up for a moment. A
  * value the source gives as UTF-8 bytes (the COPY from PostgreSQL) is always checked where it is
  * read, as bytes when they are ASCII (they need no encoding, where the writer would need a string
- * made from them) and else through its text, as before this rule.
+ * made from them) and else through its text, as before this rule. A string the source gives as
+ * its exact UTF-8 bytes is handed on as they are ({@link #stringUtf8}), for the writer to copy.
  *
  * <p>A writer that finds no batch waiting sleeps until an eighth of the batches (8 of 64) wait, the
  * reading thread has queued its last item (the end or a failure), or {@value #POLL_MILLIS} ms pass,
@@ -58,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #close()} stops the reading thread, which closes the source, and waits for it. Like every
  * cursor, not thread-safe except {@link #cancel()}.
  */
-public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
+public final class PrefetchingCursor implements RecordCursor, Utf8Row {
   /** Rows per batch, at most. */
   public static final int BATCH_ROWS = 256;
   /**
@@ -391,12 +392,23 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
 
   @Override
   public byte @Nullable [] certifiedJson(int column) {
+    return types[column] == ColumnType.JSON ? bytes(column) : null;
+  }
+
+  @Override
+  public byte @Nullable [] stringUtf8(int column) {
+    return types[column] == ColumnType.STRING ? bytes(column) : null;
+  }
+
+  private byte @Nullable [] bytes(int column) {
     return current.objects[index * types.length + column] instanceof byte[] utf8 ? utf8 : null;
   }
 
   /**
    * Rows copied out of the source, column values laid out row after row: numbers in {@code longs};
-   * in {@code objects} strings, lists, and JSON values as their certified bytes or else their text.
+   * in {@code objects} lists, strings as the source's exact UTF-8 bytes when its cursor has them
+   * ({@link SourceCursor#utf8}) or else their text, and JSON values as their certified bytes or
+   * else their text.
    */
   private static final class Batch {
     final int capacity;
@@ -446,9 +458,10 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
         }
         switch (types[i]) {
           case STRING -> {
-            String text = row.getString(i);
-            objects[base + i] = text;
-            chars += text.length();
+            byte[] utf8 = row instanceof SourceCursor cursor ? cursor.utf8(i) : null;
+            Object value = utf8 != null ? utf8 : row.getString(i);
+            objects[base + i] = value;
+            chars += utf8 != null ? utf8.length : ((String) value).length();
           }
           case JSON -> {
             Object value = certifiedOrText(row, i, certifyText);
@@ -477,7 +490,7 @@ public final class PrefetchingCursor implements RecordCursor, CertifiedJson {
      * {@code certifyText}. Its text when none is certified.
      */
     private static Object certifiedOrText(RecordCursor row, int column, boolean certifyText) {
-      byte[] utf8 = row instanceof SourceCursor cursor ? cursor.jsonUtf8(column) : null;
+      byte[] utf8 = row instanceof SourceCursor cursor ? cursor.utf8(column) : null;
       byte[] certified = utf8 == null ? null : JsonSyntax.certify(utf8);
       if (certified != null) {
         return certified;

@@ -23,16 +23,18 @@ abstract class SourceCursor implements RecordCursor {
   /** INT64, BOOLEAN (0 or 1) and TIMESTAMP (microseconds) values. */
   protected final long[] longs;
   /**
-   * STRING and JSON values; null for a JSON value that a subclass holds in {@link #jsonUtf8}
-   * instead, which {@link #getString} decodes when asked.
+   * STRING and JSON values; null for a value that a subclass holds in {@link #utf8} instead, which
+   * {@link #getString} decodes when asked.
    */
   protected final String[] strings;
   /**
-   * JSON values as the source's UTF-8 bytes, for a subclass that reads them so (the COPY): the
-   * reading thread certifies them without a string in between ({@link #jsonUtf8(int)}). Null
-   * elsewhere; a subclass that sets one sets the column's {@link #strings} element to null.
+   * STRING and JSON values as the source's UTF-8 bytes, for a subclass that reads them so (the
+   * COPY): the reading thread certifies JSON without a string in between, and hands strings to the
+   * writers as they are ({@link #utf8(int)}). A STRING value's bytes must be exactly its text's
+   * encoding (well-formed UTF-8). Null elsewhere; a subclass that sets one sets the column's
+   * {@link #strings} element to null.
    */
-  protected final byte[][] jsonUtf8;
+  protected final byte[][] utf8;
   /** STRING_LIST values. */
   protected final List<?>[] lists;
 
@@ -70,7 +72,7 @@ abstract class SourceCursor implements RecordCursor {
     this.nulls = new boolean[columns];
     this.longs = new long[columns];
     this.strings = new String[columns];
-    this.jsonUtf8 = new byte[columns][];
+    this.utf8 = new byte[columns][];
     this.lists = new List<?>[columns];
   }
 
@@ -80,7 +82,7 @@ abstract class SourceCursor implements RecordCursor {
    * time, {@code _inserted_at} and event) that it keeps next to the first.
    */
   protected final boolean skipsCopy() {
-    return repeatsUuid() || copies.skips(nulls, longs, strings);
+    return repeatsUuid() || copies.skips(this);
   }
 
   private boolean repeatsUuid() {
@@ -204,19 +206,20 @@ abstract class SourceCursor implements RecordCursor {
   @Override
   public final String getString(int column) {
     String text = strings[column];
-    if (text == null && jsonUtf8[column] != null) {
-      text = new String(jsonUtf8[column], StandardCharsets.UTF_8);
+    if (text == null && utf8[column] != null) {
+      text = new String(utf8[column], StandardCharsets.UTF_8);
       strings[column] = text;
     }
     return text;
   }
 
   /**
-   * The JSON value at the column as the source's UTF-8 bytes, when the cursor read it so; else null,
-   * and {@link #getString} has it. The array is the row's own and is never changed.
+   * The STRING or JSON value at the column as the source's UTF-8 bytes, when the cursor read it so
+   * (for a STRING, exactly its text's encoding); else null, and {@link #getString} has it. The array
+   * is the row's own and is never changed.
    */
-  final byte @Nullable [] jsonUtf8(int column) {
-    return jsonUtf8[column];
+  final byte @Nullable [] utf8(int column) {
+    return utf8[column];
   }
 
   @Override

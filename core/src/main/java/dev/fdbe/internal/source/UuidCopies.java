@@ -2,6 +2,7 @@ package dev.fdbe.internal.source;
 
 import dev.fdbe.internal.Micros;
 import dev.fdbe.schema.Schema;
+import dev.fdbe.spi.RecordCursor;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -263,15 +264,15 @@ final class UuidCopies {
   }
 
   /**
-   * Whether the cursor skips the row it just read into these arrays: a copy of a listed uuid other
+   * Whether the cursor skips the row it is on: a copy of a listed uuid other
    * than the first equal to its earliest row. Keeping that one marks the uuid, so its exact copies
    * (equal in uuid, time, {@code _inserted_at} and event) are skipped.
    */
-  boolean skips(boolean[] nulls, long[] longs, String[] strings) {
+  boolean skips(RecordCursor row) {
     if (earliest.isEmpty()) {
       return false;
     }
-    String uuid = strings[uuidColumn];
+    String uuid = row.getString(uuidColumn);
     int bit = fingerprint(uuid) & listedMask;
     if ((listedBits[bit >>> 6] & (1L << bit)) == 0) {
       return false;
@@ -280,9 +281,9 @@ final class UuidCopies {
     if (first == null) {
       return false;
     }
-    boolean isEarliest = longs[timeColumn] == first.time
-        && Objects.equals(nulls[insertedColumn] ? null : longs[insertedColumn], first.inserted)
-        && Objects.equals(strings[eventColumn], first.event);
+    boolean isEarliest = row.getTimestampMicros(timeColumn) == first.time
+        && Objects.equals(row.isNull(insertedColumn) ? null : row.getTimestampMicros(insertedColumn), first.inserted)
+        && Objects.equals(row.getString(eventColumn), first.event);
     if (first.kept || !isEarliest) {
       return true;
     }

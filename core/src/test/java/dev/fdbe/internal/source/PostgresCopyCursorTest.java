@@ -30,8 +30,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -351,12 +353,11 @@ class PostgresCopyCursorTest {
       try (RecordCursor cursor = source(dataSource).open(query)) {
         PostgresCopyCursor copy = (PostgresCopyCursor) cursor;
         while (copy.next()) {
-          assertThat(copy.jsonUtf8(events.indexOf("event"))).as("a STRING column").isNull();
           if (copy.isNull(properties)) {
-            assertThat(copy.jsonUtf8(properties)).as(type).isNull();
+            assertThat(copy.utf8(properties)).as(type).isNull();
             continue;
           }
-          byte[] bytes = copy.jsonUtf8(properties);
+          byte[] bytes = copy.utf8(properties);
           assertThat(bytes).as(type).isNotNull();
           String text = copy.getString(properties);
           assertThat(text.getBytes(StandardCharsets.UTF_8)).as(type).isEqualTo(bytes);
@@ -379,6 +380,55 @@ class PostgresCopyCursorTest {
       }
       assertThat(certified).as(type).isEqualTo(2 * texts.size());
     }
+  }
+
+  /**
+   * A text column's ASCII values come out of the COPY as their bytes, which the reading thread hands
+   * the writers as the strings' exact encoding; the others (here "ünïcödé ☃ 🚀") as their text.
+   * Escapes, quotes and control characters are ASCII and come as bytes.
+   */
+  @Test
+  void asciiStringsComeAsTheirBytesAndOthersAsText() throws SQLException {
+    insertRows(120);
+    Schema events = Model.EVENTS.schema();
+    int event = events.indexOf("event");
+    int elements = events.indexOf("elements_chain");
+    SourceQuery query = new SourceQuery(TEAM, Model.EVENTS, WHOLE, List.of(), List.of());
+    Set<String> asBytes = new HashSet<>();
+    Set<String> asText = new HashSet<>();
+    try (RecordCursor cursor = source(dataSource).open(query)) {
+      PostgresCopyCursor copy = (PostgresCopyCursor) cursor;
+      while (copy.next()) {
+        byte[] bytes = copy.utf8(event);
+        String name = copy.getString(event);
+        (bytes == null ? asText : asBytes).add(name);
+        if (bytes != null) {
+          assertThat(bytes).as(name).isEqualTo(name.getBytes(StandardCharsets.UTF_8));
+          assertThat(copy.getString(event)).as("decoded once").isSameAs(name);
+        }
+        if (!copy.isNull(elements)) {
+          assertThat(copy.utf8(elements)).isEqualTo(copy.getString(elements).getBytes(StandardCharsets.UTF_8));
+        }
+      }
+    }
+    assertThat(asText).containsExactly("ünïcödé ☃ 🚀");
+    assertThat(asBytes).containsAll(NAMES.stream().filter(name -> !name.equals("ünïcödé ☃ 🚀")).toList());
+    int handed = 0;
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(source(dataSource).open(query), events, "string-test")) {
+      while (cursor.next()) {
+        String name = cursor.getString(event);
+        byte[] bytes = cursor.stringUtf8(event);
+        if (name.equals("ünïcödé ☃ 🚀")) {
+          assertThat(bytes).isNull();
+        } else {
+          assertThat(bytes).as(name).isEqualTo(name.getBytes(StandardCharsets.UTF_8));
+          handed++;
+        }
+        assertThat(cursor.certifiedJson(event)).as("a STRING column is not certified JSON").isNull();
+        assertThat(cursor.stringUtf8(events.indexOf("properties"))).as("a JSON column is no string").isNull();
+      }
+    }
+    assertThat(handed).isPositive();
   }
 
   @Test
@@ -489,14 +539,14 @@ class PostgresCopyCursorTest {
 
   @Test
   void literalsAreEscapedAndPlaceholdersInQuotesLeftAlone() throws SQLException {
-    assertThat(PostgresCopyCursor.withLiterals("SELECT '?', \"a?\" FROM t WHERE a = ? AND b IN (?, ?) AND c >= ?",
+    assertThat(CopyLiterals.withLiterals("SELECT '?', \"a?\" FROM t WHERE a = ? AND b IN (?, ?) AND c >= ?",
         List.of(7L, "it's", "back\\slash", java.time.OffsetDateTime.parse("2026-11-20T01:02:03.000004+02:00")), true))
         .isEqualTo("SELECT '?', \"a?\" FROM t WHERE a = 7 AND b IN ('it''s', 'back\\slash')"
             + " AND c >= '2026-11-19 23:02:03.000004+00:00'::timestamptz");
-    assertThat(PostgresCopyCursor.withLiterals("SELECT 1 WHERE b = ?", List.of("back\\slash"), false))
+    assertThat(CopyLiterals.withLiterals("SELECT 1 WHERE b = ?", List.of("back\\slash"), false))
         .isEqualTo("SELECT 1 WHERE b = E'back\\\\slash'");
-    assertThat(PostgresCopyCursor.withLiterals("SELECT 1 WHERE b = ?", List.of(new Object()), true)).isNull();
-    assertThatThrownBy(() -> PostgresCopyCursor.withLiterals("SELECT ?, ?", List.of(1L), true))
+    assertThat(CopyLiterals.withLiterals("SELECT 1 WHERE b = ?", List.of(new Object()), true)).isNull();
+    assertThatThrownBy(() -> CopyLiterals.withLiterals("SELECT ?, ?", List.of(1L), true))
         .isInstanceOf(IllegalStateException.class);
   }
 

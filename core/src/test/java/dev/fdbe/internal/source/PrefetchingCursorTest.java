@@ -7,7 +7,7 @@ import dev.fdbe.schema.Column;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.ExportException;
-import dev.fdbe.internal.json.CertifiedJson;
+import dev.fdbe.internal.json.Utf8Row;
 import dev.fdbe.spi.RecordCursor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -191,6 +191,7 @@ class PrefetchingCursorTest {
         }
         assertThat(cursor.isNull(5) ? null : cursor.getString(5)).as("row %d", row).isEqualTo(text);
         assertThat(cursor.certifiedJson(1)).as("a STRING column holding JSON text, row %d", row).isNull();
+        assertThat(cursor.stringUtf8(1)).as("the source's claimed bytes of a string, row %d", row).isNull();
       }
     }
   }
@@ -334,7 +335,7 @@ class PrefetchingCursorTest {
   }
 
   /** Rows 0..count-1 with every type and nulls, failing before row {@code failAt} when it is not negative. */
-  private static final class FakeSource implements RecordCursor, CertifiedJson {
+  private static final class FakeSource implements RecordCursor, Utf8Row {
     final long count;
     final long failAt;
     final ExportException failure = new ExportException("the database went away", true);
@@ -467,6 +468,11 @@ class PrefetchingCursorTest {
 
     @Override
     public byte @Nullable [] certifiedJson(int column) {
+      return mixedJson && !isNull(column) ? getString(column).getBytes(StandardCharsets.UTF_8) : null;
+    }
+
+    @Override
+    public byte @Nullable [] stringUtf8(int column) {
       return mixedJson && !isNull(column) ? getString(column).getBytes(StandardCharsets.UTF_8) : null;
     }
   }

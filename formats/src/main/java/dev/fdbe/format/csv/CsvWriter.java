@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fdbe.Compression;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.format.Json;
-import dev.fdbe.internal.json.CertifiedJson;
+import dev.fdbe.internal.json.Utf8Row;
 import dev.fdbe.format.RowBuffer;
 import dev.fdbe.format.TextRecordWriter;
 import dev.fdbe.schema.Row;
@@ -56,7 +56,7 @@ final class CsvWriter extends TextRecordWriter {
         continue;
       }
       switch (type(i)) {
-        case STRING -> writeField(into, utf8(row.getString(i)));
+        case STRING -> writeField(into, Utf8Row.stringUtf8(row, i));
         case INT64 -> into.writeLong(row.getLong(i));
         case BOOLEAN -> into.writeBoolean(row.getBoolean(i));
         case TIMESTAMP -> into.writeTimestamp(row.getTimestampMicros(i));
@@ -70,7 +70,7 @@ final class CsvWriter extends TextRecordWriter {
 
   /** The UTF-8 bytes of the row's JSON field: the text as is when valid and on one line. */
   private byte[] jsonText(Row row, int column) {
-    byte[] certified = CertifiedJson.of(row, column);
+    byte[] certified = Utf8Row.certifiedJson(row, column);
     if (certified != null) {
       return certified; // valid, on one line, exactly the text's bytes
     }

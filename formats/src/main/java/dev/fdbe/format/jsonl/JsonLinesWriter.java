@@ -10,7 +10,7 @@ import dev.fdbe.format.Json;
 import dev.fdbe.format.JsonBytes;
 import dev.fdbe.format.RowBuffer;
 import dev.fdbe.format.TextRecordWriter;
-import dev.fdbe.internal.json.CertifiedJson;
+import dev.fdbe.internal.json.Utf8Row;
 import dev.fdbe.internal.json.Utf8;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
@@ -64,7 +64,7 @@ final class JsonLinesWriter extends TextRecordWriter {
           continue;
         }
         switch (type(i)) {
-          case STRING -> writeString(into, row.getString(i));
+          case STRING -> writeString(into, row, i);
           case INT64 -> into.writeLong(row.getLong(i));
           case BOOLEAN -> into.writeBoolean(row.getBoolean(i));
           case TIMESTAMP -> JsonBytes.writeTimestamp(into, row.getTimestampMicros(i));
@@ -84,9 +84,14 @@ final class JsonLinesWriter extends TextRecordWriter {
     into.write('\n');
   }
 
-  private void writeString(RowBuffer into, String text) throws IOException {
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    if (JsonBytes.writeString(into, text, utf8)) {
+  /** Writes a string: its row's exact bytes when the row has them, else the text's. */
+  private void writeString(RowBuffer into, Row row, int column) throws IOException {
+    byte[] exact = row instanceof Utf8Row engines ? engines.stringUtf8(column) : null;
+    if (exact != null && JsonBytes.writeExactString(into, exact)) {
+      return;
+    }
+    String text = row.getString(column);
+    if (exact == null && JsonBytes.writeString(into, text, text.getBytes(StandardCharsets.UTF_8))) {
       return;
     }
     generator.writeString(text);
@@ -95,7 +100,7 @@ final class JsonLinesWriter extends TextRecordWriter {
 
   /** Writes the row's JSON value, embedded when valid, else as a string. */
   private void writeJson(RowBuffer into, Row row, int column) throws IOException {
-    byte[] certified = CertifiedJson.of(row, column);
+    byte[] certified = Utf8Row.certifiedJson(row, column);
     if (certified != null) {
       JsonBytes.writeDocument(into, certified);
       return;

@@ -4,7 +4,7 @@ import dev.fdbe.schema.ColumnType;
 import dev.fdbe.ExportException;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.format.Json;
-import dev.fdbe.internal.json.CertifiedJson;
+import dev.fdbe.internal.json.Utf8Row;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +72,7 @@ final class StagedRow {
       int levels = nullable[i] ? 1 : 0;
       switch (types[i]) {
         case STRING, JSON -> {
-          byte[] value = types[i] == ColumnType.JSON ? json(row, i) : utf8(row.getString(i));
+          byte[] value = types[i] == ColumnType.JSON ? json(row, i) : Utf8Row.stringUtf8(row, i);
           strings[i] = value;
           raw += 4L + value.length + levels;
           if (types[i] == ColumnType.STRING) {
@@ -113,7 +113,7 @@ final class StagedRow {
 
   /** The JSON text to store: the row's value when it is valid JSON, else the value as a JSON string. */
   private byte[] json(Row row, int column) {
-    byte[] certified = CertifiedJson.of(row, column);
+    byte[] certified = Utf8Row.certifiedJson(row, column);
     if (certified != null) {
       return certified; // the row's bytes are never changed
     }

@@ -8,10 +8,11 @@ import dev.fdbe.FileFormat;
 import dev.fdbe.Model;
 import dev.fdbe.TeamId;
 import dev.fdbe.TimeRange;
-import dev.fdbe.internal.json.CertifiedJson;
+import dev.fdbe.internal.json.Utf8Row;
 import dev.fdbe.internal.json.JsonSyntax;
 import dev.fdbe.internal.source.InMemoryRecordSource;
 import dev.fdbe.internal.source.PrefetchingCursor;
+import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Schema;
 import dev.fdbe.spi.FormatProvider;
 import dev.fdbe.spi.RecordCursor;
@@ -28,14 +29,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engine's reading thread checks JSON values and its rows hand the writers those it certified as
- * their bytes ({@link CertifiedJson}), which the writers copy without a check of their own: the
- * files and the warnings are the same as for the source's own rows, which say nothing.
+ * their bytes ({@link Utf8Row}), which the writers copy without a check of their own, and strings as
+ * the bytes the source read, which they copy without encoding them: the files and the warnings are
+ * the same as for the source's own rows, which say nothing.
  */
-class CertifiedJsonTest {
+class Utf8RowTest {
   /**
    * Values beside those of {@link HardRows}: invalid; valid but beyond the fast check's limits
    * (deep, a long number), so the parser decides; padded; on several lines; with a lone surrogate,
@@ -87,6 +90,116 @@ class CertifiedJsonTest {
     }
     assertThat(ServiceLoader.load(FormatProvider.class).stream().map(p -> p.get().format()))
         .containsExactlyInAnyOrder(FileFormat.values());
+  }
+
+  /**
+   * Strings beside those of {@link HardRows}, each in the text columns: what JSON and CSV escape or
+   * quote, padding, non-ASCII, beyond the Basic Multilingual Plane (which JSON Lines leaves to the
+   * generator), and a lone surrogate, whose bytes are not its exact encoding and so never handed on.
+   */
+  private static final List<String> STRINGS = List.of("say \"hi\"", "back\\slash", "tab\tnew\nline\r\u0001",
+      "a,b", " padded ", "", "what?", "ünïcödé", "rocket 🚀", "lone \uD800 surrogate", "?\uDC00");
+
+  @Test
+  void writersWriteTheSameFilesWhetherOrNotTheRowsGiveTheirStringsAsBytes() throws IOException {
+    List<Map<String, Object>> values = new ArrayList<>(new HardRows(16).rows(Model.EVENTS, 200));
+    for (String text : STRINGS) {
+      Map<String, Object> row = new HashMap<>(values.get(0));
+      row.put("uuid", UUID.nameUUIDFromBytes(text.getBytes(StandardCharsets.UTF_8)).toString());
+      for (String column : List.of("event", "distinct_id", "elements_chain", "person_id")) {
+        row.put(column, text);
+      }
+      values.add(row);
+    }
+    InMemoryRecordSource source = new InMemoryRecordSource().addAll(TEAM, Model.EVENTS, values);
+
+    for (FormatProvider format : ServiceLoader.load(FormatProvider.class)) {
+      for (Compression compression : List.of(Compression.NONE, Compression.GZIP)) {
+        List<String> plainWarnings = new ArrayList<>();
+        List<String> bytesWarnings = new ArrayList<>();
+        byte[] plain = write(format, compression, source.open(EVERYTHING), plainWarnings);
+        StringsAsBytes rows = new StringsAsBytes(source.open(EVERYTHING));
+        byte[] asBytes = write(format, compression, rows, bytesWarnings);
+
+        assertThat(rows.handed).as("strings handed as bytes").isGreaterThan(500);
+        assertThat(asBytes).as("%s %s", format.format(), compression).isEqualTo(plain);
+        assertThat(bytesWarnings).as("%s %s", format.format(), compression).isEqualTo(plainWarnings);
+      }
+    }
+  }
+
+  /** The source's rows, each string also given as its bytes where those are its exact encoding. */
+  private static final class StringsAsBytes implements RecordCursor, Utf8Row {
+    private final RecordCursor source;
+    int handed;
+
+    StringsAsBytes(RecordCursor source) {
+      this.source = source;
+    }
+
+    @Override
+    public byte @Nullable [] stringUtf8(int column) {
+      if (EVENTS.column(column).type() != ColumnType.STRING || source.isNull(column)) {
+        return null;
+      }
+      String text = source.getString(column);
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      if (!new String(bytes, StandardCharsets.UTF_8).equals(text)) {
+        return null; // a lone surrogate: not the text's exact encoding
+      }
+      handed++;
+      return bytes;
+    }
+
+    @Override
+    public byte @Nullable [] certifiedJson(int column) {
+      return null;
+    }
+
+    @Override
+    public boolean next() {
+      return source.next();
+    }
+
+    @Override
+    public void cancel() {
+      source.cancel();
+    }
+
+    @Override
+    public void close() {
+      source.close();
+    }
+
+    @Override
+    public boolean isNull(int column) {
+      return source.isNull(column);
+    }
+
+    @Override
+    public String getString(int column) {
+      return source.getString(column);
+    }
+
+    @Override
+    public long getLong(int column) {
+      return source.getLong(column);
+    }
+
+    @Override
+    public boolean getBoolean(int column) {
+      return source.getBoolean(column);
+    }
+
+    @Override
+    public long getTimestampMicros(int column) {
+      return source.getTimestampMicros(column);
+    }
+
+    @Override
+    public List<@Nullable String> getStringList(int column) {
+      return source.getStringList(column);
+    }
   }
 
   /**
