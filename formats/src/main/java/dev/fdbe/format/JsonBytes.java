@@ -54,7 +54,7 @@ public final class JsonBytes {
    * caller leaves the string to the generator.
    */
   public static boolean writeString(RowBuffer into, String text, byte[] utf8) {
-    return writeString(into, utf8, text);
+    return write(into, utf8, text);
   }
 
   /**
@@ -63,11 +63,11 @@ public final class JsonBytes {
    * when the text holds a character outside the Basic Multilingual Plane.
    */
   public static boolean writeExactString(RowBuffer into, byte[] utf8) {
-    return writeString(into, utf8, null);
+    return write(into, utf8, null);
   }
 
   /** Writes the string; {@code text} is null when the bytes are known to be its exact encoding. */
-  private static boolean writeString(RowBuffer into, byte[] utf8, @Nullable String text) {
+  private static boolean write(RowBuffer into, byte[] utf8, @Nullable String text) {
     int length = utf8.length;
     int first = 0;
     while (first < length && ESCAPES[utf8[first] & 0xff] == 0) {

@@ -59,12 +59,17 @@ public final class Swar {
 
   /** Whether every byte of the array is below 128. */
   public static boolean isAscii(byte[] bytes) {
-    int i = 0;
+    return isAscii(bytes, 0, bytes.length);
+  }
+
+  /** Whether every byte of the array from {@code from} (inclusive) to {@code to} (exclusive) is below 128. */
+  public static boolean isAscii(byte[] bytes, int from, int to) {
+    int i = from;
     long high = 0;
-    for (; i <= bytes.length - WIDTH; i += WIDTH) {
+    for (; i <= to - WIDTH; i += WIDTH) {
       high |= word(bytes, i);
     }
-    for (; i < bytes.length; i++) {
+    for (; i < to; i++) {
       high |= bytes[i];
     }
     return (high & HIGHS) == 0;

@@ -51,7 +51,8 @@ final class PostgresCopyCursor extends SourceCursor {
 
   /**
    * How a column's binary value becomes the cursor's. A JSON column's value is kept as its UTF-8
-   * bytes ({@code JSON_UTF8}, {@code JSONB_UTF8}), for the reading thread to certify as they are.
+   * bytes ({@code JSON_UTF8}, {@code JSONB_UTF8}), for the reading thread to certify as they are; a
+   * text column's ({@code TEXT}) too when they are ASCII, for the writers to copy.
    */
   private enum Kind { TEXT, JSONB, JSON_UTF8, JSONB_UTF8, UUID, INT8, INT4, INT2, BOOL, TIMESTAMPTZ, TEXT_ARRAY }
 
@@ -361,10 +362,9 @@ final class PostgresCopyCursor extends SourceCursor {
    * writers to copy as they are; else decoded to its text.
    */
   private void text(int column, byte[] b, int at, int length) {
-    byte[] bytes = Arrays.copyOfRange(b, at, at + length);
-    boolean ascii = Swar.isAscii(bytes);
-    utf8[column] = ascii ? bytes : null;
-    strings[column] = ascii ? null : new String(bytes, StandardCharsets.UTF_8);
+    boolean ascii = Swar.isAscii(b, at, at + length);
+    utf8[column] = ascii ? Arrays.copyOfRange(b, at, at + length) : null;
+    strings[column] = ascii ? null : new String(b, at, length, StandardCharsets.UTF_8);
   }
 
   /** A jsonb value's binary form is a version byte, 1, then the text. */

@@ -43,10 +43,12 @@ import org.jspecify.annotations.Nullable;
  * leaves a value given as text to the writer, which checks an uncertified value itself, so that a
  * source the writer outpaces (H2, whose reads are the export's longest task) is not slowed further,
  * not even while the writer stalls on a Parquet row group and the batches pile up for a moment. A
- * value the source gives as UTF-8 bytes (the COPY from PostgreSQL) is always checked where it is
+ * JSON value the source gives as UTF-8 bytes (the COPY from PostgreSQL) is always checked where it is
  * read, as bytes when they are ASCII (they need no encoding, where the writer would need a string
- * made from them) and else through its text, as before this rule. A string the source gives as
- * its exact UTF-8 bytes is handed on as they are ({@link #stringUtf8}), for the writer to copy.
+ * made from them) and else through its text, as before this rule. A string the engine's own cursor
+ * gives as its exact UTF-8 bytes ({@link SourceCursor#utf8}; the COPY's ASCII text) is handed on as
+ * they are ({@link #stringUtf8}), for the writer to copy; a source's claim through {@link Utf8Row}
+ * is never taken.
  *
  * <p>A writer that finds no batch waiting sleeps until an eighth of the batches (8 of 64) wait, the
  * reading thread has queued its last item (the end or a failure), or {@value #POLL_MILLIS} ms pass,

@@ -89,7 +89,7 @@ abstract class SourceCursor implements RecordCursor {
     if (uuidColumn < 0) {
       return false;
     }
-    String uuid = strings[uuidColumn];
+    String uuid = getString(uuidColumn);
     if (uuid.equals(previousUuid)) {
       return true;
     }

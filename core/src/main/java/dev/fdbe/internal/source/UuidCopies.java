@@ -264,9 +264,9 @@ final class UuidCopies {
   }
 
   /**
-   * Whether the cursor skips the row it is on: a copy of a listed uuid other
-   * than the first equal to its earliest row. Keeping that one marks the uuid, so its exact copies
-   * (equal in uuid, time, {@code _inserted_at} and event) are skipped.
+   * Whether the cursor skips the row it is on: a copy of a listed uuid other than the first equal
+   * to its earliest row. Keeping that one marks the uuid, so its exact copies (equal in uuid, time,
+   * {@code _inserted_at} and event) are skipped.
    */
   boolean skips(RecordCursor row) {
     if (earliest.isEmpty()) {

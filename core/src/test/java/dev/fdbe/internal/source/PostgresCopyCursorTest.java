@@ -406,7 +406,9 @@ class PostgresCopyCursorTest {
           assertThat(bytes).as(name).isEqualTo(name.getBytes(StandardCharsets.UTF_8));
           assertThat(copy.getString(event)).as("decoded once").isSameAs(name);
         }
-        if (!copy.isNull(elements)) {
+        if (copy.isNull(elements)) {
+          assertThat(copy.utf8(elements)).as("a null after a value").isNull();
+        } else {
           assertThat(copy.utf8(elements)).isEqualTo(copy.getString(elements).getBytes(StandardCharsets.UTF_8));
         }
       }

@@ -155,6 +155,51 @@ class PrefetchingCursorTest {
     }
   }
 
+  /**
+   * Strings the engine's own cursor holds as their exact UTF-8 bytes (the COPY's ASCII text) are
+   * handed on as those bytes, the others as text; a null after a value and an empty string stay
+   * what they are; and the bytes count towards a batch's bound as characters do.
+   */
+  @Test
+  void stringsTheEnginesCursorHoldsAsBytesAreHandedOnAsBytes() throws Exception {
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(new BytesCursor(400, 0), BytesCursor.SCHEMA,
+        "bytes-test", 7, 3)) {
+      for (int row = 0; cursor.next(); row++) {
+        String expected = BytesCursor.value(row, 0);
+        if (expected == null) {
+          assertThat(cursor.isNull(0)).as("row %d", row).isTrue();
+          assertThat(cursor.stringUtf8(0)).as("row %d", row).isNull();
+          continue;
+        }
+        assertThat(cursor.isNull(0)).as("row %d", row).isFalse();
+        assertThat(cursor.getString(0)).as("row %d", row).isEqualTo(expected);
+        byte[] bytes = cursor.stringUtf8(0);
+        if (BytesCursor.isAscii(expected)) {
+          assertThat(bytes).as("row %d", row).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+        } else {
+          assertThat(bytes).as("row %d, not ASCII", row).isNull();
+        }
+        assertThat(cursor.certifiedJson(0)).as("a string is no certified JSON, row %d", row).isNull();
+      }
+    }
+
+    BytesCursor wide = new BytesCursor(1_000_000, 100_000); // ASCII values of 100,000 bytes
+    try (PrefetchingCursor cursor = PrefetchingCursor.start(wide, BytesCursor.SCHEMA, "bytes-test", 256, 3)) {
+      assertThat(cursor.next()).isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long seen = -1;
+      while (System.nanoTime() < deadline) { // until the reader stops for lack of free batches
+        long now = wide.delivered;
+        if (now == seen && now > 3) {
+          break;
+        }
+        seen = now;
+        Thread.sleep(200);
+      }
+      assertThat(wide.delivered).as("rows read ahead, bytes counted").isGreaterThan(3).isLessThan(60);
+    }
+  }
+
   @Test
   void aBatchReadToItsEndKeepsNoneOfItsValuesAlive() throws Exception {
     FakeSource source = new FakeSource(3, -1);
@@ -332,6 +377,76 @@ class PrefetchingCursorTest {
     values.add(row.isNull(4) ? null : row.getStringList(4));
     values.add(row.isNull(5) ? null : row.getString(5));
     return values.toString();
+  }
+
+  /**
+   * The engine's own kind of cursor with one STRING column, holding an ASCII value as its bytes as
+   * the COPY does: by row mod 4 an ASCII value, a non-ASCII one, null, and the empty string; or,
+   * with a width, ASCII values of that many bytes.
+   */
+  private static final class BytesCursor extends SourceCursor {
+    static final Schema SCHEMA = Schema.of(Column.optional("name", ColumnType.STRING));
+    private static final dev.fdbe.spi.SourceQuery QUERY = new dev.fdbe.spi.SourceQuery(dev.fdbe.TeamId.of(1),
+        dev.fdbe.Model.PERSONS, new dev.fdbe.TimeRange(java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1)),
+        List.of(), List.of());
+    private static final SourceSql SQL = SourceSql.of(dev.fdbe.internal.store.Dialect.H2, QUERY, "persons", "created_at");
+
+    final long count;
+    final int width;
+    volatile long delivered;
+    long row = -1;
+
+    BytesCursor(long count, int width) {
+      super(1, -1, new SourceCount(dev.fdbe.RunStores.h2DataSource("jdbc:h2:mem:bytes-test"),
+          dev.fdbe.internal.store.Dialect.H2, SQL, "persons", 100), SQL, "persons");
+      this.count = count;
+      this.width = width;
+    }
+
+    static @Nullable String value(long row, int width) {
+      if (width > 0) {
+        return "w".repeat(width);
+      }
+      return switch ((int) (row % 4)) {
+        case 0 -> "name-" + row + " \"quoted\"";
+        case 1 -> "ünïcödé-" + row;
+        case 2 -> null;
+        default -> "";
+      };
+    }
+
+    static boolean isAscii(String text) {
+      return text.chars().allMatch(c -> c < 128);
+    }
+
+    @Override
+    public boolean next() {
+      if (++row >= count) {
+        return false;
+      }
+      String text = value(row, width);
+      nulls[0] = text == null;
+      boolean ascii = text != null && isAscii(text);
+      utf8[0] = ascii ? text.getBytes(StandardCharsets.UTF_8) : null;
+      strings[0] = ascii ? null : text;
+      delivered = row + 1;
+      return true;
+    }
+
+    @Override
+    protected @Nullable UuidCopies listCopies() {
+      return null;
+    }
+
+    @Override
+    public void cancel() {
+      counter.stop();
+    }
+
+    @Override
+    public void close() {
+      counter.stop();
+    }
   }
 
   /** Rows 0..count-1 with every type and nulls, failing before row {@code failAt} when it is not negative. */
