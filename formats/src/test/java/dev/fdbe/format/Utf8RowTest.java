@@ -19,6 +19,7 @@ import dev.fdbe.spi.RecordCursor;
 import dev.fdbe.spi.RecordWriter;
 import dev.fdbe.spi.SourceQuery;
 import dev.fdbe.spi.WriterContext;
+import dev.fdbe.testing.ForwardingCursor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,14 +58,7 @@ class Utf8RowTest {
 
   @Test
   void writersWriteTheSameFilesAndWarningsWhetherOrNotTheRowsSayTheirJsonIsCertified() throws IOException {
-    List<Map<String, Object>> values = new ArrayList<>(new HardRows(15).rows(Model.EVENTS, 300));
-    for (String edge : EDGES) {
-      Map<String, Object> row = new HashMap<>(values.get(0));
-      row.put("uuid", UUID.nameUUIDFromBytes(edge.getBytes(StandardCharsets.UTF_8)).toString());
-      row.put("properties", edge);
-      row.put("person_properties", edge);
-      values.add(row);
-    }
+    List<Map<String, Object>> values = rowsWith(15, 300, EDGES, List.of("properties", "person_properties"));
     long certifiable = values.stream()
         .map(row -> (String) row.get("properties"))
         .filter(text -> text != null && JsonSyntax.certify(text) != null)
@@ -102,15 +96,8 @@ class Utf8RowTest {
 
   @Test
   void writersWriteTheSameFilesWhetherOrNotTheRowsGiveTheirStringsAsBytes() throws IOException {
-    List<Map<String, Object>> values = new ArrayList<>(new HardRows(16).rows(Model.EVENTS, 200));
-    for (String text : STRINGS) {
-      Map<String, Object> row = new HashMap<>(values.get(0));
-      row.put("uuid", UUID.nameUUIDFromBytes(text.getBytes(StandardCharsets.UTF_8)).toString());
-      for (String column : List.of("event", "distinct_id", "elements_chain", "person_id")) {
-        row.put(column, text);
-      }
-      values.add(row);
-    }
+    List<Map<String, Object>> values = rowsWith(16, 200, STRINGS,
+        List.of("event", "distinct_id", "elements_chain", "person_id"));
     InMemoryRecordSource source = new InMemoryRecordSource().addAll(TEAM, Model.EVENTS, values);
 
     for (FormatProvider format : ServiceLoader.load(FormatProvider.class)) {
@@ -128,21 +115,37 @@ class Utf8RowTest {
     }
   }
 
+  /**
+   * {@link HardRows}' events and, after them, one row per value with the value in each of the
+   * columns (and a uuid of its own).
+   */
+  private static List<Map<String, Object>> rowsWith(long seed, int count, List<String> texts, List<String> columns) {
+    List<Map<String, Object>> values = new ArrayList<>(new HardRows(seed).rows(Model.EVENTS, count));
+    for (String text : texts) {
+      Map<String, Object> row = new HashMap<>(values.get(0));
+      row.put("uuid", UUID.nameUUIDFromBytes(text.getBytes(StandardCharsets.UTF_8)).toString());
+      for (String column : columns) {
+        row.put(column, text);
+      }
+      values.add(row);
+    }
+    return values;
+  }
+
   /** The source's rows, each string also given as its bytes where those are its exact encoding. */
-  private static final class StringsAsBytes implements RecordCursor, Utf8Row {
-    private final RecordCursor source;
+  private static final class StringsAsBytes extends ForwardingCursor implements Utf8Row {
     int handed;
 
     StringsAsBytes(RecordCursor source) {
-      this.source = source;
+      super(source);
     }
 
     @Override
     public byte @Nullable [] stringUtf8(int column) {
-      if (EVENTS.column(column).type() != ColumnType.STRING || source.isNull(column)) {
+      if (EVENTS.column(column).type() != ColumnType.STRING || cursor.isNull(column)) {
         return null;
       }
-      String text = source.getString(column);
+      String text = cursor.getString(column);
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       if (!new String(bytes, StandardCharsets.UTF_8).equals(text)) {
         return null; // a lone surrogate: not the text's exact encoding
@@ -154,51 +157,6 @@ class Utf8RowTest {
     @Override
     public byte @Nullable [] certifiedJson(int column) {
       return null;
-    }
-
-    @Override
-    public boolean next() {
-      return source.next();
-    }
-
-    @Override
-    public void cancel() {
-      source.cancel();
-    }
-
-    @Override
-    public void close() {
-      source.close();
-    }
-
-    @Override
-    public boolean isNull(int column) {
-      return source.isNull(column);
-    }
-
-    @Override
-    public String getString(int column) {
-      return source.getString(column);
-    }
-
-    @Override
-    public long getLong(int column) {
-      return source.getLong(column);
-    }
-
-    @Override
-    public boolean getBoolean(int column) {
-      return source.getBoolean(column);
-    }
-
-    @Override
-    public long getTimestampMicros(int column) {
-      return source.getTimestampMicros(column);
-    }
-
-    @Override
-    public List<@Nullable String> getStringList(int column) {
-      return source.getStringList(column);
     }
   }
 
