@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.FutureTask;
 import org.apache.parquet.bytes.BytesInput;
@@ -44,8 +45,10 @@ import org.jspecify.annotations.Nullable;
  * compress (or, uncompressed, to keep) without assembling it elsewhere; a page with more levels
  * than that room, or with nulls only, is assembled in an array the file's columns share. A
  * compressed page is kept in one array of its compressed size. An uncompressed page keeps the array
- * it was written in when the array is at most a quarter longer than the page (else the page is
- * copied into an array of its size), and the column writes on in another: the array of one of its
+ * it was written in when the array is at most a quarter longer than the page, and the column writes
+ * on in another; else the page is copied, into an array a page of the column's row group before
+ * left behind if one fits it as closely, or a new one an eighth longer than the page
+ * ({@link #spareArray}). The other array the column writes on in is the array of one of its
  * pages of the row group before, once that went to the file, or one from {@link PageArrays} (in a
  * file's first row group, usually a new one). Copying every page into a new array of its size spent
  * a sixth of the uncompressed writer's time zeroing new arrays (measured with {@code
@@ -342,8 +345,11 @@ final class ColumnChunkWriter {
         nextArrayBytes = values.length <= PageArrays.MAX_ARRAY_BYTES ? values.length : firstArrayBytes;
         values = NONE;
       } else {
-        byte[] bytes = Arrays.copyOfRange(input, offset, offset + length);
-        closedPage = new ClosedPage(bytes, 0, length, false, length, levels, pageRows, statistics, null);
+        byte[] copy = spareArray(length);
+        System.arraycopy(input, offset, copy, 0, length);
+        // Only an array long enough to hold a page's levels and some values is worth a column's reuse.
+        boolean reusable = copy.length >= firstArrayBytes;
+        closedPage = new ClosedPage(copy, 0, length, reusable, length, levels, pageRows, statistics, null);
         if (values.length > pageArrayBytes) { // grown past a page by a large row, or a long pooled array
           values = NONE;
           nextArrayBytes = pageArrayBytes;
@@ -447,6 +453,25 @@ final class ColumnChunkWriter {
     closedCompressedBytes = 0;
     firstUnsettled = 0;
     chunkValues = 0;
+  }
+
+  /**
+   * An array for a copy of a page of {@code length} bytes: a spare of the column's with little room to
+   * spare, else a new one an eighth longer, so that the page of the next row group, of about the same
+   * length, fits the array this one leaves behind. A column whose open pages keep an array with more
+   * room than that (one whose pages close by their row count) thus copies every page into an array
+   * of its previous row group, where a new array per page would outlive many young collections and
+   * be promoted, only to die when its row group is written.
+   */
+  private byte[] spareArray(int length) {
+    for (Iterator<byte[]> spares = spareArrays.iterator(); spares.hasNext(); ) {
+      byte[] spare = spares.next();
+      if (spare.length >= length && spare.length - length <= length >> HANDED_ON_SLACK_SHIFT) {
+        spares.remove();
+        return spare;
+      }
+    }
+    return new byte[length + (length >> 3)];
   }
 
   private void giveSpares() {
