@@ -45,9 +45,12 @@ class CopiedPagesTest {
       row.put("s", i % 13 == 0 ? null : "v" + (i % 1000));
       rows.add(row);
     }
+    drainPageArrays();
     Path file = dir.resolve("copied.parquet");
     try (OutputStream out = Files.newOutputStream(file)) {
-      ParquetPartWriter writer = ParquetFormat.open(out, schema, Compression.NONE, LAYOUT);
+      // Row groups of 1 MiB, so that pages close by their row count rather than with their row group.
+      ParquetLayout layout = new ParquetLayout(256 * 1024, 1 << 20);
+      ParquetPartWriter writer = ParquetFormat.open(out, schema, Compression.NONE, layout);
       for (Map<String, Object> row : rows) {
         writer.stage(TestRows.row(schema, row));
         writer.commit();
@@ -85,9 +88,9 @@ class CopiedPagesTest {
   }
 
   /**
-   * Takes every array other writers of this JVM left in {@link PageArrays}, so that the column's
+   * Takes every array other writers of this JVM left in {@link PageArrays}, so that each column's
    * first array is a new one of 4 KiB and grows as the class comment says, not a kept one that
-   * happens to fit a page.
+   * happens to fit a page (which would keep the page in it rather than copy it).
    */
   private static void drainPageArrays() {
     for (int i = 0; i < 100_000 && PageArrays.take(1).length > 1; i++) {
