@@ -69,11 +69,13 @@ public final class RecordSources {
    * {@code events.uuid}, a {@code UUID}; integers {@code BIGINT}; timestamps
    * {@code TIMESTAMP WITH TIME ZONE} with microseconds; lists {@code VARCHAR ARRAY} / {@code TEXT[]}.
    *
-   * <p>Events are indexed by {@code (team_id, timestamp, uuid)}, which delivers the export's order,
-   * and by {@code (team_id, uuid)}, through which copies of an event are found. On H2 the two are
-   * {@code (team_id, timestamp, uuid, _inserted_at)} and {@code (team_id, uuid, timestamp,
-   * _inserted_at)}, so that counting the events and finding their copies never read whole rows;
-   * the narrower H2 indexes of earlier versions are replaced. Tables of your own want the same.
+   * <p>Events are indexed by {@code (team_id, timestamp, uuid)} (on H2 with {@code _inserted_at}
+   * after them), which delivers the export's order, and by {@code (team_id, uuid, timestamp,
+   * _inserted_at)}, through which copies of an event are found and listed without reading whole
+   * rows. Tables of your own want the same. On H2 the narrower indexes of earlier versions are
+   * replaced; on PostgreSQL a table that an earlier version indexed by {@code (team_id, uuid)} keeps
+   * that index, since building another would hold a large table's writers back (docs/storage.md
+   * shows how to switch with a concurrent build).
    *
    * @throws ExportException when the database refuses
    */

@@ -421,7 +421,7 @@ public final class PostgresWholeExport {
    * the rows of team 1 the interval holds after deduplication, which every export must write.
    */
   static long seed(PGSimpleDataSource dataSource, long rows) throws SQLException, IOException {
-    String marker = "PostgresWholeExport rows=" + rows + " seed=7 v2";
+    String marker = "PostgresWholeExport rows=" + rows + " seed=7 v3";
     RecordSources.createReferenceTables(dataSource);
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
       try (ResultSet comment = statement.executeQuery("SELECT obj_description('events'::regclass, 'pg_class')")) {
@@ -434,6 +434,7 @@ public final class PostgresWholeExport {
       statement.execute("TRUNCATE events");
       statement.execute("DROP INDEX IF EXISTS events_team_time");
       statement.execute("DROP INDEX IF EXISTS events_team_uuid");
+      statement.execute("DROP INDEX IF EXISTS events_team_uuid_time");
       long loaded = copyIn(connection.unwrap(BaseConnection.class), rows);
       System.err.printf("loaded %,d rows in %.1f s%n", loaded, (System.nanoTime() - started) / 1e9);
       RecordSources.createReferenceTables(dataSource); // the indexes again, built once over the loaded rows

@@ -5,6 +5,7 @@ import dev.fdbe.internal.store.Dialect;
 import dev.fdbe.internal.store.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -45,7 +46,7 @@ public final class ReferenceTables {
       for (Model model : Model.values()) {
         statement.execute(createTable(model, dialect));
       }
-      for (String index : eventIndexes(dialect)) {
+      for (String index : eventIndexes(connection, dialect)) {
         statement.execute(index);
       }
       statement.execute(
@@ -57,21 +58,43 @@ public final class ReferenceTables {
   }
 
   /**
-   * The events' indexes: by time for the read and by uuid for the lookup that drops copies. On H2
-   * both also hold the columns that the deduplication compares ({@code timestamp}, {@code _inserted_at}),
-   * so that counting the events and looking up their copies never read a whole row: the count of
-   * 1M events, which runs beside the read and competes with it for the cores, fell from 14.6-16.6 s
-   * to 7.1-7.8 s (docs/benchmarks.md, covering indexes on H2); the read took as long either way. They replace the narrower indexes
-   * of earlier versions, which are dropped (each new index starts with the old one's columns).
+   * The events' indexes: by time for the read and by uuid for the lookup that drops copies. The uuid
+   * index also holds the columns that the deduplication compares ({@code timestamp},
+   * {@code _inserted_at}), and on H2 so does the time index. On H2 counting the events and looking up
+   * their copies then never read a whole row (the count of 1M events, which runs beside the read and
+   * competes with it for the cores, fell from 14.6-16.6 s to 7.1-7.8 s; docs/benchmarks.md, covering
+   * indexes on H2). On PostgreSQL the list of copied uuids can read a long interval's uuids in order
+   * from the uuid index instead of sorting them, which the planner chooses when the interval holds
+   * much of the team's events (docs/benchmarks.md, the list of copies in uuid order).
+   *
+   * <p>On H2 the narrower indexes of earlier versions are replaced. On PostgreSQL a table indexed by
+   * an earlier version ({@code events_team_uuid} on {@code (team_id, uuid)}) keeps its index: building
+   * another over a large live table would hold its writers back for as long as the build takes, so
+   * docs/storage.md tells the operator how to switch without that.
    */
-  private static List<String> eventIndexes(Dialect dialect) {
+  private static List<String> eventIndexes(Connection connection, Dialect dialect) throws SQLException {
     if (dialect != Dialect.H2) {
-      return List.of("CREATE INDEX IF NOT EXISTS events_team_time ON events (team_id, timestamp, uuid)",
-          "CREATE INDEX IF NOT EXISTS events_team_uuid ON events (team_id, uuid)");
+      List<String> indexes = new ArrayList<>();
+      indexes.add("CREATE INDEX IF NOT EXISTS events_team_time ON events (team_id, timestamp, uuid)");
+      if (!postgresIndexExists(connection, "events_team_uuid")) {
+        indexes.add("CREATE INDEX IF NOT EXISTS events_team_uuid_time ON events (team_id, uuid, timestamp, _inserted_at)");
+      }
+      return indexes;
     }
     return List.of("DROP INDEX IF EXISTS events_team_time", "DROP INDEX IF EXISTS events_team_uuid",
         "CREATE INDEX IF NOT EXISTS events_team_time_inserted ON events (team_id, timestamp, uuid, _inserted_at)",
         "CREATE INDEX IF NOT EXISTS events_team_uuid_time ON events (team_id, uuid, timestamp, _inserted_at)");
+  }
+
+  /** Whether the events table the search path finds has an index of that name. */
+  private static boolean postgresIndexExists(Connection connection, String name) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_index i"
+        + " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'events'::regclass AND c.relname = ?)")) {
+      statement.setString(1, name);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
   }
 
   private static String createTable(Model model, Dialect dialect) {
