@@ -77,7 +77,8 @@ public final class ReferenceTables {
       List<String> indexes = new ArrayList<>();
       indexes.add("CREATE INDEX IF NOT EXISTS events_team_time ON events (team_id, timestamp, uuid)");
       if (!postgresIndexExists(connection, "events_team_uuid")) {
-        indexes.add("CREATE INDEX IF NOT EXISTS events_team_uuid_time ON events (team_id, uuid, timestamp, _inserted_at)");
+        indexes.add("CREATE INDEX IF NOT EXISTS events_team_uuid_time"
+            + " ON events (team_id, uuid, timestamp, _inserted_at)");
       }
       return indexes;
     }

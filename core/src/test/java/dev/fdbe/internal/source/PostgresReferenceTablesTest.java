@@ -42,7 +42,8 @@ class PostgresReferenceTablesTest {
   @Test
   void aTableIndexedByAnEarlierVersionKeepsItsIndexes() throws SQLException {
     ReferenceTables.create(schema.dataSource());
-    try (Connection connection = schema.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+    try (Connection connection = schema.dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
       statement.execute("DROP INDEX events_team_uuid_time");
       statement.execute("CREATE INDEX events_team_uuid ON events (team_id, uuid)");
     }
@@ -57,7 +58,8 @@ class PostgresReferenceTablesTest {
   /** The secondary indexes on events, each as "name: column, ...", by name. */
   private List<String> indexes() throws SQLException {
     List<String> indexes = new ArrayList<>();
-    try (Connection connection = schema.dataSource().getConnection(); Statement statement = connection.createStatement();
+    try (Connection connection = schema.dataSource().getConnection();
+        Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("SELECT c.relname, string_agg(a.attname, ', ' ORDER BY k.n)"
             + " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
             + " CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)"
