@@ -83,18 +83,26 @@ public record Report(String machine, String command, double seconds, List<Writer
   }
 
   /**
-   * Rows/s of one text format and compression written by {@link CompressionThreads} with the
-   * blocks compressed on the writer's thread (a JVM that sees one processor) and on fdbe's
-   * compression pool (a JVM that sees {@code processors}). From CPU time, which a busy machine
-   * hardly changes (null when not measured): {@code writerThreadCpuRate} is rows per CPU second of
-   * the single-threaded writer, {@code poolBound} the rows/s the pool would reach with {@code
-   * processors} idle cores.
+   * Rows/s of one text format and compression written with the blocks compressed on the writer's
+   * thread (a JVM that sees one processor) and on fdbe's compression pool (a JVM that sees {@code
+   * processors}), medians of {@link CompressionRounds}' alternating rounds. From CPU time, which a
+   * busy machine hardly changes (null when not measured): {@code writerThreadCpuRate} is rows per CPU
+   * second of the single-threaded writer, {@code poolBound} the rows/s the pool would reach with
+   * {@code processors} idle cores.
+   *
+   * @param ratio the median (least, most) of the per-round ratios pool ÷ writer thread; null in a
+   *     report from before the rounds alternated, whose two lines ran in JMH minutes apart
    */
   public record CompressionLine(FileFormat format, Compression compression, double writerThread, double pool,
-      @Nullable Double writerThreadCpuRate, @Nullable Double poolBound, int processors) {
-    /** How many times faster the pool writes. */
+      @Nullable Double writerThreadCpuRate, @Nullable Double poolBound, int processors, @Nullable Ratio ratio) {
+    /** How many times faster the pool writes: the median of the rounds' ratios, or the medians' ratio in an older report. */
     double speedup() {
-      return pool / writerThread;
+      return ratio != null ? ratio.median() : pool / writerThread;
+    }
+
+    /** The speedup as the report writes it: median (least–most) when the rounds alternated. */
+    String speedupFigures() {
+      return ratio != null ? ratio.figures() : String.format(Locale.ROOT, "%.2f×", speedup());
     }
 
     /** How many times faster the pool would write on idle cores, by CPU time; null when not measured. */
@@ -194,7 +202,9 @@ public record Report(String machine, String command, double seconds, List<Writer
       if (target != null) {
         targets.add(new Target(line.label() + " on " + line.processors() + " cores ≥ " + target
             + "× single-threaded", line.speedup() >= target, rate(line.pool()) + " vs "
-            + rate(line.writerThread()) + " rows/s (" + String.format(Locale.ROOT, "%.2f×", line.speedup()) + ")"));
+            + rate(line.writerThread()) + " rows/s, medians; pool ÷ writer thread "
+            + (line.ratio() != null ? "(median of " + line.ratio().rounds() + " alternating rounds) " : "")
+            + line.speedupFigures()));
       }
     }
     return targets;
@@ -290,7 +300,8 @@ public record Report(String machine, String command, double seconds, List<Writer
     if (!compression.isEmpty()) {
       md.append("\nCompression on ").append(compression.get(0).processors()).append(" cores: rows/s of a text")
           .append(" writer with its blocks compressed on the writer's thread (single-threaded) and on the")
-          .append(" compression pool (`CompressionThreads`, each in a JVM of its own). The pool needs idle cores;")
+          .append(" compression pool (`CompressionRounds`: each in a JVM of its own, the two asked in turn, medians of")
+          .append(" the rounds; the ratio is the median (least–most) of the per-round ratios). The pool needs idle cores;")
           .append(" on a busy machine the rates from CPU time (rows per CPU second of the single-threaded writer;")
           .append(" the pool's rows/s if its JVM's CPU time were spread over idle cores) tell more:\n\n")
           .append("| format | compression | single-threaded | pool | pool ÷ single-threaded | single-threaded by CPU")
@@ -300,7 +311,7 @@ public record Report(String machine, String command, double seconds, List<Writer
         md.append("| ").append(line.format().wireName()).append(" | ")
             .append(line.compression().name().toLowerCase(Locale.ROOT)).append(" | ").append(rate(line.writerThread()))
             .append(" | ").append(rate(line.pool())).append(" | ")
-            .append(String.format(Locale.ROOT, "%.2f×", line.speedup())).append(" | ")
+            .append(line.speedupFigures()).append(" | ")
             .append(orDash(line.writerThreadCpuRate())).append(" | ").append(orDash(line.poolBound())).append(" | ")
             .append(line.cpuSpeedup() == null ? "–" : String.format(Locale.ROOT, "%.2f×", line.cpuSpeedup()))
             .append(" |\n");

@@ -29,9 +29,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * per codec in a child JVM of 1 GiB heap, from which the Parquet targets are judged; about 2.5
  * minutes), then the text writers alternating with DuckDB ({@link TextWritersVsDuckDb},
  * {@value TextWritersVsDuckDb#DEFAULT_ROUNDS} rounds per format in a child JVM of 1 GiB heap, from
- * which the text writers' targets against DuckDB are judged), then {@link CompressionThreads} (zstd and
- * gzip text writers single-threaded and on the compression pool, 2 × 2 s warm-up, 3 × 2 s
- * measurement), then the whole exports of 100k and 1M rows
+ * which the text writers' targets against DuckDB are judged), then {@link CompressionRounds} (zstd and
+ * gzip text writers single-threaded and on the compression pool, each in a JVM of its own, asked in
+ * turn for {@value CompressionRounds#DEFAULT_ROUNDS} rounds of 2 s per line after a warm-up round;
+ * about 2 minutes), then the whole exports of 100k and 1M rows
  * (10M with {@code --with-10m}) next to the source read, the count and the plain JDBC read of the
  * same select, the exports and the plain read alternating {@value #DEFAULT_REPETITIONS} times (per row
  * count; {@code --repetitions}) in a child JVM with a 1 GiB heap and a 64 MiB young generation, then
@@ -81,7 +82,7 @@ public final class Suite {
         : List.of();
     List<TextWritersVsDuckDb.Round> textRounds = options.runs("text") ? timed("text", Suite::runText) : List.of();
     List<Report.CompressionLine> compression = options.runs("compression")
-        ? compressionLines(timed("compression", Suite::runCompression)) : List.of();
+        ? timed("compression", Suite::runCompression) : List.of();
     List<WholeExport.Measurement> wholeExports = options.runs("exports")
         ? timed("exports", () -> runWholeExports(options.tenMillion(), options.repetitions())) : List.of();
     List<SmallExport.Latency> smallExports = options.runs("exports")
@@ -217,64 +218,15 @@ public final class Suite {
   }
 
   /**
-   * {@link CompressionThreads} for zstd and gzip (the codecs the pool is for) on both text formats:
-   * each method in a JVM of its own, as its {@code @Fork} says (the single-threaded one sees one
-   * processor). Iterations of 2 s: a file of {@value CompressionThreads#FILE_ROWS} rows takes up to a
-   * second to write single-threaded with gzip, so that 1 s would hold barely one.
+   * {@link CompressionRounds} for zstd and gzip (the codecs the pool is for) on both text formats:
+   * the pool's JVM and the single-processor JVM asked in turn, {@value CompressionRounds#DEFAULT_ROUNDS}
+   * rounds of {@value CompressionRounds#DEFAULT_MILLIS} ms per line after a warm-up round, so that each
+   * target is the median of that many per-round ratios.
    */
-  private static Collection<RunResult> runCompression() throws RunnerException {
-    return new Runner(options("^dev\\.fdbe\\.benchmarks\\.CompressionThreads\\.")
-        .warmupTime(TimeValue.seconds(2))
-        .measurementTime(TimeValue.seconds(2))
-        .param("format", "JSON_LINES", "CSV")
-        .param("compression", "ZSTD", "GZIP")
-        .build()).run();
-  }
-
-  /** One line per text format × compression from {@link CompressionThreads}' two methods. */
-  static List<Report.CompressionLine> compressionLines(Collection<RunResult> results) {
-    List<Report.CompressionLine> lines = new ArrayList<>();
-    for (FileFormat format : List.of(FileFormat.JSON_LINES, FileFormat.CSV)) {
-      for (Compression compression : List.of(Compression.ZSTD, Compression.GZIP)) {
-        Map<String, String> params = Map.of("format", format.name(), "compression", compression.name());
-        RunResult writerThread = find(results, CompressionThreads.class, "writerThread", params);
-        RunResult pool = find(results, CompressionThreads.class, "pool", params);
-        if (writerThread != null && pool != null) {
-          int processors = Runtime.getRuntime().availableProcessors();
-          lines.add(new Report.CompressionLine(format, compression, score(writerThread), score(pool),
-              writerCpuRate(writerThread), poolBound(pool, processors), processors));
-        }
-      }
-    }
-    return lines;
-  }
-
-  /**
-   * Rows per CPU second of the writer's thread: the single-threaded writer's rate on an idle core
-   * (its JVM's GC and JIT threads may run on another).
-   */
-  private static @Nullable Double writerCpuRate(RunResult result) {
-    Double rows = secondary(result, "rows");
-    Double writer = secondary(result, "writerCpuMicros");
-    return rows == null || writer == null ? null : rows / writer * 1e6;
-  }
-
-  /**
-   * Rows/s of the pool with {@code processors} idle processors, as {@link CompressionThreads} bounds
-   * it: the writer's thread needs its CPU time, and the whole JVM its own spread over the processors.
-   */
-  private static @Nullable Double poolBound(RunResult result, int processors) {
-    Double rows = secondary(result, "rows");
-    Double writer = secondary(result, "writerCpuMicros");
-    Double process = secondary(result, "processCpuMicros");
-    return rows == null || writer == null || process == null ? null
-        : rows / Math.max(writer, process / processors) * 1e6;
-  }
-
-  /** A secondary result of {@link CompressionThreads.Cpu}, summed over the measurement iterations. */
-  private static @Nullable Double secondary(RunResult result, String name) {
-    var secondary = result.getSecondaryResults().get(name);
-    return secondary == null ? null : secondary.getScore();
+  private static List<Report.CompressionLine> runCompression() throws IOException, InterruptedException {
+    List<CompressionRounds.Measurement> measured = CompressionRounds.run(CompressionRounds.DEFAULT_ROUNDS,
+        CompressionRounds.DEFAULT_MILLIS).stream().filter(m -> m.round() > 0).toList();
+    return CompressionRounds.lines(measured);
   }
 
   private static ChainedOptionsBuilder options(String include) {

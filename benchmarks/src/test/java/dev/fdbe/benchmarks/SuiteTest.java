@@ -210,11 +210,13 @@ class SuiteTest {
             + " source select (median of 3 rounds)", false),
         org.assertj.core.groups.Tuple.tuple("JSONLines zstd on 2 cores ≥ 1.5× single-threaded", true),
         org.assertj.core.groups.Tuple.tuple("JSONLines gzip on 2 cores ≥ 1.4× single-threaded", false),
-        org.assertj.core.groups.Tuple.tuple("CSV zstd on 2 cores ≥ 1.5× single-threaded", false),
+        // the median of the per-round ratios, 1.52×, though the medians' ratio is 1.40×
+        org.assertj.core.groups.Tuple.tuple("CSV zstd on 2 cores ≥ 1.5× single-threaded", true),
         org.assertj.core.groups.Tuple.tuple("CSV gzip on 2 cores ≥ 1.4× single-threaded", true));
     assertThat(targets.get(0).figures()).isEqualTo("1.20× (1.20–1.20)");
     assertThat(targets.get(3).figures()).isEqualTo("0.80× (0.80–0.80)");
-    assertThat(targets.get(4).figures()).isEqualTo("96,000 vs 60,000 rows/s (1.60×)");
+    assertThat(targets.get(4).figures()).isEqualTo("96,000 vs 60,000 rows/s, medians; pool ÷ writer thread"
+        + " (median of 5 alternating rounds) 1.62× (1.40–1.70)");
   }
 
   @Test
@@ -235,8 +237,16 @@ class SuiteTest {
         .contains("- export JSONLines ÷ psql source select + count, rows/s: 1.08× (1.08–1.08)")
         .contains("- export CSV ÷ psql source select, machine CPU core·s: 2.25× (2.25–2.25)")
         .contains("Compression on 2 cores")
-        .contains("| JSONLines | zstd | 60,000 | 96,000 | 1.60× | 64,000 | 120,000 | 1.88× |")
+        .contains("| JSONLines | zstd | 60,000 | 96,000 | 1.62× (1.40–1.70) | 64,000 | 120,000 | 1.88× |")
         .contains("| CSV | gzip | 40,000 | 60,000 | 1.50× | – | – | – |")
+        .contains("- met: JSONLines zstd on 2 cores ≥ 1.5× single-threaded — 96,000 vs 60,000 rows/s, medians;"
+            + " pool ÷ writer thread (median of 5 alternating rounds) 1.62× (1.40–1.70)")
+        // judged by the median of the rounds' ratios (1.52×), not by the ratio of the medians (1.40×)
+        .contains("- met: CSV zstd on 2 cores ≥ 1.5× single-threaded — 98,000 vs 70,000 rows/s, medians;"
+            + " pool ÷ writer thread (median of 5 alternating rounds) 1.52× (1.38–1.60)")
+        .contains("- **missed**: JSONLines gzip on 2 cores ≥ 1.4× single-threaded")
+        .contains("- met: CSV gzip on 2 cores ≥ 1.4× single-threaded — 60,000 vs 40,000 rows/s, medians;"
+            + " pool ÷ writer thread 1.50×")
         .contains("**missed**: PostgreSQL: whole export CSV ≥ 0.85×")
         .doesNotContain("not run")
         .doesNotContain("Writers, rows/s");
@@ -319,9 +329,13 @@ class SuiteTest {
 
   private static List<Report.CompressionLine> compression() {
     return List.of(
-        new Report.CompressionLine(FileFormat.JSON_LINES, Compression.ZSTD, 60_000, 96_000, 64_000.0, 120_000.0, 2),
-        new Report.CompressionLine(FileFormat.JSON_LINES, Compression.GZIP, 40_000, 52_000, 45_000.0, 70_000.0, 2),
-        new Report.CompressionLine(FileFormat.CSV, Compression.ZSTD, 70_000, 98_000, 75_000.0, 140_000.0, 2),
-        new Report.CompressionLine(FileFormat.CSV, Compression.GZIP, 40_000, 60_000, null, null, 2));
+        new Report.CompressionLine(FileFormat.JSON_LINES, Compression.ZSTD, 60_000, 96_000, 64_000.0, 120_000.0, 2,
+            new Ratio(1.62, 1.4, 1.7, 5)),
+        new Report.CompressionLine(FileFormat.JSON_LINES, Compression.GZIP, 40_000, 52_000, 45_000.0, 70_000.0, 2,
+            new Ratio(1.3, 1.2, 1.45, 5)),
+        new Report.CompressionLine(FileFormat.CSV, Compression.ZSTD, 70_000, 98_000, 75_000.0, 140_000.0, 2,
+            new Ratio(1.52, 1.38, 1.6, 5)),
+        // as a report from before the rounds alternated has it: the ratio of the two medians
+        new Report.CompressionLine(FileFormat.CSV, Compression.GZIP, 40_000, 60_000, null, null, 2, null));
   }
 }
