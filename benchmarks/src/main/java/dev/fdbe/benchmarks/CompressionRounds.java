@@ -7,6 +7,7 @@ import dev.fdbe.FileFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
@@ -14,9 +15,12 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The compression pool against the writer's own thread, in alternating rounds: how much faster a
@@ -149,10 +153,10 @@ public final class CompressionRounds {
         }
         int processors = pool.get(0).processors();
         lines.add(new Report.CompressionLine(format, compression,
-            median(writerThread.stream().mapToDouble(Measurement::rowsPerSecond).toArray()),
-            median(pool.stream().mapToDouble(Measurement::rowsPerSecond).toArray()),
-            median(writerThread.stream().mapToDouble(m -> m.rows() / m.writerCpuSeconds()).toArray()),
-            median(pool.stream().mapToDouble(m -> m.rows() / Math.max(m.writerCpuSeconds(),
+            WholeExport.median(writerThread.stream().mapToDouble(Measurement::rowsPerSecond).toArray()),
+            WholeExport.median(pool.stream().mapToDouble(Measurement::rowsPerSecond).toArray()),
+            WholeExport.median(writerThread.stream().mapToDouble(m -> m.rows() / m.writerCpuSeconds()).toArray()),
+            WholeExport.median(pool.stream().mapToDouble(m -> m.rows() / Math.max(m.writerCpuSeconds(),
                 m.processCpuSeconds() / processors)).toArray()),
             processors, Ratio.of(ratios.stream().mapToDouble(Double::doubleValue).toArray()).orElseThrow()));
       }
@@ -166,12 +170,6 @@ public final class CompressionRounds {
         .filter(m -> m.format() == format && m.compression() == compression && m.jvm().equals(jvm)).toList();
   }
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
-    return Ratio.median(sorted);
-  }
-
   /**
    * A worker's loop: for each {@code FORMAT COMPRESSION MILLIS [ROUND]} line, writes whole files
    * until the time is up (at least one) and answers with one JSON line; ends at the end of its input.
@@ -182,14 +180,18 @@ public final class CompressionRounds {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     OperatingSystemMXBean process = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     int processors = Runtime.getRuntime().availableProcessors();
+    Map<String, CompressionThreads> writers = new HashMap<>(); // per format and compression, its rows made once
     for (String command = commands.readLine(); command != null; command = commands.readLine()) {
       String[] words = command.trim().split(" ");
-      CompressionThreads files = new CompressionThreads();
-      files.format = FileFormat.valueOf(words[0]);
-      files.compression = Compression.valueOf(words[1]);
+      CompressionThreads files = writers.computeIfAbsent(words[0] + " " + words[1], line -> {
+        CompressionThreads writer = new CompressionThreads();
+        writer.format = FileFormat.valueOf(words[0]);
+        writer.compression = Compression.valueOf(words[1]);
+        writer.setUp();
+        return writer;
+      });
       long nanos = Long.parseLong(words[2]) * 1_000_000L;
       int round = words.length > 3 ? Integer.parseInt(words[3]) : 0;
-      files.setUp();
       long rows = 0;
       long writerCpu = threads.getCurrentThreadCpuTime();
       long processCpu = process.getProcessCpuTime();
@@ -215,7 +217,7 @@ public final class CompressionRounds {
 
     private Worker(Process process) {
       this.process = process;
-      this.commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
       this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
@@ -249,7 +251,7 @@ public final class CompressionRounds {
     @Override
     public void close() throws IOException, InterruptedException {
       commands.close(); // the end of its input ends the worker
-      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     }
