@@ -21,10 +21,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The whole benchmark suite in one command ({@link #PARTS}, in order; about 21 minutes on 2 idle
+ * The whole benchmark suite in one command ({@link #PARTS}, in order; about 24 minutes on 2 idle
  * cores): every writer (format × compression) with its peers and
- * codec limits in JMH (one fork each, 2 × 1 s warm-up, 3 × 1 s measurement; DuckDB at its default
- * thread count only for the uncompressed and zstd lines; about 7 minutes), then the Parquet writer
+ * codec limits in JMH (one fork each, {@value #WARMUP_ITERATIONS} × 1 s warm-up, 3 × 1 s measurement;
+ * DuckDB at its default thread count only for the uncompressed and zstd lines; about 11 minutes), then the Parquet writer
  * alternating with its peers ({@link ParquetVsPeers}, {@value ParquetVsPeers#DEFAULT_ROUNDS} rounds
  * per codec in a child JVM of 1 GiB heap, from which the Parquet targets are judged; about 2.5
  * minutes), then the text writers alternating with DuckDB ({@link TextWritersVsDuckDb},
@@ -229,11 +229,19 @@ public final class Suite {
     return CompressionRounds.lines(measured);
   }
 
+  /**
+   * One-second warm-up iterations per JMH fork. A fresh JVM's writer is not at its pace before about
+   * five seconds (the JIT, and the first touch of the 1 GiB heap): with two, the Parquet and Jackson
+   * forks still quadrupled their rate within the measured iterations, while DuckDB's native writer
+   * was steady from the first, so the JMH lines understated every JVM writer against it.
+   */
+  static final int WARMUP_ITERATIONS = 5;
+
   private static ChainedOptionsBuilder options(String include) {
     return new OptionsBuilder()
         .include(include)
         .forks(1)
-        .warmupIterations(2)
+        .warmupIterations(WARMUP_ITERATIONS)
         .warmupTime(TimeValue.seconds(1))
         .measurementIterations(3)
         .measurementTime(TimeValue.seconds(1))
