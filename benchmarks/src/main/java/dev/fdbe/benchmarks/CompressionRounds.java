@@ -106,7 +106,7 @@ public final class CompressionRounds {
     if (out != null) {
       JSON.writeValue(out.toFile(), measured);
     }
-    for (Report.CompressionLine line : lines(measured)) {
+    for (Report.CompressionLine line : lines(measurements)) {
       System.out.printf(Locale.ROOT, "%s: pool %.0f rows/s, writer thread %.0f rows/s, pool ÷ writer thread %s%n",
           line.label(), line.pool(), line.writerThread(), Objects.requireNonNull(line.ratio()).figures());
     }
@@ -135,7 +135,8 @@ public final class CompressionRounds {
 
   /**
    * One line per format × compression: the medians of the workers' rows/s and of their CPU rates,
-   * and the median of the per-round ratios pool ÷ writer thread. Rounds without both workers are left out.
+   * and the median of the per-round ratios pool ÷ writer thread. The warm-up round (0) and rounds
+   * without both workers are left out.
    */
   static List<Report.CompressionLine> lines(List<Measurement> measurements) {
     List<Report.CompressionLine> lines = new ArrayList<>();
@@ -167,7 +168,8 @@ public final class CompressionRounds {
   private static List<Measurement> of(List<Measurement> measurements, FileFormat format, Compression compression,
       String jvm) {
     return measurements.stream()
-        .filter(m -> m.format() == format && m.compression() == compression && m.jvm().equals(jvm)).toList();
+        .filter(m -> m.round() > 0 && m.format() == format && m.compression() == compression && m.jvm().equals(jvm))
+        .toList();
   }
 
   /**
