@@ -47,12 +47,12 @@ import org.jspecify.annotations.Nullable;
  * compressed page is kept in one array of its compressed size. An uncompressed page keeps the array
  * it was written in when the array is at most a quarter longer than the page, and the column writes
  * on in another; else the page is copied, into an array a page of the column's row group before
- * left behind if one fits it as closely, or a new one an eighth longer than the page
- * ({@link #spareArray}). The other array the column writes on in is the array of one of its
- * pages of the row group before, once that went to the file, or one from {@link PageArrays} (in a
- * file's first row group, usually a new one). Copying every page into a new array of its size spent
- * a sixth of the uncompressed writer's time zeroing new arrays (measured with {@code
- * ParquetVsPeers}). So a row group held uncompressed takes at most a quarter more memory than its
+ * left behind if one fits it as closely, or a new one an eighth longer than the page, or shorter
+ * where that keeps it in one region of G1's ({@link #spareArray}). The other array the column
+ * writes on in is the array of one of its pages of the row group before, once that went to the
+ * file, or one from {@link PageArrays} (in a file's first row group, usually a new one). Copying
+ * every page into a new array of its size spent a sixth of the uncompressed writer's time zeroing
+ * new arrays (measured with {@code ParquetVsPeers}). So a row group held uncompressed takes at most a quarter more memory than its
  * bytes, beside the arrays of the row group before that the column has not reused yet; those go
  * back to {@link PageArrays} when the next row group is written, and every array when the file is
  * done ({@link #release}). Not thread-safe.
@@ -75,7 +75,9 @@ final class ColumnChunkWriter {
   private final int definitionWidth;
   private final long pageCloseBytes;
   /**
-   * How long the open page's array grows by half: a page's worth, the close threshold and an eighth.
+   * How long the open page's array grows by half: a page's worth, the close threshold and an eighth,
+   * or less (but at least a sixteenth beyond the threshold) where that keeps it within one region of
+   * G1's ({@link PageArrays#withinRegion}).
    * Only a row that needs more grows it further (by half again); such an array is let go when its
    * page is copied, so that the column's next pages can keep theirs.
    */
@@ -158,7 +160,9 @@ final class ColumnChunkWriter {
     this.pages = pages;
     this.levelRoom = (repetitionWidth > 0 ? LevelEncoder.maxEncodedBytes(PAGE_ROW_LIMIT) : 0)
         + (definitionWidth > 0 ? LevelEncoder.maxEncodedBytes(PAGE_ROW_LIMIT) : 0);
-    this.pageArrayBytes = (int) Math.min(Integer.MAX_VALUE - 16, levelRoom + pageCloseBytes + pageCloseBytes / 8);
+    this.pageArrayBytes = PageArrays.withinRegion(
+        (int) Math.min(Integer.MAX_VALUE - 16, levelRoom + pageCloseBytes + pageCloseBytes / 16),
+        (int) Math.min(Integer.MAX_VALUE - 16, levelRoom + pageCloseBytes + pageCloseBytes / 8));
     this.firstArrayBytes = levelRoom + 4096;
     this.nextArrayBytes = firstArrayBytes;
     this.values = NONE;
@@ -471,7 +475,7 @@ final class ColumnChunkWriter {
         return spare;
       }
     }
-    return new byte[length + (length >> 3)];
+    return new byte[PageArrays.withinRegion(length, length + (length >> 3))];
   }
 
   private void giveSpares() {

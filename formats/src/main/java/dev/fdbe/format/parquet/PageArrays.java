@@ -16,11 +16,28 @@ final class PageArrays {
   static final long MAX_POOLED_BYTES = 16L << 20;
   /** The largest array kept: a page of the largest page size, with room for a row beyond it. */
   static final int MAX_ARRAY_BYTES = 4 << 20;
+  /**
+   * The longest array that fits one region of G1 (the JDK's default collector) at the regions'
+   * smallest size, 1 MiB, which G1 takes on heaps below 2 GiB: 1 MiB less a byte array's header. G1
+   * gives an array of half a region or more regions of its own; an array of a 1 MiB page with an
+   * eighth of room beyond it would take two, nearly half of them empty. On larger regions an array
+   * this long is an ordinary object.
+   */
+  static final int ONE_REGION_BYTES = (1 << 20) - 16;
 
   private static final List<byte[]> FREE = new ArrayList<>();
   private static long pooledBytes;
 
   private PageArrays() {}
+
+  /**
+   * {@code wanted}, or {@link #ONE_REGION_BYTES} where {@code wanted} is more and {@code needed} is
+   * not: the length of an array that should have room beyond {@code needed}, cut to what one small
+   * region of G1 holds rather than taking two.
+   */
+  static int withinRegion(int needed, int wanted) {
+    return wanted > ONE_REGION_BYTES && needed <= ONE_REGION_BYTES ? ONE_REGION_BYTES : wanted;
+  }
 
   /**
    * An array of at least {@code length} bytes, its contents undefined: the shortest kept one that is

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The layout is chosen so that the path is taken: 8-byte values close a page at 20,000 rows
  * (160,000 bytes, under 90% of 256 KiB), when the page's array, grown by half from 4 KiB, is about
- * 236,000 bytes long; row groups of 256 KiB hold one such page and the start of the next.
+ * 236,000 bytes long; row groups of 256 KiB hold one such page and the start of the next. And the
+ * arrays of the largest pages: each fits one region of G1 at its smallest size.
  */
 class CopiedPagesTest {
   private static final Schema LONGS = Schema.of(Column.required("n", ColumnType.INT64));
@@ -85,6 +86,36 @@ class CopiedPagesTest {
     long pageBytes = 8L * (rows.size() - warmUp);
     // A new array per copied page would allocate at least the pages' bytes again.
     assertThat(allocated).as("bytes allocated writing %d bytes of pages", pageBytes).isLessThan(pageBytes / 4);
+  }
+
+  @Test
+  void pageArraysOfTheLargestPagesFitOneSmallRegionOfG1() throws Exception {
+    // A required column: its first array (4 KiB, no room for levels) grows by half past 1 MiB.
+    Schema schema = Schema.of(Column.required("s", ColumnType.STRING));
+    String text = "x".repeat(100);
+    drainPageArrays();
+    ParquetPartWriter writer = ParquetFormat.open(OutputStream.nullOutputStream(), schema, Compression.NONE,
+        ParquetLayout.forPartLimit(0, 1));
+    for (int i = 0; i < 60_000; i++) { // about six pages of 1 MiB in one row group
+      writer.stage(TestRows.row(schema, Map.of("s", text + i)));
+      writer.commit();
+    }
+    writer.finish();
+
+    List<Integer> lengths = new ArrayList<>();
+    for (byte[] kept = PageArrays.take(1); kept.length > 1 && lengths.size() < 1000; kept = PageArrays.take(1)) {
+      lengths.add(kept.length);
+    }
+    // The writer gave its arrays back when it finished: the pages' own arrays among them.
+    assertThat(lengths).anySatisfy(length -> assertThat(length).isGreaterThan(ParquetLayout.MAX_PAGE_BYTES * 9 / 10));
+    assertThat(lengths).allSatisfy(length -> assertThat(length).isLessThanOrEqualTo(PageArrays.ONE_REGION_BYTES));
+  }
+
+  @Test
+  void anArrayIsCutToOneRegionOnlyWhereWhatItMustHoldFits() {
+    assertThat(PageArrays.withinRegion(1_000_000, 1_100_000)).isEqualTo(PageArrays.ONE_REGION_BYTES);
+    assertThat(PageArrays.withinRegion(1_050_000, 1_100_000)).isEqualTo(1_100_000);
+    assertThat(PageArrays.withinRegion(500_000, 600_000)).isEqualTo(600_000);
   }
 
   /**
