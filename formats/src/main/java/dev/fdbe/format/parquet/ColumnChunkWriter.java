@@ -52,10 +52,10 @@ import org.jspecify.annotations.Nullable;
  * writes on in is the array of one of its pages of the row group before, once that went to the
  * file, or one from {@link PageArrays} (in a file's first row group, usually a new one). Copying
  * every page into a new array of its size spent a sixth of the uncompressed writer's time zeroing
- * new arrays (measured with {@code ParquetVsPeers}). So a row group held uncompressed takes at most a quarter more memory than its
- * bytes, beside the arrays of the row group before that the column has not reused yet; those go
- * back to {@link PageArrays} when the next row group is written, and every array when the file is
- * done ({@link #release}). Not thread-safe.
+ * new arrays (measured with {@code ParquetVsPeers}). So a row group held uncompressed takes at most
+ * a quarter more memory than its bytes, beside the arrays of the row group before that the column
+ * has not reused yet; those go back to {@link PageArrays} when the next row group is written, and
+ * every array when the file is done ({@link #release}). Not thread-safe.
  */
 final class ColumnChunkWriter {
   /** parquet-java's default row count limit of a page. */
