@@ -22,9 +22,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The whole benchmark suite in one command ({@link #PARTS}, in order; about 24 minutes on 2 idle
- * cores): every writer (format × compression) with its peers and
- * codec limits in JMH (one fork each, {@value #WARMUP_ITERATIONS} × 1 s warm-up, 3 × 1 s measurement;
- * DuckDB at its default thread count only for the uncompressed and zstd lines; about 11 minutes), then the Parquet writer
+ * cores): every writer (format × compression) with its peers and codec limits in JMH (one fork
+ * each, {@value #WARMUP_ITERATIONS} × 1 s warm-up, 3 × 1 s measurement; DuckDB at its default
+ * thread count only for the uncompressed and zstd lines; about 11 minutes), then the Parquet writer
  * alternating with its peers ({@link ParquetVsPeers}, {@value ParquetVsPeers#DEFAULT_ROUNDS} rounds
  * per codec in a child JVM of 1 GiB heap, from which the Parquet targets are judged; about 2.5
  * minutes), then the text writers alternating with DuckDB ({@link TextWritersVsDuckDb},

@@ -160,9 +160,8 @@ final class ColumnChunkWriter {
     this.pages = pages;
     this.levelRoom = (repetitionWidth > 0 ? LevelEncoder.maxEncodedBytes(PAGE_ROW_LIMIT) : 0)
         + (definitionWidth > 0 ? LevelEncoder.maxEncodedBytes(PAGE_ROW_LIMIT) : 0);
-    this.pageArrayBytes = PageArrays.withinRegion(
-        (int) Math.min(Integer.MAX_VALUE - 16, levelRoom + pageCloseBytes + pageCloseBytes / 16),
-        (int) Math.min(Integer.MAX_VALUE - 16, levelRoom + pageCloseBytes + pageCloseBytes / 8));
+    long threshold = levelRoom + pageCloseBytes;
+    this.pageArrayBytes = PageArrays.withinRegion(threshold + pageCloseBytes / 16, threshold + pageCloseBytes / 8);
     this.firstArrayBytes = levelRoom + 4096;
     this.nextArrayBytes = firstArrayBytes;
     this.values = NONE;
@@ -475,7 +474,7 @@ final class ColumnChunkWriter {
         return spare;
       }
     }
-    return new byte[PageArrays.withinRegion(length, length + (length >> 3))];
+    return new byte[PageArrays.withinRegion(length, (long) length + (length >> 3))];
   }
 
   private void giveSpares() {

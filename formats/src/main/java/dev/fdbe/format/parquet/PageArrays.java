@@ -33,10 +33,12 @@ final class PageArrays {
   /**
    * {@code wanted}, or {@link #ONE_REGION_BYTES} where {@code wanted} is more and {@code needed} is
    * not: the length of an array that should have room beyond {@code needed}, cut to what one small
-   * region of G1 holds rather than taking two.
+   * region of G1 holds rather than taking two, and to the longest array Java allows.
    */
-  static int withinRegion(int needed, int wanted) {
-    return wanted > ONE_REGION_BYTES && needed <= ONE_REGION_BYTES ? ONE_REGION_BYTES : wanted;
+  static int withinRegion(long needed, long wanted) {
+    return wanted > ONE_REGION_BYTES && needed <= ONE_REGION_BYTES
+        ? ONE_REGION_BYTES
+        : (int) Math.min(Integer.MAX_VALUE - 16, wanted);
   }
 
   /**
