@@ -102,11 +102,8 @@ class CopiedPagesTest {
     }
     writer.finish();
 
-    List<Integer> lengths = new ArrayList<>();
-    for (byte[] kept = PageArrays.take(1); kept.length > 1 && lengths.size() < 1000; kept = PageArrays.take(1)) {
-      lengths.add(kept.length);
-    }
     // The writer gave its arrays back when it finished: the pages' own arrays among them.
+    List<Integer> lengths = drainPageArrays();
     assertThat(lengths).anySatisfy(length -> assertThat(length).isGreaterThan(ParquetLayout.MAX_PAGE_BYTES * 9 / 10));
     assertThat(lengths).allSatisfy(length -> assertThat(length).isLessThanOrEqualTo(PageArrays.ONE_REGION_BYTES));
   }
@@ -122,10 +119,15 @@ class CopiedPagesTest {
    * Takes every array other writers of this JVM left in {@link PageArrays}, so that each column's
    * first array is a new one of 4 KiB and grows as the class comment says, not a kept one that
    * happens to fit a page (which would keep the page in it rather than copy it).
+   *
+   * @return the lengths of the arrays taken
    */
-  private static void drainPageArrays() {
-    for (int i = 0; i < 100_000 && PageArrays.take(1).length > 1; i++) {
-      // each pass removes one kept array; a new one has the length asked for
+  private static List<Integer> drainPageArrays() {
+    List<Integer> lengths = new ArrayList<>();
+    // Each take removes one kept array; a new one has the length asked for.
+    for (byte[] kept = PageArrays.take(1); kept.length > 1 && lengths.size() < 100_000; kept = PageArrays.take(1)) {
+      lengths.add(kept.length);
     }
+    return lengths;
   }
 }
