@@ -2,7 +2,6 @@ package dev.fdbe.format.parquet;
 
 import dev.fdbe.format.internal.CompressionPool;
 import dev.fdbe.schema.ColumnType;
-import dev.fdbe.schema.Row;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -83,19 +82,17 @@ final class ColumnRowWriter {
 
   /** Writes one row; a page that fills up is closed on the way, and compressed or handed to a thread. */
   void write(StagedRow staged) throws IOException {
-    Row row = staged.row();
     for (int i = 0; i < types.length; i++) {
       ColumnChunkWriter chunk = chunks[i];
-      if (row.isNull(i)) {
+      if (staged.isNull(i)) {
         chunk.writeNull(0, 0);
         continue;
       }
       int level = maxDefinition[i];
       switch (types[i]) {
         case STRING, JSON -> chunk.write(staged.string(i), 0, level);
-        case INT64 -> chunk.write(row.getLong(i), 0, level);
-        case TIMESTAMP -> chunk.write(row.getTimestampMicros(i), 0, level);
-        case BOOLEAN -> chunk.write(row.getBoolean(i), 0, level);
+        case INT64, TIMESTAMP -> chunk.write(staged.longValue(i), 0, level);
+        case BOOLEAN -> chunk.write(staged.longValue(i) != 0, 0, level);
         case STRING_LIST -> writeList(chunk, level, staged.list(i), staged.listSize(i));
         default -> throw new IllegalStateException("unhandled column type " + types[i]);
       }

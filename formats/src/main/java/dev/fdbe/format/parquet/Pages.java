@@ -114,12 +114,20 @@ final class Pages {
    * compression thread has started it.
    */
   static byte[] await(FutureTask<byte[]> task) throws IOException {
+    return await(task, "compress a Parquet page");
+  }
+
+  /**
+   * The result of a task handed to the pool; runs it on this thread if no thread of the pool has
+   * started it. A failure is an {@link IOException} saying it could not {@code what}.
+   */
+  static <T> T await(FutureTask<T> task, String what) throws IOException {
     task.run(); // does nothing if a thread has started it or it is done
     try {
       return task.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      InterruptedIOException interrupted = new InterruptedIOException("interrupted waiting for a page's compression");
+      InterruptedIOException interrupted = new InterruptedIOException("interrupted waiting to " + what);
       interrupted.initCause(e);
       throw interrupted;
     } catch (ExecutionException e) {
@@ -127,7 +135,7 @@ final class Pages {
       if (cause instanceof Error error) {
         throw error;
       }
-      throw new IOException("cannot compress a Parquet page: " + cause.getMessage(), cause);
+      throw new IOException("cannot " + what + ": " + cause.getMessage(), cause);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.fdbe.format.parquet;
 
 import dev.fdbe.ExportException;
 import dev.fdbe.format.internal.CompressionPool;
+import dev.fdbe.internal.json.Utf8Row;
 import dev.fdbe.schema.Column;
 import dev.fdbe.schema.ColumnType;
 import dev.fdbe.schema.Row;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
 import org.apache.parquet.column.ParquetProperties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes one Parquet file onto the engine's stream with our column writers ({@link ColumnRowWriter})
@@ -43,8 +45,18 @@ final class ParquetPartWriter implements RecordWriter {
   private final OutputStream out;
   private final StreamOutputFile file;
   private final SizeBound bound;
-  private final StagedRow staged;
+  private final ParquetSchema schema;
+  private final WriterContext context;
+  /** The row being staged: the writer's own, or the slot of {@link #deferred} once there is one. */
+  private StagedRow staged;
+  /** The pool that checks a caller's JSON values ({@link DeferredRows}); null for none. */
+  private final @Nullable CompressionPool checkPool;
+  /** A caller's committed rows waiting for their JSON check; null until the first. */
+  private @Nullable DeferredRows deferred;
   private final ColumnRowWriter writer;
+  private final int columns;
+  /** How full a column's page gets before it closes. */
+  private final long pageCloseBytes;
   private final long rowGroupBytes;
   private long records;
   private long rowGroups;
@@ -82,7 +94,12 @@ final class ParquetPartWriter implements RecordWriter {
     this.maxPartBytes = context.maxPartBytes();
     this.file = new StreamOutputFile(out);
     this.bound = new SizeBound(schema, codec);
+    this.schema = schema;
+    this.context = context;
     this.staged = new StagedRow(schema.schema(), context);
+    this.checkPool = pool.orElse(null);
+    this.columns = schema.schema().size();
+    this.pageCloseBytes = Math.max(1, layout.pageSizeBytes() - layout.pageSizeBytes() / 10);
     this.measureEveryRawBytes = layout.pageSizeBytes() / 8;
     this.rowGroupBytes = layout.rowGroupBytes();
     // What our column writers (page size, statistics) and parquet-java's file writer (the rest) read.
@@ -105,12 +122,26 @@ final class ParquetPartWriter implements RecordWriter {
       throw new IllegalStateException("the file is finished");
     }
     hasStaged = false;
-    staged.set(row);
-    hasStaged = true;
-    if (file.position() != measuredPosition || writer.closedPages() != measuredPages
-        || rawSinceMeasured > measureEveryRawBytes) {
-      measure();
+    // A caller's row: its JSON is checked on the pool. The engine's rows come from a reading thread
+    // that checks JSON where the writer is the slower one; a check here would take its core.
+    boolean defer = checkPool != null && !(row instanceof Utf8Row);
+    if (defer && deferred == null) {
+      deferred = new DeferredRows(checkPool, () -> new StagedRow(schema.schema(), context));
+      staged = deferred.slot();
     }
+    staged.set(row, defer);
+    hasStaged = true;
+    if (isDeferring()) {
+      long size = deferredBound();
+      if (size >= 0) {
+        return size;
+      }
+      // Near the part limit or the row group's end: decide by exact figures, as without deferring.
+      writeDeferred();
+      staged.check();
+      staged.resolve();
+    }
+    measureIfStale();
     long size = boundWithStaged();
     if (maxPartBytes > 0 && size > maxPartBytes && (measuredUnsettled > 0 || rawSinceMeasured > 0)) {
       // Past the limit by the figures at hand, which overstate: decide by exact ones.
@@ -119,6 +150,51 @@ final class ParquetPartWriter implements RecordWriter {
       size = boundWithStaged();
     }
     return size;
+  }
+
+  /** Whether the staged row waits for its check, or rows committed before it do. */
+  private boolean isDeferring() {
+    return deferred != null && (!deferred.isEmpty() || staged.unchecked());
+  }
+
+  /**
+   * The bound with the staged row while rows wait in {@link #deferred}: the figures last measured,
+   * the raw bytes of the rows not in the column writers yet (their unchecked JSON at its longest),
+   * and room for every page those rows might close, a page header, pending levels and index entries
+   * each: at least the exact bound, so the writer's decisions come out as if no row had waited.
+   * Returns -1 where the rows might fill the row group or the bound would reach the part limit: the
+   * writer then writes them and decides by exact figures.
+   */
+  private long deferredBound() {
+    measureIfStale();
+    long added = deferred.rawBytes() + staged.rawBytes();
+    if (measuredBuffered + rawSinceMeasured + added >= rowGroupBytes) {
+      return -1;
+    }
+    long closes = 2L * columns + 2 * (added / pageCloseBytes) + 2;
+    long size = bound.of(measuredPosition, measuredBuffered, measuredClosedCompressed, measuredUnsettled + closes,
+        measuredPages + closes, rowGroups, rawSinceMeasured + added,
+        extraFooterBytes + deferred.untruncatableBytes() + staged.untruncatableBytes())
+        + closes * (SizeBound.PAGE_HEADER_BYTES + SizeBound.PENDING_PAGE_BYTES);
+    return maxPartBytes > 0 && size >= maxPartBytes ? -1 : size;
+  }
+
+  /** Writes the rows waiting in {@link #deferred} into the column writers; the staged row stays staged. */
+  private void writeDeferred() throws IOException {
+    try {
+      deferred.drainAll(this::write);
+    } catch (IOException | RuntimeException e) {
+      fail();
+      throw e;
+    }
+    staged = deferred.slot();
+  }
+
+  private void measureIfStale() {
+    if (file.position() != measuredPosition || writer.closedPages() != measuredPages
+        || rawSinceMeasured > measureEveryRawBytes) {
+      measure();
+    }
   }
 
   private long boundWithStaged() {
@@ -150,20 +226,38 @@ final class ParquetPartWriter implements RecordWriter {
       throw new IllegalStateException("no row is staged");
     }
     hasStaged = false;
+    if (isDeferring()) {
+      records++;
+      try {
+        deferred.add(this::write);
+      } catch (IOException | RuntimeException e) {
+        fail();
+        throw e;
+      }
+      staged = deferred.slot();
+      return;
+    }
+    write(staged);
+    records++;
+  }
+
+  /** Writes a row into the column writers, and the row group out when it is full. */
+  private void write(StagedRow row) throws IOException {
+    if (finished) {
+      throw new IllegalStateException("the file is finished");
+    }
     try {
-      writer.write(staged);
+      writer.write(row);
     } catch (IOException | RuntimeException e) {
       // The column writers are in an unknown state; the file takes no more rows and gets no footer.
-      finished = true;
-      writer.release();
+      fail();
       if (e instanceof IOException io) {
         throw io;
       }
       throw new ExportException("cannot write a row to Parquet: " + e.getMessage(), e);
     }
-    records++;
-    extraFooterBytes += staged.untruncatableBytes();
-    rawSinceMeasured += staged.rawBytes();
+    extraFooterBytes += row.untruncatableBytes();
+    rawSinceMeasured += row.rawBytes();
     if (measuredBuffered + rawSinceMeasured >= rowGroupBytes) {
       // Perhaps full by the figures at hand: decide by exact ones.
       settle();
@@ -177,13 +271,20 @@ final class ParquetPartWriter implements RecordWriter {
     }
   }
 
+  /** Ends the file after a failure: it takes no more rows and gets no footer. */
+  private void fail() {
+    if (!finished) {
+      finished = true;
+      writer.release();
+    }
+  }
+
   /** Settles the pages being compressed; a page that failed to compress fails the writer, as a row would. */
   private void settle() throws IOException {
     try {
       writer.settle();
     } catch (IOException | RuntimeException e) {
-      finished = true;
-      writer.release();
+      fail();
       throw e;
     }
   }
@@ -197,6 +298,9 @@ final class ParquetPartWriter implements RecordWriter {
   public void finish() throws IOException {
     if (finished) {
       return;
+    }
+    if (deferred != null) {
+      writeDeferred();
     }
     finished = true;
     hasStaged = false;

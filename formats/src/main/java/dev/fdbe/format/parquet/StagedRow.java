@@ -9,11 +9,18 @@ import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One row between {@code stage} and {@code commit}: its strings already encoded as UTF-8, its
- * required columns checked, and an upper bound of the bytes it adds to the open pages of its
- * columns before compression. Reused for every row; not thread-safe.
+ * One row between {@code stage} and its write into the column writers: its values taken from the
+ * {@link Row} (strings encoded as UTF-8, so the row may change once it is staged), its required
+ * columns checked, and an upper bound of the bytes it adds to the open pages of its columns before
+ * compression. Reused row after row; not thread-safe.
+ *
+ * <p>The JSON values of a row may be staged unchecked ({@link #set(Row, boolean)}): the bound then
+ * counts each at its longest, as a JSON string ({@link #uncheckedBytes}), until {@link #check} (on
+ * any one thread) and {@link #resolve} (on the writer's) settle it; until then {@link #string} of
+ * such a column is not the value to write.
  *
  * <p>The raw bound per value is the PLAIN encoding Parquet writes (4-byte length and the bytes of a
  * string, 8 bytes of a long or timestamp, one byte for a boolean where Parquet uses one bit) plus one
@@ -30,10 +37,16 @@ final class StagedRow {
   private final WriterContext context;
   private final ColumnType[] types;
   private final boolean[] nullable;
+  private final boolean[] nulls;
+  private final long[] longs;
   private final byte[][] strings;
   private final byte[][][] lists;
   private final int[] listSizes;
-  private Row row;
+  /** The texts of JSON values staged unchecked, by column; null where there is none. */
+  private final @Nullable String[] uncheckedTexts;
+  /** Per JSON value staged unchecked: whether {@link #check} found it valid. */
+  private final boolean[] valid;
+  private boolean unchecked;
   private long rawBytes;
   private long untruncatableBytes;
 
@@ -47,22 +60,38 @@ final class StagedRow {
       types[i] = schema.column(i).type();
       nullable[i] = schema.column(i).nullable();
     }
+    this.nulls = new boolean[n];
+    this.longs = new long[n];
     this.strings = new byte[n][];
     this.lists = new byte[n][][];
     this.listSizes = new int[n];
+    this.uncheckedTexts = new String[n];
+    this.valid = new boolean[n];
   }
 
   /**
-   * Takes the row's values.
+   * Takes the row's values, checking its JSON values.
    *
    * @throws ExportException naming the column when a required column holds null
    */
   void set(Row row) {
-    this.row = row;
+    set(row, false);
+  }
+
+  /**
+   * Takes the row's values; with {@code deferJson}, JSON values the row does not certify are left
+   * for {@link #check} and {@link #resolve}.
+   *
+   * @throws ExportException naming the column when a required column holds null
+   */
+  void set(Row row, boolean deferJson) {
     long raw = 0;
     long untruncatable = 0;
+    boolean deferred = false;
     for (int i = 0; i < types.length; i++) {
-      if (row.isNull(i)) {
+      boolean isNull = row.isNull(i);
+      nulls[i] = isNull;
+      if (isNull) {
         if (!nullable[i]) {
           throw new ExportException("column '" + schema.column(i).name() + "' is required but the row holds null");
         }
@@ -71,16 +100,38 @@ final class StagedRow {
       }
       int levels = nullable[i] ? 1 : 0;
       switch (types[i]) {
-        case STRING, JSON -> {
-          byte[] value = types[i] == ColumnType.JSON ? json(row, i) : Utf8Row.stringUtf8(row, i);
+        case STRING -> {
+          byte[] value = Utf8Row.stringUtf8(row, i);
           strings[i] = value;
           raw += 4L + value.length + levels;
-          if (types[i] == ColumnType.STRING) {
-            untruncatable += untruncatableBytes(value);
-          }
+          untruncatable += untruncatableBytes(value);
         }
-        case INT64, TIMESTAMP -> raw += 8 + levels;
-        case BOOLEAN -> raw += 1 + levels;
+        case JSON -> {
+          byte[] value = Utf8Row.certifiedJson(row, i);
+          if (value == null && deferJson) {
+            String text = row.getString(i);
+            value = text.getBytes(StandardCharsets.UTF_8);
+            uncheckedTexts[i] = text;
+            deferred = true;
+            raw += uncheckedBytes(value.length) - value.length;
+          } else if (value == null) {
+            value = json(row, i);
+          }
+          strings[i] = value;
+          raw += 4L + value.length + levels;
+        }
+        case INT64 -> {
+          longs[i] = row.getLong(i);
+          raw += 8 + levels;
+        }
+        case TIMESTAMP -> {
+          longs[i] = row.getTimestampMicros(i);
+          raw += 8 + levels;
+        }
+        case BOOLEAN -> {
+          longs[i] = row.getBoolean(i) ? 1 : 0;
+          raw += 1 + levels;
+        }
         case STRING_LIST -> {
           List<String> values = row.getStringList(i);
           int size = values.size();
@@ -109,21 +160,64 @@ final class StagedRow {
     }
     this.rawBytes = raw;
     this.untruncatableBytes = untruncatable;
+    this.unchecked = deferred;
+  }
+
+  /**
+   * The most UTF-8 bytes a JSON value of {@code length} bytes is stored as: as a JSON string, every
+   * byte a control character escaped as six ({@code \u001f}), between two quotes.
+   */
+  static long uncheckedBytes(int length) {
+    return 6L * length + 2;
+  }
+
+  /** Whether JSON values of the row wait for {@link #check} and {@link #resolve}. */
+  boolean unchecked() {
+    return unchecked;
+  }
+
+  /** Checks the JSON values staged unchecked; on any thread, while the writer leaves the row alone. */
+  void check() {
+    for (int i = 0; i < types.length; i++) {
+      String text = uncheckedTexts[i];
+      if (text != null) {
+        valid[i] = Json.isValid(text, strings[i]);
+      }
+    }
+  }
+
+  /**
+   * Settles the JSON values {@link #check} checked (on the writer's thread): an invalid one is stored
+   * as a JSON string, with the run's warning, and the raw bytes are the row's exact figure again.
+   */
+  void resolve() {
+    if (!unchecked) {
+      return;
+    }
+    for (int i = 0; i < types.length; i++) {
+      String text = uncheckedTexts[i];
+      if (text == null) {
+        continue;
+      }
+      uncheckedTexts[i] = null;
+      int length = strings[i].length;
+      if (!valid[i]) {
+        strings[i] = invalid(i, text);
+      }
+      rawBytes += strings[i].length - uncheckedBytes(length);
+    }
+    unchecked = false;
   }
 
   /** The JSON text to store: the row's value when it is valid JSON, else the value as a JSON string. */
   private byte[] json(Row row, int column) {
-    byte[] certified = Utf8Row.certifiedJson(row, column);
-    if (certified != null) {
-      return certified; // the row's bytes are never changed
-    }
     String text = row.getString(column);
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    if (Json.isValid(text, bytes)) {
-      return bytes;
-    }
-    String name = schema.column(column).name();
-    Json.warnInvalid(context, name, text);
+    return Json.isValid(text, bytes) ? bytes : invalid(column, text);
+  }
+
+  private byte[] invalid(int column, String text) {
+    Json.warnInvalid(context, schema.column(column).name(), text);
     return utf8(Json.quote(text));
   }
 
@@ -164,12 +258,20 @@ final class StagedRow {
     return bytes.length + MAX_STATISTICS_BYTES;
   }
 
-  /** The row being staged. */
-  Row row() {
-    return row;
+  /** Whether the column is null. */
+  boolean isNull(int column) {
+    return nulls[column];
   }
 
-  /** An upper bound of the bytes the row adds to its columns' open pages, before compression. */
+  /** The value of a non-null INT64 or TIMESTAMP column; of a BOOLEAN column, 1 for true and 0 for false. */
+  long longValue(int column) {
+    return longs[column];
+  }
+
+  /**
+   * An upper bound of the bytes the row adds to its columns' open pages, before compression: exact
+   * figures, but for JSON values staged unchecked, counted at their longest until resolved.
+   */
   long rawBytes() {
     return rawBytes;
   }
