@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The threads that compress the blocks of gzip and zstd files and the pages of compressed Parquet
- * files, shared by every file being written in the JVM (all parts of all runs of all engines), so
+ * files, and check the JSON of the rows a caller hands a Parquet writer, shared by every file being
+ * written in the JVM (all parts of all runs of all engines), so
  * that compression threads never multiply with concurrent exports.
  *
  * <p>Design: a fixed number of daemon threads ({@link #shared()}: one per available processor, at

@@ -34,7 +34,10 @@ import org.apache.parquet.io.OutputFile;
  * and are 1 MiB without a limit. Compressed pages compress on the compression threads
  * text files share, while the writer goes on; the bound counts a page still compressing at the
  * codec's worst case, and only a writer that knows the part limit waits for such pages where the
- * bound would cross it, to decide on their real size. A JSON column always holds valid JSON: a stored value that is not
+ * bound would cross it, to decide on their real size. The JSON values of rows a caller hands the
+ * writer are checked on those threads too, a few hundred rows at a time, so the writer uses a
+ * second core; rows the engine reads are checked by its reading thread instead. Either way the file
+ * is the same bytes, and a row may be changed or reused once it is committed. A JSON column always holds valid JSON: a stored value that is not
  * valid JSON is written as a JSON string, and the run logs one warning per column.
  *
  * <p>To write Parquet with parquet-java directly, with the codecs this format writes pages with and

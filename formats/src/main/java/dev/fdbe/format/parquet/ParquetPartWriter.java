@@ -33,6 +33,14 @@ import org.jspecify.annotations.Nullable;
  * same figures at the same rows with threads or without, however fast the threads are, and the
  * files (their parts' rows, row groups and bytes) are the same.
  *
+ * <p>A caller's rows (any but the engine's, which come certified or checked where the engine reads
+ * them) have their JSON checked on the same threads, a batch at a time ({@link DeferredRows}), and
+ * reach the column writers a batch late. While rows wait, {@link #stage} bounds the file with their
+ * unchecked JSON at its longest and room for every page they may close; where that bound would reach
+ * the part limit, or the rows might fill the row group, it writes them first and decides by exact
+ * figures. That bound is never below the exact one, so the files are the same bytes as with the
+ * check on the writer's thread.
+ *
  * <p>JSON columns have no statistics (nor column index): the minimum and maximum of JSON text
  * select nothing a reader could use, and comparing every document with them cost about a seventh
  * of the writer's time.
