@@ -8,6 +8,7 @@ import dev.fdbe.internal.json.Utf8Row;
 import dev.fdbe.schema.Row;
 import dev.fdbe.spi.WriterContext;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +47,8 @@ final class StagedRow {
   private final @Nullable String[] uncheckedTexts;
   /** Per JSON value staged unchecked: whether {@link #check} found it valid. */
   private final boolean[] valid;
+  /** Whether {@link #uncheckedTexts} may hold a text: a row staged before may have left one there. */
+  private boolean hasTexts;
   private boolean unchecked;
   private long rawBytes;
   private long untruncatableBytes;
@@ -85,6 +88,11 @@ final class StagedRow {
    * @throws ExportException naming the column when a required column holds null
    */
   void set(Row row, boolean deferJson) {
+    if (hasTexts) { // a row staged here and never resolved, or one that failed half-way
+      Arrays.fill(uncheckedTexts, null);
+      hasTexts = false;
+    }
+    unchecked = false;
     long raw = 0;
     long untruncatable = 0;
     boolean deferred = false;
@@ -112,6 +120,7 @@ final class StagedRow {
             String text = row.getString(i);
             value = text.getBytes(StandardCharsets.UTF_8);
             uncheckedTexts[i] = text;
+            hasTexts = true;
             deferred = true;
             raw += uncheckedBytes(value.length) - value.length;
           } else if (value == null) {
@@ -206,6 +215,7 @@ final class StagedRow {
       }
       rawBytes += strings[i].length - uncheckedBytes(length);
     }
+    hasTexts = false;
     unchecked = false;
   }
 

@@ -93,6 +93,34 @@ class ParquetDeferredChecksTest {
     assertThat(read).isEqualTo(ParquetFiles.expected(SCHEMA, rows));
   }
 
+  /**
+   * A row staged on a {@link StagedRow} that held an unchecked row before, never committed, leaves
+   * nothing of it: its figures and values are those of the row staged alone.
+   */
+  @Test
+  void aRowStagedAgainLeavesNothingOfTheRowBefore() {
+    Map<String, Object> before = new HashMap<>(EventRows.rows(1, 1).get(0));
+    before.put("properties", "{\"decoy\":\"" + "d".repeat(3000) + "\"}");
+    before.put("person_properties", "{not json");
+    Map<String, Object> after = new HashMap<>(EventRows.rows(2, 1).get(0));
+    after.put("person_properties", null);
+    StagedRow alone = new StagedRow(SCHEMA, WriterContext.NONE);
+    alone.set(TestRows.row(SCHEMA, after));
+    StagedRow reused = new StagedRow(SCHEMA, WriterContext.NONE);
+    reused.set(TestRows.row(SCHEMA, before), true);
+    reused.set(TestRows.row(SCHEMA, after), true);
+    assertThat(reused.unchecked()).as("properties waits for its check").isTrue();
+    reused.check();
+    reused.resolve();
+    assertThat(reused.rawBytes()).as("raw bytes").isEqualTo(alone.rawBytes());
+    for (int i = 0; i < SCHEMA.size(); i++) {
+      assertThat(reused.isNull(i)).as(SCHEMA.column(i).name()).isEqualTo(alone.isNull(i));
+      if (!alone.isNull(i) && alone.string(i) != null) {
+        assertThat(reused.string(i)).as(SCHEMA.column(i).name()).isEqualTo(alone.string(i));
+      }
+    }
+  }
+
   /** The writer takes a row's values when it is staged: a caller may change the row once it is committed. */
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = Compression.class, names = {"NONE", "ZSTD"})
