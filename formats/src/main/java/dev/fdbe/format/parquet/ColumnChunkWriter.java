@@ -156,7 +156,7 @@ final class ColumnChunkWriter {
     this.definitionWidth = LevelEncoder.bitWidth(descriptor.getMaxDefinitionLevel());
     this.repetitions = repetitionWidth == 0 ? NONE : PageArrays.take(1024);
     this.definitions = definitionWidth == 0 ? NONE : PageArrays.take(1024);
-    this.pageCloseBytes = pageSizeBytes - pageSizeBytes / 10;
+    this.pageCloseBytes = pageCloseBytes(pageSizeBytes);
     this.pages = pages;
     this.levelRoom = (repetitionWidth > 0 ? LevelEncoder.maxEncodedBytes(PAGE_ROW_LIMIT) : 0)
         + (definitionWidth > 0 ? LevelEncoder.maxEncodedBytes(PAGE_ROW_LIMIT) : 0);
@@ -171,6 +171,11 @@ final class ColumnChunkWriter {
         && (Object) primitive.comparator() == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
     this.ownLongBounds = statisticsEnabled && primitive.getPrimitiveTypeName() == PrimitiveTypeName.INT64
         && (Object) primitive.comparator() == SIGNED_LONGS;
+  }
+
+  /** How full a page of the given page size gets before it closes: 90%, parquet-java's rule. */
+  static long pageCloseBytes(int pageSizeBytes) {
+    return pageSizeBytes - pageSizeBytes / 10;
   }
 
   private Statistics<?> newStatistics() {

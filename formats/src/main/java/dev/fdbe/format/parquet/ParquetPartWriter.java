@@ -107,7 +107,7 @@ final class ParquetPartWriter implements RecordWriter {
     this.staged = new StagedRow(schema.schema(), context);
     this.checkPool = pool.orElse(null);
     this.columns = schema.schema().size();
-    this.pageCloseBytes = Math.max(1, layout.pageSizeBytes() - layout.pageSizeBytes() / 10);
+    this.pageCloseBytes = Math.max(1, ColumnChunkWriter.pageCloseBytes(layout.pageSizeBytes()));
     this.measureEveryRawBytes = layout.pageSizeBytes() / 8;
     this.rowGroupBytes = layout.rowGroupBytes();
     // What our column writers (page size, statistics) and parquet-java's file writer (the rest) read.
