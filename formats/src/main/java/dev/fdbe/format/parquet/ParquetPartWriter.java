@@ -189,13 +189,26 @@ final class ParquetPartWriter implements RecordWriter {
 
   /** Writes the rows waiting in {@link #deferred} into the column writers; the staged row stays staged. */
   private void writeDeferred() throws IOException {
+    stepDeferred(deferred::drainAll);
+  }
+
+  /**
+   * One step of {@link #deferred}, which sends rows to the column writers ({@link #write}); a failure
+   * ends the file. The row to stage next is then {@link #deferred}'s slot.
+   */
+  private void stepDeferred(DeferredStep step) throws IOException {
     try {
-      deferred.drainAll(this::write);
+      step.run(this::write);
     } catch (IOException | RuntimeException e) {
       fail();
       throw e;
     }
     staged = deferred.slot();
+  }
+
+  /** {@link DeferredRows#add} or {@link DeferredRows#drainAll}. */
+  private interface DeferredStep {
+    void run(DeferredRows.Sink sink) throws IOException;
   }
 
   private void measureIfStale() {
@@ -236,13 +249,7 @@ final class ParquetPartWriter implements RecordWriter {
     hasStaged = false;
     if (isDeferring()) {
       records++;
-      try {
-        deferred.add(this::write);
-      } catch (IOException | RuntimeException e) {
-        fail();
-        throw e;
-      }
-      staged = deferred.slot();
+      stepDeferred(deferred::add);
       return;
     }
     write(staged);
@@ -251,9 +258,6 @@ final class ParquetPartWriter implements RecordWriter {
 
   /** Writes a row into the column writers, and the row group out when it is full. */
   private void write(StagedRow row) throws IOException {
-    if (finished) {
-      throw new IllegalStateException("the file is finished");
-    }
     try {
       writer.write(row);
     } catch (IOException | RuntimeException e) {
